@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// zicha — the nightly 学籍自查 follow-up: import → reconcile → report → email.
+import PackageDescription
+
+let package = Package(
+    name: "zicha",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "zicha", targets: ["zicha"]),
+        .library(name: "ZichaKit", targets: ["ZichaKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // C libraries from Debian, each behind one tiny shim header and one Swift wrapper file.
+        .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // libcurl's curl_easy_setopt is variadic: Swift cannot call it, so a few typed C wrappers do.
+        .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
+
+        // The core: every stage of the nightly job, a library the CLI and the tests share.
+        .target(
+            name: "ZichaKit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim",
+            ],
+            resources: [.copy("Resources/remedies.json")]
+        ),
+        // The thin command line over ZichaKit.
+        .executableTarget(
+            name: "zicha",
+            dependencies: ["ZichaKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        // Test helpers: fixture paths, temporary folders, running the built binary.
+        .target(name: "ZichaTestSupport", dependencies: ["ZichaKit"], path: "Sources/ZichaTestSupport"),
+        .testTarget(
+            name: "ZichaKitTests",
+            dependencies: ["ZichaKit", "ZichaTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["ZichaKit", "ZichaTestSupport"]),
+    ]
+)

@@ -1,0 +1,84 @@
+/// The canonical self-check events; each log row's 事件 cell maps to one of them.
+public enum EventKind: String, CaseIterable, Sendable, Codable {
+    case registered
+    case registerFailed = "register_failed"
+    case login
+    case viewed
+    case logout
+    case checked
+    case unchecked
+    case disputed
+    case recoverFailed = "recover_failed"
+
+    /// The labels accepted out of the box (SPEC, Self-check log); configuration can add more.
+    public var defaultLabels: [String] {
+        switch self {
+        case .registered: return ["注册成功", "注册", "registered"]
+        case .registerFailed: return ["注册失败", "register_failed"]
+        case .login: return ["登录", "login"]
+        case .viewed: return ["查看学籍", "学籍查询", "查看", "viewed"]
+        case .logout: return ["退出", "注销", "logout"]
+        case .checked: return ["自查完成", "已查", "已确认", "确认", "checked"]
+        case .unchecked: return ["未查", "unchecked"]
+        case .disputed: return ["信息有误", "有异议", "申请更正", "disputed"]
+        case .recoverFailed: return ["找回失败", "找回用户名失败", "找回密码失败", "recover_failed"]
+        }
+    }
+
+    /// Events that decide the state.
+    public var state: CheckState? {
+        switch self {
+        case .checked: return .checked
+        case .unchecked: return .unchecked
+        case .disputed: return .disputed
+        default: return nil
+        }
+    }
+
+    /// Events that show the student got past registration or recovery.
+    public var isSuccess: Bool {
+        switch self {
+        case .registered, .login, .viewed, .logout, .checked, .disputed: return true
+        default: return false
+        }
+    }
+
+    /// A short Chinese label for evidence texts.
+    public var title: String {
+        switch self {
+        case .registered: return "注册成功"
+        case .registerFailed: return "注册失败"
+        case .login: return "登录"
+        case .viewed: return "查看学籍"
+        case .logout: return "退出"
+        case .checked: return "自查完成"
+        case .unchecked: return "未查"
+        case .disputed: return "信息有误"
+        case .recoverFailed: return "找回失败"
+        }
+    }
+}
+
+/// Why a register_failed or recover_failed happened, read from the detail text.
+public enum FailureReason: String, Sendable, Codable, CaseIterable {
+    case idTaken = "id_taken"
+    case conscription
+    case phoneTaken = "phone_taken"
+    case nameMismatch = "name_mismatch"
+    case rateLimited = "rate_limited"
+    case notRegistered = "not_registered"
+    case emailUnusable = "email_unusable"
+
+    /// Classifies a detail text. Conscription wins over "ID taken" when a text names both.
+    public static func classify(_ detail: String) -> FailureReason? {
+        if detail.isEmpty { return nil }
+        if detail.contains("征兵") { return .conscription }
+        if detail.contains("证件号码已被注册") || detail.contains("证件号码重复") || detail.contains("已被注册") { return .idTaken }
+        if detail.contains("手机号码已存在") || detail.contains("手机号码重复") || detail.contains("手机号已存在") { return .phoneTaken }
+        if detail.contains("请求被取消") || detail.contains("频繁") { return .rateLimited }
+        if detail.contains("姓名不符") || detail.contains("证件和姓名不符") { return .nameMismatch }
+        if detail.contains("未注册") { return .notRegistered }
+        if detail.contains("邮箱") { return .emailUnusable }
+        return nil
+    }
+}

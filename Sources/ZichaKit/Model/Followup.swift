@@ -1,0 +1,211 @@
+/// One finding as reports and mail show it.
+public struct FindingLine: Sendable, Equatable, Codable {
+    public var code: FindingCode
+    /// The evidence, e.g. `与 王芳 (24110101000007) 共用 13800138000`. Full values: mask before showing counselors.
+    public var detail: String
+    /// Remedy ids from the catalog (GUIDE, FAQ-1 … FAQ-9, NOTE-1, NOTE-2, ADMIN).
+    public var remedies: [String]
+    public var change: FindingChange
+
+    public init(code: FindingCode, detail: String, remedies: [String], change: FindingChange) {
+        self.code = code
+        self.detail = detail
+        self.remedies = remedies
+        self.change = change
+    }
+}
+
+/// One roster student with the night's result, as the reports and mails consume it.
+public struct FollowupRow: Sendable, Equatable {
+    public var college: String
+    public var className: String
+    public var major: String
+    /// The counselor the student is assigned to, or empty when unassigned.
+    public var counselor: String
+    public var counselorEmail: String
+    public var ksh: String
+    public var xh: String
+    public var name: String
+    /// The normalized 18-character ID (or the cleaned text when invalid). Full value.
+    public var idNumber: String
+    /// The normalized phone, or the raw text when it is not a mainland mobile. Full value.
+    public var phone: String
+    public var state: CheckState
+    public var daysOutstanding: Int
+    public var findings: [FindingLine]
+
+    public init(college: String, className: String, major: String = "", counselor: String, counselorEmail: String,
+                ksh: String, xh: String, name: String, idNumber: String, phone: String, state: CheckState,
+                daysOutstanding: Int, findings: [FindingLine]) {
+        self.college = college
+        self.className = className
+        self.major = major
+        self.counselor = counselor
+        self.counselorEmail = counselorEmail
+        self.ksh = ksh
+        self.xh = xh
+        self.name = name
+        self.idNumber = idNumber
+        self.phone = phone
+        self.state = state
+        self.daysOutstanding = daysOutstanding
+        self.findings = findings
+    }
+
+    /// Students a counselor must chase: not checked, and at least one finding.
+    public var needsCounselor: Bool { state != .checked && !findings.isEmpty }
+
+    /// Students the office must act on: any finding at all.
+    public var needsAction: Bool { !findings.isEmpty }
+}
+
+/// Check progress of one group (the school, a college or a class).
+public struct GroupProgress: Sendable, Equatable, Codable {
+    public var college: String
+    /// Empty for a college row.
+    public var className: String
+    public var students: Int
+    public var checked: Int
+    public var disputed: Int
+
+    public init(college: String, className: String = "", students: Int, checked: Int, disputed: Int = 0) {
+        self.college = college
+        self.className = className
+        self.students = students
+        self.checked = checked
+        self.disputed = disputed
+    }
+
+    /// Checked share in 0…1; 0 for an empty group.
+    public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
+}
+
+/// One past night in the trend.
+public struct TrendPoint: Sendable, Equatable, Codable {
+    public var asOf: String
+    public var students: Int
+    public var checked: Int
+
+    public init(asOf: String, students: Int, checked: Int) {
+        self.asOf = asOf
+        self.students = students
+        self.checked = checked
+    }
+
+    public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
+}
+
+/// A finding that stood the previous night and is gone tonight.
+public struct ResolvedFinding: Sendable, Equatable, Codable {
+    public var ksh: String
+    public var name: String
+    public var code: FindingCode
+
+    public init(ksh: String, name: String, code: FindingCode) {
+        self.ksh = ksh
+        self.name = name
+        self.code = code
+    }
+}
+
+/// A log ID that matches no roster student (NOT_ON_ROSTER).
+public struct UnmatchedID: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var events: Int
+    public var detail: String
+
+    public init(id: String, name: String, events: Int, detail: String) {
+        self.id = id
+        self.name = name
+        self.events = events
+        self.detail = detail
+    }
+}
+
+/// Totals of one night.
+public struct NightTotals: Sendable, Equatable, Codable {
+    public var students: Int
+    public var checked: Int
+    public var unchecked: Int
+    public var disputed: Int
+
+    public init(students: Int, checked: Int, unchecked: Int, disputed: Int) {
+        self.students = students
+        self.checked = checked
+        self.unchecked = unchecked
+        self.disputed = disputed
+    }
+
+    public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
+}
+
+/// Everything about a night except the per-student rows, which are streamed (see `FollowupSource`).
+public struct NightSummary: Sendable, Equatable {
+    public var asOf: String
+    public var totals: NightTotals
+    public var colleges: [GroupProgress]
+    public var classes: [GroupProgress]
+    /// Past nights and this one, oldest first.
+    public var trend: [TrendPoint]
+    /// Date of the previous night compared against, if any.
+    public var previousAsOf: String?
+    public var newFindings: Int
+    public var findingsByCode: [FindingCode: Int]
+    public var resolved: [ResolvedFinding]
+    public var unmatched: [UnmatchedID]
+    /// The deadline (YYYY-MM-DD) when configured.
+    public var deadline: String?
+
+    public init(asOf: String, totals: NightTotals, colleges: [GroupProgress] = [], classes: [GroupProgress] = [],
+                trend: [TrendPoint] = [], previousAsOf: String? = nil, newFindings: Int = 0,
+                findingsByCode: [FindingCode: Int] = [:], resolved: [ResolvedFinding] = [],
+                unmatched: [UnmatchedID] = [], deadline: String? = nil) {
+        self.asOf = asOf
+        self.totals = totals
+        self.colleges = colleges
+        self.classes = classes
+        self.trend = trend
+        self.previousAsOf = previousAsOf
+        self.newFindings = newFindings
+        self.findingsByCode = findingsByCode
+        self.resolved = resolved
+        self.unmatched = unmatched
+        self.deadline = deadline
+    }
+}
+
+/// The order in which a `FollowupSource` yields rows.
+public enum FollowupOrder: Sendable {
+    /// 学院, 班级, 考生号 — the office's lists.
+    case byCollegeClass
+    /// 辅导员 (unassigned last), 学院, 班级, 考生号 — one run per counselor.
+    case byCounselor
+}
+
+/// Streams a night's students so that reports never hold a million rows in memory.
+public protocol FollowupSource {
+    /// Calls `body` for every roster student of the night (checked ones too), in `order`.
+    func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws
+}
+
+/// An in-memory source, for tests and small nights.
+public struct FollowupArray: FollowupSource {
+    public var rows: [FollowupRow]
+
+    public init(_ rows: [FollowupRow]) { self.rows = rows }
+
+    public func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws {
+        let sorted: [FollowupRow]
+        switch order {
+        case .byCollegeClass:
+            sorted = rows.sorted { ($0.college, $0.className, $0.ksh) < ($1.college, $1.className, $1.ksh) }
+        case .byCounselor:
+            sorted = rows.sorted {
+                ($0.counselor.isEmpty ? 1 : 0, $0.counselor, $0.counselorEmail, $0.college, $0.className, $0.ksh)
+                    < ($1.counselor.isEmpty ? 1 : 0, $1.counselor, $1.counselorEmail, $1.college, $1.className, $1.ksh)
+            }
+        }
+        for row in sorted { try body(row) }
+    }
+}

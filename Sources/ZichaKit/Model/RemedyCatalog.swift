@@ -1,0 +1,74 @@
+import Foundation
+
+/// One remedy from the school's FAQ.
+public struct Remedy: Sendable, Equatable, Codable {
+    /// GUIDE, FAQ-1 … FAQ-9, NOTE-1, NOTE-2 or ADMIN.
+    public var id: String
+    /// The FAQ question number, when the remedy is one.
+    public var faq: Int?
+    public var title: String
+    /// What the student (or the office) must do, in Chinese.
+    public var text: String
+
+    public init(id: String, faq: Int?, title: String, text: String) {
+        self.id = id
+        self.faq = faq
+        self.title = title
+        self.text = text
+    }
+}
+
+/// The remedy texts, loaded from a data file a school can replace (`remedies.json`).
+public struct RemedyCatalog: Sendable {
+    public private(set) var remedies: [String: Remedy]
+    /// Ids in file order.
+    public private(set) var order: [String]
+
+    private struct File: Codable { var remedies: [Remedy] }
+
+    /// Every remedy id some finding can name.
+    public static let requiredIDs: [String] = ["GUIDE"] + (1...9).map { "FAQ-\($0)" } + ["NOTE-1", "NOTE-2", "ADMIN"]
+
+    /// Parses a catalog and checks that every remedy a finding needs is there.
+    public init(json: Data, source: String) throws {
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: json) } catch {
+            throw ZichaError(.config, "the remedy catalog is not valid JSON: \(error)", at: SourceLocation(file: source))
+        }
+        remedies = [:]
+        order = []
+        for remedy in file.remedies where remedies[remedy.id] == nil {
+            remedies[remedy.id] = remedy
+            order.append(remedy.id)
+        }
+        let missing = Self.requiredIDs.filter { (remedies[$0]?.text ?? "").isEmpty }
+        if !missing.isEmpty {
+            throw ZichaError(.config, "the remedy catalog lacks \(missing.joined(separator: ", "))",
+                             at: SourceLocation(file: source),
+                             hint: "every finding names a remedy; add the missing ids with a non-empty text")
+        }
+    }
+
+    /// The catalog shipped with zicha, condensed from the school's FAQ.
+    public static func bundled() throws -> RemedyCatalog {
+        guard let url = Bundle.module.url(forResource: "remedies", withExtension: "json") else {
+            throw ZichaError(.config, "the bundled remedy catalog is missing from the installation")
+        }
+        return try RemedyCatalog(json: Data(contentsOf: url), source: "remedies.json")
+    }
+
+    /// Loads a school's own catalog.
+    public static func load(path: String) throws -> RemedyCatalog {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ZichaError(.config, "cannot read the remedy catalog", at: SourceLocation(file: path))
+        }
+        return try RemedyCatalog(json: data, source: path)
+    }
+
+    public subscript(id: String) -> Remedy? { remedies[id] }
+
+    /// The remedy texts of a finding joined for a cell: `FAQ-9：在“手机号码存在”提示后…`.
+    public func text(for ids: [String]) -> String {
+        ids.compactMap { remedies[$0].map { "\($0.text)" } }.joined(separator: " ")
+    }
+}

@@ -1,0 +1,23 @@
+/// CSV that Excel and WPS open correctly: UTF-8 with BOM, CRLF, RFC 4180 quoting, and every cell
+/// that would start a formula neutralized (OWASP "CSV injection").
+public enum CSVText {
+    /// The UTF-8 byte order mark Excel needs to read UTF-8.
+    public static let bom = "\u{FEFF}"
+
+    /// One cell, quoted when needed, with a leading `'` when it would start a formula.
+    public static func cell(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) || first == "\u{FF1D}" || first == "\u{FF0B}" || first == "\u{FF0D}" || first == "\u{FF20}" {
+            v = "'" + v
+        }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    /// One record, CRLF-terminated.
+    public static func line(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",") + "\r\n"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// The one type that owns zicha's SQLite database: migrations, pragmas and every write.
+///
+/// Only the Store folder imports GRDB. Statement arguments are hidden in errors (GRDB's default),
+/// so ID numbers and phones never reach a log through a database error.
+public final class AppDatabase: @unchecked Sendable {
+    /// The underlying queue; used by the Store's own extensions only.
+    let writer: DatabaseQueue
+    /// The path as the user gave it, for messages.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Waits up to `busyTimeout` seconds for another zicha holding the database.
+    public init(path: String, busyTimeout: TimeInterval = 5) throws {
+        self.path = path
+        var config = GRDB.Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.journalMode = .wal
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path))
+        }
+        let umask = Darwin_umask(0o077)  // database, WAL and SHM files owner-only (PIPL)
+        defer { _ = Darwin_umask(umask) }
+        do {
+            writer = try DatabaseQueue(path: path, configuration: config)
+            try Self.migrator.migrate(writer)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path),
+                             hint: "wait for the other run to finish, or check for a stuck process")
+        } catch let error as DatabaseError {
+            throw ZichaError(.database, "cannot open the database: \(error.message ?? "\(error.resultCode)")",
+                             at: SourceLocation(file: path))
+        }
+    }
+
+    /// An in-memory database, for tests.
+    public init(inMemory: Void = ()) throws {
+        path = ":memory:"
+        writer = try DatabaseQueue()
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Every schema change, registered in one place.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try Schema.createV1(db)
+        }
+        return migrator
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+@inline(__always) func Darwin_umask(_ mask: mode_t) -> mode_t { Glibc.umask(mask) }
+#else
+import Darwin
+@inline(__always) func Darwin_umask(_ mask: mode_t) -> mode_t { Darwin.umask(mask) }
+#endif

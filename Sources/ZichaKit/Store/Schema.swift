@@ -1,0 +1,132 @@
+import GRDB
+
+/// The tables of zicha's database. Singular names, explicit keys, unique indexes where the domain has them.
+enum Schema {
+    static func createV1(_ db: Database) throws {
+        // Every imported file: re-importing one with the same kind and SHA-256 changes nothing.
+        try db.execute(sql: """
+            CREATE TABLE import_file (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('roster', 'counselors', 'log')),
+                name TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                sha256 TEXT NOT NULL,
+                encoding TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                rows_accepted INTEGER NOT NULL,
+                rows_rejected INTEGER NOT NULL,
+                imported_at TEXT NOT NULL,
+                UNIQUE (kind, sha256)
+            );
+            -- Rows set aside, with the reason and the row's cells as the file had them.
+            CREATE TABLE reject (
+                file_id INTEGER NOT NULL REFERENCES import_file(id) ON DELETE CASCADE,
+                line INTEGER NOT NULL,
+                location TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                raw TEXT NOT NULL,
+                PRIMARY KEY (file_id, line)
+            ) WITHOUT ROWID;
+            -- The roster: one row per student ever seen; those who left keep their row with left_on set.
+            CREATE TABLE student (
+                ksh TEXT PRIMARY KEY NOT NULL,
+                xh TEXT NOT NULL,
+                name_raw TEXT NOT NULL,
+                name TEXT NOT NULL,
+                admission_name TEXT NOT NULL,
+                id_raw TEXT NOT NULL,
+                id_norm TEXT NOT NULL,
+                id_problem TEXT,
+                id_cleaned INTEGER NOT NULL,
+                id15 TEXT,
+                sex TEXT NOT NULL,
+                birthdate TEXT NOT NULL,
+                phone_raw TEXT NOT NULL,
+                phone_norm TEXT NOT NULL,
+                phone_valid INTEGER NOT NULL,
+                college TEXT NOT NULL,
+                major TEXT NOT NULL,
+                class TEXT NOT NULL,
+                counselor TEXT NOT NULL,
+                counselor_email TEXT NOT NULL,
+                first_seen TEXT NOT NULL,
+                last_seen TEXT NOT NULL,
+                left_on TEXT,
+                file_id INTEGER NOT NULL REFERENCES import_file(id),
+                line INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            -- Counselor mapping by class or college, replaced by each counselor list imported.
+            CREATE TABLE counselor_scope (
+                scope_kind TEXT NOT NULL CHECK (scope_kind IN ('class', 'college')),
+                scope TEXT NOT NULL,
+                counselor TEXT NOT NULL,
+                email TEXT NOT NULL,
+                file_id INTEGER NOT NULL REFERENCES import_file(id),
+                line INTEGER NOT NULL,
+                PRIMARY KEY (scope_kind, scope)
+            ) WITHOUT ROWID;
+            -- Self-check events, kept whether or not their ID is on the roster yet.
+            CREATE TABLE event (
+                file_id INTEGER NOT NULL REFERENCES import_file(id),
+                line INTEGER NOT NULL,
+                id_norm TEXT NOT NULL,
+                is15 INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                reason TEXT,
+                ts INTEGER NOT NULL,
+                PRIMARY KEY (file_id, line)
+            ) WITHOUT ROWID;
+            -- One row per night reconciled.
+            CREATE TABLE run (
+                id INTEGER PRIMARY KEY,
+                as_of TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL,
+                students INTEGER NOT NULL,
+                checked INTEGER NOT NULL,
+                unchecked INTEGER NOT NULL,
+                disputed INTEGER NOT NULL
+            );
+            -- Each roster student's result of a night.
+            CREATE TABLE student_result (
+                run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                ksh TEXT NOT NULL,
+                state TEXT NOT NULL,
+                outstanding_since TEXT,
+                counselor TEXT NOT NULL,
+                counselor_email TEXT NOT NULL,
+                PRIMARY KEY (run_id, ksh)
+            ) WITHOUT ROWID;
+            -- Findings of a night: subject is the 考生号, or the ID for NOT_ON_ROSTER.
+            CREATE TABLE finding (
+                run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                subject TEXT NOT NULL,
+                code TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                remedies TEXT NOT NULL,
+                change TEXT NOT NULL DEFAULT 'new',
+                PRIMARY KEY (run_id, subject, code)
+            ) WITHOUT ROWID;
+            -- Counselor mail: one row per night and recipient; re-running a night sends nothing twice.
+            CREATE TABLE delivery (
+                as_of TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                counselor TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'unknown')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                detail TEXT NOT NULL DEFAULT '',
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (as_of, recipient)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Indexes that bulk loads would slow down; created once, after the first load.
+    static let lookupIndexes = """
+        CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm);
+        CREATE INDEX IF NOT EXISTS student_by_id15 ON student(id15);
+        CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts);
+        """
+}

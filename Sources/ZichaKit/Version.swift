@@ -1,0 +1,1 @@
+public func zichaVersion() -> String { "0.1.0" }

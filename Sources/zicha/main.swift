@@ -1,0 +1,2 @@
+import ZichaKit
+print(zichaVersion())
