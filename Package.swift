@@ -18,6 +18,7 @@ let package = Package(
         // C libraries from Debian, each behind one tiny shim header and one Swift wrapper file.
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // libcurl's curl_easy_setopt is variadic: Swift cannot call it, so a few typed C wrappers do.
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
@@ -28,9 +29,9 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim",
+                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CCrypto",
             ],
-            resources: [.copy("Resources/remedies.json")]
+            resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]
         ),
         // The thin command line over ZichaKit.
         .executableTarget(

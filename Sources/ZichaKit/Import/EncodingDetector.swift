@@ -1,0 +1,45 @@
+/// Decides a text file's encoding from its first bytes: BOM first, then whether the bytes read as UTF-8.
+public enum EncodingDetector {
+    /// The detected encoding and how many BOM bytes to skip.
+    public static func detect(_ head: ArraySlice<UInt8>) -> (encoding: TextEncoding, bomLength: Int) {
+        let b = Array(head.prefix(4))
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3) }
+        if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
+        if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
+        return (looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+    }
+
+    /// Counts valid multi-byte UTF-8 sequences against invalid bytes. A few invalid bytes among Chinese text
+    /// read as UTF-8 are row errors; GB18030 text is almost never valid multi-byte UTF-8.
+    static func looksLikeUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var valid = 0, invalid = 0
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let c = bytes[i]
+            if c < 0x80 { i += 1; continue }
+            let need: Int
+            switch c {
+            case 0xC2...0xDF: need = 1
+            case 0xE0...0xEF: need = 2
+            case 0xF0...0xF4: need = 3
+            default: invalid += 1; i += 1; continue
+            }
+            if i + need >= end { break }  // cut at the end of the sample
+            var ok = true
+            for k in 1...need where bytes[i + k] & 0xC0 != 0x80 { ok = false }
+            if ok { valid += 1; i += need + 1 } else { invalid += 1; i += 1 }
+        }
+        return invalid == 0 || valid >= invalid * 4
+    }
+
+    /// Whether the bytes look like a binary file rather than text (NUL bytes, many control characters).
+    static func looksBinary(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var control = 0
+        for c in bytes.prefix(8192) {
+            if c == 0 { return true }
+            if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D, c != 0x0C { control += 1 }
+        }
+        return control > 8
+    }
+}

@@ -1,0 +1,72 @@
+/// The files of one night.
+public struct NightInputs: Sendable {
+    public var roster: String?
+    public var counselors: String?
+    public var logs: [String]
+
+    public init(roster: String?, counselors: String? = nil, logs: [String] = []) {
+        self.roster = roster
+        self.counselors = counselors
+        self.logs = logs
+    }
+}
+
+/// Imports a night's files into the database in one transaction: all of them, or (on any unreadable
+/// file) none. Rows that cannot be used are set aside with a reason, never dropped or silently fixed.
+public struct Importer {
+    let database: AppDatabase
+    let asOf: String
+    /// `YYYYMMDD`: IDs born after it are invalid.
+    let today: Int
+    let vocabulary: EventVocabulary
+    let options: TableOptions
+    let diagnostics: DiagnosticSink
+    let progress: Progress?
+
+    public init(database: AppDatabase, asOf: String, vocabulary: EventVocabulary, options: TableOptions = TableOptions(),
+                diagnostics: DiagnosticSink, progress: Progress? = nil) {
+        self.database = database
+        self.asOf = asOf
+        self.today = Int(asOf.replacingOccurrences(of: "-", with: "")) ?? 99_991_231
+        self.vocabulary = vocabulary
+        self.options = options
+        self.diagnostics = diagnostics
+        self.progress = progress
+    }
+
+    /// Imports roster, counselor list and logs, in that order.
+    public func run(_ inputs: NightInputs) throws -> [ImportedFile] {
+        var plan: [(TableKind, String)] = []
+        if let r = inputs.roster { plan.append((.roster, r)) }
+        if let c = inputs.counselors { plan.append((.counselors, c)) }
+        plan += inputs.logs.map { (.log, $0) }
+        // Digests first: an unreadable file stops the night before anything is written.
+        let digests = try plan.map { try FileDigest.sha256(path: $0.1, source: $0.1) }
+        return try database.importNight(asOf: asOf) { session in
+            try zip(plan, digests).map { item, digest in
+                try importFile(kind: item.0, path: item.1, digest: digest, session: session)
+            }
+        }
+    }
+
+    private func importFile(kind: TableKind, path: String, digest: (hex: String, size: Int64), session: ImportSession) throws -> ImportedFile {
+        let reader = try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete }
+        let encoding = (reader as? DelimitedTextReader)?.encoding.rawValue ?? "xlsx"
+        guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
+            diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change", at: SourceLocation(file: path)))
+            return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true)
+        }
+        var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
+        try reader.read { try rows.take($0) }
+        try rows.finish()
+        let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
+        if left > 0 { diagnostics.report(Diagnostic(.note, "\(left) students are no longer on the roster and are marked as left", at: SourceLocation(file: path))) }
+        return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
+    }
+}
+
+/// Reports progress of long work on a terminal; silent otherwise.
+public protocol Progress: AnyObject {
+    func update(_ stage: String, done: Int)
+    func finish(_ stage: String)
+}

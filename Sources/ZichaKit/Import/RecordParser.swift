@@ -1,0 +1,81 @@
+/// The RFC 4180 state machine over UTF-8 bytes, fed chunk by chunk. Keeps one record's cells at a time.
+struct RecordParser {
+    let delimiter: UInt8
+    private var cells: [String] = []
+    private var cell: [UInt8] = []
+    private var quoted = false       // inside a quoted cell
+    private var quoteSeen = false    // a quote just closed (or an escaped quote pending)
+    private var afterCR = false
+    private var line = 1             // current physical line
+    private var recordLine = 1       // line where the current record starts
+    private var recordHasContent = false
+    private var problem: String? = nil
+
+    init(delimiter: UInt8) {
+        self.delimiter = delimiter
+        cell.reserveCapacity(256)
+    }
+
+    mutating func feed(_ bytes: [UInt8], _ body: (TableRecord) throws -> Void) throws {
+        for c in bytes {
+            if afterCR {
+                afterCR = false
+                if c == 0x0A { continue }  // CRLF: the CR already ended the line
+            }
+            if quoted {
+                if c == 0x22 { quoted = false; quoteSeen = true; continue }
+                if c == 0x0A || c == 0x0D { line += 1; if c == 0x0D { afterCR = true; cell.append(0x0A); continue } }
+                cell.append(c)
+                continue
+            }
+            if quoteSeen {
+                quoteSeen = false
+                if c == 0x22 { cell.append(0x22); quoted = true; continue }  // "" inside a quoted cell
+            }
+            switch c {
+            case 0x22:
+                if cell.isEmpty { quoted = true; recordHasContent = true } else { cell.append(c) }
+            case delimiter:
+                endCell()
+                recordHasContent = true
+            case 0x0A, 0x0D:
+                if c == 0x0D { afterCR = true }
+                try endRecord(body)
+                line += 1
+                recordLine = line
+            default:
+                cell.append(c)
+                recordHasContent = true
+            }
+        }
+    }
+
+    /// Ends the input: flushes the last record. Returns the start line of an unclosed quoted cell, if any.
+    mutating func finish(_ body: (TableRecord) throws -> Void) throws -> Int? {
+        if quoted { return recordLine }
+        try endRecord(body)
+        return nil
+    }
+
+    private mutating func endCell() {
+        if let s = String(validating: cell, as: UTF8.self) {
+            if s.unicodeScalars.contains("\u{FFFD}") { problem = "the row holds bytes that are not valid in the file's encoding" }
+            cells.append(s)
+        } else {
+            problem = "the row holds bytes that are not valid UTF-8"
+            cells.append(String(decoding: cell, as: UTF8.self))
+        }
+        cell.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func endRecord(_ body: (TableRecord) throws -> Void) throws {
+        if recordHasContent || !cell.isEmpty {
+            endCell()
+            try body(TableRecord(line: recordLine, cells: cells, decodingProblem: problem))
+        }
+        cells.removeAll(keepingCapacity: true)
+        cell.removeAll(keepingCapacity: true)
+        recordHasContent = false
+        problem = nil
+    }
+}

@@ -1,0 +1,107 @@
+/// Log times in Asia/Shanghai wall-clock seconds since 1970-01-01 00:00 (no time zone arithmetic needed
+/// for local times; offsets in ISO 8601 times are converted to +08:00).
+public enum EventTime {
+    /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD HH:MM[:SS]`, ISO 8601 (`T`, fractions, `Z` or `±HH:MM`),
+    /// or a date alone (midnight). Returns nil for anything else.
+    public static func parse(_ text: String) -> Int64? {
+        let b = Array(Text.trimmed(text).utf8)
+        var i = 0
+        func number(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var v = 0
+            for k in i..<(i + count) {
+                guard (0x30...0x39).contains(b[k]) else { return nil }
+                v = v * 10 + Int(b[k] - 0x30)
+            }
+            i += count
+            return v
+        }
+        func numberUpTo2() -> Int? {  // 1 or 2 digits (2024/9/3 9:05)
+            guard i < b.count, (0x30...0x39).contains(b[i]) else { return nil }
+            var v = Int(b[i] - 0x30); i += 1
+            if i < b.count, (0x30...0x39).contains(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1 }
+            return v
+        }
+        guard let year = number(4), i < b.count, b[i] == 0x2D || b[i] == 0x2F else { return nil }
+        let sep = b[i]; i += 1
+        guard let month = numberUpTo2(), i < b.count, b[i] == sep else { return nil }
+        i += 1
+        guard let day = numberUpTo2(), (1...12).contains(month), day >= 1, day <= IDNumber.daysIn(month: month, year: year) else { return nil }
+        var hour = 0, minute = 0, second = 0, offsetMinutes = 8 * 60
+        if i < b.count {
+            guard b[i] == 0x20 || b[i] == 0x54 else { return nil }
+            while i < b.count, b[i] == 0x20 || b[i] == 0x54 { i += 1 }
+            guard let h = numberUpTo2(), i < b.count, b[i] == 0x3A else { return nil }
+            i += 1
+            guard let m = number(2) else { return nil }
+            hour = h; minute = m
+            if i < b.count, b[i] == 0x3A {
+                i += 1
+                guard let s = number(2) else { return nil }
+                second = s
+                if i < b.count, b[i] == 0x2E || b[i] == 0x2C { i += 1; while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
+            }
+            while i < b.count, b[i] == 0x20 { i += 1 }
+            if i < b.count {
+                if b[i] == 0x5A, i + 1 == b.count { offsetMinutes = 0; i += 1 }
+                else if b[i] == 0x2B || b[i] == 0x2D {
+                    let sign = b[i] == 0x2D ? -1 : 1
+                    i += 1
+                    guard let oh = number(2) else { return nil }
+                    if i < b.count, b[i] == 0x3A { i += 1 }
+                    let om = i < b.count ? (number(2) ?? -1) : 0
+                    guard om >= 0 else { return nil }
+                    offsetMinutes = sign * (oh * 60 + om)
+                }
+                guard i == b.count else { return nil }
+            }
+            guard hour < 24, minute < 60, second < 61 else { return nil }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second) + Int64((8 * 60 - offsetMinutes) * 60)
+    }
+
+    /// Midnight of a `YYYY-MM-DD` day.
+    public static func startOfDay(_ day: String) -> Int64? { parse(day) }
+
+    /// `YYYY-MM-DD HH:MM:SS` of a stored time.
+    public static func format(_ t: Int64) -> String {
+        let days = Int(t >= 0 ? t / 86400 : (t - 86399) / 86400)
+        let secs = Int(t - Int64(days) * 86400)
+        let (y, m, d) = civilFromDays(days)
+        return four(y) + "-" + two(m) + "-" + two(d) + " " + two(secs / 3600) + ":" + two(secs / 60 % 60) + ":" + two(secs % 60)
+    }
+
+    /// Days between two `YYYY-MM-DD` days (b − a).
+    public static func daysBetween(_ a: String, _ b: String) -> Int? {
+        guard let ta = parse(a), let tb = parse(b) else { return nil }
+        return Int((tb - ta) / 86400)
+    }
+
+    private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    private static func four(_ v: Int) -> String { let d = "\(v)"; return String(repeating: "0", count: max(0, 4 - d.count)) + d }
+
+    /// Howard Hinnant's days_from_civil.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+

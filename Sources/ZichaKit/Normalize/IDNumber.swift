@@ -1,0 +1,111 @@
+/// A Chinese resident ID number (GB 11643-1999) as a roster or log gave it, cleaned and checked.
+public struct IDNumber: Sendable, Equatable {
+    /// Why an ID fails validation.
+    public enum Problem: String, Sendable, Equatable {
+        case badCharacter = "含非法字符"
+        case length = "长度不是18位（或15位）"
+        case province = "省份代码不存在"
+        case date = "出生日期不存在"
+        case futureDate = "出生日期晚于今天"
+        case checkCharacter = "校验位错误"
+    }
+
+    /// The text as given, trimmed.
+    public let raw: String
+    /// Cleaned text: white space removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits.
+    public let normalized: String
+    /// Whether cleaning changed more than surrounding white space (inner spaces, full-width, lowercase x).
+    public let neededCleaning: Bool
+    /// Whether the given number was a legacy 15-digit one.
+    public let wasFifteen: Bool
+    /// Why it is invalid; nil when valid.
+    public let problem: Problem?
+
+    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    static let checkCharacters: [UInt8] = Array("10X98765432".utf8)
+    /// Province codes of GB/T 2260 (the county part is never checked: codes change, people keep them).
+    static let provinces: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
+                                      46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91]
+
+    /// Cleans and validates `text`. `today` is `YYYYMMDD`, injectable so tests do not age.
+    public init(_ text: String, today: Int) {
+        let trimmed = Text.trimmed(text)
+        raw = trimmed
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(18)
+        var cleaned = false
+        var bad = false
+        for scalar in trimmed.unicodeScalars {
+            let v = scalar.value
+            switch v {
+            case 0x30...0x39, 0x58: bytes.append(UInt8(v))
+            case 0x78: bytes.append(0x58); cleaned = true
+            case 0xFF10...0xFF19: bytes.append(UInt8(v - 0xFF10 + 0x30)); cleaned = true
+            case 0xFF38, 0xFF58: bytes.append(0x58); cleaned = true
+            default:
+                if Text.isSpace(scalar) { cleaned = true } else { bad = true; bytes.append(0x3F) }
+            }
+        }
+        var problem: Problem? = nil
+        var fifteen = false
+        if bad {
+            problem = .badCharacter
+        } else if bytes.count == 15, !bytes.contains(0x58) {
+            fifteen = true
+            // Legacy numbers: 6-digit region, YYMMDD, 3-digit sequence. Born 19xx by definition of the old format.
+            bytes.insert(contentsOf: [0x31, 0x39], at: 6)
+            bytes.append(IDNumber.checkCharacter(bytes))
+        }
+        if problem == nil { problem = IDNumber.validate18(bytes, today: today) }
+        normalized = String(decoding: bytes, as: UTF8.self)
+        neededCleaning = cleaned && !fifteen
+        wasFifteen = fifteen
+        self.problem = problem
+    }
+
+    public var isValid: Bool { problem == nil }
+
+    /// The 15-digit form of a valid 18-digit ID: without the century digits and the check character (FAQ 8).
+    public static func fifteenForm(of id18: String) -> String? {
+        let b = Array(id18.utf8)
+        guard b.count == 18 else { return nil }
+        return String(decoding: b[0..<6] + b[8..<17], as: UTF8.self)
+    }
+
+    /// Upgrades a 15-digit number to 18 with the given century (19 or 20).
+    public static func upgrade(_ id15: String, century: Int) -> String {
+        var b = Array(id15.utf8)
+        guard b.count == 15 else { return id15 }
+        b.insert(contentsOf: Array(String(century).utf8), at: 6)
+        b.append(checkCharacter(b))
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// ISO 7064 MOD 11-2 check character of the first 17 digits.
+    static func checkCharacter(_ b: [UInt8]) -> UInt8 {
+        var sum = 0
+        for i in 0..<17 { sum += Int(b[i] &- 0x30) * weights[i] }
+        return checkCharacters[sum % 11]
+    }
+
+    static func validate18(_ b: [UInt8], today: Int) -> Problem? {
+        guard b.count == 18 else { return .length }
+        for i in 0..<17 where !(0x30...0x39).contains(b[i]) { return .badCharacter }
+        guard (0x30...0x39).contains(b[17]) || b[17] == 0x58 else { return .badCharacter }
+        func digits(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) } }
+        if !provinces.contains(digits(0..<2)) { return .province }
+        let year = digits(6..<10), month = digits(10..<12), day = digits(12..<14)
+        guard year >= 1900, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return .date }
+        if year * 10000 + month * 100 + day > today { return .futureDate }
+        if checkCharacter(b) != b[17] { return .checkCharacter }
+        return nil
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A person's name as given, trimmed and with the minority-name middle dot folded to U+00B7.
+public struct PersonName: Sendable, Equatable {
+    /// The cell as given.
+    public let raw: String
+    /// Trimmed, middle dots (· • ・ ． ‧ ･) folded to U+00B7.
+    public let normalized: String
+
+    public init(_ text: String) {
+        raw = text
+        let t = Text.trimmed(text)
+        if t.unicodeScalars.contains(where: { PersonName.dots.contains($0.value) }) {
+            normalized = String(String.UnicodeScalarView(t.unicodeScalars.map {
+                PersonName.dots.contains($0.value) ? "\u{00B7}" : $0
+            }))
+        } else {
+            normalized = t
+        }
+    }
+
+    static let dots: Set<UInt32> = [0x2022, 0x30FB, 0xFF0E, 0x2027, 0xFF65, 0x2219, 0x22C5, 0x0387]
+}
+
+/// Finds traditional characters in names with OpenCC, honouring the exception list of name characters.
+public final class TraditionalNameCheck: @unchecked Sendable {
+    private let converter: OpenCCConverter
+    /// Characters never flagged nor converted (name_exceptions.json).
+    public let exceptions: Set<Unicode.Scalar>
+
+    public init(converter: OpenCCConverter, exceptions: Set<Unicode.Scalar>) {
+        self.converter = converter
+        self.exceptions = exceptions
+    }
+
+    /// Opens OpenCC and the bundled exception list.
+    public static func bundled() throws -> TraditionalNameCheck {
+        guard let url = Bundle.module.url(forResource: "name_exceptions", withExtension: "json"),
+              let data = try? Data(contentsOf: url) else {
+            throw ZichaError(.config, "the bundled name exception list is missing from the installation")
+        }
+        struct File: Decodable { struct Entry: Decodable { var char: String }; var characters: [Entry] }
+        let file = try JSONDecoder().decode(File.self, from: data)
+        let chars = Set(file.characters.flatMap { $0.char.unicodeScalars })
+        return TraditionalNameCheck(converter: try OpenCCConverter(), exceptions: chars)
+    }
+
+    /// The simplified form when the name holds traditional characters, else nil.
+    public func simplified(_ name: String) -> String? {
+        var changed = false
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if scalar.value < 0x2E80 || exceptions.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+                continue
+            }
+            let s = converter.simplified(scalar)
+            if s != String(scalar) { changed = true }
+            out += s
+        }
+        return changed ? out : nil
+    }
+}

@@ -1,0 +1,38 @@
+/// White space and width folding shared by every normalizer and the header matcher.
+public enum Text {
+    /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
+    @inline(__always)
+    public static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    /// Trims surrounding white space (ASCII, full-width and ideographic). Returns the same string when clean.
+    public static func trimmed(_ s: String) -> String {
+        let scalars = s.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return s }
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        return String(scalars[start..<end])
+    }
+
+    /// Full-width ASCII (U+FF01…U+FF5E) to half-width, U+3000 to a space.
+    public static func halfWidth(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0xFF01 && $0.value <= 0xFF5E || $0.value == 0x3000 }) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value >= 0xFF01 && u.value <= 0xFF5E { out.append(Unicode.Scalar(u.value - 0xFEE0)!) }
+            else if u.value == 0x3000 { out.append(" ") }
+            else { out.append(u) }
+        }
+        return String(out)
+    }
+
+    /// A header cell folded for matching: trimmed, half-width, lowercased, inner white space removed.
+    public static func headerKey(_ s: String) -> String {
+        String(String.UnicodeScalarView(halfWidth(s).unicodeScalars.filter { !isSpace($0) && $0 != "\u{FEFF}" })).lowercased()
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// Everything one nightly run needs to know.
+public struct NightlyOptions: Sendable {
+    public var inputs: NightInputs
+    public var databasePath: String = "zicha.sqlite"
+    public var outputDirectory: String = "Reports"
+    /// `YYYY-MM-DD`; today in Asia/Shanghai when nil.
+    public var asOf: String?
+    public var configuration = Configuration()
+    public var table = TableOptions()
+    /// Office copies of counselor lists with full ID numbers and phones.
+    public var unmasked = false
+
+    public init(inputs: NightInputs) { self.inputs = inputs }
+}
+
+/// What a nightly run did.
+public struct NightlyResult: Sendable {
+    public var asOf: String
+    public var imported: [ImportedFile]
+    public var totals: NightTotals
+    public var byCode: [FindingCode: Int]
+    public var reportDirectory: String
+    public var mail: MailOutcome?
+}
+
+/// The one place the nightly order is written: import → reconcile → report → email.
+public enum Pipeline {
+    /// Today's date in Asia/Shanghai, `YYYY-MM-DD`.
+    public static func today(now: Date = Date()) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    /// Runs a whole night. Throws a `ZichaError` whose `exitCode` follows the SPEC.
+    public static func nightly(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress? = nil) throws -> NightlyResult {
+        let asOf = options.asOf ?? today()
+        guard EventTime.parse(asOf) != nil, asOf.count == 10 else {
+            throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date (YYYY-MM-DD)")
+        }
+        let config = options.configuration
+        let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
+        let vocabulary = try EventVocabulary(extra: config.events ?? [:])
+        let traditional = try TraditionalNameCheck.bundled()
+        let database = try AppDatabase(path: options.databasePath)
+
+        // 1. Import: every file of the night in one transaction.
+        let importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
+                                diagnostics: diagnostics, progress: progress)
+        let imported = try importer.run(options.inputs)
+
+        // 2. Reconcile: pure rules over the stored values, results kept per night.
+        let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf)
+
+        // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
+        let night = try NightReader(database: database, asOf: asOf)
+        let summary = try night.summary(deadline: config.deadline)
+        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
+            try FindingsJSON.write(summary: summary, students: night, to: folder + "/findings.json")
+            try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
+            _ = try ReportWriter.write(summary: summary, students: night, catalog: catalog, to: URL(fileURLWithPath: folder),
+                                       options: ReportOptions(unmasked: options.unmasked))
+        }
+
+        // 4. Email: the outbox first, then delivery; the ledger keeps a re-run from mailing anyone twice.
+        let lists = try CounselorLists.collect(from: night)
+        let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
+                                     catalog: catalog, asOf: asOf, deadline: config.deadline,
+                                     outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
+        let mail = try mailer.run(lists: lists, diagnostics: diagnostics)
+        return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
+    }
+}

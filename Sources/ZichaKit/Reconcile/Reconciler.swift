@@ -1,0 +1,40 @@
+/// Reconciles one night: every roster student against the log and against each other, then history.
+public struct Reconciler {
+    let database: AppDatabase
+    let traditional: TraditionalNameCheck?
+    let progress: Progress?
+
+    public init(database: AppDatabase, traditional: TraditionalNameCheck?, progress: Progress? = nil) {
+        self.database = database
+        self.traditional = traditional
+        self.progress = progress
+    }
+
+    /// Runs the rules for the night `asOf` and stores the results. Returns the night's totals and findings by code.
+    public func run(asOf: String) throws -> (totals: NightTotals, byCode: [FindingCode: Int]) {
+        try database.reconcileNight(asOf: asOf) { session in
+            let shared = try session.sharedValues()
+            let scopes = try session.counselorScopes()
+            let context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones,
+                                        counselorByClass: scopes.byClass, counselorByCollege: scopes.byCollege,
+                                        traditional: traditional)
+            var byCode: [FindingCode: Int] = [:]
+            var done = 0
+            try session.forEachMatch(student: { facts, present, events in
+                guard present else { return }  // a student who left stops being reported
+                let verdict = Rules.evaluate(facts, events: events, context: context)
+                for f in verdict.findings { byCode[f.code, default: 0] += 1 }
+                try session.record(ksh: facts.ksh, verdict: verdict)
+                done += 1
+                if done % 100_000 == 0 { progress?.update("reconcile", done: done) }
+            }, unmatched: { id, name, events in
+                let first = events.map(\.time).min() ?? 0, last = events.map(\.time).max() ?? 0
+                let detail = "身份证号: \(id); 姓名: \(name); 记录数: \(events.count); 时间 \(EventTime.format(first)) 至 \(EventTime.format(last))"
+                try session.recordFinding(subject: id, code: .notOnRoster, detail: detail, remedies: Rules.remedies(for: .notOnRoster))
+                byCode[.notOnRoster, default: 0] += 1
+            })
+            progress?.finish("reconcile")
+            return (try session.finish(), byCode)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/// The reconciliation rules of the SPEC, as pure functions of values: the product's heart.
+///
+/// See Reconcile/README.md for the rules in prose. Evidence texts carry full values; reports mask them
+/// for counselors.
+public enum Rules {
+    /// The remedies each finding names (SPEC, Findings). RECOVERY_NAME_MISMATCH depends on the name: see `remedies(for:nameChanged:)`.
+    public static func remedies(for code: FindingCode, nameChanged: Bool = false) -> [String] {
+        switch code {
+        case .notRegistered: return ["GUIDE", "NOTE-1"]
+        case .registeredNotChecked: return ["GUIDE", "FAQ-4"]
+        case .viewedNotConfirmed: return ["FAQ-5"]
+        case .idTaken: return ["FAQ-2", "FAQ-3"]
+        case .idTakenConscription: return ["FAQ-8"]
+        case .phoneTaken: return ["FAQ-9"]
+        case .recoveryNotRegistered: return ["FAQ-1"]
+        case .recoveryBlocked: return ["FAQ-6"]
+        case .recoveryNameMismatch: return [nameChanged ? "NOTE-2" : "NOTE-1"]
+        case .emailUnusable: return ["FAQ-7"]
+        case .disputed: return ["ADMIN"]
+        case .duplicateID: return ["FAQ-3", "ADMIN"]
+        case .duplicatePhone: return ["FAQ-9"]
+        case .nameChanged: return ["NOTE-2"]
+        case .traditionalName: return ["NOTE-1"]
+        case .idFormat: return ["NOTE-1"]
+        case .idInvalid, .phoneInvalid, .notOnRoster, .noCounselor: return ["ADMIN"]
+        }
+    }
+
+    /// Evaluates one student against their events (any order) and the roster context.
+    public static func evaluate(_ s: StudentFacts, events unsorted: [LoggedEvent], context: RosterContext) -> Verdict {
+        let events = unsorted.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        let nameChanged = !s.admissionName.isEmpty && s.admissionName != s.name
+        var found: [(FindingCode, String)] = []
+        let state = events.last(where: { $0.kind.state != nil })?.kind.state ?? .unchecked
+        found += logFindings(s, events: events, state: state)
+        found += rosterFindings(s, context: context, nameChanged: nameChanged)
+        let assignment = assign(s, context: context)
+        if assignment.email.isEmpty {
+            let scope = [s.college, s.className].filter { !$0.isEmpty }.joined(separator: " ")
+            found.append((.noCounselor, scope.isEmpty ? "名单未写学院和班级" : "\(scope) 没有辅导员邮箱"))
+        }
+        let lines = found.sorted { $0.0 < $1.0 }.map {
+            FindingLine(code: $0.0, detail: $0.1, remedies: remedies(for: $0.0, nameChanged: nameChanged), change: .new)
+        }
+        return Verdict(state: state, findings: lines, assignment: assignment)
+    }
+
+    /// The counselor: the roster row's own columns, then the class mapping, then the college mapping.
+    public static func assign(_ s: StudentFacts, context: RosterContext) -> Assignment {
+        if !s.counselorEmail.isEmpty { return Assignment(counselor: s.counselor, email: s.counselorEmail) }
+        if let a = context.counselorByClass[s.className], !s.className.isEmpty, !a.email.isEmpty { return a }
+        if let a = context.counselorByCollege[s.college], !s.college.isEmpty, !a.email.isEmpty { return a }
+        let name = !s.counselor.isEmpty ? s.counselor : context.counselorByClass[s.className]?.counselor ?? context.counselorByCollege[s.college]?.counselor ?? ""
+        return Assignment(counselor: name, email: "")
+    }
+
+    static func logFindings(_ s: StudentFacts, events: [LoggedEvent], state: CheckState) -> [(FindingCode, String)] {
+        guard !events.isEmpty else { return [(.notRegistered, "自查记录中没有该生的任何记录")] }
+        var out: [(FindingCode, String)] = []
+        if state == .unchecked {
+            if let viewed = events.last(where: { $0.kind == .viewed }) {
+                out.append((.viewedNotConfirmed, "最近一次查看学籍 \(EventTime.format(viewed.time))，仍为未查"))
+            } else if let reg = events.first(where: { $0.kind == .registered || $0.kind == .login }) {
+                out.append((.registeredNotChecked, "\(reg.kind.title) \(EventTime.format(reg.time))，之后没有查看学籍"))
+            }
+        }
+        if state == .disputed, let d = events.last(where: { $0.kind == .disputed }) {
+            out.append((.disputed, evidence(d)))
+        }
+        if state != .checked { out += standingFailures(s, events: events) }
+        return out
+    }
+
+    /// Failures not followed by any success: they still stand in the student's way.
+    static func standingFailures(_ s: StudentFacts, events: [LoggedEvent]) -> [(FindingCode, String)] {
+        let lastSuccess = events.last(where: { $0.kind.isSuccess })?.time
+        let standing = events.filter { e in
+            (e.kind == .registerFailed || e.kind == .recoverFailed) && (lastSuccess.map { e.time > $0 } ?? true)
+        }
+        var latest: [FindingCode: LoggedEvent] = [:]
+        var mismatchTimes = Set<Int64>()
+        for e in standing {
+            guard let reason = e.reason else { continue }
+            let code: FindingCode?
+            switch (e.kind, reason) {
+            case (.registerFailed, .conscription): code = .idTakenConscription
+            case (.registerFailed, .idTaken): code = .idTaken
+            case (.registerFailed, .phoneTaken): code = .phoneTaken
+            case (.recoverFailed, .notRegistered): code = .recoveryNotRegistered
+            case (.recoverFailed, .rateLimited): code = .recoveryBlocked
+            case (.recoverFailed, .nameMismatch): code = .recoveryNameMismatch; mismatchTimes.insert(e.time)
+            case (.recoverFailed, .emailUnusable): code = .emailUnusable
+            default: code = nil
+            }
+            if let code { latest[code] = e }
+        }
+        if mismatchTimes.count >= 3, let last = latest.removeValue(forKey: .recoveryNameMismatch), latest[.recoveryBlocked] == nil {
+            return latest.map { ($0.key, evidence($0.value)) }
+                + [(.recoveryBlocked, "找回用户名 \(mismatchTimes.count) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
+        }
+        if latest[.recoveryBlocked] != nil { latest[.recoveryNameMismatch] = nil }
+        return latest.map { code, e in
+            if code == .idTakenConscription, let id15 = IDNumber.fifteenForm(of: s.idNorm) {
+                return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册")
+            }
+            return (code, evidence(e))
+        }
+    }
+
+    static func evidence(_ e: LoggedEvent) -> String {
+        let detail = Text.trimmed(e.detail)
+        return "\(e.kind.title) \(EventTime.format(e.time))" + (detail.isEmpty ? "" : "：\(detail.prefix(200))")
+    }
+
+    static func rosterFindings(_ s: StudentFacts, context: RosterContext, nameChanged: Bool) -> [(FindingCode, String)] {
+        var out: [(FindingCode, String)] = []
+        if let group = context.sharedIDs[s.idNorm] {
+            let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
+            if !others.isEmpty { out.append((.duplicateID, "与 \(others.joined(separator: "、")) 共用身份证号 \(s.idNorm)")) }
+        }
+        if s.phoneValid, let group = context.sharedPhones[s.phoneNorm] {
+            let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
+            if !others.isEmpty { out.append((.duplicatePhone, "与 \(others.joined(separator: "、")) 共用 \(s.phoneNorm)")) }
+        }
+        if nameChanged { out.append((.nameChanged, "录取姓名 \(s.admissionName)，现用名 \(s.name)")) }
+        if let simplified = context.traditional?.simplified(s.name) {
+            out.append((.traditionalName, "姓名 \(s.name) 含繁体字，应写作 \(simplified)"))
+        }
+        if let problem = s.idProblem {
+            out.append((.idInvalid, "身份证号 \(s.idNorm)：\(problem)"))
+        } else if s.idNeededCleaning {
+            out.append((.idFormat, "名单中的身份证号含空格、全角字符或小写x，规范写法 \(s.idNorm)"))
+        }
+        if !s.phoneRaw.isEmpty, !s.phoneValid { out.append((.phoneInvalid, "手机号 \(s.phoneRaw.prefix(40)) 不是大陆手机号")) }
+        return out
+    }
+}

@@ -1,0 +1,51 @@
+/// `findings.json`: the machine-readable night for scripts and other systems (full values: the office's file).
+public enum FindingsJSON {
+    /// Streams the SPEC's shape — as_of, totals, students (every roster student once), unmatched, resolved —
+    /// plus `previous_as_of` and `by_code`.
+    public static func write(summary: NightSummary, students: some FollowupSource, to path: String) throws {
+        let out = try OutputFile(path: path)
+        let t = summary.totals
+        try out.write("{\"as_of\": \(JSONText.string(summary.asOf)),\n")
+        if let previous = summary.previousAsOf { try out.write(" \"previous_as_of\": \(JSONText.string(previous)),\n") }
+        try out.write(" \"totals\": {\"students\": \(t.students), \"checked\": \(t.checked), \"unchecked\": \(t.unchecked), \"disputed\": \(t.disputed)},\n")
+        let codes = FindingCode.allCases.filter { summary.findingsByCode[$0] != nil }
+            .map { "\(JSONText.string($0.rawValue)): \(summary.findingsByCode[$0]!)" }
+        try out.write(" \"by_code\": {\(codes.joined(separator: ", "))},\n")
+        try out.write(" \"students\": [")
+        var first = true
+        try students.forEachStudent(order: .byCollegeClass) { row in
+            var s = first ? "\n  " : ",\n  "
+            first = false
+            s += "{\"ksh\": \(JSONText.string(row.ksh)), \"xh\": \(JSONText.string(row.xh)), \"name\": \(JSONText.string(row.name)), "
+            s += "\"college\": \(JSONText.string(row.college)), \"class\": \(JSONText.string(row.className)), "
+            s += "\"counselor\": \(JSONText.string(row.counselor)), \"counselor_email\": \(JSONText.string(row.counselorEmail)), "
+            s += "\"state\": \(JSONText.string(row.state.rawValue)), \"days_outstanding\": \(row.daysOutstanding), \"findings\": ["
+            s += row.findings.map { f in
+                "{\"code\": \(JSONText.string(f.code.rawValue)), \"remedies\": [\(f.remedies.map(JSONText.string).joined(separator: ", "))], "
+                    + "\"detail\": \(JSONText.string(f.detail)), \"change\": \(JSONText.string(f.change.rawValue))}"
+            }.joined(separator: ", ")
+            s += "]}"
+            try out.write(s)
+        }
+        try out.write("\n ],\n \"unmatched\": [")
+        try out.write(summary.unmatched.map {
+            "\n  {\"id\": \(JSONText.string($0.id)), \"code\": \"NOT_ON_ROSTER\", \"name\": \(JSONText.string($0.name)), \"events\": \($0.events), \"detail\": \(JSONText.string($0.detail))}"
+        }.joined(separator: ","))
+        try out.write("\n ],\n \"resolved\": [")
+        try out.write(summary.resolved.map {
+            "\n  {\"ksh\": \(JSONText.string($0.ksh)), \"name\": \(JSONText.string($0.name)), \"code\": \(JSONText.string($0.code.rawValue))}"
+        }.joined(separator: ","))
+        try out.write("\n ]\n}\n")
+        try out.close()
+    }
+}
+
+/// `rejects.csv`: every row set aside tonight, with file, line, reason and the row's cells (office-only).
+public enum RejectsCSV {
+    public static func write(_ rejects: [(file: String, location: String, reason: String, cells: String)], to path: String) throws {
+        let out = try OutputFile(path: path)
+        try out.write(CSVText.bom + CSVText.line(["文件", "位置", "原因", "原始内容"]))
+        for r in rejects { try out.write(CSVText.line([r.file, r.location, r.reason, r.cells])) }
+        try out.close()
+    }
+}

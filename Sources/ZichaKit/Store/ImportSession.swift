@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+
+/// A roster row ready to store: raw values beside normalized ones.
+public struct StudentRow: Sendable {
+    public var ksh: String
+    public var xh: String
+    public var name: PersonName
+    /// The 录取姓名 cell, when the roster has the column and the cell is not blank.
+    public var admissionName: PersonName?
+    public var id: IDNumber
+    public var sex: String
+    public var birthdate: String
+    public var phone: PhoneNumber
+    public var college: String
+    public var major: String
+    public var className: String
+    public var counselor: String
+    public var counselorEmail: String
+    public var line: Int
+}
+
+/// A log row ready to store.
+public struct EventRow: Sendable {
+    /// The cleaned ID: 18 characters, or the 15 digits a legacy registration used.
+    public var id: String
+    public var isFifteen: Bool
+    public var name: String
+    public var kind: EventKind
+    public var detail: String
+    public var reason: FailureReason?
+    public var time: Int64
+    public var line: Int
+}
+
+/// What happened to one imported file.
+public struct ImportedFile: Sendable, Equatable {
+    public var kind: TableKind
+    public var name: String
+    public var accepted: Int
+    public var rejected: Int
+    /// True when the same file (same SHA-256) had been imported before: nothing changed.
+    public var alreadyImported: Bool
+}
+
+/// Writes one night's files inside one transaction, with prepared statements reused for every row.
+/// Created by `AppDatabase.importNight`; the importer never sees GRDB.
+public final class ImportSession {
+    let db: Database
+    let asOf: String
+    private var fileID: Int64 = 0
+    private var insertStudent: Statement?
+    private var insertEvent: Statement?
+    private var insertReject: Statement?
+    private var insertScope: Statement?
+
+    init(db: Database, asOf: String) {
+        self.db = db
+        self.asOf = asOf
+    }
+
+    /// Registers a file; returns false when a file with the same kind and SHA-256 was imported before.
+    public func beginFile(kind: TableKind, name: String, size: Int64, sha256: String, encoding: String) throws -> Bool {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ?", arguments: [kind.rawValue, sha256]) == true {
+            return false
+        }
+        try db.execute(sql: """
+            INSERT INTO import_file (kind, name, size, sha256, encoding, as_of, rows_accepted, rows_rejected, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)
+            """, arguments: [kind.rawValue, name, size, sha256, encoding, asOf, ISO8601DateFormatter().string(from: Date())])
+        fileID = db.lastInsertedRowID
+        if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
+        return true
+    }
+
+    /// Upserts a roster student. Returns false when the 考生号 already came earlier in this same file.
+    public func addStudent(_ s: StudentRow) throws -> Bool {
+        if insertStudent == nil {
+            insertStudent = try db.makeStatement(sql: """
+                INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
+                    sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
+                    first_seen, last_seen, left_on, file_id, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                ON CONFLICT (ksh) DO UPDATE SET
+                    xh = excluded.xh, name_raw = excluded.name_raw, name = excluded.name,
+                    admission_name = CASE WHEN ?27 THEN excluded.admission_name ELSE student.admission_name END,
+                    id_raw = excluded.id_raw, id_norm = excluded.id_norm, id_problem = excluded.id_problem,
+                    id_cleaned = excluded.id_cleaned, id15 = excluded.id15, sex = excluded.sex, birthdate = excluded.birthdate,
+                    phone_raw = excluded.phone_raw, phone_norm = excluded.phone_norm, phone_valid = excluded.phone_valid,
+                    college = excluded.college, major = excluded.major, class = excluded.class,
+                    counselor = excluded.counselor, counselor_email = excluded.counselor_email,
+                    last_seen = excluded.last_seen, left_on = NULL, file_id = excluded.file_id, line = excluded.line
+                WHERE student.file_id <> excluded.file_id
+                """)
+        }
+        let admission = s.admissionName?.normalized ?? s.name.normalized
+        let id15: String? = s.id.isValid ? IDNumber.fifteenForm(of: s.id.normalized) : nil
+        let values: [(any DatabaseValueConvertible)?] = [
+            s.ksh, s.xh, s.name.raw, s.name.normalized, admission, s.id.raw, s.id.normalized, s.id.problem?.rawValue,
+            s.id.neededCleaning, id15, s.sex, s.birthdate, s.phone.raw, s.phone.normalized, s.phone.isMobile,
+            s.college, s.major, s.className, s.counselor, s.counselorEmail, asOf, asOf, fileID, s.line,
+            nil, nil, s.admissionName != nil,
+        ]
+        insertStudent!.setUncheckedArguments(StatementArguments(values))
+        try insertStudent!.execute()
+        return db.changesCount > 0
+    }
+
+    /// Stores a log event.
+    public func addEvent(_ e: EventRow) throws {
+        if insertEvent == nil {
+            insertEvent = try db.makeStatement(sql: """
+                INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+        insertEvent!.setUncheckedArguments([fileID, e.line, e.id, e.isFifteen, e.name, e.kind.rawValue, e.detail, e.reason?.rawValue, e.time])
+        try insertEvent!.execute()
+    }
+
+    /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.
+    public func addCounselorScope(kind: String, scope: String, counselor: String, email: String, line: Int) throws {
+        if insertScope == nil {
+            insertScope = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO counselor_scope (scope_kind, scope, counselor, email, file_id, line) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        }
+        insertScope!.setUncheckedArguments([kind, scope, counselor, email, fileID, line])
+        try insertScope!.execute()
+    }
+
+    /// Sets a row aside with its reason and its cells as the file had them.
+    public func addReject(line: Int, location: String, reason: String, cells: [String]) throws {
+        if insertReject == nil {
+            insertReject = try db.makeStatement(sql: "INSERT OR REPLACE INTO reject (file_id, line, location, reason, raw) VALUES (?, ?, ?, ?, ?)")
+        }
+        let raw = String(decoding: try JSONSerialization.data(withJSONObject: cells), as: UTF8.self)
+        insertReject!.setUncheckedArguments([fileID, line, location, reason, raw])
+        try insertReject!.execute()
+    }
+
+    /// Closes a file: counts, and for a roster, marks students absent from it as left.
+    public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> Int {
+        try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
+                       arguments: [accepted, rejected, fileID])
+        guard kind == .roster else { return 0 }
+        try db.execute(sql: "UPDATE student SET left_on = ? WHERE file_id <> ? AND left_on IS NULL", arguments: [asOf, fileID])
+        return db.changesCount
+    }
+}
+
+extension AppDatabase {
+    /// Runs `body` in one transaction: every file of a night goes in, or none does.
+    public func importNight<T>(asOf: String, _ body: (ImportSession) throws -> T) throws -> T {
+        try writer.write { db in
+            let session = ImportSession(db: db, asOf: asOf)
+            let result = try body(session)
+            try db.execute(sql: Schema.lookupIndexes)
+            return result
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import GRDB
+
+/// Reads a reconciled night back for the reports: the summary, and the students streamed in order.
+public final class NightReader: FollowupSource {
+    let database: AppDatabase
+    public let asOf: String
+    let runID: Int64
+
+    /// Opens the stored night `asOf`; throws when that night was never reconciled.
+    public init(database: AppDatabase, asOf: String) throws {
+        self.database = database
+        self.asOf = asOf
+        guard let id = try database.writer.read({ try Int64.fetchOne($0, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]) }) else {
+            throw ZichaError(.database, "no reconciled night \(asOf) in the database", at: SourceLocation(file: database.path))
+        }
+        runID = id
+    }
+
+    public func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws {
+        let orderBy: String
+        switch order {
+        case .byCollegeClass: orderBy = "s.college, s.class, s.ksh"
+        case .byCounselor: orderBy = "r.counselor_email = '', r.counselor, r.counselor_email, s.college, s.class, s.ksh"
+        }
+        try database.writer.read { db in
+            let findings = try db.makeStatement(sql: "SELECT code, detail, remedies, change FROM finding WHERE run_id = ? AND subject = ?")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.college, s.class, s.major, r.counselor, r.counselor_email, s.ksh, s.xh, s.name, s.id_norm,
+                       CASE WHEN s.phone_valid THEN s.phone_norm ELSE s.phone_raw END, r.state,
+                       CASE WHEN r.outstanding_since IS NULL THEN 0 ELSE CAST(julianday(?) - julianday(r.outstanding_since) AS INTEGER) END
+                FROM student_result r JOIN student s ON s.ksh = r.ksh WHERE r.run_id = ? ORDER BY \(orderBy)
+                """, arguments: [asOf, runID])
+            while let r = try rows.next() {
+                let ksh: String = r[5]
+                var lines: [FindingLine] = []
+                let fc = try Row.fetchCursor(findings, arguments: [runID, ksh])
+                while let f = try fc.next() {
+                    guard let code = FindingCode(rawValue: f[0]) else { continue }
+                    lines.append(FindingLine(code: code, detail: f[1], remedies: (f[2] as String).split(separator: " ").map(String.init),
+                                             change: FindingChange(rawValue: f[3]) ?? .new))
+                }
+                lines.sort { $0.code < $1.code }
+                try body(FollowupRow(college: r[0], className: r[1], major: r[2], counselor: r[3], counselorEmail: r[4], ksh: ksh,
+                                     xh: r[6], name: r[7], idNumber: r[8], phone: r[9], state: CheckState(rawValue: r[10]) ?? .unchecked,
+                                     daysOutstanding: r[11], findings: lines))
+            }
+        }
+    }
+
+    /// Totals, progress per college and class, trend, changes since the previous night, unmatched IDs.
+    public func summary(deadline: String?) throws -> NightSummary {
+        try database.writer.read { db in
+            let run = try Row.fetchOne(db, sql: "SELECT students, checked, unchecked, disputed FROM run WHERE id = ?", arguments: [runID])!
+            let totals = NightTotals(students: run[0], checked: run[1], unchecked: run[2], disputed: run[3])
+            let groupSQL = """
+                SELECT s.college, %@, count(*), sum(r.state = 'checked'), sum(r.state = 'disputed')
+                FROM student_result r JOIN student s ON s.ksh = r.ksh WHERE r.run_id = ? GROUP BY 1, 2 ORDER BY 1, 2
+                """
+            let colleges = try Row.fetchAll(db, sql: groupSQL.replacingOccurrences(of: "%@", with: "''"), arguments: [runID]).map {
+                GroupProgress(college: $0[0], className: "", students: $0[2], checked: $0[3], disputed: $0[4])
+            }
+            let classes = try Row.fetchAll(db, sql: groupSQL.replacingOccurrences(of: "%@", with: "s.class"), arguments: [runID]).map {
+                GroupProgress(college: $0[0], className: $0[1], students: $0[2], checked: $0[3], disputed: $0[4])
+            }
+            let trend = try Row.fetchAll(db, sql: "SELECT as_of, students, checked FROM run WHERE as_of <= ? ORDER BY as_of", arguments: [asOf]).map {
+                TrendPoint(asOf: $0[0], students: $0[1], checked: $0[2])
+            }
+            let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf])
+            var resolved: [ResolvedFinding] = []
+            if let previous {
+                let prevID: Int64 = previous[0]
+                resolved = try Row.fetchAll(db, sql: """
+                    SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.ksh = p.subject
+                    JOIN student s ON s.ksh = p.subject
+                    WHERE p.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1 AND c.subject = p.subject AND c.code = p.code)
+                    ORDER BY p.subject, p.code
+                    """, arguments: [runID, prevID]).compactMap { r in
+                    FindingCode(rawValue: r[2]).map { ResolvedFinding(ksh: r[0], name: r[1], code: $0) }
+                }
+            }
+            var byCode: [FindingCode: Int] = [:]
+            var newCount = 0
+            for r in try Row.fetchAll(db, sql: "SELECT code, count(*), sum(change = 'new') FROM finding WHERE run_id = ? GROUP BY code", arguments: [runID]) {
+                if let code = FindingCode(rawValue: r[0]) { byCode[code] = r[1] }
+                newCount += r[2] as Int
+            }
+            let unmatched = try Row.fetchAll(db, sql: "SELECT subject, detail FROM finding WHERE run_id = ? AND code = 'NOT_ON_ROSTER' ORDER BY subject",
+                                             arguments: [runID]).map { r -> UnmatchedID in
+                let detail: String = r[1]
+                let name = detail.components(separatedBy: "姓名: ").dropFirst().first?.components(separatedBy: ";").first ?? ""
+                let count = Int(detail.components(separatedBy: "记录数: ").dropFirst().first?.components(separatedBy: ";").first ?? "") ?? 0
+                return UnmatchedID(id: r[0], name: name, events: count, detail: detail)
+            }
+            return NightSummary(asOf: asOf, totals: totals, colleges: colleges, classes: classes, trend: trend,
+                                previousAsOf: previous?[1], newFindings: newCount, findingsByCode: byCode, resolved: resolved,
+                                unmatched: unmatched, deadline: deadline)
+        }
+    }
+
+    /// Rows set aside by the imports of this night's files and earlier ones still in force.
+    public func rejects() throws -> [(file: String, location: String, reason: String, cells: String)] {
+        try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.name, j.location, j.reason, j.raw FROM reject j JOIN import_file f ON f.id = j.file_id
+                WHERE f.as_of = ? ORDER BY f.id, j.line
+                """, arguments: [asOf]).map { ($0[0], $0[1], $0[2], $0[3]) }
+        }
+    }
+}

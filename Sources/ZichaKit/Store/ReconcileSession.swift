@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+
+/// The store's side of one night's reconciliation, inside one write transaction: reads the roster and
+/// the log in ID order (a merge join, so memory stays flat) and records each verdict.
+public final class ReconcileSession {
+    let db: Database
+    public let asOf: String
+    public let runID: Int64
+    /// The latest night before this one, if any.
+    public let previous: (id: Int64, asOf: String)?
+    private var insertResult: Statement?
+    private var insertFinding: Statement?
+
+    init(db: Database, asOf: String) throws {
+        self.db = db
+        self.asOf = asOf
+        try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
+        try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
+                       arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
+        runID = db.lastInsertedRowID
+        if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
+            previous = (row[0], row[1])
+        } else {
+            previous = nil
+        }
+    }
+
+    /// Students sharing a normalized ID, and valid mobiles shared by 2+ students (present students only).
+    public func sharedValues() throws -> (ids: [String: [Classmate]], phones: [String: [Classmate]]) {
+        var ids: [String: [Classmate]] = [:], phones: [String: [Classmate]] = [:]
+        let idRows = try Row.fetchCursor(db, sql: """
+            SELECT id_norm, ksh, name FROM student WHERE left_on IS NULL AND id_norm IN
+              (SELECT id_norm FROM student WHERE left_on IS NULL GROUP BY id_norm HAVING count(*) > 1) ORDER BY id_norm, ksh
+            """)
+        while let r = try idRows.next() { ids[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
+        let phoneRows = try Row.fetchCursor(db, sql: """
+            SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN
+              (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1)
+            ORDER BY phone_norm, ksh
+            """)
+        while let r = try phoneRows.next() { phones[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
+        return (ids, phones)
+    }
+
+    /// The counselor list's mapping by class and by college.
+    public func counselorScopes() throws -> (byClass: [String: Assignment], byCollege: [String: Assignment]) {
+        var byClass: [String: Assignment] = [:], byCollege: [String: Assignment] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT scope_kind, scope, counselor, email FROM counselor_scope") {
+            let a = Assignment(counselor: r[2], email: r[3])
+            if (r[0] as String) == "class" { byClass[r[1]] = a } else { byCollege[r[1]] = a }
+        }
+        return (byClass, byCollege)
+    }
+
+    /// Calls `student` for each roster student (left ones with `present == false`) with the events matched to
+    /// their ID, and `unmatched` for each log ID that matches nobody. Legacy 15-digit log IDs match the
+    /// student whose ID, less century and check character, equals them.
+    public func forEachMatch(student: (StudentFacts, Bool, [LoggedEvent]) throws -> Void,
+                             unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
+        // 15-digit events are few: group them in memory under the ID they match.
+        var fifteen: [String: [LoggedEvent]] = [:]
+        var fifteenNames: [String: String] = [:]
+        let map = try Dictionary(Row.fetchAll(db, sql: """
+            SELECT id15, min(id_norm) FROM student WHERE id15 IN (SELECT id_norm FROM event WHERE is15) GROUP BY id15
+            """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+        for r in try Row.fetchAll(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE is15 ORDER BY ts, file_id, line") {
+            let id15: String = r[0]
+            let key = map[id15] ?? IDNumber.upgrade(id15, century: 19)
+            fifteen[key, default: []].append(Self.event(r, from: 1))
+            if fifteenNames[key] == nil { fifteenNames[key] = r[5] }
+        }
+        let students = try Row.fetchCursor(db, sql: """
+            SELECT id_norm, ksh, name, admission_name, id_raw, id_problem, id_cleaned, phone_raw, phone_norm, phone_valid,
+                   college, class, counselor, counselor_email, left_on IS NULL FROM student ORDER BY id_norm, ksh
+            """)
+        let events = try Row.fetchCursor(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE NOT is15 ORDER BY id_norm, ts, file_id, line")
+        var nextStudent = try students.next()
+        var nextEvent = try events.next()
+        while nextStudent != nil || nextEvent != nil {
+            let sid: String? = nextStudent?[0], eid: String? = nextEvent?[0]
+            // SQLite orders TEXT by bytes: compare the same way.
+            let id = [sid, eid].compactMap { $0 }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!
+            var group: [LoggedEvent] = []
+            var logName = ""
+            while let e = nextEvent, (e[0] as String) == id {
+                if logName.isEmpty { logName = e[5] }
+                group.append(Self.event(e, from: 1))
+                nextEvent = try events.next()
+            }
+            if let extra = fifteen.removeValue(forKey: id) {
+                group += extra
+                if logName.isEmpty { logName = fifteenNames[id] ?? "" }
+            }
+            var matched = false
+            while let s = nextStudent, (s[0] as String) == id {
+                matched = true
+                try student(Self.facts(s), s[14], group)
+                nextStudent = try students.next()
+            }
+            if !matched, !group.isEmpty { try unmatched(id, logName, group) }
+        }
+        for (id, group) in fifteen.sorted(by: { $0.key < $1.key }) { try unmatched(id, fifteenNames[id] ?? "", group) }
+    }
+
+    static func event(_ r: Row, from i: Int) -> LoggedEvent {
+        let reason: String? = r[i + 1]
+        return LoggedEvent(kind: EventKind(rawValue: r[i]) ?? .login, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
+    }
+
+    static func facts(_ r: Row) -> StudentFacts {
+        StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: r[0], idProblem: r[5], idNeededCleaning: r[6],
+                     phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12], counselorEmail: r[13])
+    }
+
+    /// Records a present student's verdict.
+    public func record(ksh: String, verdict: Verdict) throws {
+        if insertResult == nil {
+            insertResult = try db.makeStatement(sql: """
+                INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+        }
+        insertResult!.setUncheckedArguments([runID, ksh, verdict.state.rawValue, verdict.state == .checked ? nil : asOf,
+                                             verdict.assignment.counselor, verdict.assignment.email])
+        try insertResult!.execute()
+        for f in verdict.findings { try recordFinding(subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies) }
+    }
+
+    /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER.
+    public func recordFinding(subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
+        if insertFinding == nil {
+            insertFinding = try db.makeStatement(sql: "INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
+        }
+        insertFinding!.setUncheckedArguments([runID, subject, code.rawValue, detail, remedies.joined(separator: " ")])
+        try insertFinding!.execute()
+    }
+
+    /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
+    public func finish() throws -> NightTotals {
+        if let prev = previous {
+            try db.execute(sql: """
+                UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
+                  (SELECT 1 FROM finding p WHERE p.run_id = ?2 AND p.subject = finding.subject AND p.code = finding.code)
+                """, arguments: [runID, prev.id])
+            try db.execute(sql: """
+                UPDATE student_result SET outstanding_since = coalesce((SELECT p.outstanding_since FROM student_result p
+                    WHERE p.run_id = ?2 AND p.ksh = student_result.ksh), outstanding_since)
+                WHERE run_id = ?1 AND state <> 'checked'
+                """, arguments: [runID, prev.id])
+        }
+        let r = try Row.fetchOne(db, sql: """
+            SELECT count(*), coalesce(sum(state = 'checked'), 0), coalesce(sum(state = 'unchecked'), 0), coalesce(sum(state = 'disputed'), 0)
+            FROM student_result WHERE run_id = ?
+            """, arguments: [runID])!
+        let totals = NightTotals(students: r[0], checked: r[1], unchecked: r[2], disputed: r[3])
+        try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ? WHERE id = ?",
+                       arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, runID])
+        return totals
+    }
+}
+
+extension AppDatabase {
+    /// Runs one night's reconciliation in one transaction (a re-run of the same night replaces it).
+    public func reconcileNight<T>(asOf: String, _ body: (ReconcileSession) throws -> T) throws -> T {
+        try writer.write { db in try body(ReconcileSession(db: db, asOf: asOf)) }
+    }
+}

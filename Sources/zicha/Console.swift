@@ -1,0 +1,64 @@
+import Foundation
+import ZichaKit
+
+/// Prints diagnostics to standard error — at most a few rejected rows per file, then a count — and
+/// progress when standard error is a terminal. Quiet under cron: warnings and notes only when asked.
+final class Console: DiagnosticSink {
+    let quiet: Bool
+    let progress: TerminalProgress?
+    private var rowErrorsShown: [String: Int] = [:]
+    private var rowErrorsHidden: [String: Int] = [:]
+    static let rowErrorsPerFile = 10
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+        progress = !quiet && isatty(2) != 0 ? TerminalProgress() : nil
+    }
+
+    func report(_ d: Diagnostic) {
+        if quiet, d.severity != .error { return }
+        if d.severity == .error, let file = d.location?.file, d.location?.line != nil || d.location?.cell != nil {
+            let shown = rowErrorsShown[file, default: 0]
+            if shown >= Self.rowErrorsPerFile { rowErrorsHidden[file, default: 0] += 1; return }
+            rowErrorsShown[file] = shown + 1
+        }
+        progress?.clearLine()
+        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    }
+
+    func finishDiagnostics(reportDirectory: String?) {
+        for (file, hidden) in rowErrorsHidden.sorted(by: { $0.key < $1.key }) {
+            let whereTo = reportDirectory.map { " (all of them are in \($0)/rejects.csv)" } ?? ""
+            FileHandle.standardError.write(Data("\(file): note: \(hidden) more rows set aside\(whereTo)\n".utf8))
+        }
+    }
+
+    func fail(_ d: Diagnostic) {
+        progress?.clearLine()
+        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+    }
+
+    /// The one line a cron mail shows: students, checked, unchecked, findings by code.
+    func summary(_ r: NightlyResult) {
+        guard !quiet else { return }
+        let t = r.totals
+        let rate = t.students == 0 ? 0 : Double(t.checked) * 100 / Double(t.students)
+        let codes = FindingCode.allCases.compactMap { c in r.byCode[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
+        let rejected = r.imported.reduce(0) { $0 + $1.rejected }
+        var line = "zicha \(r.asOf): \(t.students) students, \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
+        if rejected > 0 { line += "; \(rejected) rows set aside" }
+        line += "; findings: \(codes.isEmpty ? "none" : codes); reports in \(r.reportDirectory)"
+        print(line)
+    }
+}
+
+/// A single self-overwriting status line on a terminal.
+final class TerminalProgress: ZichaKit.Progress {
+    func update(_ stage: String, done: Int) {
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(stage): \(done) rows…".utf8))
+    }
+
+    func finish(_ stage: String) { clearLine() }
+
+    func clearLine() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import ZichaKit
+
+struct Nightly: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import tonight's files, reconcile, write Reports/<date>/ and mail counselors.",
+        discussion: """
+            Two runs with one --db and two --as-of days are two nights: zicha keeps each night's results and \
+            reports what is new, persisting or resolved. Re-importing a file changes nothing; re-running a night \
+            rewrites its reports and mails nobody twice.
+
+            Mail goes out only when the configuration file has a "mail" section; otherwise each message is \
+            written to Reports/<date>/outbox/ for review (a dry run). The SMTP password is read from the \
+            environment (ZICHA_SMTP_PASSWORD unless the configuration names another variable).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The roster (在籍名单): CSV, TSV or XLSX.", valueName: "file"))
+    var roster: String
+
+    @Option(name: .long, help: ArgumentHelp("A self-check log or status export (自查记录); repeat for several.", valueName: "file"))
+    var log: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("The counselor list (辅导员名单) by class or college.", valueName: "file"))
+    var counselors: String?
+
+    @Option(name: .long, help: ArgumentHelp("The SQLite database keeping every night.", valueName: "path"))
+    var db: String = "zicha.sqlite"
+
+    @Option(name: .long, help: ArgumentHelp("Where night folders are written.", valueName: "dir"))
+    var out: String = "Reports"
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The night, YYYY-MM-DD (default: today in Asia/Shanghai).", valueName: "date"))
+    var asOf: String?
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (JSON): deadline, mail, remedy catalog, extra event labels.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Force the text encoding of CSV/TSV inputs: utf-8, utf-16le, utf-16be, gb18030.", valueName: "name"))
+    var encoding: String?
+
+    @Option(name: .long, help: ArgumentHelp("Force the delimiter of CSV/TSV inputs: ',', 'tab', ';' or '|'.", valueName: "char"))
+    var delimiter: String?
+
+    @Option(name: .long, help: ArgumentHelp("Workbooks: the sheet to read (default: the first whose header matches).", valueName: "name"))
+    var sheet: String?
+
+    @Flag(name: .long, help: "Also write counselor lists with full ID numbers and phones, for the office.")
+    var unmasked = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
+    var quiet = false
+
+    func validate() throws {
+        if log.isEmpty { throw ValidationError("give at least one --log file (the self-check log or status export)") }
+        if let e = encoding, TextEncoding(rawValue: e.lowercased()) == nil || e.lowercased() == "auto" {
+            throw ValidationError("--encoding must be one of utf-8, utf-16le, utf-16be, gb18030")
+        }
+        if let d = delimiter, Self.delimiterByte(d) == nil { throw ValidationError("--delimiter must be ',', 'tab', ';' or '|'") }
+    }
+
+    static func delimiterByte(_ s: String) -> UInt8? {
+        switch s.lowercased() {
+        case ",": return 0x2C
+        case "tab", "\\t", "\t": return 0x09
+        case ";": return 0x3B
+        case "|": return 0x7C
+        default: return nil
+        }
+    }
+
+    func run() throws {
+        let console = Console(quiet: quiet)
+        do {
+            var options = NightlyOptions(inputs: NightInputs(roster: roster, counselors: counselors, logs: log))
+            options.databasePath = db
+            options.outputDirectory = out
+            options.asOf = asOf
+            options.unmasked = unmasked
+            options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
+                                         delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
+            if let config { options.configuration = try Configuration.load(path: config) }
+            let result = try Pipeline.nightly(options, diagnostics: console, progress: console.progress)
+            console.finishDiagnostics(reportDirectory: result.reportDirectory)
+            console.summary(result)
+        } catch let error as ZichaError {
+            console.finishDiagnostics(reportDirectory: nil)
+            console.fail(error.diagnostic)
+            throw ExitCode(error.exitCode)
+        }
+    }
+}

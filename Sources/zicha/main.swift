@@ -1,2 +1,0 @@
-import ZichaKit
-print(zichaVersion())
