@@ -1,3 +1,5 @@
+import Foundation
+
 /// `findings.json`: the machine-readable night for scripts and other systems (full values: the office's file).
 public enum FindingsJSON {
     /// Streams the SPEC's shape — as_of, totals, students (every roster student once), unmatched, resolved —
@@ -40,12 +42,15 @@ public enum FindingsJSON {
     }
 }
 
-/// `rejects.csv`: every row set aside tonight, with file, line, reason and the row's cells (office-only).
+/// `rejects.csv`: every row set aside tonight — file, location, reason, then the row's cells as the file had them.
 public enum RejectsCSV {
     public static func write(_ rejects: [(file: String, location: String, reason: String, cells: String)], to path: String) throws {
         let out = try OutputFile(path: path)
-        try out.write(CSVText.bom + CSVText.line(["文件", "位置", "原因", "原始内容"]))
-        for r in rejects { try out.write(CSVText.line([r.file, r.location, r.reason, r.cells])) }
+        try out.write(CSVText.bom + CSVText.line(["文件", "位置", "原因", "原始内容（各列）"]))
+        for r in rejects {
+            let cells = (try? JSONSerialization.jsonObject(with: Data(r.cells.utf8))) as? [String] ?? [r.cells]
+            try out.write(CSVText.line([r.file, r.location, r.reason] + cells))
+        }
         try out.close()
     }
 }
