@@ -124,6 +124,9 @@ def make_roster():
     notes.append(["2024级新生在籍名单（学籍科导出）"])
     notes.append(["说明：请勿修改表头；身份证号一列请设为文本格式。"])
     notes.append(["导出日期", dt.date(2024, 9, 1)])
+    template = wb.create_sheet("模板")  # a hidden blank template with the same header: never chosen
+    template.append(HEADER)
+    template.sheet_state = "hidden"
     ws = wb.create_sheet("花名册")
     ws["A1"] = "2024级新生花名册"
     ws.merge_cells("A1:J1")
@@ -144,10 +147,10 @@ def make_roster():
         strings = parts["xl/sharedStrings.xml"]
         strings = strings.replace('uniqueCount="%d"' % shared_count, 'uniqueCount="%d"' % (shared_count + 1))
         parts["xl/sharedStrings.xml"] = strings.replace("</sst>", RICH_SHARED + "</sst>")
-        sheet = parts["xl/worksheets/sheet2.xml"]
+        sheet = parts["xl/worksheets/sheet3.xml"]
         for ref, new in ROSTER_PATCHES.items():
             sheet = replace_cell(sheet, ref, new.replace("SHARED", str(shared_count)))
-        parts["xl/worksheets/sheet2.xml"] = sheet
+        parts["xl/worksheets/sheet3.xml"] = sheet
 
     rewrite(path, edit)
 
@@ -249,8 +252,9 @@ def make_broken():
         f.write("考生号,姓名\n24110101000001,张三\n")
 
 
-def make_big(path, rows):
-    """A roster of `rows` students in one sheet, written in openpyxl's streaming mode."""
+def make_big(path, rows, shared):
+    """A roster of `rows` students in one sheet, written in openpyxl's streaming mode;
+    strings inline (pure streaming) or, with `shared`, in xl/sharedStrings.xml as Excel does."""
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("花名册")
     ws.append(HEADER)
@@ -260,15 +264,18 @@ def make_big(path, rows):
                    "男" if i % 2 else "女", dt.date(2006, 1 + i % 12, 1 + i % 28), 13800000000 + i,
                    colleges[i % 4], "班级%d" % (i % 300), i % 3 != 0])
     wb.save(path)
+    if shared:
+        rewrite(path, share_strings)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--big", help="write only a large roster to this path (for the memory test)")
     parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--shared", action="store_true", help="with --big: move strings to sharedStrings.xml")
     args = parser.parse_args()
     if args.big:
-        make_big(args.big, args.rows)
+        make_big(args.big, args.rows, args.shared)
         return
     os.makedirs(OUT, exist_ok=True)
     make_roster()

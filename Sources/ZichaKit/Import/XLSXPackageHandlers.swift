@@ -1,13 +1,14 @@
 /// Reads `xl/workbook.xml`: the sheets in tab order and the date system.
 final class XLSXWorkbookHandler: XMLEventHandler {
-    /// Sheet name and relationship id, in tab order.
-    private(set) var sheets: [(name: String, relationship: String)] = []
+    /// Sheet name, relationship id and whether the tab is hidden, in tab order.
+    private(set) var sheets: [(name: String, relationship: String, hidden: Bool)] = []
     /// Whether dates count from 1904-01-01 (old Mac Excel) instead of 1900.
     private(set) var date1904 = false
 
     func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) {
         if name.equals("sheet"), let sheetName = attributes["name"], let id = attributes["id"] {
-            sheets.append((sheetName.string, id.string))
+            let hidden = attributes["state"].map { !$0.equals("visible") } ?? false
+            sheets.append((sheetName.string, id.string, hidden))
         } else if name.equals("workbookPr"), let flag = attributes["date1904"] {
             date1904 = flag.equals("1") || flag.equals("true")
         }

@@ -4,8 +4,8 @@ import Foundation
 /// libxml2's push parser turns them into rows, so a million-row sheet never sits in memory.
 ///
 /// The sheet is `options.sheet` when given; otherwise the first sheet with a header row (per
-/// `isHeader`) among its first 10 non-empty rows, so a 说明 sheet in front is skipped; otherwise
-/// the first sheet. Records carry the row number as `line`; `numeric` marks cells stored as numbers.
+/// `isHeader`) among its first 10 non-empty rows, visible tabs before hidden ones, so a 说明 sheet
+/// in front is skipped; otherwise the first visible sheet. Records carry the row number as `line`; `numeric` marks cells stored as numbers.
 public struct XLSXReader: TableReader {
     /// The file name used in messages.
     public let source: String
@@ -39,7 +39,9 @@ public struct XLSXReader: TableReader {
             }
             sheet = found
         } else {
-            sheet = try sheets.first { try Self.hasHeader($0, in: workbook, isHeader) } ?? sheets[0]
+            // Visible tabs first: a hidden template or lookup sheet may carry the same header.
+            let searched = sheets.filter { !$0.hidden } + sheets.filter(\.hidden)
+            sheet = try searched.first { try Self.hasHeader($0, in: workbook, isHeader) } ?? searched[0]
         }
         sheetName = sheet.name
     }

@@ -4,8 +4,8 @@ import ZIPFoundation
 /// An opened .xlsx package: its sheets, date system, shared strings and date styles; streams a
 /// sheet's XML from the zip through libxml2 chunk by chunk.
 final class XLSXWorkbook {
-    /// A worksheet: its tab name and the zip part holding its XML.
-    struct Sheet { let name: String, part: String }
+    /// A worksheet: its tab name, the zip part holding its XML, and whether its tab is hidden.
+    struct Sheet { let name: String, part: String, hidden: Bool }
 
     let source: String
     let sheets: [Sheet]
@@ -49,7 +49,7 @@ final class XLSXWorkbook {
             guard let rel = rels.relationships.first(where: { $0.id == sheet.relationship }),
                   rel.type.isEmpty || rel.type.hasSuffix("/worksheet")  // chart sheets hold no table
             else { return nil }
-            return Sheet(name: sheet.name, part: XLSXRelationshipsHandler.resolve(rel.target, from: folder))
+            return Sheet(name: sheet.name, part: XLSXRelationshipsHandler.resolve(rel.target, from: folder), hidden: sheet.hidden)
         }
         date1904 = workbook.date1904
 
