@@ -90,7 +90,8 @@ final class XMLPushParser {
         sax.serror = { _, _ in }  // keep libxml2 quiet on stderr; the failure is read back after parsing
         let opaque = Unmanaged.passUnretained(handlerBox).toOpaque()
         context = xmlCreatePushParserCtxt(&sax, opaque, nil, 0, name)!
-        // No network, no entity expansion (the default): a workbook is untrusted input.
+        // No network, no entity expansion (the default): a workbook is untrusted input. HUGE lifts
+        // the 10 MB caps meant for whole-document parsing; a million-row sheet passes them.
         xmlCtxtUseOptions(context, Int32(XML_PARSE_NONET.rawValue | XML_PARSE_HUGE.rawValue))
     }
 

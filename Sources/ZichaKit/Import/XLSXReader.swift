@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The sheet is `options.sheet` when given; otherwise the first sheet with a header row (per
 /// `isHeader`) among its first 10 non-empty rows, visible tabs before hidden ones, so a 说明 sheet
-/// in front is skipped; otherwise the first visible sheet. Records carry the row number as `line`; `numeric` marks cells stored as numbers.
+/// in front is skipped; otherwise the first visible sheet. Records carry the row number as `line`;
+/// `numeric` marks cells stored as numbers (dates included), so the importer can refuse an ID so stored.
 public struct XLSXReader: TableReader {
     /// The file name used in messages.
     public let source: String
@@ -48,7 +49,7 @@ public struct XLSXReader: TableReader {
 
     /// Calls `body` with every non-empty row of the sheet, the header row included.
     public func read(_ body: (TableRecord) throws -> Void) throws {
-        let handler = makeHandler(workbook)
+        let handler = Self.makeHandler(workbook)
         try workbook.stream(sheet, into: handler) {
             for record in handler.takePending() { try body(record) }
         }
@@ -79,8 +80,6 @@ public struct XLSXReader: TableReader {
         }
         return found
     }
-
-    private func makeHandler(_ workbook: XLSXWorkbook) -> XLSXSheetHandler { Self.makeHandler(workbook) }
 
     private static func makeHandler(_ workbook: XLSXWorkbook) -> XLSXSheetHandler {
         XLSXSheetHandler(sharedStrings: workbook.sharedStrings, dateStyles: workbook.dateStyles, date1904: workbook.date1904)
