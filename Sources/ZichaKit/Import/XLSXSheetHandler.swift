@@ -1,0 +1,137 @@
+/// Turns the SAX events of one worksheet into table records, placing each cell by its reference.
+/// Completed rows wait in `pending` until the driver takes them after each chunk.
+final class XLSXSheetHandler: XMLEventHandler {
+    private enum Kind { case number, shared, inline, formulaString, boolean, error, isoDate }
+
+    private let sharedStrings: [String]
+    private let dateStyles: [Bool]
+    private let date1904: Bool
+
+    /// Rows completed since the driver last took them.
+    var pending: [TableRecord] = []
+
+    private var row = 0
+    private var cells: [String] = []
+    private var numeric: [Bool] = []
+    private var problem: String?
+    private var nextColumn = 0
+    private var column = 0
+    private var kind = Kind.number
+    private var style = 0
+    private var buffer: [UInt8] = []
+    private var collecting = false
+    private var inInline = false
+    private var inPhonetic = false
+
+    init(sharedStrings: [String], dateStyles: [Bool], date1904: Bool) {
+        self.sharedStrings = sharedStrings
+        self.dateStyles = dateStyles
+        self.date1904 = date1904
+    }
+
+    /// Takes the rows completed so far.
+    func takePending() -> [TableRecord] {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending
+    }
+
+    func startElement(_ name: XMLBytes, _ attributes: XMLAttributes) {
+        if name.equals("c") {
+            let reference = attributes["r"].map(XLSXCellReference.parse)
+            column = reference?.column ?? nextColumn
+            kind = attributes["t"].map(Self.kind) ?? .number
+            style = attributes["s"].flatMap(XLSXCellReference.integer) ?? 0
+            buffer.removeAll(keepingCapacity: true)
+        } else if name.equals("v") {
+            collecting = true
+        } else if name.equals("row") {
+            // Rows without `r` follow the previous one; gaps in `r` are rows Excel did not write.
+            row = attributes["r"].flatMap(XLSXCellReference.integer) ?? row + 1
+            cells.removeAll(keepingCapacity: true)
+            numeric.removeAll(keepingCapacity: true)
+            problem = nil
+            nextColumn = 0
+        } else if name.equals("is") {
+            inInline = true
+        } else if name.equals("t") {
+            collecting = inInline && !inPhonetic
+        } else if name.equals("rPh") {
+            inPhonetic = true
+        }
+    }
+
+    func endElement(_ name: XMLBytes) {
+        if name.equals("v") || name.equals("t") {
+            collecting = false
+        } else if name.equals("c") {
+            place()
+        } else if name.equals("row") {
+            while let last = cells.last, last.isEmpty { cells.removeLast() }
+            if !cells.isEmpty || problem != nil {
+                if numeric.count > cells.count { numeric.removeLast(numeric.count - cells.count) }
+                pending.append(TableRecord(line: row, cells: cells, numeric: numeric, decodingProblem: problem))
+            }
+        } else if name.equals("is") {
+            inInline = false
+        } else if name.equals("rPh") {
+            inPhonetic = false
+        }
+    }
+
+    func characters(_ text: XMLBytes) {
+        if collecting { buffer.append(contentsOf: UnsafeBufferPointer(start: text.base, count: text.count)) }
+    }
+
+    private func place() {
+        nextColumn = column + 1
+        let (text, isNumber) = value()
+        guard !text.isEmpty else { return }
+        if column >= cells.count {
+            cells.append(contentsOf: repeatElement("", count: column - cells.count + 1))
+            numeric.append(contentsOf: repeatElement(false, count: column - numeric.count + 1))
+        }
+        cells[column] = text
+        numeric[column] = isNumber
+    }
+
+    /// The text of the cell just closed, and whether Excel stored it as a number (dates included).
+    private func value() -> (String, Bool) {
+        switch kind {
+        case .shared:
+            guard let index = XLSXCellReference.integer(buffer), index < sharedStrings.count
+            else {
+                if !buffer.isEmpty {
+                    problem = "cell \(XLSXCellReference.columnName(column))\(row) points at a shared string the workbook does not have"
+                }
+                return ("", false)
+            }
+            return (sharedStrings[index], false)
+        case .inline, .formulaString, .error:
+            return (XLSXText.decode(buffer), false)
+        case .boolean:
+            let raw = String(decoding: buffer, as: UTF8.self)
+            if raw.isEmpty { return ("", false) }
+            return (raw == "1" || raw.lowercased() == "true" ? "TRUE" : "FALSE", false)
+        case .isoDate:
+            return (XLSXDate.text(iso: String(decoding: buffer, as: UTF8.self)), false)
+        case .number:
+            let raw = String(decoding: buffer, as: UTF8.self)
+            if raw.isEmpty { return ("", false) }
+            if style < dateStyles.count, dateStyles[style], let serial = Double(raw),
+               let date = XLSXDate.text(serial: serial, date1904: date1904) {
+                return (date, true)
+            }
+            return (XLSXNumber.text(raw), true)
+        }
+    }
+
+    private static func kind(_ type: XMLBytes) -> Kind {
+        if type.equals("s") { return .shared }
+        if type.equals("inlineStr") { return .inline }
+        if type.equals("str") { return .formulaString }
+        if type.equals("b") { return .boolean }
+        if type.equals("e") { return .error }
+        if type.equals("d") { return .isoDate }
+        return .number
+    }
+}
