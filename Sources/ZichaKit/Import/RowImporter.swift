@@ -42,6 +42,10 @@ struct RowImporter {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try reject(record, problem) }
+        if kind != .counselors, let column = map.columns["id"], record.isNumeric(column) {
+            // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
+            return try reject(record, "身份证号 stored as a number lost its last digits; format the column as text and export again", column: column)
+        }
         let reason: String?
         switch kind {
         case .roster: reason = try roster(record, map)
@@ -83,11 +87,6 @@ struct RowImporter {
         try session.addReject(line: record.line, location: location.description, reason: reason, cells: record.cells)
     }
 
-    private func numericIDProblem(_ record: TableRecord, _ map: HeaderMap) -> String? {
-        guard let column = map.columns["id"], record.isNumeric(column) else { return nil }
-        return "身份证号 stored as a number lost its last digits; format the column as text and export again"
-    }
-
     private func roster(_ record: TableRecord, _ map: HeaderMap) throws -> String? {
         let c = record.cells
         let keyField = map.has("ksh") ? "ksh" : "xh"
@@ -97,7 +96,6 @@ struct RowImporter {
         if name.normalized.isEmpty { return "姓名 is empty" }
         let idText = map.value("id", in: c)
         if idText.isEmpty { return "身份证号 is empty" }
-        if let problem = numericIDProblem(record, map) { return problem }
         let admission = map.value("admission_name", in: c)
         let row = StudentRow(
             ksh: ksh, xh: Text.halfWidth(map.value("xh", in: c)), name: name,
@@ -125,7 +123,6 @@ struct RowImporter {
         let c = record.cells
         let idText = map.value("id", in: c)
         if idText.isEmpty { return "身份证号 is empty" }
-        if let problem = numericIDProblem(record, map) { return problem }
         let id = IDNumber(idText, today: importer.today)
         if let problem = id.problem { return "身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)" }
         let label = map.value("event", in: c)
