@@ -51,9 +51,11 @@ public enum Pipeline {
         let importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
                                 diagnostics: diagnostics, progress: progress)
         let imported = try importer.run(options.inputs)
+        StageClock.mark("import")
 
         // 2. Reconcile: pure rules over the stored values, results kept per night.
         let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf)
+        StageClock.mark("reconcile")
 
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
         let night = try NightReader(database: database, asOf: asOf)
@@ -65,12 +67,28 @@ public enum Pipeline {
                                        options: ReportOptions(unmasked: options.unmasked))
         }
 
+        StageClock.mark("report")
+
         // 4. Email: the outbox first, then delivery; the ledger keeps a re-run from mailing anyone twice.
         let lists = try CounselorLists.collect(from: night)
         let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
                                      catalog: catalog, asOf: asOf, deadline: config.deadline,
                                      outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
         let mail = try mailer.run(lists: lists, diagnostics: diagnostics)
+        StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
+    }
+}
+
+/// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise).
+enum StageClock {
+    nonisolated(unsafe) static var last = Date()
+    static let enabled = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] != nil
+
+    static func mark(_ stage: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "stage %-10@ %8.3f s\n", stage, now.timeIntervalSince(last)).utf8))
+        last = now
     }
 }
