@@ -14,7 +14,7 @@ enum HTMLAssets {
     .note{color:var(--muted);font-size:.92em}
     .deadline{display:inline-block;margin:.4em 0;padding:.2em .7em;border-radius:4px;background:#fff4e5;border:1px solid #f0c27b}
     .deadline.late{background:#fdecea;border-color:#e8a19b}
-    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:14px 0}
+    .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(112px,1fr));gap:10px;margin:14px 0}
     .card{border:1px solid var(--line);border-radius:8px;padding:8px 12px;background:var(--bg)}
     .card span{display:block;color:var(--muted);font-size:.9em}
     .card b{display:block;font-size:1.55em;font-variant-numeric:tabular-nums}
@@ -49,10 +49,13 @@ enum HTMLAssets {
     @media (max-width:640px){
     main{padding:10px 10px 30px}
     body{font-size:14px}
-    table{font-size:13px}
+    table{font-size:12.5px}
+    th,td{padding:3px 5px}
     h1{font-size:1.3em}
-    .cards{grid-template-columns:repeat(2,1fr)}
-    .barbox{width:50px}
+    .cards{grid-template-columns:repeat(3,1fr);gap:6px}
+    .card{padding:5px 8px}
+    .card b{font-size:1.25em}
+    .barbox{width:36px}
     }
     @media print{
     @page{size:A4 landscape;margin:12mm}
