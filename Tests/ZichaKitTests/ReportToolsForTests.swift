@@ -59,8 +59,21 @@ enum ReportTools {
         }
         let expected = String(decoding: data, as: UTF8.self)
         if expected != actual {
-            Issue.record("\(name) differs from its golden file:\n\(diff(expected, actual))", sourceLocation: sourceLocation)
+            Issue.record("\(name) differs from its golden file (ZICHA_UPDATE_GOLDEN=1 rewrites it):\n\(unifiedDiff(url, actual) ?? diff(expected, actual))",
+                         sourceLocation: sourceLocation)
         }
+    }
+
+    /// `diff -u` of the golden file against the actual text, when the tool is there.
+    static func unifiedDiff(_ golden: URL, _ actual: String) -> String? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/diff"),
+              let folder = try? ReportFixture.tempFolder("diff") else { return nil }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("actual")
+        guard (try? Data(actual.utf8).write(to: file)) != nil,
+              let out = try? run("/usr/bin/diff", ["-u", "--label", "golden", "--label", "actual", golden.path, file.path]) else { return nil }
+        let lines = out.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.prefix(60).joined(separator: "\n") + (lines.count > 60 ? "\n…" : "")
     }
 
     /// A short line diff: the first differing lines, with CR and other invisible characters shown.

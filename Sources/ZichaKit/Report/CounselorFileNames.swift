@@ -31,9 +31,9 @@ struct CounselorFileNames {
             else if scalar.properties.isWhitespace { out.unicodeScalars.append(" ") }
             else { out.unicodeScalars.append(scalar) }
         }
-        // No "..", no leading dots or spaces (hidden files), no trailing dots or spaces (Windows).
+        // No "..", no leading dots (hidden files) or dashes (read as options), no trailing dots or spaces (Windows).
         while out.contains("..") { out = out.replacingOccurrences(of: "..", with: "_") }
-        out = String(out.drop { $0 == "." || $0 == " " || $0 == "_" })
+        out = String(out.drop { $0 == "." || $0 == " " || $0 == "_" || $0 == "-" })
         while let last = out.last, last == "." || last == " " { out.removeLast() }
         out = String(out.prefix(maxCharacters))
         while out.utf8.count > 120 { out.removeLast() }
