@@ -24,7 +24,10 @@ enum HTMLAssets {
     th{background:var(--head);white-space:nowrap;font-weight:600}
     td{unicode-bidi:isolate;white-space:pre-line;overflow-wrap:anywhere;min-width:3em}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    td.wide{min-width:16em}
+    td.wide{min-width:14em}
+    td.nw{white-space:nowrap;overflow-wrap:normal}
+    td.mid{min-width:4.5em}
+    #followup-table{font-size:13.5px}
     tbody tr:nth-child(even){background:#fafbfc}
     .barbox{display:inline-block;width:90px;height:10px;background:#e4e8ee;border-radius:5px;overflow:hidden;vertical-align:middle}
     .bar{display:block;height:100%;background:var(--ok)}
@@ -63,7 +66,9 @@ enum HTMLAssets {
     main{max-width:none;padding:0}
     .scroll{overflow:visible}
     table{font-size:8pt;page-break-inside:auto}
-    th{white-space:normal}
+    th,td.nw{white-space:normal;overflow-wrap:anywhere}
+    td.mid,td.wide,td{min-width:0}
+    #followup-table{font-size:7.5pt}
     tr,.card,figure{break-inside:avoid}
     thead{display:table-header-group}
     .controls{display:none}

@@ -85,7 +85,7 @@ struct SummaryPage {
         s += "<details><summary>已解决的问题</summary>\n<div class=\"scroll\"><table class=\"sortable\">\n"
         s += "<thead><tr><th>考生号</th><th>姓名</th><th>已解决的问题</th></tr></thead>\n<tbody>\n"
         for r in summary.resolved.prefix(Self.cap) {
-            s += "<tr><td>\(HTML.escape(r.ksh))</td><td>\(HTML.escape(r.name))</td><td>\(HTML.escape(r.code.title))</td></tr>\n"
+            s += "<tr><td class=\"nw\">\(HTML.escape(r.ksh))</td><td>\(HTML.escape(r.name))</td><td>\(HTML.escape(r.code.title))</td></tr>\n"
         }
         s += "</tbody></table></div>\n"
         if summary.resolved.count > Self.cap { s += "<p class=\"note\">仅列出前 \(Self.cap) 个；完整列表见 findings.json。</p>\n" }
@@ -109,8 +109,8 @@ struct SummaryPage {
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>辅导员</th><th>邮箱</th><th class=\"num\">待跟进</th><th>名单</th></tr></thead>\n<tbody>\n"
         for c in counselors {
             let base = "counselors/" + (c.fileName.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
-            s += "<tr><td>\(HTML.escape(c.counselor))</td><td>\(HTML.escape(c.email))</td><td class=\"num\">\(c.students)</td>"
-            s += "<td><a href=\"\(HTML.escape(base)).html\">网页</a> · <a href=\"\(HTML.escape(base)).csv\">CSV</a></td></tr>\n"
+            s += "<tr><td>\(HTML.escape(c.counselor))</td><td class=\"nw\">\(HTML.escape(c.email))</td><td class=\"num\">\(c.students)</td>"
+            s += "<td class=\"nw\"><a href=\"\(HTML.escape(base)).html\">网页</a> · <a href=\"\(HTML.escape(base)).csv\">CSV</a></td></tr>\n"
         }
         return s + "</tbody></table></div>\n"
     }

@@ -11,7 +11,8 @@ enum SummaryLists {
         s += "<p>共 <b>\(total)</b> 名学生没有辅导员，请补充辅导员名单；他们只出现在本页和 followup.csv 中。</p>\n"
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>学院</th><th>班级</th><th>考生号</th><th>学号</th><th>姓名</th><th>状态</th><th>问题</th></tr></thead>\n<tbody>\n"
         for r in rows {
-            s += "<tr>" + [r.college, r.className, r.ksh, r.xh, r.name, r.state.title].map(td).joined()
+            s += "<tr>" + [r.college, r.className].map { td($0, "mid") }.joined() + [r.ksh, r.xh].map { td($0, "nw") }.joined()
+            s += td(r.name, "mid") + td(r.state.title, "nw")
             s += "<td class=\"wide\">\(HTML.escape(problems(r), limit: SummaryPage.cellLimit, fullIn: fullIn))</td></tr>\n"
         }
         s += "</tbody></table></div>\n"
@@ -24,7 +25,7 @@ enum SummaryLists {
         s += "<p>以下 <b>\(ids.count)</b> 个身份证号出现在自查记录中，但不在在籍名单里；完整号码见 findings.json。</p>\n"
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>身份证号</th><th>姓名</th><th class=\"num\">记录数</th><th>说明</th></tr></thead>\n<tbody>\n"
         for u in ids.prefix(SummaryPage.cap) {
-            s += "<tr>\(td(Masking.id(u.id)))\(td(u.name))<td class=\"num\">\(u.events)</td>"
+            s += "<tr>\(td(Masking.id(u.id), "nw"))\(td(u.name, "mid"))<td class=\"num\">\(u.events)</td>"
             s += "<td class=\"wide\">\(HTML.escape(Masking.text(u.detail), limit: SummaryPage.cellLimit, fullIn: "findings.json"))</td></tr>\n"
         }
         s += "</tbody></table></div>\n"
@@ -56,8 +57,7 @@ enum SummaryLists {
                 } else if i == daysColumn {
                     s += "<td class=\"num\">\(HTML.escape(cell))</td>"
                 } else {
-                    let wide = i == problemColumn ? " class=\"wide\"" : ""
-                    s += "<td\(wide)>\(HTML.escape(cell, limit: SummaryPage.cellLimit, fullIn: fullIn))</td>"
+                    s += td(cell, i == problemColumn ? "wide" : Self.narrowColumns.contains(i) ? "nw" : "mid")
                 }
             }
             s += "</tr>\n"
@@ -80,7 +80,12 @@ enum SummaryLists {
     private static let refColumn = FollowupTable.header.firstIndex(of: "参考")!
     private static let daysColumn = FollowupTable.header.firstIndex(of: "未查天数")!
 
-    private static func td(_ s: String) -> String { "<td>\(HTML.escape(s, limit: SummaryPage.cellLimit, fullIn: fullIn))</td>" }
+    /// Short codes and numbers that read badly when broken: 考生号, 学号, 身份证号, 手机号, 状态.
+    private static let narrowColumns: Set<Int> = FollowupTable.textColumns.union([FollowupTable.header.firstIndex(of: "状态")!])
+
+    private static func td(_ s: String, _ cls: String) -> String {
+        "<td class=\"\(cls)\">\(HTML.escape(s, limit: SummaryPage.cellLimit, fullIn: fullIn))</td>"
+    }
 
     private static func problems(_ r: FollowupRow) -> String {
         r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(Masking.text($0.detail))）" }.joined(separator: "；")
