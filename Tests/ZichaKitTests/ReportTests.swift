@@ -130,16 +130,4 @@ import Testing
         #expect(ReportFormat.days(from: "2026-02-28", to: "2026-03-01") == 1)
         #expect(ReportFormat.days(from: "2024-02-28", to: "2024-03-01") == 2)
     }
-
-    @Test func latestPointsAtTheNewestNight() throws {
-        let root = try ReportFixture.tempFolder("latest")
-        defer { try? FileManager.default.removeItem(at: root) }
-        try ReportWriter.updateLatest(in: root, asOf: "2026-11-28")
-        try ReportWriter.updateLatest(in: root, asOf: "2026-11-29")
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root.appendingPathComponent("latest").path) == "2026-11-29")
-        let page = text(root.appendingPathComponent("latest.html"))
-        #expect(page.contains("<a href=\"2026-11-29/summary.html\">2026-11-29</a>"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["latest", "latest.html"])
-        #expect(throws: ZichaError.self) { try ReportWriter.updateLatest(in: root, asOf: "../x") }
-    }
 }

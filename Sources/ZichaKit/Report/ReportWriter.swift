@@ -60,7 +60,7 @@ public enum ReportWriter {
                                         to directory: URL, options: ReportOptions, page: inout SummaryPage) throws -> [URL] {
         var written: [URL] = []
         var names = CounselorFileNames()
-        var current: [CounselorList] = []
+        var current: [CounselorListFiles] = []
         var folders: [(url: URL, masked: Bool)] = []
 
         func finish() throws {
@@ -89,7 +89,7 @@ public enum ReportWriter {
             }
             let fileName = names.name(counselor: row.counselor, email: row.counselorEmail)
             current = try folders.map {
-                try CounselorList(counselor: row.counselor, email: row.counselorEmail, fileName: fileName,
+                try CounselorListFiles(counselor: row.counselor, email: row.counselorEmail, fileName: fileName,
                                   in: $0.url, summary: summary, catalog: catalog, masked: $0.masked)
             }
             for list in current { try list.append(row) }

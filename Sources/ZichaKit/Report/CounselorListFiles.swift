@@ -2,7 +2,7 @@ import Foundation
 
 /// One counselor's files, `<name>.csv` and `<name>.html`, written student by student.
 /// Masked (counselor-facing) unless `masked` is false (the office's copies).
-final class CounselorList {
+final class CounselorListFiles {
     let counselor: String
     let email: String
     let fileName: String
