@@ -29,8 +29,15 @@ def main(path):
             "header_bold": bool(first.font and first.font.b),
             "rows": rows,
         })
-    json.dump({"sheets": sheets}, sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
-    sys.stdout.write("\n")
+    # One row per line, so a golden file's diff points at the row that changed.
+    out = ['{"sheets": [']
+    for i, sheet in enumerate(sheets):
+        rows = sheet.pop("rows")
+        out.append(" " + json.dumps(sheet, ensure_ascii=False, sort_keys=True)[:-1] + ', "rows": [')
+        out.append(",\n".join("  " + json.dumps(r, ensure_ascii=False, sort_keys=True) for r in rows))
+        out.append(" ]}" + ("," if i < len(sheets) - 1 else ""))
+    out.append("]}")
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,20 @@ import Testing
         #expect(summary.contains("（已截断，完整内容见 followup.csv）"), "a 10,000-character cell is cut on the page")
     }
 
+    @Test func pagesParseAsHTML5WithoutErrors() throws {
+        let (folder, files) = try ReportFixture.writeNight(Self.hostile, label: "html5")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("broken.html")
+        try Data("<!DOCTYPE html><html lang=\"zh-CN\"><title>x</title><p><b>x</p></i>".utf8).write(to: broken)
+        let pages = files.filter { $0.pathExtension == "html" }
+        let script = ReportFixture.repoRoot.appendingPathComponent("scripts/check_html5.py").path
+        let out = try ReportTools.run("/usr/bin/python3", [script] + (pages + [broken]).map(\.path))
+        #expect(out.status == 0, "check_html5.py failed (needs python3-html5lib): \(out.stderr.suffix(500))")
+        let result = (try? JSONSerialization.jsonObject(with: Data(out.stdout.utf8))) as? [String: [String]] ?? [:]
+        for page in pages { #expect(result[page.path] == [], "\(page.lastPathComponent): \(result[page.path] ?? ["not checked"])") }
+        #expect(!(result[broken.path] ?? []).isEmpty, "the checker must notice a broken page")
+    }
+
     @Test func hostileValuesAreNeutralizedInCSV() throws {
         let (folder, files) = try ReportFixture.writeNight(Self.hostile, label: "hostile-csv")
         defer { try? FileManager.default.removeItem(at: folder) }
