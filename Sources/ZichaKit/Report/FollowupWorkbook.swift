@@ -7,8 +7,8 @@ final class FollowupWorkbook {
     static let widths: [Double] = [16, 14, 10, 17, 14, 10, 21, 14, 8, 40, 60, 14, 9, 24]
     static let truncationNote = "…（内容过长已截断，完整内容见 followup.csv）"
 
-    private let workbook: XLSXWorkbook
-    private var sheet: XLSXSheet
+    private let workbook: XLSXWriterBook
+    private var sheet: XLSXWriterSheet
     private var sheetCount = 1
     private var row = 0
     let url: URL
@@ -17,7 +17,7 @@ final class FollowupWorkbook {
     init(url: URL, asOf: String) throws {
         self.url = url
         try ReportFile(url.lastPathComponent, in: url.deletingLastPathComponent()).close()
-        workbook = try XLSXWorkbook(url: url, title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
+        workbook = try XLSXWriterBook(url: url, title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
         sheet = try workbook.addSheet("待跟进")
         try startSheet()
     }
@@ -36,7 +36,7 @@ final class FollowupWorkbook {
 
     /// Appends one row of `FollowupTable.cells`.
     func append(_ cells: [String]) throws {
-        if row >= XLSXWorkbook.maxRows {
+        if row >= XLSXWriterBook.maxRows {
             finishSheet()
             sheetCount += 1
             sheet = try workbook.addSheet("待跟进\(sheetCount)")
@@ -47,7 +47,7 @@ final class FollowupWorkbook {
             if i == daysColumn, let days = Int(cell) {
                 try sheet.write(number: days, row: row, column: i)
             } else {
-                let text = XLSXWorkbook.cellText(cell, note: Self.truncationNote)
+                let text = XLSXWriterBook.cellText(cell, note: Self.truncationNote)
                 let format = FollowupTable.textColumns.contains(i) ? workbook.textFormat : workbook.wrapFormat
                 try sheet.write(text, row: row, column: i, format: format)
             }

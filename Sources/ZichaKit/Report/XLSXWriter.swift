@@ -3,7 +3,7 @@ import Foundation
 
 /// The one Swift file that talks to libxlsxwriter: a workbook written row by row in constant
 /// memory mode, so a sheet of a million rows never sits in memory.
-final class XLSXWorkbook {
+final class XLSXWriterBook {
     /// Excel's limit on the characters of one cell.
     static let maxCellCharacters = 32_767
     /// Excel's limit on the rows of one sheet.
@@ -51,11 +51,11 @@ final class XLSXWorkbook {
     deinit { if !closed { _ = workbook_close(workbook) } }
 
     /// Adds a sheet (name ≤ 31 characters, none of `[]:*?/\`).
-    func addSheet(_ name: String) throws -> XLSXSheet {
+    func addSheet(_ name: String) throws -> XLSXWriterSheet {
         guard let ws = name.withCString({ workbook_add_worksheet(workbook, $0) }) else {
             throw ZichaError(.output, "cannot add the sheet \(name) to the workbook", at: SourceLocation(file: path))
         }
-        return XLSXSheet(ws, path: path)
+        return XLSXWriterSheet(ws, path: path)
     }
 
     /// Writes the file; the workbook cannot be used afterwards.
@@ -88,8 +88,8 @@ final class XLSXWorkbook {
     }
 }
 
-/// One worksheet of an `XLSXWorkbook`; rows must be written top to bottom.
-struct XLSXSheet {
+/// One worksheet of an `XLSXWriterBook`; rows must be written top to bottom.
+struct XLSXWriterSheet {
     private let sheet: UnsafeMutablePointer<lxw_worksheet>
     private let path: String
 
