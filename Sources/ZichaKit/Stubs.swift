@@ -1,9 +1,5 @@
 import Foundation
 // Temporary stand-ins until the report and mail stages land; deleted at merge.
-public struct ReportOptions: Sendable { public var unmasked: Bool = false; public init(unmasked: Bool = false) { self.unmasked = unmasked } }
-public enum ReportWriter {
-    public static func write(summary: NightSummary, students: some FollowupSource, catalog: RemedyCatalog, to directory: URL, options: ReportOptions) throws -> [URL] { [] }
-}
 public struct CounselorList: Sendable { public var counselor: String; public var email: String; public var colleges: [String]; public var rows: [FollowupRow] }
 public struct MailOutcome: Sendable { public var sent = 0 }
 public final class CounselorMailer {

@@ -1,0 +1,82 @@
+/// The small HTML toolkit every report page uses: one escape function for every value, and the page
+/// frame (self-contained: inline CSS and script, a Content-Security-Policy that forbids any request).
+enum HTML {
+    /// Text safe in element content and in double- or single-quoted attributes. Control characters
+    /// and bidi overrides (which could disguise text) become visible `[U+202E]` marks; CR/CRLF become LF.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var previousCR = false
+        for u in s.unicodeScalars {
+            defer { previousCR = u == "\r" }
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\r": out += "\n"
+            case "\n": if !previousCR { out += "\n" }
+            case "\t": out += " "
+            default:
+                let v = u.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                    || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+                    || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
+                    let hex = String(v, radix: 16, uppercase: true)
+                    out += "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+
+    /// `escape`, cut to `limit` characters with a note saying where the full text is.
+    static func escape(_ s: String, limit: Int, fullIn: String) -> String {
+        guard s.count > limit else { return escape(s) }
+        return escape(String(s.prefix(limit))) + "…<span class=\"note\">（已截断，完整内容见 " + escape(fullIn) + "）</span>"
+    }
+
+    /// The page up to and including `<body><main>`.
+    static func head(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+        <meta name="referrer" content="no-referrer">
+        <title>\(escape(title))</title>
+        <style>
+        \(HTMLAssets.css)</style>
+        </head>
+        <body>
+        <main>
+
+        """
+    }
+
+    /// The end of the page, with the script that makes tables sortable and filterable.
+    static func tail(footer: String) -> String {
+        """
+        <footer class="note">\(escape(footer))</footer>
+        </main>
+        <script>
+        \(HTMLAssets.script)</script>
+        </body>
+        </html>
+
+        """
+    }
+
+    /// A horizontal bar for a rate in 0…1, with the rate as text beside it.
+    static func bar(part: Int, of whole: Int) -> String {
+        let width = whole > 0 ? (part * 100 + whole / 2) / whole : 0
+        let pct = ReportFormat.percent(part, of: whole)
+        return "<span class=\"barbox\" aria-hidden=\"true\"><span class=\"bar\" style=\"width:\(width)%\"></span></span> "
+            + escape(pct)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A report file written piece by piece (0600, never following a link, never replacing a file),
+/// so that a night of a million students streams to disk instead of piling up in memory.
+final class ReportFile {
+    let url: URL
+    private let handle: FileHandle
+    private var buffer = Data()
+    private static let flushSize = 1 << 16
+
+    /// Creates `name` inside `directory`; `name` must already be a safe relative path.
+    init(_ name: String, in directory: URL) throws {
+        url = try ReportPaths.inside(directory, name)
+        // O_EXCL | O_NOFOLLOW: a report never overwrites or writes through a planted link.
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw ZichaError(.output, "cannot create the report file: \(String(cString: strerror(errno)))",
+                             at: SourceLocation(file: url.path))
+        }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    /// Appends text as UTF-8.
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: Array(text.utf8))
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        do { try handle.write(contentsOf: buffer) } catch {
+            throw ZichaError(.output, "cannot write the report file: \(error.localizedDescription)",
+                             at: SourceLocation(file: url.path))
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes and closes the file.
+    func close() throws {
+        try flush()
+        try handle.close()
+    }
+}
+
+/// Path rules for report output: every file stays inside the report folder.
+enum ReportPaths {
+    /// `directory/name`, refusing anything that would resolve outside `directory`.
+    static func inside(_ directory: URL, _ name: String) throws -> URL {
+        let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        let bad = parts.isEmpty || parts.contains { $0.isEmpty || $0 == "." || $0 == ".." || $0.contains("\\") || $0.contains("\0") }
+        let url = URL(fileURLWithPath: base).appendingPathComponent(name)
+        let resolved = url.standardizedFileURL.path
+        guard !bad, resolved.hasPrefix(base.hasSuffix("/") ? base : base + "/") else {
+            throw ZichaError(.output, "refusing to write a report file outside the report folder",
+                             at: SourceLocation(file: base), hint: "the file name was \(name.debugDescription)")
+        }
+        return url
+    }
+
+    /// Creates `name` (one level) inside `directory` with mode 0700 and returns it.
+    static func makeFolder(_ name: String, in directory: URL) throws -> URL {
+        let url = try inside(directory, name)
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue { return url }
+        guard mkdir(url.path, 0o700) == 0 else {
+            throw ZichaError(.output, "cannot create the report folder: \(String(cString: strerror(errno)))",
+                             at: SourceLocation(file: url.path))
+        }
+        return url
+    }
+}
