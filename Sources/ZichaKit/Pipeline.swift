@@ -37,6 +37,7 @@ public enum Pipeline {
 
     /// Runs a whole night. Throws a `ZichaError` whose `exitCode` follows the SPEC.
     public static func nightly(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress? = nil) throws -> NightlyResult {
+        StageClock.last = Date()
         let asOf = options.asOf ?? today()
         guard EventTime.parse(asOf) != nil, asOf.count == 10 else {
             throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date (YYYY-MM-DD)")
@@ -82,7 +83,7 @@ public enum Pipeline {
 
 /// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise).
 enum StageClock {
-    nonisolated(unsafe) static var last = Date()
+    nonisolated(unsafe) static var last = ProcessStart.time
     static let enabled = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] != nil
 
     static func mark(_ stage: String) {
@@ -91,4 +92,8 @@ enum StageClock {
         FileHandle.standardError.write(Data(String(format: "stage %-10@ %8.3f s\n", stage, now.timeIntervalSince(last)).utf8))
         last = now
     }
+}
+
+enum ProcessStart {
+    nonisolated(unsafe) static var time = Date()
 }

@@ -23,27 +23,31 @@ public final class NightReader: FollowupSource {
         case .byCounselor: orderBy = "r.counselor_email = '', r.counselor, r.counselor_email, s.college, s.class, s.ksh"
         }
         try database.writer.read { db in
-            let findings = try db.makeStatement(sql: "SELECT code, detail, remedies, change FROM finding WHERE run_id = ? AND subject = ?")
+            // One pass: students joined with their findings, consecutive rows of one student folded together.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT s.college, s.class, s.major, r.counselor, r.counselor_email, s.ksh, s.xh, s.name, s.id_norm,
                        CASE WHEN s.phone_valid THEN s.phone_norm ELSE s.phone_raw END, r.state,
-                       CASE WHEN r.outstanding_since IS NULL THEN 0 ELSE CAST(julianday(?) - julianday(r.outstanding_since) AS INTEGER) END
-                FROM student_result r JOIN student s ON s.ksh = r.ksh WHERE r.run_id = ? ORDER BY \(orderBy)
+                       CASE WHEN r.outstanding_since IS NULL THEN 0 ELSE CAST(julianday(?1) - julianday(r.outstanding_since) AS INTEGER) END,
+                       f.code, f.detail, f.remedies, f.change
+                FROM student_result r JOIN student s ON s.ksh = r.ksh
+                LEFT JOIN finding f ON f.run_id = r.run_id AND f.subject = r.ksh
+                WHERE r.run_id = ?2 ORDER BY \(orderBy)
                 """, arguments: [asOf, runID])
+            var current: FollowupRow? = nil
             while let r = try rows.next() {
                 let ksh: String = r[5]
-                var lines: [FindingLine] = []
-                let fc = try Row.fetchCursor(findings, arguments: [runID, ksh])
-                while let f = try fc.next() {
-                    guard let code = FindingCode(rawValue: f[0]) else { continue }
-                    lines.append(FindingLine(code: code, detail: f[1], remedies: (f[2] as String).split(separator: " ").map(String.init),
-                                             change: FindingChange(rawValue: f[3]) ?? .new))
+                if current?.ksh != ksh {
+                    if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }
+                    current = FollowupRow(college: r[0], className: r[1], major: r[2], counselor: r[3], counselorEmail: r[4], ksh: ksh,
+                                          xh: r[6], name: r[7], idNumber: r[8], phone: r[9], state: CheckState(rawValue: r[10]) ?? .unchecked,
+                                          daysOutstanding: r[11], findings: [])
                 }
-                lines.sort { $0.code < $1.code }
-                try body(FollowupRow(college: r[0], className: r[1], major: r[2], counselor: r[3], counselorEmail: r[4], ksh: ksh,
-                                     xh: r[6], name: r[7], idNumber: r[8], phone: r[9], state: CheckState(rawValue: r[10]) ?? .unchecked,
-                                     daysOutstanding: r[11], findings: lines))
+                if let codeText: String = r[12], let code = FindingCode(rawValue: codeText) {
+                    current!.findings.append(FindingLine(code: code, detail: r[13], remedies: (r[14] as String).split(separator: " ").map(String.init),
+                                                         change: FindingChange(rawValue: r[15]) ?? .new))
+                }
             }
+            if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }
         }
     }
 
