@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CCrypto",
             ],
+            exclude: ["Reconcile/README.md"],
             resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]
         ),
         // The thin command line over ZichaKit.
