@@ -87,6 +87,12 @@ struct Nightly: ParsableCommand {
             console.finishDiagnostics(reportDirectory: nil)
             console.fail(error.diagnostic)
             throw ExitCode(error.exitCode)
+        } catch {
+            // Anything else (a database or file-system failure): one plain message, exit 1. Database errors
+            // carry the failing SQL but never the statement's values (GRDB's default), so no personal data.
+            console.finishDiagnostics(reportDirectory: nil)
+            console.fail(Diagnostic(.error, "the night could not be completed: \(error)"))
+            throw ExitCode(1)
         }
     }
 }
