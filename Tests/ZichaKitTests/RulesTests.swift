@@ -1,0 +1,329 @@
+import Testing
+@testable import ZichaKit
+
+/// The edge of every reconciliation rule (SPEC, Findings). `Rules.evaluate` is pure: values in, verdict out.
+@Suite struct RulesTests {
+    static let id = "110105199001010029"
+    static let mail = Assignment(counselor: "李老师", email: "li@example.com")
+
+    /// A clean student with their own counselor, so only the rule under test speaks.
+    static func student(name: String = "张伟", admissionName: String = "张伟", counselorEmail: String = "li@example.com",
+                        college: String = "计算机学院", className: String = "计科2601") -> StudentFacts {
+        StudentFacts(ksh: "26110101000001", name: name, admissionName: admissionName, idRaw: id, idNorm: id,
+                     phoneRaw: "13800138000", phoneNorm: "13800138000", phoneValid: true, college: college,
+                     className: className, counselor: counselorEmail.isEmpty ? "" : "李老师", counselorEmail: counselorEmail)
+    }
+
+    /// An event on 2026-09-`day` at `hour`:00; failures get their reason from the detail, as the importer does.
+    static func event(_ kind: EventKind, day: Int, hour: Int = 9, _ detail: String = "") -> LoggedEvent {
+        let time = EventTime.parse(String(format: "2026-09-%02d %02d:00", day, hour))!
+        let reason = kind == .registerFailed || kind == .recoverFailed ? FailureReason.classify(detail) : nil
+        return LoggedEvent(kind: kind, reason: reason, time: time, detail: detail)
+    }
+
+    static func evaluate(_ events: [LoggedEvent], _ s: StudentFacts = student(), context: RosterContext = RosterContext()) -> Verdict {
+        Rules.evaluate(s, events: events, context: context)
+    }
+
+    static func codes(_ v: Verdict) -> [FindingCode] { v.findings.map(\.code) }
+
+    static let idTaken = "证件号码已被注册"
+    static let nameMismatch = "证件和姓名不符"
+
+    // MARK: State
+
+    @Test(arguments: [
+        ([EventKind](), CheckState.unchecked),
+        ([.login, .viewed], .unchecked),
+        ([.checked], .checked),
+        ([.checked, .unchecked], .unchecked),
+        ([.unchecked, .checked], .checked),
+        ([.checked, .disputed], .disputed),
+        ([.disputed, .checked], .checked),
+        ([.checked, .login, .viewed, .logout], .checked),
+        ([.disputed, .unchecked], .unchecked),
+    ])
+    func stateIsTheLatestOfCheckedUncheckedDisputed(_ kinds: [EventKind], _ state: CheckState) {
+        let events = kinds.enumerated().map { Self.event($0.element, day: $0.offset + 1) }
+        #expect(Self.evaluate(events).state == state)
+        // The order the log gives them in does not matter, only their times.
+        #expect(Self.evaluate(events.reversed()).state == state)
+    }
+
+    @Test func sameTimeKeepsLogOrder() {
+        // Given a status export without times: every row at the as-of midnight
+        let a = Self.event(.checked, day: 1), b = Self.event(.unchecked, day: 1)
+        #expect(Self.evaluate([a, b]).state == .unchecked)
+        #expect(Self.evaluate([b, a]).state == .checked)
+    }
+
+    // MARK: Progress findings
+
+    @Test func noEventsAtAllIsNotRegistered() {
+        let v = Self.evaluate([])
+        #expect(Self.codes(v) == [.notRegistered])
+        #expect(v.findings[0].remedies == ["GUIDE", "NOTE-1"])
+    }
+
+    @Test func anyEventMeansNotNotRegistered() {
+        // Given only a failed registration
+        let v = Self.evaluate([Self.event(.registerFailed, day: 1, Self.idTaken)])
+        #expect(Self.codes(v) == [.idTaken])
+    }
+
+    @Test(arguments: [EventKind.registered, .login])
+    func registeredOrLoggedInButNeverViewed(_ kind: EventKind) {
+        let v = Self.evaluate([Self.event(kind, day: 1), Self.event(.logout, day: 1, hour: 10)])
+        #expect(Self.codes(v) == [.registeredNotChecked])
+        #expect(v.findings[0].remedies == ["GUIDE", "FAQ-4"])
+        #expect(v.findings[0].detail.contains("2026-09-01 09:00:00"))
+    }
+
+    @Test func viewedButStillUncheckedIsNotAlsoRegisteredNotChecked() {
+        let v = Self.evaluate([Self.event(.registered, day: 1), Self.event(.viewed, day: 2), Self.event(.unchecked, day: 3)])
+        #expect(Self.codes(v) == [.viewedNotConfirmed])
+        #expect(v.findings[0].remedies == ["FAQ-5"])
+        #expect(v.findings[0].detail.contains("2026-09-02 09:00:00"))
+    }
+
+    @Test func checkedStudentHasNoProgressFinding() {
+        let v = Self.evaluate([Self.event(.registered, day: 1), Self.event(.viewed, day: 2), Self.event(.checked, day: 2, hour: 10)])
+        #expect(v.state == .checked)
+        #expect(v.findings.isEmpty)
+    }
+
+    // MARK: Failures and later successes
+
+    @Test func registeredAfterRegisterFailedClearsIt() {
+        let v = Self.evaluate([Self.event(.registerFailed, day: 1, Self.idTaken), Self.event(.registered, day: 2)])
+        #expect(Self.codes(v) == [.registeredNotChecked])
+    }
+
+    @Test func registerFailedAfterRegisteredStands() {
+        let v = Self.evaluate([Self.event(.registered, day: 1), Self.event(.registerFailed, day: 2, Self.idTaken)])
+        #expect(Self.codes(v) == [.registeredNotChecked, .idTaken])
+        #expect(v.findings[1].remedies == ["FAQ-2", "FAQ-3"])
+        #expect(v.findings[1].detail.contains("2026-09-02 09:00:00"))
+    }
+
+    @Test func loginAfterRecoverFailedClearsIt() {
+        let v = Self.evaluate([Self.event(.registered, day: 1), Self.event(.recoverFailed, day: 2, Self.nameMismatch),
+                               Self.event(.login, day: 3)])
+        #expect(Self.codes(v) == [.registeredNotChecked])
+    }
+
+    @Test func recoverFailedAfterLoginStands() {
+        let v = Self.evaluate([Self.event(.login, day: 1), Self.event(.recoverFailed, day: 2, "该证件号未注册")])
+        #expect(Self.codes(v) == [.registeredNotChecked, .recoveryNotRegistered])
+        #expect(v.findings[1].remedies == ["FAQ-1"])
+    }
+
+    @Test func failuresDoNotStandOnceChecked() {
+        // Given a checked student whose log later shows failures
+        let v = Self.evaluate([Self.event(.checked, day: 1), Self.event(.registerFailed, day: 2, Self.idTaken),
+                               Self.event(.recoverFailed, day: 3, "请求被取消，不能频繁使用该功能")])
+        #expect(v.state == .checked)
+        #expect(v.findings.isEmpty)
+    }
+
+    @Test func phoneTakenAndEmailUnusable() {
+        let v = Self.evaluate([Self.event(.registerFailed, day: 1, "手机号码已存在"), Self.event(.recoverFailed, day: 2, "注册邮箱无法使用")])
+        #expect(Self.codes(v) == [.phoneTaken, .emailUnusable])
+        #expect(v.findings.map(\.remedies) == [["FAQ-9"], ["FAQ-7"]])
+    }
+
+    @Test func failureWithoutAKnownReasonIsNoFinding() {
+        let v = Self.evaluate([Self.event(.registerFailed, day: 1, "网络超时")])
+        #expect(v.findings.isEmpty)
+    }
+
+    // MARK: Recovery name mismatches
+
+    @Test func twoNameMismatchesAreANameMismatch() {
+        let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch), Self.event(.recoverFailed, day: 2, Self.nameMismatch)])
+        #expect(Self.codes(v) == [.recoveryNameMismatch])
+        #expect(v.findings[0].remedies == ["NOTE-1"])
+    }
+
+    @Test func threeNameMismatchesBlockRecovery() {
+        let v = Self.evaluate((1...3).map { Self.event(.recoverFailed, day: $0, Self.nameMismatch) })
+        #expect(Self.codes(v) == [.recoveryBlocked], "not also RECOVERY_NAME_MISMATCH")
+        #expect(v.findings[0].remedies == ["FAQ-6"])
+        #expect(v.findings[0].detail.contains("3 次"))
+    }
+
+    @Test func mismatchesBeforeALoginDoNotCount() {
+        // Given two mismatches, a login, then one more mismatch: one stands
+        let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch), Self.event(.recoverFailed, day: 2, Self.nameMismatch),
+                               Self.event(.login, day: 3), Self.event(.recoverFailed, day: 4, Self.nameMismatch)])
+        #expect(Self.codes(v) == [.registeredNotChecked, .recoveryNameMismatch])
+    }
+
+    @Test func rateLimitedBlocksRecoveryAndSilencesTheMismatch() {
+        let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch),
+                               Self.event(.recoverFailed, day: 2, "请求被取消，不能频繁使用该功能")])
+        #expect(Self.codes(v) == [.recoveryBlocked])
+        #expect(v.findings[0].remedies == ["FAQ-6"])
+    }
+
+    @Test func nameMismatchRemedyIsNote2WhenTheNameChanged() {
+        // Given a student who changed name after admission
+        let s = Self.student(name: "张小伟", admissionName: "张伟")
+        let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch)], s)
+        #expect(Self.codes(v) == [.recoveryNameMismatch, .nameChanged])
+        #expect(v.findings.map(\.remedies) == [["NOTE-2"], ["NOTE-2"]])
+    }
+
+    // MARK: Conscription
+
+    @Test func conscriptionTextNamingTheIDTakenIsOnlyConscription() {
+        let v = Self.evaluate([Self.event(.registerFailed, day: 1, "证件号码已被注册，该证件已由征兵部门注册")])
+        #expect(Self.codes(v) == [.idTakenConscription])
+        #expect(v.findings[0].remedies == ["FAQ-8"])
+        #expect(v.findings[0].detail.contains("110105900101002"), "the student's own 15-digit form")
+    }
+
+    @Test func conscriptionDetailKeepsThe15DigitFormBesideBlockedRecovery() {
+        // Given conscription, then three name mismatches while trying to recover
+        var events = [Self.event(.registerFailed, day: 1, "征兵部门已注册")]
+        events += (2...4).map { Self.event(.recoverFailed, day: $0, Self.nameMismatch) }
+        let v = Self.evaluate(events)
+        #expect(Self.codes(v) == [.idTakenConscription, .recoveryBlocked])
+        #expect(v.findings.first { $0.code == .idTakenConscription }?.detail.contains("110105900101002") == true)
+    }
+
+    // MARK: Disputed
+
+    @Test func disputedFollowsTheCurrentState() {
+        let still = Self.evaluate([Self.event(.checked, day: 1), Self.event(.disputed, day: 2, "姓名有误")])
+        #expect(still.state == .disputed)
+        #expect(Self.codes(still) == [.disputed])
+        #expect(still.findings[0].remedies == ["ADMIN"])
+        #expect(still.findings[0].detail.contains("姓名有误"))
+
+        let settled = Self.evaluate([Self.event(.disputed, day: 1, "姓名有误"), Self.event(.checked, day: 2)])
+        #expect(settled.state == .checked)
+        #expect(settled.findings.isEmpty)
+    }
+
+    @Test func failuresStillStandWhileDisputed() {
+        let v = Self.evaluate([Self.event(.disputed, day: 1), Self.event(.registerFailed, day: 2, Self.idTaken)])
+        #expect(Self.codes(v) == [.idTaken, .disputed])
+    }
+
+    // MARK: Roster data
+
+    @Test func rosterDataFindingsApplyToCheckedStudents() throws {
+        // Given a checked student whose roster row has every data problem
+        var s = Self.student(name: "張偉", admissionName: "张伟", counselorEmail: "", college: "", className: "")
+        s.phoneRaw = "1380013800"; s.phoneNorm = "1380013800"; s.phoneValid = false
+        s.idProblem = IDNumber.Problem.checkCharacter.rawValue
+        let context = RosterContext(sharedIDs: [Self.id: [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000002", name: "王芳")]],
+                                    traditional: try TraditionalNameCheck.bundled())
+        // When
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s, context: context)
+        // Then
+        #expect(v.state == .checked)
+        #expect(Self.codes(v) == [.duplicateID, .nameChanged, .traditionalName, .idInvalid, .phoneInvalid, .noCounselor])
+        let detail = Dictionary(uniqueKeysWithValues: v.findings.map { ($0.code, $0.detail) })
+        #expect(detail[.duplicateID]?.contains("王芳 (26110101000002)") == true)
+        #expect(detail[.duplicateID]?.contains(s.ksh) == false, "the student is not their own duplicate")
+        #expect(detail[.traditionalName]?.contains("张伟") == true)
+        #expect(detail[.idInvalid]?.contains("校验位错误") == true)
+    }
+
+    @Test func duplicatePhoneNamesTheClassmate() {
+        let s = Self.student()
+        let context = RosterContext(sharedPhones: ["13800138000": [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000007", name: "王芳")]])
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s, context: context)
+        #expect(Self.codes(v) == [.duplicatePhone])
+        #expect(v.findings[0].detail == "与 王芳 (26110101000007) 共用 13800138000")
+        #expect(v.findings[0].remedies == ["FAQ-9"])
+    }
+
+    @Test func idThatNeededCleaningIsIDFormatUnlessInvalid() {
+        var s = Self.student()
+        s.idNeededCleaning = true
+        #expect(Self.codes(Self.evaluate([Self.event(.checked, day: 1)], s)) == [.idFormat])
+        s.idProblem = IDNumber.Problem.date.rawValue
+        #expect(Self.codes(Self.evaluate([Self.event(.checked, day: 1)], s)) == [.idInvalid])
+    }
+
+    @Test func noPhoneIsNotAnInvalidPhone() {
+        var s = Self.student()
+        s.phoneRaw = ""; s.phoneNorm = ""; s.phoneValid = false
+        #expect(Self.evaluate([Self.event(.checked, day: 1)], s).findings.isEmpty)
+    }
+
+    // MARK: Counselors
+
+    @Test func counselorPrecedenceIsRowThenClassThenCollege() {
+        let byClass = ["计科2601": Assignment(counselor: "班级老师", email: "class@example.com")]
+        let byCollege = ["计算机学院": Assignment(counselor: "学院老师", email: "college@example.com")]
+        let context = RosterContext(counselorByClass: byClass, counselorByCollege: byCollege)
+        let own = Self.student()
+        #expect(Rules.assign(own, context: context) == Self.mail)
+        let noOwn = Self.student(counselorEmail: "")
+        #expect(Rules.assign(noOwn, context: context).email == "class@example.com")
+        let otherClass = Self.student(counselorEmail: "", className: "计科2699")
+        #expect(Rules.assign(otherClass, context: context).email == "college@example.com")
+        let nowhere = Self.student(counselorEmail: "", college: "外语学院", className: "英语2601")
+        let v = Self.evaluate([Self.event(.checked, day: 1)], nowhere, context: context)
+        #expect(v.assignment.email == "")
+        #expect(Self.codes(v) == [.noCounselor])
+        #expect(v.findings[0].remedies == ["ADMIN"])
+        #expect(v.findings[0].detail.contains("外语学院 英语2601"))
+    }
+
+    @Test func classMappingWithoutEmailFallsBackToTheCollege() {
+        let context = RosterContext(counselorByClass: ["计科2601": Assignment(counselor: "班级老师", email: "")],
+                                    counselorByCollege: ["计算机学院": Assignment(counselor: "学院老师", email: "college@example.com")])
+        #expect(Rules.assign(Self.student(counselorEmail: ""), context: context).email == "college@example.com")
+    }
+
+    // MARK: Remedies
+
+    static let spec: [(FindingCode, [String])] = [
+        (.notRegistered, ["GUIDE", "NOTE-1"]), (.registeredNotChecked, ["GUIDE", "FAQ-4"]), (.viewedNotConfirmed, ["FAQ-5"]),
+        (.idTaken, ["FAQ-2", "FAQ-3"]), (.idTakenConscription, ["FAQ-8"]), (.phoneTaken, ["FAQ-9"]),
+        (.recoveryNotRegistered, ["FAQ-1"]), (.recoveryBlocked, ["FAQ-6"]), (.recoveryNameMismatch, ["NOTE-1"]),
+        (.emailUnusable, ["FAQ-7"]), (.disputed, ["ADMIN"]), (.duplicateID, ["FAQ-3", "ADMIN"]), (.duplicatePhone, ["FAQ-9"]),
+        (.nameChanged, ["NOTE-2"]), (.traditionalName, ["NOTE-1"]), (.idFormat, ["NOTE-1"]), (.idInvalid, ["ADMIN"]),
+        (.phoneInvalid, ["ADMIN"]), (.notOnRoster, ["ADMIN"]), (.noCounselor, ["ADMIN"]),
+    ]
+
+    @Test func everyCodeHasItsSpecRemedies() throws {
+        #expect(Set(Self.spec.map(\.0)) == Set(FindingCode.allCases))
+        let catalog = try RemedyCatalog.bundled()
+        for (code, remedies) in Self.spec {
+            #expect(Rules.remedies(for: code) == remedies, "\(code.rawValue)")
+            for id in remedies { #expect(catalog[id] != nil, "\(id) is in the bundled catalog") }
+        }
+        #expect(Rules.remedies(for: .recoveryNameMismatch, nameChanged: true) == ["NOTE-2"])
+    }
+
+    @Test func verdictDoesNotDependOnEventOrder() {
+        let events = [Self.event(.registered, day: 1), Self.event(.registerFailed, day: 2, "手机号码重复"),
+                      Self.event(.recoverFailed, day: 3, Self.nameMismatch), Self.event(.viewed, day: 1, hour: 12)]
+        let expected = Self.evaluate(events)
+        #expect(Self.evaluate(events.reversed()) == expected)
+        #expect(Self.evaluate([events[2], events[0], events[3], events[1]]) == expected)
+    }
+
+    // MARK: Detail classification
+
+    @Test(arguments: [
+        ("证件号码已被注册", FailureReason.idTaken), ("证件号码重复", .idTaken), ("该证件已由征兵部门注册", .conscription),
+        ("证件号码已被注册（征兵）", .conscription), ("手机号码已存在", .phoneTaken), ("手机号码重复", .phoneTaken),
+        ("证件和姓名不符", .nameMismatch), ("姓名不符", .nameMismatch), ("请求被取消", .rateLimited),
+        ("不能频繁使用该功能", .rateLimited), ("未注册", .notRegistered), ("邮箱无法使用", .emailUnusable),
+    ])
+    func detailPhrasesAreRecognised(_ detail: String, _ reason: FailureReason) {
+        #expect(FailureReason.classify(detail) == reason)
+    }
+
+    @Test func unknownDetailHasNoReason() {
+        #expect(FailureReason.classify("") == nil)
+        #expect(FailureReason.classify("系统繁忙") == nil)
+    }
+}
