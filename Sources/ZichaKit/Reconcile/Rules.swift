@@ -94,12 +94,12 @@ public enum Rules {
             }
             if let code { latest[code] = e }
         }
+        var blocked: [(FindingCode, String)] = []
         if mismatchTimes.count >= 3, let last = latest.removeValue(forKey: .recoveryNameMismatch), latest[.recoveryBlocked] == nil {
-            return latest.map { ($0.key, evidence($0.value)) }
-                + [(.recoveryBlocked, "找回用户名 \(mismatchTimes.count) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
+            blocked = [(.recoveryBlocked, "找回用户名 \(mismatchTimes.count) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
         }
         if latest[.recoveryBlocked] != nil { latest[.recoveryNameMismatch] = nil }
-        return latest.map { code, e in
+        return blocked + latest.map { code, e in
             if code == .idTakenConscription, let id15 = IDNumber.fifteenForm(of: s.idNorm) {
                 return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册")
             }
