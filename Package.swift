@@ -44,7 +44,8 @@ let package = Package(
         .target(name: "ZichaTestSupport", dependencies: ["ZichaKit"], path: "Sources/ZichaTestSupport"),
         .testTarget(
             name: "ZichaKitTests",
-            dependencies: ["ZichaKit", "ZichaTestSupport"],
+            // GRDB only to dump the database in import tests (before/after comparisons).
+            dependencies: ["ZichaKit", "ZichaTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZichaKit", "ZichaTestSupport"]),

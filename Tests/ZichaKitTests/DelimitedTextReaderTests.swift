@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import ZichaKit
+
+/// The canonical cells the import fixtures hold (written by scripts/make_import_fixtures.py).
+struct CanonicalFixtures: Decodable {
+    var roster_fields: [String]
+    var roster_files: [String]
+    var roster: [[String]]
+    var log_fields: [String]
+    var log_files: [String]
+
+    static let shared: CanonicalFixtures = {
+        let data = try! Data(contentsOf: URL(fileURLWithPath: ImportFixtures.path("canonical.json")))
+        return try! JSONDecoder().decode(CanonicalFixtures.self, from: data)
+    }()
+}
+
+@Suite struct DelimitedTextReaderTests {
+    static func open(_ name: String, options: TableOptions = TableOptions()) throws -> DelimitedTextReader {
+        try DelimitedTextReader(path: ImportFixtures.path(name), source: name, options: options)
+    }
+
+    static func records(_ reader: DelimitedTextReader) throws -> [TableRecord] {
+        var out: [TableRecord] = []
+        try reader.read { out.append($0) }
+        return out
+    }
+
+    /// Encoding and delimiter a fixture's name promises.
+    static func promised(_ name: String) -> (TextEncoding, UInt8) {
+        let encoding: TextEncoding = name.contains("utf16le") ? .utf16le : name.contains("utf16be") ? .utf16be
+            : name.contains("gb18030") ? .gb18030 : .utf8
+        let delimiter: UInt8 = name.contains("-tab-") ? 0x09 : name.contains("-semicolon-") ? 0x3B : name.contains("-pipe-") ? 0x7C : 0x2C
+        return (encoding, delimiter)
+    }
+
+    @Test(arguments: CanonicalFixtures.shared.roster_files)
+    func everyRosterVariantReadsToTheSameCells(_ name: String) throws {
+        // Given one roster saved in some encoding, delimiter, line ending and header style
+        let canonical = CanonicalFixtures.shared
+        // When
+        let reader = try Self.open(name)
+        let records = try Self.records(reader)
+        // Then encoding and delimiter are detected
+        #expect(reader.encoding == Self.promised(name).0)
+        #expect(reader.delimiter == Self.promised(name).1)
+        // and the header maps every field, whatever its language, order, width or padding
+        let map = HeaderMap(kind: .roster, header: try #require(records.first).cells)
+        #expect(map.isComplete)
+        #expect(map.unknown.isEmpty)
+        // and each row holds the same cells; the quoted newline keeps the record on its starting line
+        let rows = records.dropFirst().map { r in canonical.roster_fields.map { map.value($0, in: r.cells) } }
+        #expect(rows == canonical.roster)
+        #expect(records.map(\.line) == [1, 2, 3, 5, 6, 7])
+        #expect(records.allSatisfy { $0.decodingProblem == nil })
+    }
+
+    @Test(arguments: CanonicalFixtures.shared.log_files)
+    func everyLogVariantReadsToTheSameEvents(_ name: String) throws {
+        let reader = try Self.open(name)
+        let records = try Self.records(reader)
+        #expect(reader.encoding == Self.promised(name).0)
+        #expect(reader.delimiter == Self.promised(name).1)
+        let map = HeaderMap(kind: .log, header: try #require(records.first).cells)
+        #expect(map.isComplete)
+        let vocabulary = try EventVocabulary()
+        let events = records.dropFirst().map { r in
+            [map.value("time", in: r.cells).isEmpty ? "" : EventTime.parse(map.value("time", in: r.cells)).map(EventTime.format) ?? "?",
+             IDNumber(map.value("id", in: r.cells), today: 20260905).normalized, map.value("name", in: r.cells),
+             vocabulary.kind(of: map.value("event", in: r.cells))?.rawValue ?? "?", map.value("detail", in: r.cells)]
+        }
+        #expect(events == [
+            ["2026-09-01 08:00:00", "110105199001010029", "张伟", "registered", ""],
+            ["2026-09-01 08:30:00", "110105199001010029", "张伟", "viewed", ""],
+            ["2026-09-02 10:00:00", "44030520060715103X", "阿依古丽·买买提", "register_failed", "证件号码已被注册, 请\"找回用户名\""],
+            ["2026-09-02 11:15:00", "110101190602030010", "李䶮", "register_failed", "该证件已由征兵部门注册\n请用15位身份证号"],
+            ["2026-09-03 23:59:00", "650102200609107533", "无名", "login", ""],
+            ["", "110105199001010029", "张伟", "checked", ""],
+        ])
+    }
+
+    @Test(arguments: [("broken-empty.csv", "empty"), ("broken-bom-only.csv", "byte order mark"), ("broken-binary.csv", "binary")])
+    func notATableIsRefusedOnOpening(_ name: String, _ words: String) {
+        let error = #expect(throws: ZichaError.self) { try Self.open(name) }
+        #expect(error?.kind == .unreadableInput)
+        #expect(error?.exitCode == 65)
+        #expect(error?.description.contains(name) == true)
+        #expect(error?.description.contains(words) == true)
+    }
+
+    @Test func unclosedQuoteAtTheEndIsRefusedWithItsLine() throws {
+        let reader = try Self.open("broken-unclosed-quote.csv")
+        let error = #expect(throws: ZichaError.self) { try Self.records(reader) }
+        #expect(error?.kind == .unreadableInput)
+        #expect(error?.diagnostic.location == SourceLocation(file: "broken-unclosed-quote.csv", line: 3))
+    }
+
+    @Test func invalidBytesMarkOnlyTheirRow() throws {
+        // Given a UTF-8 file with a GBK-encoded name on line 3
+        let reader = try Self.open("roster-utf8-one-bad-row.csv")
+        let records = try Self.records(reader)
+        // Then it is still read as UTF-8 and only that record carries a problem
+        #expect(reader.encoding == .utf8)
+        #expect(records.map(\.line) == [1, 2, 3, 4])
+        #expect(records.map { $0.decodingProblem != nil } == [false, false, true, false])
+        #expect(records[3].cells == ["26110101000003", "李娜", "320102197001018646", "13900139000"])
+    }
+
+    @Test func forcedEncodingWins() throws {
+        let gb = "roster-gb18030-comma-crlf-zh2.csv"
+        let forced = try Self.open(gb, options: TableOptions(encoding: .gb18030))
+        #expect(try Self.records(forced) == Self.records(Self.open(gb)))
+        // Read as UTF-8 against the bytes, the Chinese rows become decoding problems
+        let wrong = try Self.open(gb, options: TableOptions(encoding: .utf8))
+        #expect(wrong.encoding == .utf8)
+        #expect(try Self.records(wrong).dropFirst().allSatisfy { $0.decodingProblem != nil })
+        // A forced UTF-16 still skips its BOM
+        let le = try Self.open("roster-utf16le-tab-crlf-zh.txt", options: TableOptions(encoding: .utf16le))
+        #expect(try Self.records(le).first?.cells.last == "考生号")
+    }
+
+    @Test func forcedDelimiterWins() throws {
+        let reader = try Self.open("roster-utf8-comma-lf-zh.csv", options: TableOptions(delimiter: 0x7C))
+        #expect(reader.delimiter == 0x7C)
+        #expect(try Self.records(reader).first?.cells.count == 1)
+    }
+
+    // MARK: RFC 4180 details, on files written here
+
+    static func read(_ bytes: [UInt8]) throws -> [TableRecord] {
+        let path = try ImportFixtures.temporaryFile(Data(bytes))
+        return try records(DelimitedTextReader(path: path, source: "t.csv", options: TableOptions()))
+    }
+
+    static func read(_ text: String) throws -> [TableRecord] { try read(Array(text.utf8)) }
+
+    @Test func quotedCellsNewlinesAndDoubledQuotes() throws {
+        let records = try Self.read("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n\"\",,\"\"\"\"\r\n")
+        #expect(records.map(\.cells) == [["a", "b", "c"], ["x, y", "say \"hi\"", "two\nlines"], ["", "", "\""]])
+        #expect(records.map(\.line) == [1, 2, 4])
+    }
+
+    @Test func lineEndingsLFCRLFAndCRAndBlankLines() throws {
+        #expect(try Self.read("a,b\nc,d\n").map(\.cells) == [["a", "b"], ["c", "d"]])
+        #expect(try Self.read("a,b\r\nc,d").map(\.cells) == [["a", "b"], ["c", "d"]])
+        #expect(try Self.read("a,b\rc,d\r").map(\.cells) == [["a", "b"], ["c", "d"]])
+        let blank = try Self.read("a,b\n\n\nc,d\n")
+        #expect(blank.map(\.cells) == [["a", "b"], ["c", "d"]])
+        #expect(blank.map(\.line) == [1, 4])
+    }
+
+    @Test func delimiterInsideQuotedHeaderDoesNotCount() throws {
+        #expect(DelimitedTextReader.detectDelimiter(Array("\"a,b,c\";x;y\n1,2,3,4,5".utf8)) == 0x3B)
+        #expect(DelimitedTextReader.detectDelimiter(Array("a\tb|c\td".utf8)) == 0x09)
+        #expect(DelimitedTextReader.detectDelimiter(Array("only".utf8)) == 0x2C)
+    }
+
+    @Test func utf16ChunkBoundariesAndSurrogates() {
+        // A character outside the BMP split across chunks, then an unpaired surrogate
+        var t = UTF16Transcoder(bigEndian: false)
+        var out: [UInt8] = []
+        let bytes: [UInt8] = [0x42, 0xD8, 0xB7, 0xDF, 0x41, 0x00, 0x00, 0xD8, 0x41, 0x00]  // 𠮷 A <lone high> A
+        t.transcode(bytes[0..<3], final: false, into: &out)
+        t.transcode(bytes[3...], final: true, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "𠮷A\u{FFFD}A")
+    }
+
+    @Test func gb18030FourByteCharactersAcrossChunks() throws {
+        // 𠮷 (U+20BB7) is four bytes in GB18030; split it between two chunks
+        let encoded: [UInt8] = [0x95, 0x34, 0xB2, 0x35]
+        let t = try GB18030Transcoder()
+        var out: [UInt8] = []
+        t.transcode(ArraySlice([0xC0, 0xEE] + encoded[0..<2]), final: false, into: &out)
+        t.transcode(encoded[2...], final: true, into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "李𠮷")
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ZichaKit
+
+/// Paths, temporary files, a database dump and a one-call night import, shared by the import tests.
+enum ImportFixtures {
+    static let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("import")
+
+    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// Writes `data` to a fresh file in a fresh temporary folder (0700) and returns its path.
+    static func temporaryFile(_ data: Data, name: String = "t.csv") throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-unittests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let url = dir.appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+
+    static func temporaryFile(_ text: String, name: String = "t.csv") throws -> String {
+        try temporaryFile(Data(text.utf8), name: name)
+    }
+
+    /// Imports one night into `database`.
+    @discardableResult
+    static func importNight(_ database: AppDatabase, asOf: String = "2026-09-05", roster: String?, logs: [String] = [],
+                            counselors: String? = nil, options: ZichaKit.TableOptions = ZichaKit.TableOptions(),
+                            diagnostics: DiagnosticCollector = DiagnosticCollector()) throws -> [ImportedFile] {
+        let importer = Importer(database: database, asOf: asOf, vocabulary: try EventVocabulary(), options: options, diagnostics: diagnostics)
+        return try importer.run(NightInputs(roster: roster, counselors: counselors, logs: logs))
+    }
+}
+
+extension AppDatabase {
+    /// Every table's schema and rows, in a stable order: equal dumps mean an unchanged database.
+    func dump() throws -> [String] {
+        try writer.read { db in
+            var out = try String.fetchAll(db, sql: "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name")
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            for table in tables {
+                out += try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map { "\(table): \($0)" }.sorted()
+            }
+            return out
+        }
+    }
+
+    /// Rows of a query, each as its description.
+    func rows(_ sql: String) throws -> [String] {
+        try writer.read { db in try Row.fetchAll(db, sql: sql).map(\.description) }
+    }
+
+    func count(_ table: String) throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")! }
+    }
+}
+
+@Suite struct ImporterTests {
+    static let studentColumns = """
+        SELECT ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15, sex, birthdate,
+               phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email, first_seen, last_seen,
+               left_on, line FROM student ORDER BY ksh
+        """
+    static let eventColumns = "SELECT line, id_norm, is15, name, kind, detail, reason, ts FROM event ORDER BY line"
+
+    static func importedStudents(_ roster: String) throws -> [String] {
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: ImportFixtures.path(roster))
+        return try database.rows(studentColumns)
+    }
+
+    // MARK: Every variant, the same rows
+
+    @Test(arguments: CanonicalFixtures.shared.roster_files.dropFirst())
+    func everyRosterVariantStoresTheSameRows(_ name: String) throws {
+        let reference = try Self.importedStudents(CanonicalFixtures.shared.roster_files[0])
+        #expect(try Self.importedStudents(name) == reference)
+    }
+
+    @Test func theReferenceRosterIsNormalizedAsTheSpecSays() throws {
+        // Given
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        // When
+        let files = try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-utf8-comma-lf-zh.csv"), diagnostics: diagnostics)
+        // Then
+        #expect(files.map(\.accepted) == [5])
+        #expect(files.map(\.rejected) == [0])
+        #expect(diagnostics.errors.isEmpty && diagnostics.warnings.isEmpty)
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT ksh, name, admission_name, id_norm, id_cleaned, id_problem, phone_norm, phone_valid, major FROM student ORDER BY ksh")
+        }
+        func col(_ name: String) -> [String] { rows.map { ($0[name] as DatabaseValue).description } }
+        #expect(col("name") == ["\"张伟\"", "\"阿依古丽·买买提\"", "\"王芳\"", "\"李䶮\"", "\"張小偉\""])
+        #expect(rows.map { $0["admission_name"] as String } == ["张伟", "阿依古丽·买买提", "王芳", "李䶮", "张伟"])
+        #expect(rows.map { $0["id_norm"] as String } == ["110105199001010029", "44030520060715103X", "110101200602030017",
+                                                            "110101190602030010", "320102197001018646"])
+        #expect(rows.map { $0["id_cleaned"] as Bool } == [false, true, true, false, false])
+        #expect(rows.map { $0["id_problem"] as String? } == [nil, nil, nil, nil, nil])
+        #expect(rows.map { $0["phone_norm"] as String } == ["13800138000", "13900139000", "13700137000", "", "1380013800"])
+        #expect(rows.map { $0["phone_valid"] as Bool } == [true, true, true, false, false])
+        #expect(rows[1]["major"] as String == "数据科学与大数据技术\n（\"卓越\"班）")
+    }
+
+    @Test(arguments: CanonicalFixtures.shared.log_files)
+    func everyLogVariantStoresTheSameEvents(_ name: String) throws {
+        // Given the roster, and the log in one of its variants
+        let database = try AppDatabase(inMemory: ())
+        let files = try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-utf8-comma-lf-zh.csv"),
+                                                   logs: [ImportFixtures.path(name)])
+        // Then every event is kept, the unknown ID too, the 15-digit one in its 15-digit form
+        #expect(files.map(\.accepted) == [5, 6])
+        let t = { (s: String) in EventTime.parse(s)! }
+        let expected: [(Int, String, Bool, String, String, String, String?, Int64)] = [
+            (2, "110105199001010029", false, "张伟", "registered", "", nil, t("2026-09-01 08:00")),
+            (3, "110105199001010029", false, "张伟", "viewed", "", nil, t("2026-09-01 08:30")),
+            (4, "44030520060715103X", false, "阿依古丽·买买提", "register_failed", "证件号码已被注册, 请\"找回用户名\"", "id_taken", t("2026-09-02 10:00")),
+            (5, "110101060203001", true, "李䶮", "register_failed", "该证件已由征兵部门注册\n请用15位身份证号", "conscription", t("2026-09-02 11:15")),
+            (7, "650102200609107533", false, "无名", "login", "", nil, t("2026-09-03 23:59")),
+            (8, "110105199001010029", false, "张伟", "checked", "", nil, t("2026-09-05 00:00")),
+        ]
+        let rows = try database.writer.read { db in try Row.fetchAll(db, sql: Self.eventColumns) }
+        #expect(rows.count == expected.count)
+        for (row, e) in zip(rows, expected) {
+            #expect(row["line"] as Int == e.0)
+            #expect(row["id_norm"] as String == e.1)
+            #expect(row["is15"] as Bool == e.2)
+            #expect(row["name"] as String == e.3)
+            #expect(row["kind"] as String == e.4)
+            #expect(row["detail"] as String == e.5)
+            #expect(row["reason"] as String? == e.6)
+            #expect(row["ts"] as Int64 == e.7, "line \(e.0)")
+        }
+    }
+
+    @Test func theDetectedEncodingIsRecorded() throws {
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),
+                                       logs: [ImportFixtures.path("log-utf16le-tab-crlf-zh2.txt")])
+        #expect(try database.rows("SELECT kind, encoding FROM import_file ORDER BY id") ==
+                ["[kind:\"roster\" encoding:\"gb18030\"]", "[kind:\"log\" encoding:\"utf-16le\"]"])
+    }
+
+    @Test func forcingTheEncodingChangesHowBytesAreRead() throws {
+        // Given a GB18030 roster forced to be read as UTF-8
+        let database = try AppDatabase(inMemory: ())
+        let before = try database.dump()
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),
+                                           options: ZichaKit.TableOptions(encoding: .utf8))
+        }
+        // Then the Chinese header cannot be matched: the file is refused and nothing is stored
+        #expect(error?.kind == .unreadableInput)
+        #expect(error?.description.contains("roster-gb18030-comma-crlf-zh2.csv") == true, "\(String(describing: error))")
+        #expect(try database.dump() == before)
+        // And forced to GB18030 it imports as detected
+        let forced = try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),
+                                                    options: ZichaKit.TableOptions(encoding: .gb18030))
+        #expect(forced.map(\.accepted) == [5])
+    }
+
+    @Test func unknownColumnsGetOneWarningNamingThem() throws {
+        let path = try ImportFixtures.temporaryFile("考生号,民族,姓名,身份证号,籍贯\n26110101000001,汉族,张伟,110105199001010029,北京\n")
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: path, diagnostics: diagnostics)
+        #expect(diagnostics.warnings.count == 1)
+        #expect(diagnostics.warnings.first?.message.contains("民族, 籍贯") == true)
+    }
+}
