@@ -166,4 +166,140 @@ extension AppDatabase {
         #expect(diagnostics.warnings.count == 1)
         #expect(diagnostics.warnings.first?.message.contains("民族, 籍贯") == true)
     }
+
+    // MARK: Broken inputs: exit 65, the file named, the database as before
+
+    static let goodRoster = ImportFixtures.path("roster-utf8-comma-lf-zh.csv")
+
+    @Test(arguments: [
+        ("broken-empty.csv", "empty"), ("broken-bom-only.csv", "byte order mark"), ("broken-binary.csv", "binary"),
+        ("broken-unclosed-quote.csv", "never closed"), ("broken-missing-id.csv", "身份证号 (tried: 身份证号, 身份证号码, 证件号码, 证件号, SFZH, ZJHM, id_number"),
+        ("broken-header-only.csv", "header but no students"),
+    ])
+    func brokenRosterLeavesTheDatabaseUnchanged(_ name: String, _ words: String) throws {
+        // Given a database holding a good night
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: Self.goodRoster,
+                                       logs: [ImportFixtures.path("log-utf8-comma-lf-zh.csv")])
+        let before = try database.dump()
+        // When the next night's roster is not a table
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(database, roster: ImportFixtures.path(name))
+        }
+        // Then
+        #expect(error?.kind == .unreadableInput)
+        #expect(error?.exitCode == 65)
+        #expect(error?.description.contains(name) == true, "names the file: \(String(describing: error))")
+        #expect(error?.description.contains(words) == true, "says why: \(String(describing: error))")
+        #expect(try database.dump() == before)
+    }
+
+    @Test(arguments: ["broken-empty.csv", "broken-binary.csv", "broken-unclosed-quote.csv", "broken-log-missing-event.csv"])
+    func aBrokenLogStopsTheWholeNight(_ name: String) throws {
+        // Given a good roster and a broken log in the same night
+        let database = try AppDatabase(inMemory: ())
+        let before = try database.dump()
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [ImportFixtures.path(name)])
+        }
+        // Then the roster is not stored either
+        #expect(error?.exitCode == 65)
+        #expect(error?.description.contains(name) == true)
+        #expect(try database.dump() == before)
+        #expect(try database.count("student") == 0)
+    }
+
+    @Test func missingLogColumnNamesItAndItsAliases() throws {
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: Self.goodRoster,
+                                           logs: [ImportFixtures.path("broken-log-missing-event.csv")])
+        }
+        #expect(error?.description.contains("事件 (tried: 事件, 操作, 状态, 自查状态, event, status)") == true, "\(String(describing: error))")
+    }
+
+    @Test func invalidBytesRejectOnlyTheirRow() throws {
+        // Given a UTF-8 roster with one GBK-encoded name on line 3
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let name = "roster-utf8-one-bad-row.csv"
+        // When
+        let files = try ImportFixtures.importNight(database, roster: ImportFixtures.path(name), diagnostics: diagnostics)
+        // Then the other rows are stored, and the bad one is set aside with its line and reason
+        #expect(files.map(\.accepted) == [2])
+        #expect(files.map(\.rejected) == [1])
+        #expect(try database.rows("SELECT ksh FROM student ORDER BY ksh") == ["[ksh:\"26110101000001\"]", "[ksh:\"26110101000003\"]"])
+        #expect(try database.count("reject") == 1)
+        let reject = try database.writer.read { db in try Row.fetchOne(db, sql: "SELECT line, location, reason FROM reject") }
+        #expect(reject?["line"] as Int? == 3)
+        #expect((reject?["location"] as String?)?.hasSuffix("\(name):3") == true)
+        #expect((reject?["reason"] as String?)?.contains("not valid UTF-8") == true)
+        #expect(diagnostics.errors.map { $0.description.contains("\(name):3: error:") } == [true])
+    }
+
+    // MARK: Re-import, snapshots, admission names, duplicates
+
+    @Test func reimportingTheSameFilesChangesNothing() throws {
+        // Given a night imported once
+        let database = try AppDatabase(inMemory: ())
+        let log = ImportFixtures.path("log-utf8-comma-lf-zh.csv")
+        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log])
+        let before = try database.dump()
+        // When the same files come again, even on a later night
+        let again = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: Self.goodRoster, logs: [log])
+        // Then
+        #expect(again.map(\.alreadyImported) == [true, true])
+        #expect(again.map(\.accepted) == [0, 0])
+        #expect(try database.dump() == before)
+        #expect(try database.count("import_file") == 2)
+    }
+
+    static func roster(_ rows: [String], header: String = "考生号,姓名,身份证号") throws -> String {
+        try ImportFixtures.temporaryFile(([header] + rows).joined(separator: "\n") + "\n", name: "roster.csv")
+    }
+
+    @Test func aStudentMissingFromALaterRosterIsMarkedLeftNotDeleted() throws {
+        // Given two nights
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017"]))
+        // When the second roster lacks 王芳 and renames 张伟
+        try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: try Self.roster(["26110101000001,张小伟,110105199001010029"]))
+        // Then 王芳 is kept, marked left; 张伟 keeps the first night's name as admission name
+        #expect(try database.rows("SELECT ksh, name, admission_name, left_on FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" name:\"张小伟\" admission_name:\"张伟\" left_on:NULL]",
+            "[ksh:\"26110101000002\" name:\"王芳\" admission_name:\"王芳\" left_on:\"2026-09-05\"]",
+        ])
+        // And when she comes back she is present again
+        try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: try Self.roster([
+            "26110101000001,张小伟,110105199001010029", "26110101000002,王芳,110101200602030017"]))
+        #expect(try database.rows("SELECT left_on FROM student WHERE ksh = '26110101000002'") == ["[left_on:NULL]"])
+    }
+
+    @Test func admissionNameColumnWinsOverTheFirstNightsName() throws {
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张小伟,110105199001010029,张伟",
+                                                                          "26110101000002,王芳,110101200602030017,"],
+                                                                         header: "考生号,姓名,身份证号,录取姓名"))
+        #expect(try database.rows("SELECT admission_name FROM student ORDER BY ksh") == ["[admission_name:\"张伟\"]", "[admission_name:\"王芳\"]"])
+    }
+
+    @Test func aDuplicateKSHInOneFileIsRejectedWithItsLine() throws {
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017",
+            "26110101000001,张伟伟,320102197001018646"]), diagnostics: diagnostics)
+        #expect(files.map(\.accepted) == [2])
+        #expect(files.map(\.rejected) == [1])
+        #expect(try database.rows("SELECT name FROM student WHERE ksh = '26110101000001'") == ["[name:\"张伟\"]"], "the first row is kept")
+        let error = try #require(diagnostics.errors.first)
+        #expect(error.location?.line == 4)
+        #expect(error.description.contains("roster.csv:4: error:") && error.message.contains("26110101000001"))
+    }
+
+    @Test func eventsOfIDsNotOnTheRosterAreKept() throws {
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [ImportFixtures.path("log-utf8-comma-lf-zh.csv")])
+        #expect(try database.rows("SELECT count(*) FROM event WHERE id_norm = '650102200609107533'") == ["[count(*):1]"])
+    }
 }
