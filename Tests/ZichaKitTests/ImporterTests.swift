@@ -311,12 +311,9 @@ extension AppDatabase {
         try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: try Self.roster(["26110101000001,张伟,110105199001010029"]))
         // When night 3 brings back a roster byte-identical to A
         try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: a)
-        // Then 王芳 should be present again: the roster is tonight's snapshot. Today the file is skipped as
-        // "already imported" (import_file is UNIQUE (kind, sha256)), so she stays marked as left.
+        // Then 王芳 is present again: a roster is tonight's snapshot, skipped only when it equals the latest one
         let leftOn = try database.rows("SELECT left_on FROM student WHERE ksh = '26110101000002'")
-        withKnownIssue("an older roster's exact bytes are skipped on re-import, so its snapshot is not applied") {
-            #expect(leftOn == ["[left_on:NULL]"])
-        }
+        #expect(leftOn == ["[left_on:NULL]"])
     }
 }
 

@@ -59,11 +59,17 @@ public final class ImportSession {
         self.asOf = asOf
     }
 
-    /// Registers a file; returns false when a file with the same kind and SHA-256 was imported before.
+    /// Registers a file; returns false when it changes nothing: a log imported before, or a roster or counselor
+    /// list equal to the latest of its kind.
     public func beginFile(kind: TableKind, name: String, size: Int64, sha256: String, encoding: String) throws -> Bool {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ?", arguments: [kind.rawValue, sha256]) == true {
-            return false
+        let seen: Bool
+        if kind == .log {
+            seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ?", arguments: [kind.rawValue, sha256]) == true
+        } else {
+            // Snapshots: only the latest one of the kind makes tonight's copy a no-op.
+            seen = try String.fetchOne(db, sql: "SELECT sha256 FROM import_file WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind.rawValue]) == sha256
         }
+        if seen { return false }
         try db.execute(sql: """
             INSERT INTO import_file (kind, name, size, sha256, encoding, as_of, rows_accepted, rows_rejected, imported_at)
             VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)

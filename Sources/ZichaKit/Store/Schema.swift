@@ -3,7 +3,8 @@ import GRDB
 /// The tables of zicha's database. Singular names, explicit keys, unique indexes where the domain has them.
 enum Schema {
     static func createV1(_ db: Database) throws {
-        // Every imported file: re-importing one with the same kind and SHA-256 changes nothing.
+        // Every imported file. A log seen before (same SHA-256) is not imported again; a roster or counselor list
+        // is skipped only when it equals the latest one of its kind (a snapshot can come back: A, B, then A again).
         try db.execute(sql: """
             CREATE TABLE import_file (
                 id INTEGER PRIMARY KEY,
@@ -15,9 +16,9 @@ enum Schema {
                 as_of TEXT NOT NULL,
                 rows_accepted INTEGER NOT NULL,
                 rows_rejected INTEGER NOT NULL,
-                imported_at TEXT NOT NULL,
-                UNIQUE (kind, sha256)
+                imported_at TEXT NOT NULL
             );
+            CREATE INDEX import_file_by_digest ON import_file(kind, sha256);
             -- Rows set aside, with the reason and the row's cells as the file had them.
             CREATE TABLE reject (
                 file_id INTEGER NOT NULL REFERENCES import_file(id) ON DELETE CASCADE,
