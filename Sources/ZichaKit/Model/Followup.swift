@@ -52,11 +52,11 @@ public struct FollowupRow: Sendable, Equatable {
         self.findings = findings
     }
 
-    /// Students a counselor must chase: not checked, and at least one finding.
-    public var needsCounselor: Bool { state != .checked && !findings.isEmpty }
+    /// Students a counselor must chase: every student not checked (with or without a finding that says why).
+    public var needsCounselor: Bool { state != .checked }
 
-    /// Students the office must act on: any finding at all.
-    public var needsAction: Bool { !findings.isEmpty }
+    /// Students the office must act on: not checked, or any finding at all.
+    public var needsAction: Bool { state != .checked || !findings.isEmpty }
 }
 
 /// Check progress of one group (the school, a college or a class).
