@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+import ZichaKit
+import ZichaTestSupport
+
+/// Runs the built binary on SampleData's two nights and checks findings.json against the table in
+/// SampleDataExpectations.swift, student by student.
+@Suite("SampleData, two nights, end to end")
+struct SampleDataTests {
+    @Test("every planted finding, state, total and change, night by night")
+    func twoNights() throws {
+        let tmp = try TempFolder("sample")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        var printed = ""
+        for night in 1...2 {
+            let asOf = SampleNights.asOf[night - 1]
+            let run = try SampleNights.run(night: night, db: db, out: out)
+            printed += run.stdout + run.stderr
+            #expect(run.status == 0, "night \(night) exit \(run.status): \(run.stderr)")
+            let findings = try FindingsFile(path: "\(out)/\(asOf)/findings.json")
+            #expect(findings.json["as_of"] as? String == asOf)
+            checkStudents(findings, night: night)
+            checkTotalsAndSummary(findings, night: night, stdout: run.stdout, reports: "\(out)/\(asOf)")
+            checkUnmatchedAndResolved(findings, night: night)
+            try checkRejects(night: night, stderr: run.stderr, rejectsCSV: "\(out)/\(asOf)/rejects.csv")
+            if night == 1 { checkEvidence(findings) }
+        }
+        // Privacy: the console never shows a full ID number (15 or 18 digits) or a mobile number.
+        #expect(printed.firstMatch(of: /[0-9]{15,}/) == nil, "a full ID number on the console:\n\(printed)")
+        #expect(printed.firstMatch(of: /(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)/) == nil, "a phone number on the console:\n\(printed)")
+    }
+
+    @Test("re-running night 2 with the same files: identical findings.json, no new import")
+    func rerunIsANoOp() throws {
+        let tmp = try TempFolder("rerun")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        for night in 1...2 { #expect(try SampleNights.run(night: night, db: db, out: out).status == 0) }
+        let path = "\(out)/2026-11-29/findings.json"
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let files = try SQLiteShell.integer(db, "SELECT count(*) FROM import_file;")
+        let again = try SampleNights.run(night: 2, db: db, out: out)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "findings.json changed on a re-run")
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM import_file;") == files)
+        #expect(files > 0)
+    }
+
+    // MARK: - checks
+
+    private func checkStudents(_ findings: FindingsFile, night: Int) {
+        let rows = findings.studentsByKsh
+        let expected = sampleStudents.filter { $0.night(night) != nil }
+        #expect(findings.studentCount == expected.count, "night \(night): every roster student exactly once")
+        for student in sampleStudents {
+            let label = "night \(night) \(student.key) \(student.name) (\(student.why))"
+            guard let want = student.night(night) else {
+                #expect(rows[student.ksh] == nil, "\(label): must not be listed")
+                continue
+            }
+            guard let row = rows[student.ksh] else { Issue.record("\(label): missing"); continue }
+            #expect(row["name"] as? String == student.name, "\(label)")
+            #expect(row["state"] as? String == want.state, "\(label)")
+            let days = night == 2 && want.state != "checked" && student.night1 != nil ? 1 : 0
+            #expect(row["days_outstanding"] as? Int == days, "\(label): days_outstanding")
+            let got = (row["findings"] as? [[String: Any]]) ?? []
+            #expect(got.map { $0["code"] as? String ?? "?" }.sorted() == want.codes.map(code).sorted(), "\(label): codes")
+            let before = Set((student.night1?.codes ?? []).map(code))
+            for wanted in want.codes {
+                guard let f = got.first(where: { $0["code"] as? String == code(wanted) }) else { continue }
+                #expect(f["remedies"] as? [String] == remedies(wanted), "\(label): remedies of \(wanted)")
+                let change = night == 2 && before.contains(code(wanted)) ? "persisting" : "new"
+                #expect(f["change"] as? String == change, "\(label): change of \(wanted)")
+                #expect(!((f["detail"] as? String) ?? "").isEmpty, "\(label): \(wanted) names its evidence")
+            }
+        }
+        #expect(rows["26420101000036"]?["counselor"] as? String == "韩老师", "S36: the roster's own counselor wins")
+        #expect(rows["26420101000027"]?["counselor_email"] as? String == "", "S27: nobody for 计科2609")
+    }
+
+    private func checkTotalsAndSummary(_ findings: FindingsFile, night: Int, stdout: String, reports: String) {
+        let present = sampleStudents.compactMap { $0.night(night) }
+        let count = { (state: String) in present.filter { $0.state == state }.count }
+        let totals = ["students": present.count, "checked": count("checked"), "unchecked": count("unchecked"),
+                      "disputed": count("disputed")]
+        #expect(findings.totals == totals, "night \(night) totals")
+        // The same figures written out, so a change in the table cannot hide a change in the totals.
+        #expect(totals == (night == 1 ? ["students": 42, "checked": 24, "unchecked": 17, "disputed": 1]
+                                      : ["students": 42, "checked": 28, "unchecked": 13, "disputed": 1]))
+        var byCode: [String: Int] = [:]
+        for n in present { for c in n.codes { byCode[code(c), default: 0] += 1 } }
+        byCode["NOT_ON_ROSTER"] = sampleUnmatched[night - 1].count
+        #expect(findings.json["by_code"] as? [String: Int] == byCode, "night \(night) by_code")
+
+        let rate = String(format: "%.1f", Double(totals["checked"]!) * 100 / Double(totals["students"]!))
+        let codes = FindingCode.allCases.compactMap { c in byCode[c.rawValue].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
+        let aside = night == 1 ? "; \(sampleRejects.count) rows set aside" : ""
+        let line = "zicha \(SampleNights.asOf[night - 1]): \(totals["students"]!) students, \(totals["checked"]!) checked (\(rate)%), "
+            + "\(totals["unchecked"]!) unchecked, \(totals["disputed"]!) disputed\(aside); findings: \(codes); reports in \(reports)\n"
+        #expect(stdout == line, "night \(night) summary line")
+    }
+
+    private func checkUnmatchedAndResolved(_ findings: FindingsFile, night: Int) {
+        let unmatched = findings.unmatched.map { "\($0["id"] as? String ?? "") \($0["name"] as? String ?? "") \($0["events"] as? Int ?? -1) \($0["code"] as? String ?? "")" }
+        #expect(Set(unmatched) == Set(sampleUnmatched[night - 1].map { "\($0.id) \($0.name) \($0.events) NOT_ON_ROSTER" }),
+                "night \(night) unmatched")
+        var resolved: Set<String> = []
+        if night == 2 {
+            for s in sampleStudents {
+                guard let n1 = s.night1, let n2 = s.night2 else { continue }
+                for c in Set(n1.codes.map(code)).subtracting(n2.codes.map(code)) { resolved.insert("\(s.ksh) \(c)") }
+            }
+            #expect(resolved.contains("26420101000003 VIEWED_NOT_CONFIRMED") && resolved.contains("26420101000004 ID_TAKEN"))
+        }
+        let got = findings.resolved.map { "\($0["ksh"] as? String ?? "") \($0["code"] as? String ?? "")" }
+        #expect(got.count == Set(got).count && Set(got) == resolved, "night \(night) resolved")
+    }
+
+    private func checkRejects(night: Int, stderr: String, rejectsCSV: String) throws {
+        let wanted = night == 1 ? sampleRejects : []
+        let lines = stderr.split(separator: "\n").map(String.init)
+        for r in wanted {
+            #expect(lines.contains { $0.hasPrefix("\(r.location): error: ") && $0.contains(r.reason) }, "stderr shows \(r.location)\n\(stderr)")
+        }
+        #expect(lines.filter { $0.contains(": error: ") }.count == wanted.count, "night \(night): only the planted rejects\n\(stderr)")
+        let csv = try String(contentsOfFile: rejectsCSV, encoding: .utf8)
+        let rows = csv.split(whereSeparator: \.isNewline).dropFirst()
+        #expect(rows.count == wanted.count, "rejects.csv rows\n\(csv)")
+        for r in wanted {
+            #expect(rows.contains { $0.contains(",\(r.location),") && $0.contains(r.reason) }, "rejects.csv has \(r.location)")
+        }
+    }
+
+    private func checkEvidence(_ findings: FindingsFile) {
+        let rows = findings.studentsByKsh
+        for e in sampleEvidence {
+            let ksh = sampleStudents.first { $0.key == e.key }!.ksh
+            let list = rows[ksh]?["findings"] as? [[String: Any]] ?? []
+            let detail = list.first { $0["code"] as? String == e.code }?["detail"] as? String ?? ""
+            #expect(detail.contains(e.contains), "\(e.key) \(e.code) detail names \(e.contains): \(detail)")
+        }
+    }
+
+    private func code(_ entry: String) -> String { String(entry.split(separator: ":")[0]) }
+
+    private func remedies(_ entry: String) -> [String] {
+        let parts = entry.split(separator: ":")
+        return parts.count > 1 ? parts[1].split(separator: ",").map(String.init) : specRemedies[entry] ?? ["?"]
+    }
+}
