@@ -9,6 +9,8 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
     let role: Role
     /// nil: the path does not exist.
     let bytes: [UInt8]?
+    /// The file name's extension: the readers pick CSV/TSV or XLSX by content, but the name matters to users.
+    var ext = "csv"
 
     var testDescription: String { "\(label) as \(role.rawValue)" }
 
@@ -31,6 +33,7 @@ struct BrokenFile: CustomTestStringConvertible, Sendable {
         .init(label: "a missing required column", role: .log,
               bytes: Array("时间,姓名,事件\n2026-11-28 10:00,王晓明,登录\n".utf8)),
         .init(label: "a header-only roster", role: .roster, bytes: Array("考生号,姓名,身份证号\r\n".utf8)),
+        .init(label: "a workbook cut short", role: .roster, bytes: [0x50, 0x4B, 0x03, 0x04] + pseudoRandom(count: 1500), ext: "xlsx"),
         .init(label: "a nonexistent path", role: .roster, bytes: nil),
         .init(label: "a nonexistent path", role: .log, bytes: nil),
     ]
@@ -58,7 +61,7 @@ struct BrokenInputTests {
         let before = try SQLiteShell.dump(db)
         #expect(before.contains("INSERT INTO"), "night 1 left the database empty")
 
-        let name = "bad-\(broken.role.rawValue).csv"
+        let name = "bad-\(broken.role.rawValue).\(broken.ext)"
         let path = broken.bytes == nil ? tmp.file("missing/" + name) : try tmp.write(Data(broken.bytes!), to: name)
         var inputs: [BrokenFile.Role: String] = [
             .roster: "SampleData/night2/roster.csv", .log: "SampleData/night2/log.csv", .counselors: "SampleData/night2/counselors.csv",
