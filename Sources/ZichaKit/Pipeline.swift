@@ -46,12 +46,20 @@ public enum Pipeline {
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
         let vocabulary = try EventVocabulary(extra: config.events ?? [:])
         let traditional = try TraditionalNameCheck.bundled()
+        let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
 
         // 1. Import: every file of the night in one transaction.
         let importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
                                 diagnostics: diagnostics, progress: progress)
-        let imported = try importer.run(options.inputs)
+        let imported: [ImportedFile]
+        do {
+            imported = try importer.run(options.inputs)
+        } catch {
+            // A first night that could not be imported leaves no empty database behind.
+            if databaseIsNew { database.removeFiles() }
+            throw error
+        }
         StageClock.mark("import")
 
         // 2. Reconcile: pure rules over the stored values, results kept per night.

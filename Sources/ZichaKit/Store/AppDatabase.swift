@@ -48,6 +48,12 @@ public final class AppDatabase: @unchecked Sendable {
         try Self.migrator.migrate(writer)
     }
 
+    /// Closes the database and deletes its files (a new database whose first night failed).
+    public func removeFiles() {
+        try? writer.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
     /// Every schema change, registered in one place.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
