@@ -1,0 +1,105 @@
+import Foundation
+
+/// The plain-text and HTML bodies of a counselor's message. Values come from
+/// `FollowupTable.cells(masked: true)`, so IDs and phones are masked; HTML escapes every value
+/// and styles inline only (mail clients drop `<style>`).
+struct CounselorMailBody {
+    var counselorName: String
+    var asOf: String
+    var deadline: String?
+    var deadlineText: String?
+    /// Masked follow-up cells, one array per student (see `FollowupTable.header`).
+    var rows: [[String]]
+
+    private var greeting: String { counselorName.isEmpty ? "老师：您好！" : "\(counselorName)老师：您好！" }
+
+    private var introduction: String {
+        "截至 \(asOf)，您负责的学生中有 \(rows.count) 人尚未完成学籍自查，名单如下，附件是同一名单的 CSV 文件（可用 Excel 打开）。"
+            + "身份证号和手机号已部分隐藏。"
+    }
+
+    private var deadlineLine: String? {
+        guard let deadline, !deadline.isEmpty else { return nil }
+        guard let left = Self.days(from: asOf, to: deadline) else { return "自查截止日期：\(deadline)。" }
+        return left >= 0 ? "自查截止日期：\(deadline)（还剩 \(left) 天）。" : "自查截止日期：\(deadline)（已过期 \(-left) 天）。"
+    }
+
+    private var extraLines: [String] {
+        (deadlineText ?? "").split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
+    }
+
+    private static let footer = "此邮件由学籍自查系统自动发送，请督促学生尽快登录学信网完成自查。"
+
+    /// The text/plain alternative.
+    var text: String {
+        var lines = [greeting, "", introduction]
+        if let deadlineLine { lines.append(deadlineLine) }
+        lines += extraLines
+        lines.append("")
+        for (index, cells) in rows.enumerated() {
+            let days = cells[12].isEmpty ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
+            lines.append("\(index + 1). \(cells[1]) \(cells[5])（考生号 \(cells[3])，学号 \(cells[4])）— \(days)")
+            lines.append("   身份证号 \(cells[6])，手机号 \(cells[7])")
+            lines.append("   问题：\(cells[9])")
+            lines.append("   处理办法：")
+            for remedy in cells[10].split(whereSeparator: \.isNewline) { lines.append("   \(remedy)") }
+            lines.append("")
+        }
+        lines.append(Self.footer)
+        return lines.map(Self.oneLine).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The text/html alternative: one table, inline styles, every value escaped.
+    var html: String {
+        let cell = "border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left"
+        let head = cell + ";background:#f2f2f2;white-space:nowrap"
+        let columns = ["序号", "班级", "姓名", "考生号", "学号", "身份证号", "手机号", "状态", "未查天数", "问题", "处理办法"]
+        var out = "<!DOCTYPE html>\r\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>\(Self.escape("学籍自查待跟进学生 \(asOf)"))</title></head>\r\n"
+        out += "<body style=\"margin:0;padding:12px;font-family:'PingFang SC','Microsoft YaHei',sans-serif;font-size:14px;color:#222;line-height:1.5\">\r\n"
+        out += "<p style=\"margin:0 0 8px\">\(Self.escape(greeting))</p>\r\n"
+        out += "<p style=\"margin:0 0 8px\">\(Self.escape(introduction))</p>\r\n"
+        if let deadlineLine { out += "<p style=\"margin:0 0 8px;font-weight:bold;color:#b00\">\(Self.escape(deadlineLine))</p>\r\n" }
+        for line in extraLines { out += "<p style=\"margin:0 0 8px\">\(Self.escape(line))</p>\r\n" }
+        out += "<table style=\"border-collapse:collapse;margin:8px 0\">\r\n<tr>"
+        out += columns.map { "<th style=\"\(head)\">\(Self.escape($0))</th>" }.joined() + "</tr>\r\n"
+        for (index, cells) in rows.enumerated() {
+            let values = [String(index + 1), cells[1], cells[5], cells[3], cells[4], cells[6], cells[7], cells[8], cells[12], cells[9], cells[10]]
+            out += "<tr>" + values.map { "<td style=\"\(cell)\">\(Self.escape($0))</td>" }.joined() + "</tr>\r\n"
+        }
+        out += "</table>\r\n<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(Self.footer))</p>\r\n</body></html>\r\n"
+        return out
+    }
+
+    /// HTML text with `& < > " '` escaped and line breaks as `<br>`.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for c in oneLineKeepingBreaks(text) {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n": out += "<br>"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A value on one text line: line breaks and other controls become spaces.
+    private static func oneLine(_ text: String) -> String {
+        String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
+    }
+
+    /// Controls become spaces, any line break becomes `\n`.
+    private static func oneLineKeepingBreaks(_ text: String) -> String {
+        String(text.map { $0.isNewline ? "\n" : (($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? " " : $0) })
+    }
+
+    /// Whole days from one `YYYY-MM-DD` to another, or nil when either is not a date.
+    static func days(from: String, to: String) -> Int? {
+        guard let a = MessageDate.dayNumber(from), let b = MessageDate.dayNumber(to) else { return nil }
+        return b - a
+    }
+}

@@ -1,0 +1,21 @@
+/// What one delivery attempt came to.
+enum DeliveryResult: Sendable, Equatable {
+    /// The server accepted the message.
+    case sent
+    /// Not delivered, worth another try (4xx, connection refused or dropped before the data was done).
+    case transient(String)
+    /// Not delivered, and trying again will not help (5xx, bad recipient).
+    case permanent(String)
+    /// Not delivered, and no other message will go either (bad password, TLS failure): stop the run.
+    case fatal(String)
+    /// The data went out but no final reply came: maybe delivered. Never resent blindly.
+    case unknown(String)
+}
+
+/// Sends one message to its one recipient.
+protocol MailTransport {
+    /// Where messages go, for messages (`smtp.example.edu.cn:587`); never holds a password.
+    var serverName: String { get }
+    /// One attempt; the caller retries transient results.
+    func deliver(_ message: ComposedMessage) -> DeliveryResult
+}

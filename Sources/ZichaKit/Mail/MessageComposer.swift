@@ -1,0 +1,91 @@
+/// Builds one counselor's message (RFC 5322 + MIME): multipart/mixed holding a multipart/alternative
+/// (text/plain, text/html) and the list as a CSV attachment. Pure: the same inputs give the same bytes.
+struct MessageComposer {
+    var from: MailAddress
+    var replyTo: MailAddress?
+    var catalog: RemedyCatalog
+    /// `YYYY-MM-DD`.
+    var asOf: String
+    var deadline: String?
+    var deadlineText: String?
+
+    /// `【学籍自查】2026-11-29 待跟进学生 12 人（计算机学院）`.
+    func subject(for list: CounselorList) -> String {
+        var colleges: [String] = []
+        for college in list.colleges.map(MailAddress.cleanName) where !college.isEmpty && !colleges.contains(college) {
+            colleges.append(college)
+        }
+        let scope: String
+        switch colleges.count {
+        case 0: scope = ""
+        case 1...2: scope = "（\(colleges.joined(separator: "、"))）"
+        default: scope = "（\(colleges[0])等 \(colleges.count) 个学院）"
+        }
+        return "【学籍自查】\(asOf) 待跟进学生 \(list.rows.count) 人\(scope)"
+    }
+
+    /// `学籍自查待跟进_2026-11-29_张老师.csv`: no path separators, quotes or controls.
+    func attachmentName(for list: CounselorList) -> String {
+        let name = String(MailAddress.cleanName(list.counselor).map { "/\\:*?\"<>|".contains($0) ? "_" : $0 })
+        let who = name.isEmpty ? "" : "_" + String(name.prefix(40))
+        return "学籍自查待跟进_\(asOf)\(who).csv"
+    }
+
+    /// The CSV attachment's text: BOM, header, one CRLF line per student, masked.
+    func csv(for list: CounselorList) -> String {
+        var text = CSVText.bom + CSVText.line(FollowupTable.header)
+        for row in list.rows { text += CSVText.line(FollowupTable.cells(row, catalog: catalog, masked: true)) }
+        return text
+    }
+
+    /// The whole message for `to`.
+    func compose(_ list: CounselorList, to: MailAddress) -> ComposedMessage {
+        let subject = subject(for: list)
+        let fileName = attachmentName(for: list)
+        let cells = list.rows.map { FollowupTable.cells($0, catalog: catalog, masked: true) }
+        let body = CounselorMailBody(counselorName: to.name, asOf: asOf, deadline: deadline,
+                                     deadlineText: deadlineText, rows: cells)
+        let textPart = MIMEEncoding.base64Lines(Array(body.text.utf8))
+        let htmlPart = MIMEEncoding.base64Lines(Array(body.html.utf8))
+        let csvPart = MIMEEncoding.base64Lines(Array(csv(for: list).utf8))
+
+        // Everything the reader sees feeds the hash: the same night and list give the same ID and boundaries.
+        let fingerprint = SHA256.hex(Array("\(asOf)\n\(to.ledgerKey)\n\(to.name)\n\(from.address)\n\(subject)\n\(fileName)\n".utf8)
+                                     + Array(textPart.utf8) + Array(htmlPart.utf8) + Array(csvPart.utf8))
+        let messageID = "zicha.\(asOf).\(fingerprint.prefix(32))@\(from.domain)"
+        let mixed = "=_zicha_mixed_\(fingerprint.prefix(16))"
+        let alternative = "=_zicha_alt_\(fingerprint.prefix(16))"
+
+        var m = MIMEEncoding.mailbox("From", from)
+        m += MIMEEncoding.mailbox("To", to)
+        if let replyTo { m += MIMEEncoding.mailbox("Reply-To", replyTo) }
+        m += MIMEEncoding.unstructured("Subject", subject)
+        m += "Date: \(MessageDate.header(asOf: asOf) ?? asOf)\r\n"
+        m += "Message-ID: <\(messageID)>\r\n"
+        m += "MIME-Version: 1.0\r\n"
+        m += "Auto-Submitted: auto-generated\r\n"
+        m += "X-Auto-Response-Suppress: All\r\n"
+        m += "Content-Type: multipart/mixed;\r\n boundary=\"\(mixed)\"\r\n"
+        m += "\r\n"
+        m += "This is a multi-part message in MIME format.\r\n"
+        m += "\r\n--\(mixed)\r\n"
+        m += "Content-Type: multipart/alternative;\r\n boundary=\"\(alternative)\"\r\n"
+        m += "\r\n"
+        m += "--\(alternative)\r\n"
+        m += "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        m += textPart
+        m += "\r\n--\(alternative)\r\n"
+        m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        m += htmlPart
+        m += "\r\n--\(alternative)--\r\n"
+        m += "\r\n--\(mixed)\r\n"
+        let quotedName = MIMEEncoding.quotedEncodedParameter(fileName)
+        m += "Content-Type: text/csv; charset=utf-8;\r\n name=\(quotedName)\r\n"
+        m += "Content-Disposition: attachment;\r\n filename=\(quotedName);\r\n filename*=\(MIMEEncoding.extendedValue(fileName))\r\n"
+        m += "Content-Transfer-Encoding: base64\r\n\r\n"
+        m += csvPart
+        m += "\r\n--\(mixed)--\r\n"
+        return ComposedMessage(from: from, to: to, messageID: messageID, subject: subject,
+                               attachmentName: fileName, bytes: Array(m.utf8))
+    }
+}

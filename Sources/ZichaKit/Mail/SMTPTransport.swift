@@ -1,0 +1,110 @@
+import CCurlShim
+import Foundation
+
+/// Sends over SMTP with libcurl's easy interface: STARTTLS required by default (`smtp://` with
+/// CURLUSESSL_ALL), implicit TLS (`smtps://`), or plain for local test servers only.
+struct SMTPTransport: MailTransport {
+    var host: String
+    var port: Int
+    var tls: MailSettings.TLSMode
+    var username: String?
+    /// From the environment; never logged, never in an error.
+    var password: String?
+    var caFile: String?
+    var connectTimeout: Int
+    var totalTimeout: Int
+    /// The EHLO name: the sender's domain.
+    var heloDomain: String
+
+    var serverName: String { "\(host):\(port)" }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    func deliver(_ message: ComposedMessage) -> DeliveryResult {
+        _ = Self.globalInit
+        guard let curl = curl_easy_init() else { return .transient("libcurl could not start") }
+        defer { curl_easy_cleanup(curl) }
+        let recipients = curl_slist_append(nil, "<\(message.to.address)>")
+        defer { curl_slist_free_all(recipients) }
+        let upload = Upload(bytes: message.bytes)
+        let uploadPointer = Unmanaged.passRetained(upload)
+        defer { uploadPointer.release() }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        let scheme = tls == .implicit ? "smtps" : "smtp"
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        var code = CURLE_OK
+        func set(_ option: CURLoption, _ value: Int) { if code == CURLE_OK { code = zicha_curl_setopt_long(curl, option, value) } }
+        func set(_ option: CURLoption, _ value: String) { if code == CURLE_OK { code = zicha_curl_setopt_string(curl, option, value) } }
+        set(CURLOPT_URL, "\(scheme)://\(hostPart):\(port)/\(heloDomain)")
+        set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+        set(CURLOPT_USE_SSL, Int(tls == .none ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
+        set(CURLOPT_MAIL_FROM, "<\(message.from.address)>")
+        set(CURLOPT_UPLOAD, 1)
+        set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
+        set(CURLOPT_TIMEOUT, totalTimeout)
+        set(CURLOPT_VERBOSE, 0)  // verbose output would show the AUTH exchange
+        if let caFile { set(CURLOPT_CAINFO, caFile) }
+        if let username { set(CURLOPT_USERNAME, username) }
+        if let password { set(CURLOPT_PASSWORD, password) }
+        if code == CURLE_OK { code = zicha_curl_setopt_pointer(curl, CURLOPT_MAIL_RCPT, recipients) }
+        if code == CURLE_OK { code = zicha_curl_setopt_off(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.bytes.count)) }
+        if code == CURLE_OK { code = zicha_curl_set_reader(curl, uploadRead, uploadPointer.toOpaque()) }
+        if code == CURLE_OK { code = errorBuffer.withUnsafeMutableBufferPointer { zicha_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, $0.baseAddress) } }
+        guard code == CURLE_OK else { return .fatal("libcurl refused an option (\(String(cString: curl_easy_strerror(code))))") }
+
+        let result = curl_easy_perform(curl)
+        _ = zicha_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, nil)
+        var reply = 0
+        _ = zicha_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &reply)
+        let said = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let why = MailAddress.cleanName(said.isEmpty ? String(cString: curl_easy_strerror(result)) : said)
+        return Self.classify(result, reply: reply, dataDone: upload.finished, detail: why)
+    }
+
+    /// Maps libcurl's result and the last SMTP reply to what the mailer does next.
+    static func classify(_ result: CURLcode, reply: Int, dataDone: Bool, detail: String) -> DeliveryResult {
+        switch result {
+        case CURLE_OK:
+            return .sent
+        case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR:
+            return .fatal("the server refused the login (\(reply > 0 ? "\(reply)" : detail))")
+        case CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
+             CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE,
+             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_ENGINE_NOTFOUND,
+             CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED:
+            return .fatal("TLS failed: \(detail)")
+        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+            return .fatal(detail)
+        default:
+            break
+        }
+        if (400..<500).contains(reply) { return .transient("\(detail) (reply \(reply))") }
+        if (500..<600).contains(reply) { return .permanent("\(detail) (reply \(reply))") }
+        if dataDone { return .unknown("the connection ended after the message was sent, with no final reply: \(detail)") }
+        return .transient(detail)
+    }
+}
+
+/// The message being uploaded, read by curl in pieces.
+private final class Upload {
+    let bytes: [UInt8]
+    var offset = 0
+    /// Curl asked for more after the last byte: the whole message went to the connection.
+    var finished = false
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// CURLOPT_READFUNCTION: copies the next piece of the message; 0 at the end.
+private func uploadRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let userdata else { return 0 }
+    let upload = Unmanaged<Upload>.fromOpaque(userdata).takeUnretainedValue()
+    let n = min(size * count, upload.bytes.count - upload.offset)
+    if n <= 0 { upload.finished = true; return 0 }
+    upload.bytes.withUnsafeBufferPointer { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + upload.offset, byteCount: n)
+    }
+    upload.offset += n
+    return n
+}
