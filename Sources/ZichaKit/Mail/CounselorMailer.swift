@@ -1,0 +1,127 @@
+import Foundation
+
+/// The mail stage: one message per counselor per night, written to the outbox first, then delivered
+/// at most once with the configured transport, every attempt recorded in the delivery ledger.
+public final class CounselorMailer {
+    private let settings: MailSettings?
+    private let environment: [String: String]
+    private let database: AppDatabase
+    private let catalog: RemedyCatalog
+    private let asOf: String
+    private let deadline: String?
+    private let outbox: URL
+
+    /// Recipients (lower-case addresses) whose `unknown` or `pending` message the office chose to send again.
+    public var resend: Set<String> = []
+    /// Waits between tries and for the rate limit; tests replace it to run without sleeping.
+    public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// Pauses before the second and third try of a transient failure, in seconds.
+    public var retryDelays: [Double] = [1, 2]
+
+    /// A mailer for one night; nothing happens until `run`.
+    public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
+                catalog: RemedyCatalog, asOf: String, deadline: String?, outbox: URL) {
+        self.settings = settings
+        self.environment = environment
+        self.database = database
+        self.catalog = catalog
+        self.asOf = asOf
+        self.deadline = deadline
+        self.outbox = outbox
+    }
+
+    /// Writes every message to `outbox` as .eml first, then delivers with the configured transport.
+    public func run(lists: [CounselorList], diagnostics: DiagnosticSink) throws -> MailOutcome {
+        guard MessageDate.dayNumber(asOf) != nil else { throw ZichaError(.usage, "the as-of day \"\(asOf)\" is not YYYY-MM-DD") }
+        let sender = try MailTransportFactory.sender(settings)
+        let composer = MessageComposer(from: sender, replyTo: try MailTransportFactory.replyTo(settings), catalog: catalog,
+                                       asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
+        let transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
+        var outcome = MailOutcome()
+        let messages = RecipientCheck.messages(for: lists, composer: composer, outcome: &outcome, diagnostics: diagnostics)
+        _ = try Outbox(folder: outbox).write(messages)
+        guard let transport else {
+            outcome.outboxOnly = messages.count
+            return outcome
+        }
+        let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
+        var lastStart: Date?
+        for message in messages {
+            guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
+            if let lastStart, interval > 0 {
+                let wait = interval - Date().timeIntervalSince(lastStart)
+                if wait > 0 { sleep(wait) }
+            }
+            lastStart = Date()
+            try deliver(message, with: transport, outcome: &outcome, diagnostics: diagnostics)
+        }
+        return outcome
+    }
+
+    /// Consults the ledger: false for a message already sent, or one whose fate is unknown.
+    private func shouldSend(_ message: ComposedMessage, outcome: inout MailOutcome, diagnostics: DiagnosticSink) throws -> Bool {
+        let key = message.to.ledgerKey
+        guard let record = try database.delivery(asOf: asOf, recipient: key) else { return true }
+        switch record.status {
+        case .sent:
+            outcome.alreadySent += 1
+            return false
+        case .failed:
+            return true
+        case .pending, .unknown:
+            if resend.contains(key) { return true }
+            var detail = record.detail
+            if record.status == .pending {
+                detail = "an earlier run stopped while sending it"
+                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: detail)
+            }
+            reportUnknown(message, detail, outcome: &outcome, diagnostics: diagnostics)
+            return false
+        }
+    }
+
+    private func deliver(_ message: ComposedMessage, with transport: MailTransport, outcome: inout MailOutcome,
+                         diagnostics: DiagnosticSink) throws {
+        let key = message.to.ledgerKey
+        let tries = retryDelays.count + 1
+        for attempt in 1...tries {
+            try database.markDeliveryPending(asOf: asOf, recipient: key, counselor: message.to.name, messageID: message.messageID)
+            let result = transport.deliver(message)
+            switch result {
+            case .sent:
+                try database.markDelivery(asOf: asOf, recipient: key, status: .sent)
+                outcome.sent += 1
+                return
+            case .transient(let why) where attempt < tries:
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                sleep(retryDelays[attempt - 1])
+            case .transient(let why), .permanent(let why):
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                let tried = attempt > 1 ? " after \(attempt) tries" : ""
+                outcome.failed.append("\(Self.label(message)): \(why)")
+                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(tried): \(why)",
+                                              hint: "the next run of this night tries again"))
+                return
+            case .unknown(let why):
+                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
+                return
+            case .fatal(let why):
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)",
+                                 hint: "check mail.host, mail.username, the password variable, mail.tls and mail.caFile; messages not yet sent stay in the outbox and go on the next run")
+            }
+        }
+    }
+
+    private func reportUnknown(_ message: ComposedMessage, _ why: String, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
+        outcome.unknown.append("\(Self.label(message)): \(why)")
+        diagnostics.report(Diagnostic(.warning, "mail to \(Self.label(message)) may or may not have arrived: \(why)",
+                                      hint: "not resent automatically; ask the counselor, and to send it again use `resend` (or forget the ledger row for \(asOf) \(message.to.ledgerKey))"))
+    }
+
+    /// `张老师 <zhang@example.edu.cn>`, from checked values only.
+    static func label(_ message: ComposedMessage) -> String {
+        message.to.name.isEmpty ? "<\(message.to.address)>" : "\(message.to.name) <\(message.to.address)>"
+    }
+}

@@ -1,0 +1,31 @@
+/// Checks each counselor's address, merges lists that share one address, and composes the messages.
+enum RecipientCheck {
+    /// One message per distinct checked address, in the order the lists came; refusals go to `outcome` and `diagnostics`.
+    static func messages(for lists: [CounselorList], composer: MessageComposer, outcome: inout MailOutcome,
+                         diagnostics: DiagnosticSink) -> [ComposedMessage] {
+        var merged: [(MailAddress, CounselorList)] = []
+        var index: [String: Int] = [:]
+        for list in lists where !list.rows.isEmpty {
+            let who = MailAddress.cleanName(list.counselor)
+            let mailbox: MailAddress
+            do {
+                mailbox = try MailAddress(address: list.email, name: list.counselor)
+            } catch {
+                let reason = (error as? MailAddress.Problem)?.reason ?? "\(error)"
+                let shown = String(String(reflecting: String(list.email.prefix(80))).prefix(120))
+                outcome.refused.append("\(who.isEmpty ? "(no name)" : who): \(reason)")
+                diagnostics.report(Diagnostic(.error, "counselor \(who.isEmpty ? "(no name)" : who)'s address \(shown) was refused: \(reason); \(list.rows.count) students get no mail",
+                                              hint: "fix the 辅导员邮箱 cell in the roster or the counselor list: exactly one address like name@example.edu.cn"))
+                continue
+            }
+            if let i = index[mailbox.ledgerKey] {
+                merged[i].1.rows += list.rows
+                for college in list.colleges where !merged[i].1.colleges.contains(college) { merged[i].1.colleges.append(college) }
+            } else {
+                index[mailbox.ledgerKey] = merged.count
+                merged.append((mailbox, list))
+            }
+        }
+        return merged.map { composer.compose($0.1, to: $0.0) }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// Where one counselor message of a night stands.
+public enum DeliveryStatus: String, Sendable, Codable {
+    /// A send began and has not finished (or the run was killed): treated as unknown on the next run.
+    case pending
+    /// The server accepted it: never sent again for that night.
+    case sent
+    /// Not delivered: the next run tries again.
+    case failed
+    /// Maybe delivered: not resent until the office decides (`forgetDelivery` or the mailer's `resend`).
+    case unknown
+}
+
+/// One row of the delivery ledger.
+public struct DeliveryRecord: Sendable, Equatable {
+    public var asOf: String
+    /// The recipient address in lower case.
+    public var recipient: String
+    public var counselor: String
+    public var messageID: String
+    public var status: DeliveryStatus
+    public var attempts: Int
+    public var detail: String
+    public var updatedAt: String
+}
+
+/// The delivery ledger: one row per night and recipient, so that a night never mails anyone twice.
+extension AppDatabase {
+    /// The ledger row of a night and recipient, if any.
+    public func delivery(asOf: String, recipient: String) throws -> DeliveryRecord? {
+        try writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE as_of = ? AND recipient = ?",
+                             arguments: [asOf, recipient]).map(Self.record)
+        }
+    }
+
+    /// Every ledger row of a night, by recipient.
+    public func deliveries(asOf: String) throws -> [DeliveryRecord] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery WHERE as_of = ? ORDER BY recipient", arguments: [asOf]).map(Self.record)
+        }
+    }
+
+    /// Records that a send is about to start (one more attempt), before any byte leaves.
+    public func markDeliveryPending(asOf: String, recipient: String, counselor: String, messageID: String) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
+                VALUES (?, ?, ?, ?, 'pending', 1, '', ?)
+                ON CONFLICT (as_of, recipient) DO UPDATE SET
+                    counselor = excluded.counselor, message_id = excluded.message_id, status = 'pending',
+                    attempts = delivery.attempts + 1, detail = '', updated_at = excluded.updated_at
+                """, arguments: [asOf, recipient, counselor, messageID, Self.now()])
+        }
+    }
+
+    /// Records how a send ended (`sent`, `failed` or `unknown`) with a short reason.
+    public func markDelivery(asOf: String, recipient: String, status: DeliveryStatus, detail: String = "") throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE delivery SET status = ?, detail = ?, updated_at = ? WHERE as_of = ? AND recipient = ?",
+                           arguments: [status.rawValue, detail, Self.now(), asOf, recipient])
+        }
+    }
+
+    /// Removes a night's ledger row so that the next run sends that recipient's message again.
+    /// Returns false when there was none.
+    @discardableResult
+    public func forgetDelivery(asOf: String, recipient: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM delivery WHERE as_of = ? AND recipient = ?", arguments: [asOf, recipient.lowercased()])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func record(_ row: Row) -> DeliveryRecord {
+        DeliveryRecord(asOf: row["as_of"], recipient: row["recipient"], counselor: row["counselor"],
+                       messageID: row["message_id"], status: DeliveryStatus(rawValue: row["status"]) ?? .unknown,
+                       attempts: row["attempts"], detail: row["detail"], updatedAt: row["updated_at"])
+    }
+
+    private static func now() -> String {
+        let formatter = ISO8601DateFormatter()
+        return formatter.string(from: Date())
+    }
+}
