@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+@testable import ZichaKit
+
+/// Sample lists, tools and a real MIME parser (Python's email package) shared by the mail tests.
+enum MailFixture {
+    static let asOf = "2026-11-29"
+
+    static func row(_ ksh: String, _ name: String, college: String = "计算机学院", className: String = "计科2401",
+                    counselor: String = "张伟", email: String = "zhangwei@example.edu.cn",
+                    id: String = "110105200601010021", phone: String = "13800138000",
+                    findings: [FindingLine] = [FindingLine(code: .notRegistered, detail: "", remedies: ["GUIDE", "NOTE-1"], change: .new)]) -> FollowupRow {
+        FollowupRow(college: college, className: className, counselor: counselor, counselorEmail: email, ksh: ksh,
+                    xh: "20240" + ksh.suffix(5), name: name, idNumber: id, phone: phone, state: .unchecked,
+                    daysOutstanding: 3, findings: findings)
+    }
+
+    /// 张伟 (three students, one with a shared phone and an HTML-looking name) and 李娜 (one student).
+    static var lists: [CounselorList] {
+        let shared = FindingLine(code: .duplicatePhone, detail: "与 王芳 (24110101000007) 共用 13800138000", remedies: ["FAQ-9"], change: .persisting)
+        return [
+            CounselorList(counselor: "张伟", email: "zhangwei@example.edu.cn", colleges: ["计算机学院"], rows: [
+                row("24110101000001", "王小明", findings: [shared]),
+                row("24110101000002", "<b>李雷</b>&", id: "11010520060101002X"),
+                row("24110101000003", "=SUM(A1)", phone: "13912345678"),
+            ]),
+            CounselorList(counselor: "李娜", email: "lina@example.edu.cn", colleges: ["外国语学院"], rows: [
+                row("24110201000001", "阿依古丽·买买提", college: "外国语学院", className: "英语2401", counselor: "李娜", email: "lina@example.edu.cn"),
+            ]),
+        ]
+    }
+
+    static var catalog: RemedyCatalog { get throws { try RemedyCatalog.bundled() } }
+
+    static func composer(replyTo: MailAddress? = nil) throws -> MessageComposer {
+        MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn", name: "学籍科（教务处）"), replyTo: replyTo,
+                        catalog: try catalog, asOf: asOf, deadline: "2026-12-15", deadlineText: "请于截止日前完成。")
+    }
+
+    static var fixtures: URL { Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("mail") }
+
+    /// A fresh folder under the system's temporary folder.
+    static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-mail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs a program to its end (killed after `timeout` seconds); returns its exit status and stdout.
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String], timeout: Double = 60) throws -> (status: Int32, output: Data) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        killer.cancel()
+        return (process.terminationStatus, data)
+    }
+
+    /// What Python's email package reads in each file.
+    static func parse(_ files: [URL]) throws -> [[String: Any]] {
+        let script = fixtures.appendingPathComponent("parse_mail.py").path
+        let (status, data) = try run("/usr/bin/python3", [script] + files.map(\.path))
+        #expect(status == 0)
+        return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+
+    static func parse(_ message: ComposedMessage) throws -> [String: Any] {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("m.eml")
+        try Data(message.bytes).write(to: file)
+        return try parse([file]).first ?? [:]
+    }
+}
+
+@Suite struct MailTests {
+    @Test func sha256MatchesTheFIPSVectors() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test(arguments: [
+        ("x@example.com\r\nBcc: evil@example.com", "line break"), ("a@example.com, b@example.com", "more than one"),
+        ("a@example.com;b@example.com", "more than one"), ("zhang wei@example.com", "space"), ("zhangwei", "no @"),
+        ("a@b@example.com", "more than one @"), ("张伟@example.com", "ASCII"), ("a@example", "domain"),
+        ("a..b@example.com", "mailbox name"), ("", "empty"), ("a@-example.com", "domain"), ("<a@example.com>", "mailbox name"),
+    ])
+    func refusesAddressesThatAreNotOnePlainAddrSpec(address: String, reason: String) {
+        #expect(throws: MailAddress.Problem.self) { try MailAddress(address: address) }
+        do { _ = try MailAddress(address: address) } catch let p as MailAddress.Problem { #expect(p.reason.contains(reason)) } catch {}
+    }
+
+    @Test func acceptsPlainAddressesAndCleansNames() throws {
+        let a = try MailAddress(address: " Zhang.Wei+2026@Mail.Example.edu.cn ", name: "张伟\r\nBcc: evil@example.com\u{0}")
+        #expect(a.address == "Zhang.Wei+2026@Mail.Example.edu.cn")
+        #expect(a.ledgerKey == "zhang.wei+2026@mail.example.edu.cn")
+        #expect(a.name == "张伟 Bcc: evil@example.com")
+        #expect(a.domain == "Mail.Example.edu.cn")
+    }
+
+    @Test func encodedWordsNeverSplitACharacterAndStayShort() throws {
+        let text = "【学籍自查】𠀀𠀁😀 计算机科学与技术学院、外国语学院 " + String(repeating: "测", count: 40)
+        let words = MIMEEncoding.encodedWords(text, firstLineUsed: 9)
+        #expect(words.count > 3)
+        var joined = ""
+        for word in words {
+            #expect(word.count <= 75)
+            #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="))
+            let b64 = word.dropFirst(10).dropLast(2)
+            let bytes = try #require(Data(base64Encoded: String(b64)))
+            let piece = try #require(String(data: bytes, encoding: .utf8))  // each word is whole UTF-8 on its own
+            joined += piece
+        }
+        #expect(joined == text)
+        let header = MIMEEncoding.unstructured("Subject", text)
+        #expect(header.components(separatedBy: "\r\n").allSatisfy { $0.count <= 76 })
+    }
+
+    @Test func composesAMessageThatAMIMEParserReadsExactly() throws {
+        let composer = try MailFixture.composer(replyTo: try MailAddress(address: "office@example.edu.cn"))
+        let list = MailFixture.lists[0]
+        let message = composer.compose(list, to: try MailAddress(address: list.email, name: list.counselor))
+        let parsed = try MailFixture.parse(message)
+
+        #expect(parsed["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 3 人（计算机学院）")
+        #expect(parsed["from_name"] as? String == "学籍科（教务处）")
+        #expect(parsed["from_addr"] as? String == "xueji@example.edu.cn")
+        #expect(parsed["to"] as? [[String]] == [["张伟", "zhangwei@example.edu.cn"]])
+        #expect(parsed["content_types"] as? [String] == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/csv"])
+        #expect(parsed["defects"] as? [String] == [])
+        #expect(parsed["crlf_only"] as? Bool == true)
+        #expect((parsed["max_line"] as? Int ?? 999) <= 998)
+        #expect(parsed["auto_submitted"] as? String == "auto-generated")
+        #expect(parsed["mime_version"] as? String == "1.0")
+        #expect(parsed["date"] as? String == "Sun, 29 Nov 2026 08:00:00 +0800")
+        #expect(parsed["message_id"] as? String == "<\(message.messageID)>")
+        #expect(message.messageID.hasSuffix("@example.edu.cn"))
+        let name = "学籍自查待跟进_2026-11-29_张伟.csv"
+        #expect(parsed["attachment_filename"] as? String == name)
+        #expect(parsed["param_name"] as? String == name)
+        #expect(parsed["param_filename"] as? String == name)
+        #expect(parsed["param_filename_star"] as? String == name)
+        #expect(parsed["disposition"] as? String == "attachment")
+        #expect(parsed["csv_charset"] as? String == "utf-8")
+        let csv = try #require(parsed["csv"] as? String)
+        #expect(csv == composer.csv(for: list))
+        #expect(csv.hasPrefix("\u{FEFF}学院,班级,辅导员,考生号"))
+        #expect(csv.replacingOccurrences(of: "\r\n", with: "").contains("\n") == false || csv.contains("\r\n"))
+        #expect(csv.components(separatedBy: "\r\n").count == 5)  // header, 3 students, final empty
+        #expect(csv.contains("'=SUM(A1)"))
+    }
+
+    @Test func masksIDsAndPhonesAndEscapesHTMLEverywhere() throws {
+        let list = MailFixture.lists[0]
+        let message = try MailFixture.composer().compose(list, to: try MailAddress(address: list.email, name: list.counselor))
+        let parsed = try MailFixture.parse(message)
+        let text = try #require(parsed["text"] as? String)
+        let html = try #require(parsed["html"] as? String)
+        let csv = try #require(parsed["csv"] as? String)
+        for body in [text, html, csv] {
+            #expect(!body.contains("110105200601010021"))
+            #expect(!body.contains("13800138000"))
+            #expect(!body.contains("13912345678"))
+            #expect(body.contains("110105********0021"))
+            #expect(body.contains("138****8000"))
+        }
+        #expect(html.contains("&lt;b&gt;李雷&lt;/b&gt;&amp;"))
+        #expect(!html.contains("<b>"))
+        #expect(!html.lowercased().contains("<style"))
+        #expect(html.contains("style=\""))
+        #expect(text.contains("张伟老师：您好！"))
+        #expect(text.contains("自查截止日期：2026-12-15（还剩 16 天）"))
+        #expect(text.contains("请于截止日前完成。"))
+    }
+
+    @Test func composingIsDeterministicAndMatchesTheGoldenMessage() throws {
+        let list = MailFixture.lists[1]
+        let to = try MailAddress(address: list.email, name: list.counselor)
+        let first = try MailFixture.composer().compose(list, to: to)
+        let second = try MailFixture.composer().compose(list, to: to)
+        #expect(first.bytes == second.bytes)
+        let other = try MailFixture.composer().compose(list, to: try MailAddress(address: "other@example.edu.cn", name: "李娜"))
+        #expect(other.messageID != first.messageID)
+
+        let golden = MailFixture.fixtures.appendingPathComponent("lina.eml")
+        if ProcessInfo.processInfo.environment["ZICHA_UPDATE_GOLDEN"] == "1" {
+            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mail/lina.eml")
+            try Data(first.bytes).write(to: source)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(String(decoding: first.bytes, as: UTF8.self) == expected, "regenerate with ZICHA_UPDATE_GOLDEN=1 after a deliberate change")
+    }
+
+    @Test func dryRunWritesTheOutboxAndRefusesAnInjectedBcc() throws {
+        // Given a night with two good counselors and one whose cell smuggles a header
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lists = MailFixture.lists
+        lists.append(CounselorList(counselor: "赵六", email: "x@example.com\r\nBcc: evil@example.com",
+                                   colleges: ["数学学院"], rows: [MailFixture.row("24110301000001", "钱七", college: "数学学院")]))
+        lists[1].counselor = "李娜\r\nBcc: evil2@example.com"
+        let mailer = CounselorMailer(settings: nil, environment: [:], database: try AppDatabase(), catalog: try MailFixture.catalog,
+                                     asOf: MailFixture.asOf, deadline: nil, outbox: folder.appendingPathComponent("outbox"))
+        let diagnostics = DiagnosticCollector()
+
+        // When it runs without mail settings
+        let outcome = try mailer.run(lists: lists, diagnostics: diagnostics)
+
+        // Then two messages wait in the outbox, owner-only, and the third counselor is refused
+        #expect(outcome.outboxOnly == 2)
+        #expect(outcome.sent == 0)
+        #expect(outcome.refused.count == 1)
+        #expect(outcome.refused[0].contains("line break"))
+        #expect(diagnostics.errors.count == 1)
+        #expect(!diagnostics.errors[0].description.contains("\r\n"))
+        let files = try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("outbox"), includingPropertiesForKeys: nil)
+        #expect(files.map(\.lastPathComponent).sorted() == ["张伟_zhangwei@example.edu.cn.eml", "李娜_Bcc__evil2@example.com_lina@example.edu.cn.eml"].sorted())
+        for file in files {
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let header = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\r\n\r\n")[0]
+            #expect(!header.contains("evil"))
+            #expect(!header.lowercased().components(separatedBy: "\r\n").contains { $0.hasPrefix("bcc") })
+        }
+        let parsed = try MailFixture.parse(files)
+        for message in parsed {
+            #expect(!(message["header_names"] as? [String] ?? ["?"]).contains { $0.lowercased() == "bcc" || $0.lowercased() == "cc" })
+            #expect((message["to"] as? [[String]])?.count == 1)
+        }
+        #expect(parsed.contains { ($0["to"] as? [[String]]) == [["李娜 Bcc: evil2@example.com", "lina@example.edu.cn"]] })
+    }
+}
