@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import ssl
 import sys
 
@@ -101,6 +102,11 @@ if __name__ == "__main__":
     p.add_argument("--reject-rcpt")
     p.add_argument("--auth-fail", action="store_true")
     a = p.parse_args()
+    # A parent (Swift's Foundation.Process) may have started us with signals blocked: unblock them,
+    # so that SIGTERM from the test's teardown ends the server.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     os.makedirs(a.dir, exist_ok=True)
     try:
         asyncio.run(main(a))

@@ -90,7 +90,7 @@ struct SMTPTransport: MailTransport {
 private final class Upload {
     let bytes: [UInt8]
     var offset = 0
-    /// Curl asked for more after the last byte: the whole message went to the connection.
+    /// Curl has taken the last byte: the whole message went to the connection.
     var finished = false
 
     init(bytes: [UInt8]) { self.bytes = bytes }
@@ -106,5 +106,7 @@ private func uploadRead(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ c
         UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + upload.offset, byteCount: n)
     }
     upload.offset += n
+    // With CURLOPT_INFILESIZE_LARGE set, curl stops asking once it has the whole size: mark it here.
+    if upload.offset == upload.bytes.count { upload.finished = true }
     return n
 }

@@ -1,0 +1,272 @@
+import Foundation
+import Testing
+@testable import ZichaKit
+
+/// A real SMTP server (scripts/smtp_test_server.py, aiosmtpd) on 127.0.0.1, with STARTTLS on a
+/// certificate made for the test, AUTH, and the failure modes the tests ask for.
+final class SMTPTestServer {
+    let folder: URL
+    let port: Int
+    let certificate: URL
+    private let process: Process
+    static let user = "zicha"
+    static let password = "s3cret-Pa55word"
+
+    init(_ options: [String] = []) throws {
+        folder = try MailFixture.temporaryFolder()
+        certificate = folder.appendingPathComponent("cert.pem")
+        let key = folder.appendingPathComponent("key.pem")
+        let (status, _) = try MailFixture.run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout", key.path, "-out", certificate.path,
+        ])
+        guard status == 0 else { throw ZichaError(.output, "openssl could not make a test certificate") }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/smtp_test_server.py")
+        let portFile = folder.appendingPathComponent("port")
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [script.path, "--dir", folder.appendingPathComponent("received").path, "--port-file", portFile.path,
+                             "--cert", certificate.path, "--key", key.path, "--user", Self.user, "--password", Self.password,
+                             "--lifetime", "180"] + options
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice  // aiosmtpd logs every failed TLS handshake the tests provoke
+        try process.run()
+        // Wait (bounded) for the server to write its port, which it does once it is listening.
+        var found: Int?
+        for _ in 0..<300 where found == nil {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let p = Int(text) { found = p; break }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            throw ZichaError(.output, "the test SMTP server did not start")
+        }
+        port = found
+    }
+
+    func stop() {
+        // SIGKILL: a child of Foundation.Process may start with SIGTERM blocked.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+    /// Every message received so far, oldest first, with its envelope recipients.
+    func received() throws -> [(rcpt: [String], tls: Bool, auth: Bool, file: URL)] {
+        let dir = folder.appendingPathComponent("received")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+        return try names.map { name in
+            let envelope = dir.appendingPathComponent(name.replacingOccurrences(of: ".eml", with: ".json"))
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: envelope)) as? [String: Any] ?? [:]
+            return (json["rcpt_tos"] as? [String] ?? [], json["tls"] as? Bool ?? false, json["auth"] as? Bool ?? false,
+                    dir.appendingPathComponent(name))
+        }
+    }
+
+    func settings(tls: MailSettings.TLSMode = .starttls, caFile: Bool = true) -> MailSettings {
+        var s = MailSettings(transport: .smtp, from: "xueji@example.edu.cn")
+        s.fromName = "学籍科"
+        s.host = "127.0.0.1"
+        s.port = port
+        s.tls = tls
+        s.username = Self.user
+        s.passwordEnv = "ZICHA_TEST_SMTP_PASSWORD"
+        s.caFile = caFile ? certificate.path : nil
+        s.connectTimeoutSeconds = 5
+        s.totalTimeoutSeconds = 20
+        return s
+    }
+}
+
+/// Records the pauses a mailer asks for instead of sleeping.
+final class SleepLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Double] = []
+    var pauses: [Double] { lock.withLock { values } }
+    func record(_ seconds: Double) { lock.withLock { values.append(seconds) } }
+}
+
+@Suite(.serialized) struct MailDeliveryTests {
+    static let environment = ["ZICHA_TEST_SMTP_PASSWORD": SMTPTestServer.password]
+
+    func mailer(_ settings: MailSettings?, _ database: AppDatabase, outbox: URL, sleeps: SleepLog = SleepLog()) throws -> CounselorMailer {
+        let mailer = CounselorMailer(settings: settings, environment: Self.environment, database: database,
+                                     catalog: try MailFixture.catalog, asOf: MailFixture.asOf, deadline: "2026-12-15", outbox: outbox)
+        mailer.sleep = { sleeps.record($0) }
+        return mailer
+    }
+
+    @Test func deliversOneMessagePerCounselorOnceOverSTARTTLS() throws {
+        // Given a server requiring STARTTLS and AUTH, and a night with two counselors and an injected Bcc
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let database = try AppDatabase()
+        var lists = MailFixture.lists
+        lists.append(CounselorList(counselor: "赵六", email: "x@example.com\r\nBcc: evil@example.com", colleges: ["数学学院"],
+                                   rows: [MailFixture.row("24110301000001", "钱七", college: "数学学院")]))
+        let outbox = server.folder.appendingPathComponent("outbox")
+
+        // When the mailer runs
+        let outcome = try mailer(server.settings(), database, outbox: outbox).run(lists: lists, diagnostics: DiagnosticCollector())
+
+        // Then each counselor got exactly one message, over TLS, after AUTH, decoding exactly
+        #expect(outcome.sent == 2)
+        #expect(outcome.refused.count == 1)
+        #expect(outcome.failed.isEmpty && outcome.unknown.isEmpty)
+        let received = try server.received()
+        #expect(received.map(\.rcpt) == [["zhangwei@example.edu.cn"], ["lina@example.edu.cn"]])
+        #expect(received.allSatisfy { $0.tls && $0.auth })
+        let parsed = try MailFixture.parse(received.map(\.file))
+        #expect(parsed.map { $0["subject"] as? String } == ["【学籍自查】2026-11-29 待跟进学生 3 人（计算机学院）",
+                                                           "【学籍自查】2026-11-29 待跟进学生 1 人（外国语学院）"])
+        #expect(parsed.map { $0["to"] as? [[String]] } == [[["张伟", "zhangwei@example.edu.cn"]], [["李娜", "lina@example.edu.cn"]]])
+        #expect(parsed.allSatisfy { $0["from_name"] as? String == "学籍科" })
+        #expect(parsed.map { $0["attachment_filename"] as? String } == ["学籍自查待跟进_2026-11-29_张伟.csv", "学籍自查待跟进_2026-11-29_李娜.csv"])
+        #expect(parsed.allSatisfy { !($0["header_names"] as? [String] ?? ["bcc"]).contains { $0.lowercased() == "bcc" } })
+        #expect(parsed.allSatisfy { !(($0["raw_header"] as? String) ?? "evil").contains("evil") })
+        let composer = MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn", name: "学籍科"), replyTo: nil,
+                                       catalog: try MailFixture.catalog, asOf: MailFixture.asOf, deadline: nil, deadlineText: nil)
+        #expect(parsed.map { $0["csv"] as? String } == MailFixture.lists.map { composer.csv(for: $0) })
+        // The outbox holds the very bytes the server received.
+        let sentBytes = try Data(contentsOf: received[0].file)
+        let outboxBytes = try Data(contentsOf: outbox.appendingPathComponent("张伟_zhangwei@example.edu.cn.eml"))
+        #expect(sentBytes == outboxBytes)
+        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.sent, .sent])
+
+        // When the night runs again, nothing is sent twice
+        let again = try mailer(server.settings(), database, outbox: outbox).run(lists: lists, diagnostics: DiagnosticCollector())
+        #expect(again.sent == 0)
+        #expect(again.alreadySent == 2)
+        #expect(try server.received().count == 2)
+    }
+
+    @Test func aTemporaryFailureIsRetriedAndDeliversOnce() throws {
+        let server = try SMTPTestServer(["--fail-data-once"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let sleeps = SleepLog()
+        let outcome = try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
+            .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 2)
+        #expect(outcome.failed.isEmpty)
+        #expect(try server.received().map(\.rcpt) == [["zhangwei@example.edu.cn"], ["lina@example.edu.cn"]])
+        #expect(sleeps.pauses == [1])
+        let first = try #require(try database.delivery(asOf: MailFixture.asOf, recipient: "zhangwei@example.edu.cn"))
+        #expect(first.status == .sent && first.attempts == 2)
+    }
+
+    @Test func aDropAfterTheDataIsUnknownAndNeverResentBlindly() throws {
+        let server = try SMTPTestServer(["--drop-after-data", "lina@example.edu.cn"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let outbox = server.folder.appendingPathComponent("outbox")
+        let diagnostics = DiagnosticCollector()
+        let outcome = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: diagnostics)
+        #expect(outcome.sent == 1)
+        #expect(outcome.unknown.count == 1)
+        #expect(outcome.unknown.first?.contains("lina@example.edu.cn") == true)
+        #expect(diagnostics.warnings.count == 1)
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "lina@example.edu.cn")?.status == .unknown)
+        #expect(try server.received().count == 2)  // the server did get it: exactly why it must not go again
+
+        let again = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(again.sent == 0 && again.alreadySent == 1 && again.unknown.count == 1)
+        #expect(try server.received().count == 2)
+    }
+
+    @Test func aPendingRowFromAKilledRunIsReportedUnknownUntilTheOfficeDecides() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let database = try AppDatabase()
+        try database.markDeliveryPending(asOf: MailFixture.asOf, recipient: "lina@example.edu.cn", counselor: "李娜", messageID: "x@example.edu.cn")
+        let outbox = server.folder.appendingPathComponent("outbox")
+        let outcome = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 1 && outcome.unknown.count == 1)
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "lina@example.edu.cn")?.status == .unknown)
+        #expect(try server.received().map(\.rcpt) == [["zhangwei@example.edu.cn"]])
+
+        // The office decides to send it again.
+        let resend = try mailer(server.settings(), database, outbox: outbox)
+        resend.resend = ["lina@example.edu.cn"]
+        let second = try resend.run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(second.sent == 1 && second.alreadySent == 1)
+        #expect(try server.received().map(\.rcpt) == [["zhangwei@example.edu.cn"], ["lina@example.edu.cn"]])
+    }
+
+    @Test func aBadPasswordStopsTheRunNamingTheServerButNotThePassword() throws {
+        let server = try SMTPTestServer(["--auth-fail"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        #expect(error.kind == .mail)
+        #expect(error.description.contains("127.0.0.1:\(server.port)"))
+        #expect(error.description.contains("login"))
+        #expect(!error.description.contains(SMTPTestServer.password))
+        #expect(try server.received().isEmpty)
+        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.failed])
+    }
+
+    @Test func anUntrustedCertificateStopsTheRun() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(caFile: false), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        #expect(error.description.contains("TLS"))
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func aRejectedRecipientFailsAloneWhileOthersStillGo() throws {
+        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let sleeps = SleepLog()
+        let outcome = try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
+            .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 1)
+        #expect(outcome.failed.count == 1)
+        #expect(outcome.failed.first?.contains("550") == true)
+        #expect(sleeps.pauses.isEmpty)  // permanent: no retry
+        #expect(try server.received().map(\.rcpt) == [["lina@example.edu.cn"]])
+    }
+
+    @Test func aServerThatIsNotThereIsRetriedThenReportedFailed() throws {
+        let server = try SMTPTestServer()
+        let settings = server.settings()
+        server.stop()  // nothing listens on that port any more
+        let sleeps = SleepLog()
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try mailer(settings, try AppDatabase(), outbox: folder, sleeps: sleeps)
+            .run(lists: [MailFixture.lists[1]], diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 0 && outcome.failed.count == 1)
+        #expect(sleeps.pauses == [1, 2])
+    }
+
+    @Test func sendmailGetsTheMessageOnItsStandardInput() throws {
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("sendmail")
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\ncat > \"$(dirname \"$0\")/message\"\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
+        var settings = MailSettings(transport: .sendmail, from: "xueji@example.edu.cn")
+        settings.sendmailCommand = "\(script.path) -i"
+        let database = try AppDatabase()
+        let outcome = try mailer(settings, database, outbox: folder.appendingPathComponent("outbox"))
+            .run(lists: [MailFixture.lists[1]], diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 1)
+        #expect(try String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8) == "-i\n--\nlina@example.edu.cn\n")
+        let parsed = try MailFixture.parse([folder.appendingPathComponent("message")])
+        #expect(parsed.first?["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 1 人（外国语学院）")
+    }
+}
