@@ -110,9 +110,12 @@ final class SleepLog: @unchecked Sendable {
         lists.append(CounselorList(counselor: "赵六", email: "x@example.com\r\nBcc: evil@example.com", colleges: ["数学学院"],
                                    rows: [MailFixture.row("24110301000001", "钱七", college: "数学学院")]))
         let outbox = server.folder.appendingPathComponent("outbox")
+        var settings = server.settings()
+        settings.ratePerMinute = 60
+        let sleeps = SleepLog()
 
         // When the mailer runs
-        let outcome = try mailer(server.settings(), database, outbox: outbox).run(lists: lists, diagnostics: DiagnosticCollector())
+        let outcome = try mailer(settings, database, outbox: outbox, sleeps: sleeps).run(lists: lists, diagnostics: DiagnosticCollector())
 
         // Then each counselor got exactly one message, over TLS, after AUTH, decoding exactly
         #expect(outcome.sent == 2)
@@ -137,6 +140,7 @@ final class SleepLog: @unchecked Sendable {
         let outboxBytes = try Data(contentsOf: outbox.appendingPathComponent("张伟_zhangwei@example.edu.cn.eml"))
         #expect(sentBytes == outboxBytes)
         #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.sent, .sent])
+        #expect(sleeps.pauses.count <= 1 && sleeps.pauses.allSatisfy { $0 > 0 && $0 <= 1 })  // 60 a minute: one second apart
 
         // When the night runs again, nothing is sent twice
         let again = try mailer(server.settings(), database, outbox: outbox).run(lists: lists, diagnostics: DiagnosticCollector())

@@ -18,7 +18,9 @@ public struct MailAddress: Sendable, Equatable {
 
     /// Why an address was refused, in plain words.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// E.g. `it contains a line break`.
         public let reason: String
+        /// The reason.
         public var description: String { reason }
     }
 

@@ -15,14 +15,21 @@ public enum DeliveryStatus: String, Sendable, Codable {
 
 /// One row of the delivery ledger.
 public struct DeliveryRecord: Sendable, Equatable {
+    /// The night, `YYYY-MM-DD`.
     public var asOf: String
     /// The recipient address in lower case.
     public var recipient: String
+    /// The counselor's name as the message shows it.
     public var counselor: String
+    /// The Message-ID last tried, without angle brackets.
     public var messageID: String
+    /// Where the message stands.
     public var status: DeliveryStatus
+    /// Tries so far, over all runs of the night.
     public var attempts: Int
+    /// Why it failed or is unknown; empty when sent.
     public var detail: String
+    /// When the row last changed (ISO 8601, UTC).
     public var updatedAt: String
 }
 
