@@ -11,7 +11,10 @@ struct CounselorMailBody {
     /// Masked follow-up cells, one array per student (see `FollowupTable.header`).
     var rows: [[String]]
 
-    private var greeting: String { counselorName.isEmpty ? "老师：您好！" : "\(counselorName)老师：您好！" }
+    private var greeting: String {
+        if counselorName.isEmpty { return "老师：您好！" }
+        return counselorName.hasSuffix("老师") ? "\(counselorName)：您好！" : "\(counselorName)老师：您好！"
+    }
 
     private var introduction: String {
         "截至 \(asOf)，您负责的学生中有 \(rows.count) 人尚未完成学籍自查，名单如下，附件是同一名单的 CSV 文件（可用 Excel 打开）。"
@@ -37,7 +40,7 @@ struct CounselorMailBody {
         lines += extraLines
         lines.append("")
         for (index, cells) in rows.enumerated() {
-            let days = cells[12].isEmpty ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
+            let days = cells[12].isEmpty || cells[12] == "0" ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
             lines.append("\(index + 1). \(cells[1]) \(cells[5])（考生号 \(cells[3])，学号 \(cells[4])）— \(days)")
             lines.append("   身份证号 \(cells[6])，手机号 \(cells[7])")
             lines.append("   问题：\(cells[9])")
