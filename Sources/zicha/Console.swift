@@ -48,6 +48,16 @@ final class Console: DiagnosticSink {
         var line = "zicha \(r.asOf): \(t.students) students, \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
         if rejected > 0 { line += "; \(rejected) rows set aside" }
         line += "; findings: \(codes.isEmpty ? "none" : codes); reports in \(r.reportDirectory)"
+        if let m = r.mail {
+            var parts: [String] = []
+            if m.sent > 0 { parts.append("\(m.sent) sent") }
+            if m.alreadySent > 0 { parts.append("\(m.alreadySent) already sent") }
+            if m.outboxOnly > 0 { parts.append("\(m.outboxOnly) in the outbox only") }
+            if !m.failed.isEmpty { parts.append("\(m.failed.count) failed") }
+            if !m.unknown.isEmpty { parts.append("\(m.unknown.count) unknown") }
+            if !m.refused.isEmpty { parts.append("\(m.refused.count) refused") }
+            line += "; mail: " + (parts.isEmpty ? "none" : parts.joined(separator: ", "))
+        }
         print(line)
     }
 }

@@ -98,7 +98,7 @@ struct SampleDataTests {
         let codes = FindingCode.allCases.compactMap { c in byCode[c.rawValue].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
         let aside = night == 1 ? "; \(sampleRejects.count) rows set aside" : ""
         let line = "zicha \(SampleNights.asOf[night - 1]): \(totals["students"]!) students, \(totals["checked"]!) checked (\(rate)%), "
-            + "\(totals["unchecked"]!) unchecked, \(totals["disputed"]!) disputed\(aside); findings: \(codes); reports in \(reports)\n"
+            + "\(totals["unchecked"]!) unchecked, \(totals["disputed"]!) disputed\(aside); findings: \(codes); reports in \(reports); mail: 4 in the outbox only\n"
         #expect(stdout == line, "night \(night) summary line")
     }
 
