@@ -69,17 +69,24 @@ public enum Pipeline {
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
         let night = try NightReader(database: database, asOf: asOf)
         let summary = try night.summary(deadline: config.deadline)
+        // findings.json and the mail lists ride along the report writer's two passes over the night.
+        let passes = SharedPasses(night)
+        var collector = CounselorLists.Collector()
         let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
-            try FindingsJSON.write(summary: summary, students: night, to: folder + "/findings.json")
+            let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
+            passes.ride(order: .byCollegeClass) { try findings.add($0) }
+            passes.ride(order: .byCounselor) { collector.add($0) }
             try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
-            _ = try ReportWriter.write(summary: summary, students: night, catalog: catalog, to: URL(fileURLWithPath: folder),
+            _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
                                        options: ReportOptions(unmasked: options.unmasked))
+            try passes.drain()
+            try findings.finish()
         }
 
         StageClock.mark("report")
 
         // 4. Email: the outbox first, then delivery; the ledger keeps a re-run from mailing anyone twice.
-        let lists = try CounselorLists.collect(from: night)
+        let lists = collector.finish()
         let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
                                      catalog: catalog, asOf: asOf, deadline: config.deadline,
                                      outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))

@@ -58,14 +58,26 @@ struct RecordParser {
     }
 
     private mutating func endCell() {
-        if let s = String(validating: cell, as: UTF8.self) {
-            if s.unicodeScalars.contains("\u{FFFD}") { problem = "the row holds bytes that are not valid in the file's encoding" }
+        // Byte checks first: ASCII cells need no validation, and U+FFFD (a transcoder's replacement) is EF BF BD.
+        if !cell.contains(where: { $0 >= 0x80 }) {
+            cells.append(String(decoding: cell, as: UTF8.self))
+        } else if let s = String(validating: cell, as: UTF8.self) {
+            if Self.hasReplacement(cell) { problem = "the row holds bytes that are not valid in the file's encoding" }
             cells.append(s)
         } else {
             problem = "the row holds bytes that are not valid UTF-8"
             cells.append(String(decoding: cell, as: UTF8.self))
         }
         cell.removeAll(keepingCapacity: true)
+    }
+
+    private static func hasReplacement(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i + 2 < bytes.count {
+            if bytes[i] == 0xEF, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBD { return true }
+            i += 1
+        }
+        return false
     }
 
     private mutating func endRecord(_ body: (TableRecord) throws -> Void) throws {

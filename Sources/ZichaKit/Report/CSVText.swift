@@ -12,7 +12,15 @@ public enum CSVText {
         }
         // Byte scan: the delimiters are ASCII, and comparing Characters costs a grapheme walk per cell.
         if v.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // Doubling quotes by bytes: Foundation's replacingOccurrences bridges to NSString per cell.
+            var out: [UInt8] = [0x22]
+            out.reserveCapacity(v.utf8.count + 8)
+            for b in v.utf8 {
+                out.append(b)
+                if b == 0x22 { out.append(0x22) }
+            }
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
         }
         return v
     }

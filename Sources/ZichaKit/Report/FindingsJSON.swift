@@ -5,17 +5,33 @@ public enum FindingsJSON {
     /// Streams the SPEC's shape — as_of, totals, students (every roster student once), unmatched, resolved —
     /// plus `previous_as_of` and `by_code`.
     public static func write(summary: NightSummary, students: some FollowupSource, to path: String) throws {
-        let out = try OutputFile(path: path)
-        let t = summary.totals
-        try out.write("{\"as_of\": \(JSONText.string(summary.asOf)),\n")
-        if let previous = summary.previousAsOf { try out.write(" \"previous_as_of\": \(JSONText.string(previous)),\n") }
-        try out.write(" \"totals\": {\"students\": \(t.students), \"checked\": \(t.checked), \"unchecked\": \(t.unchecked), \"disputed\": \(t.disputed)},\n")
-        let codes = FindingCode.allCases.filter { summary.findingsByCode[$0] != nil }
-            .map { "\(JSONText.string($0.rawValue)): \(summary.findingsByCode[$0]!)" }
-        try out.write(" \"by_code\": {\(codes.joined(separator: ", "))},\n")
-        try out.write(" \"students\": [")
-        var first = true
-        try students.forEachStudent(order: .byCollegeClass) { row in
+        let stream = try Stream(summary: summary, path: path)
+        try students.forEachStudent(order: .byCollegeClass) { try stream.add($0) }
+        try stream.finish()
+    }
+
+    /// The same file written row by row, so it can ride along another pass in `.byCollegeClass` order.
+    public final class Stream {
+        private let out: OutputFile
+        private let summary: NightSummary
+        private var first = true
+
+        /// Creates the file and writes everything before the students.
+        public init(summary: NightSummary, path: String) throws {
+            self.summary = summary
+            out = try OutputFile(path: path)
+            let t = summary.totals
+            try out.write("{\"as_of\": \(JSONText.string(summary.asOf)),\n")
+            if let previous = summary.previousAsOf { try out.write(" \"previous_as_of\": \(JSONText.string(previous)),\n") }
+            try out.write(" \"totals\": {\"students\": \(t.students), \"checked\": \(t.checked), \"unchecked\": \(t.unchecked), \"disputed\": \(t.disputed)},\n")
+            let codes = FindingCode.allCases.filter { summary.findingsByCode[$0] != nil }
+                .map { "\(JSONText.string($0.rawValue)): \(summary.findingsByCode[$0]!)" }
+            try out.write(" \"by_code\": {\(codes.joined(separator: ", "))},\n")
+            try out.write(" \"students\": [")
+        }
+
+        /// Adds one student (rows come in `.byCollegeClass` order).
+        public func add(_ row: FollowupRow) throws {
             var s = first ? "\n  " : ",\n  "
             first = false
             s += "{\"ksh\": \(JSONText.string(row.ksh)), \"xh\": \(JSONText.string(row.xh)), \"name\": \(JSONText.string(row.name)), "
@@ -29,16 +45,20 @@ public enum FindingsJSON {
             s += "]}"
             try out.write(s)
         }
-        try out.write("\n ],\n \"unmatched\": [")
-        try out.write(summary.unmatched.map {
-            "\n  {\"id\": \(JSONText.string($0.id)), \"code\": \"NOT_ON_ROSTER\", \"name\": \(JSONText.string($0.name)), \"events\": \($0.events), \"detail\": \(JSONText.string($0.detail))}"
-        }.joined(separator: ","))
-        try out.write("\n ],\n \"resolved\": [")
-        try out.write(summary.resolved.map {
-            "\n  {\"ksh\": \(JSONText.string($0.ksh)), \"name\": \(JSONText.string($0.name)), \"code\": \(JSONText.string($0.code.rawValue))}"
-        }.joined(separator: ","))
-        try out.write("\n ]\n}\n")
-        try out.close()
+
+        /// Writes the unmatched IDs and resolved findings, and closes the file.
+        public func finish() throws {
+            try out.write("\n ],\n \"unmatched\": [")
+            try out.write(summary.unmatched.map {
+                "\n  {\"id\": \(JSONText.string($0.id)), \"code\": \"NOT_ON_ROSTER\", \"name\": \(JSONText.string($0.name)), \"events\": \($0.events), \"detail\": \(JSONText.string($0.detail))}"
+            }.joined(separator: ","))
+            try out.write("\n ],\n \"resolved\": [")
+            try out.write(summary.resolved.map {
+                "\n  {\"ksh\": \(JSONText.string($0.ksh)), \"name\": \(JSONText.string($0.name)), \"code\": \(JSONText.string($0.code.rawValue))}"
+            }.joined(separator: ","))
+            try out.write("\n ]\n}\n")
+            try out.close()
+        }
     }
 }
 

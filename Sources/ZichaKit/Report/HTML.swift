@@ -4,6 +4,8 @@ enum HTML {
     /// Text safe in element content and in double- or single-quoted attributes. Control characters
     /// and bidi overrides (which could disguise text) become visible `[U+202E]` marks; CR/CRLF become LF.
     static func escape(_ s: String) -> String {
+        // Most values need no change: one scan, no copy.
+        if !s.unicodeScalars.contains(where: needsEscape) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var previousCR = false
@@ -31,6 +33,14 @@ enum HTML {
             }
         }
         return out
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
+        let v = u.value
+        if v < 0x80 { return v < 0x20 || v == 0x7F || v == 0x26 || v == 0x3C || v == 0x3E || v == 0x22 || v == 0x27 }
+        return (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || v == 0x200E || v == 0x200F || v == 0x061C || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE
     }
 
     /// `escape`, cut to `limit` characters with a note saying where the full text is.

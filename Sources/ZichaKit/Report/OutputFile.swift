@@ -57,6 +57,10 @@ public final class OutputFile {
 public enum JSONText {
     /// `"…"` with quotes, backslashes and control characters escaped.
     public static func string(_ s: String) -> String {
+        // Most values need no escape: one scan, then a plain concatenation.
+        if !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" || $0 == "\\" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {

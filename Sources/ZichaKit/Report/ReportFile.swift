@@ -27,7 +27,7 @@ final class ReportFile {
 
     /// Appends text as UTF-8.
     func write(_ text: String) throws {
-        buffer.append(contentsOf: Array(text.utf8))
+        buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.flushSize { try flush() }
     }
 

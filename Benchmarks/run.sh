@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Benchmarks/run.sh [SIZES...] — zicha nightly against the DuckDB peer, on the same synthetic nights.
+#
+#   sizes:   default "10000 100000 1000000"
+#   env:     BENCH (default ../shared/bench relative to the repo): gen.py, peer_duckdb.py, check.py
+#            DATA_ROOT (default /tmp/bench): data in $DATA_ROOT/n<N>/ (generated with gen.py --seed 1 if missing)
+#            RUNS (default 3): alternating runs of zicha and the peer; the medians are reported
+#            PY (default ~/.cache/zicha-bench-venv/bin/python, created from $BENCH/requirements.txt if missing)
+#            ZICHA (default .build/release/zicha, built with `swift build -c release` if missing)
+#            CHECK=0 skips the correctness gate (check.py and check_all_codes.py on zicha's last run)
+#            RERUN=0 skips the second run of the same night (unchanged files, same database)
+# For each size prints, per run: wall s, peak RSS (KB), zicha's stage times (ZICHA_PROFILE); then the medians,
+# rows per second (roster + log rows / wall) and the ratio zicha / DuckDB.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BENCH=${BENCH:-$REPO/../shared/bench}
+DATA_ROOT=${DATA_ROOT:-/tmp/bench}
+RUNS=${RUNS:-3}
+PY=${PY:-${XDG_CACHE_HOME:-$HOME/.cache}/zicha-bench-venv/bin/python}
+ZICHA=${ZICHA:-$REPO/.build/release/zicha}
+AS_OF=2024-10-15
+SIZES=("${@:-10000 100000 1000000}")
+read -r -a SIZES <<< "${SIZES[*]}"
+
+if ! "$PY" -c 'import numpy, duckdb' 2>/dev/null; then
+  venv=$(dirname "$(dirname "$PY")")
+  echo "setting up $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$BENCH/requirements.txt"
+fi
+[ -x "$ZICHA" ] || (cd "$REPO" && swift build -c release)
+
+WORK=$(mktemp -d /tmp/zicha-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# timed NAME CMD... — runs CMD under /usr/bin/time; appends "wall rss" to $WORK/NAME.times, stderr to $WORK/NAME.err
+timed() {
+  local name=$1; shift
+  /usr/bin/time -o "$WORK/time" -f "%e %M" "$@" 2> "$WORK/$name.err" > /dev/null
+  cat "$WORK/time" >> "$WORK/$name.times"
+}
+
+zicha_night() {  # zicha_night DATA DB OUT
+  ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$1/roster.csv" --log "$1/log.csv" --counselors "$1/counselors.csv" \
+    --db "$2" --out "$3" --as-of "$AS_OF" -q
+}
+
+printf '%-9s %-10s %9s %9s %12s   %s\n' size tool "wall s" "peak MB" "rows/s" "stages (s, median)"
+for N in "${SIZES[@]}"; do
+  DATA=$DATA_ROOT/n$((N / 1000))k
+  [ "$N" -ge 1000000 ] && DATA=$DATA_ROOT/n$((N / 1000000))m
+  if [ ! -f "$DATA/truth.json" ]; then
+    "$PY" "$BENCH/gen.py" --students "$N" --seed 1 --out "$DATA" >&2
+  fi
+  rows=$(( $(wc -l < "$DATA/roster.csv") + $(wc -l < "$DATA/log.csv") - 2 ))
+  rm -f "$WORK"/*.times "$WORK"/stages.*
+  for ((i = 1; i <= RUNS; i++)); do
+    rm -rf "$WORK/z" "$WORK/d"; mkdir -p "$WORK/z"
+    timed zicha zicha_night "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
+    awk '/^stage/ {print $2, $3}' "$WORK/zicha.err" >> "$WORK/stages.all"
+    timed duckdb "$PY" "$BENCH/peer_duckdb.py" "$DATA" "$WORK/d"
+  done
+  stages=$(for s in $(awk '{print $1}' "$WORK/stages.all" | awk '!seen[$0]++'); do
+    printf '%s %.2f  ' "$s" "$(awk -v s="$s" '$1 == s {print $2}' "$WORK/stages.all" | median)"; done)
+  zw=$(awk '{print $1}' "$WORK/zicha.times" | median); zm=$(awk '{print $2}' "$WORK/zicha.times" | median)
+  dw=$(awk '{print $1}' "$WORK/duckdb.times" | median); dm=$(awk '{print $2}' "$WORK/duckdb.times" | median)
+  printf '%-9s %-10s %9.2f %9.0f %12.0f   %s\n' "$N" zicha "$zw" "$(echo "$zm / 1024" | bc -l)" "$(echo "$rows / $zw" | bc -l)" "$stages"
+  printf '%-9s %-10s %9.2f %9.0f %12.0f\n' "$N" duckdb "$dw" "$(echo "$dm / 1024" | bc -l)" "$(echo "$rows / $dw" | bc -l)"
+  printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
+  if [ "${RERUN:-1}" != 0 ]; then
+    rm -f "$WORK/rerun.times"
+    timed rerun zicha_night "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out2"
+    read -r rw rm_ < "$WORK/rerun.times"
+    printf '%-9s second run of the same night (unchanged files, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
+      "$N" "$rw" "$(echo "$rm_ / 1024" | bc -l)" "$(echo "100 * $rw / $zw" | bc -l)" \
+      "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/rerun.err")"
+  fi
+  if [ "${CHECK:-1}" != 0 ]; then
+    python3 "$REPO/Benchmarks/to_check_format.py" "$WORK/z/out/$AS_OF" "$WORK/chk" > /dev/null
+    python3 "$BENCH/check.py" "$DATA" "$WORK/chk" > "$WORK/check.out" && ok1=exact || ok1=DIFFERS
+    python3 "$REPO/Benchmarks/check_all_codes.py" "$DATA" "$WORK/z/out/$AS_OF" > "$WORK/codes.out" && ok2=exact || ok2=DIFFERS
+    printf '%-9s correctness: check.py %s, check_all_codes.py %s\n' "$N" "$ok1" "$ok2"
+  fi
+done
