@@ -49,8 +49,8 @@ public final class ImportSession {
     let db: Database
     let asOf: String
     private var fileID: Int64 = 0
-    private var insertStudent: Statement?
-    private var insertEvent: Statement?
+    private var insertStudent: FastStatement?
+    private var insertEvent: FastStatement?
     private var insertReject: Statement?
     private var insertScope: Statement?
 
@@ -82,7 +82,7 @@ public final class ImportSession {
     /// Upserts a roster student. Returns false when the 考生号 already came earlier in this same file.
     public func addStudent(_ s: StudentRow) throws -> Bool {
         if insertStudent == nil {
-            insertStudent = try db.makeStatement(sql: """
+            insertStudent = try FastStatement(db, sql: """
                 INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
                     sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
                     first_seen, last_seen, left_on, file_id, line)
@@ -101,26 +101,28 @@ public final class ImportSession {
         }
         let admission = s.admissionName?.normalized ?? s.name.normalized
         let id15: String? = s.id.isValid ? IDNumber.fifteenForm(of: s.id.normalized) : nil
-        let values: [(any DatabaseValueConvertible)?] = [
-            s.ksh, s.xh, s.name.raw, s.name.normalized, admission, s.id.raw, s.id.normalized, s.id.problem?.rawValue,
-            s.id.neededCleaning, id15, s.sex, s.birthdate, s.phone.raw, s.phone.normalized, s.phone.isMobile,
-            s.college, s.major, s.className, s.counselor, s.counselorEmail, asOf, asOf, fileID, s.line,
-            nil, nil, s.admissionName != nil,
-        ]
-        insertStudent!.setUncheckedArguments(StatementArguments(values))
-        try insertStudent!.execute()
+        let st = insertStudent!
+        st.bind(1, s.ksh); st.bind(2, s.xh); st.bind(3, s.name.raw); st.bind(4, s.name.normalized); st.bind(5, admission)
+        st.bind(6, s.id.raw); st.bind(7, s.id.normalized); st.bind(8, s.id.problem?.rawValue); st.bind(9, s.id.neededCleaning)
+        st.bind(10, id15); st.bind(11, s.sex); st.bind(12, s.birthdate); st.bind(13, s.phone.raw); st.bind(14, s.phone.normalized)
+        st.bind(15, s.phone.isMobile); st.bind(16, s.college); st.bind(17, s.major); st.bind(18, s.className)
+        st.bind(19, s.counselor); st.bind(20, s.counselorEmail); st.bind(21, asOf); st.bind(22, asOf); st.bind(23, fileID)
+        st.bind(24, s.line); st.bind(27, s.admissionName != nil)
+        try st.execute(db)
         return db.changesCount > 0
     }
 
     /// Stores a log event.
     public func addEvent(_ e: EventRow) throws {
         if insertEvent == nil {
-            insertEvent = try db.makeStatement(sql: """
+            insertEvent = try FastStatement(db, sql: """
                 INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         }
-        insertEvent!.setUncheckedArguments([fileID, e.line, e.id, e.isFifteen, e.name, e.kind.rawValue, e.detail, e.reason?.rawValue, e.time])
-        try insertEvent!.execute()
+        let st = insertEvent!
+        st.bind(1, fileID); st.bind(2, e.line); st.bind(3, e.id); st.bind(4, e.isFifteen); st.bind(5, e.name)
+        st.bind(6, e.kind.rawValue); st.bind(7, e.detail); st.bind(8, e.reason?.rawValue); st.bind(9, e.time)
+        try st.execute(db)
     }
 
     /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.

@@ -9,8 +9,8 @@ public final class ReconcileSession {
     public let runID: Int64
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
-    private var insertResult: Statement?
-    private var insertFinding: Statement?
+    private var insertResult: FastStatement?
+    private var insertFinding: FastStatement?
 
     init(db: Database, asOf: String) throws {
         self.db = db
@@ -116,23 +116,25 @@ public final class ReconcileSession {
     /// Records a present student's verdict.
     public func record(ksh: String, verdict: Verdict) throws {
         if insertResult == nil {
-            insertResult = try db.makeStatement(sql: """
+            insertResult = try FastStatement(db, sql: """
                 INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
                 """)
         }
-        insertResult!.setUncheckedArguments([runID, ksh, verdict.state.rawValue, verdict.state == .checked ? nil : asOf,
-                                             verdict.assignment.counselor, verdict.assignment.email])
-        try insertResult!.execute()
+        let st = insertResult!
+        st.bind(1, runID); st.bind(2, ksh); st.bind(3, verdict.state.rawValue); st.bind(4, verdict.state == .checked ? nil : asOf)
+        st.bind(5, verdict.assignment.counselor); st.bind(6, verdict.assignment.email)
+        try st.execute(db)
         for f in verdict.findings { try recordFinding(subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies) }
     }
 
     /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER.
     public func recordFinding(subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
         if insertFinding == nil {
-            insertFinding = try db.makeStatement(sql: "INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
+            insertFinding = try FastStatement(db, sql: "INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
         }
-        insertFinding!.setUncheckedArguments([runID, subject, code.rawValue, detail, remedies.joined(separator: " ")])
-        try insertFinding!.execute()
+        let st = insertFinding!
+        st.bind(1, runID); st.bind(2, subject); st.bind(3, code.rawValue); st.bind(4, detail); st.bind(5, remedies.joined(separator: " "))
+        try st.execute(db)
     }
 
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
