@@ -42,9 +42,9 @@ timed() {
   cat "$WORK/time" >> "$WORK/$name.times"
 }
 
-zicha_night() {  # zicha_night DATA DB OUT
-  ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$1/roster.csv" --log "$1/log.csv" --counselors "$1/counselors.csv" \
-    --db "$2" --out "$3" --as-of "$AS_OF" -q
+zicha_night() {  # zicha_night NAME DATA DB OUT — timed run of one night
+  timed "$1" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$2/roster.csv" --log "$2/log.csv" --counselors "$2/counselors.csv" \
+    --db "$3" --out "$4" --as-of "$AS_OF" -q
 }
 
 printf '%-9s %-10s %9s %9s %12s   %s\n' size tool "wall s" "peak MB" "rows/s" "stages (s, median)"
@@ -58,7 +58,7 @@ for N in "${SIZES[@]}"; do
   rm -f "$WORK"/*.times "$WORK"/stages.*
   for ((i = 1; i <= RUNS; i++)); do
     rm -rf "$WORK/z" "$WORK/d"; mkdir -p "$WORK/z"
-    timed zicha zicha_night "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
+    zicha_night zicha "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
     awk '/^stage/ {print $2, $3}' "$WORK/zicha.err" >> "$WORK/stages.all"
     timed duckdb "$PY" "$BENCH/peer_duckdb.py" "$DATA" "$WORK/d"
   done
@@ -71,7 +71,7 @@ for N in "${SIZES[@]}"; do
   printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
   if [ "${RERUN:-1}" != 0 ]; then
     rm -f "$WORK/rerun.times"
-    timed rerun zicha_night "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out2"
+    zicha_night rerun "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out2"
     read -r rw rm_ < "$WORK/rerun.times"
     printf '%-9s second run of the same night (unchanged files, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$rw" "$(echo "$rm_ / 1024" | bc -l)" "$(echo "100 * $rw / $zw" | bc -l)" \
