@@ -62,8 +62,24 @@ public enum Pipeline {
         }
         StageClock.mark("import")
 
+        // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
+        let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
+        let published = options.outputDirectory + "/" + asOf
+        if imported.allSatisfy(\.alreadyImported), try database.storedFingerprint(asOf: asOf) == fingerprint,
+           FileManager.default.fileExists(atPath: published + "/findings.json") {
+            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; its reports are up to date",
+                                          at: SourceLocation(file: published)))
+            let night = try NightReader(database: database, asOf: asOf)
+            let summary = try night.summary(deadline: config.deadline)
+            let mail = try deliver(lists: try CounselorLists.collect(from: night), config: config, catalog: catalog,
+                                   database: database, asOf: asOf, reportDirectory: published, diagnostics: diagnostics)
+            return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+                                 reportDirectory: published, mail: mail)
+        }
+
         // 2. Reconcile: pure rules over the stored values, results kept per night.
-        let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf)
+        let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress)
+            .run(asOf: asOf, inputs: fingerprint)
         StageClock.mark("reconcile")
 
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
@@ -86,13 +102,31 @@ public enum Pipeline {
         StageClock.mark("report")
 
         // 4. Email: the outbox first, then delivery; the ledger keeps a re-run from mailing anyone twice.
-        let lists = collector.finish()
+        let mail = try deliver(lists: collector.finish(), config: config, catalog: catalog, database: database, asOf: asOf,
+                               reportDirectory: reportDirectory, diagnostics: diagnostics)
+        return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
+    }
+
+    private static func deliver(lists: [CounselorList], config: Configuration, catalog: RemedyCatalog, database: AppDatabase,
+                                asOf: String, reportDirectory: String, diagnostics: DiagnosticSink) throws -> MailOutcome {
         let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
                                      catalog: catalog, asOf: asOf, deadline: config.deadline,
                                      outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
         let mail = try mailer.run(lists: lists, diagnostics: diagnostics)
         StageClock.mark("mail")
-        return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
+        return mail
+    }
+
+    /// The settings that shape a night's results and reports (not the mail settings: mail is always retried).
+    static func settingsKey(_ options: NightlyOptions, catalog: RemedyCatalog) -> String {
+        var c = options.configuration
+        c.mail = nil
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let config = (try? encoder.encode(c)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        var remedies: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the catalog's texts: a reworded remedy changes reports
+        for id in catalog.order { for b in (id + (catalog[id]?.text ?? "")).utf8 { remedies = (remedies ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        return "zicha \(zichaVersion()); unmasked \(options.unmasked); remedies \(String(remedies, radix: 16)); \(config)"
     }
 }
 

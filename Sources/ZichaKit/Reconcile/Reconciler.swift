@@ -11,7 +11,8 @@ public struct Reconciler {
     }
 
     /// Runs the rules for the night `asOf` and stores the results. Returns the night's totals and findings by code.
-    public func run(asOf: String) throws -> (totals: NightTotals, byCode: [FindingCode: Int]) {
+    /// `inputs` is stored with the night so that an unchanged re-run can be recognised.
+    public func run(asOf: String, inputs: String = "") throws -> (totals: NightTotals, byCode: [FindingCode: Int]) {
         try database.reconcileNight(asOf: asOf) { session in
             let shared = try session.sharedValues()
             let scopes = try session.counselorScopes()
@@ -34,7 +35,7 @@ public struct Reconciler {
                 byCode[.notOnRoster, default: 0] += 1
             })
             progress?.finish("reconcile")
-            return (try session.finish(), byCode)
+            return (try session.finish(inputs: inputs), byCode)
         }
     }
 }

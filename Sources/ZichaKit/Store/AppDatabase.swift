@@ -20,7 +20,8 @@ public final class AppDatabase: @unchecked Sendable {
         config.journalMode = .wal
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Sorts (index builds, ORDER BY) spill to temporary files rather than memory: memory stays flat.
+            try db.execute(sql: "PRAGMA temp_store = FILE")
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let directory = (path as NSString).deletingLastPathComponent

@@ -62,9 +62,9 @@ public final class ReconcileSession {
         var fifteen: [String: [LoggedEvent]] = [:]
         var fifteenNames: [String: String] = [:]
         let map = try Dictionary(Row.fetchAll(db, sql: """
-            SELECT id15, min(id_norm) FROM student WHERE id15 IN (SELECT id_norm FROM event WHERE is15) GROUP BY id15
+            SELECT id15, min(id_norm) FROM student WHERE id15 IN (SELECT id_norm FROM event INDEXED BY event_15 WHERE is15) GROUP BY id15
             """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
-        for r in try Row.fetchAll(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE is15 ORDER BY ts, file_id, line") {
+        for r in try Row.fetchAll(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event INDEXED BY event_15 WHERE is15 ORDER BY ts, file_id, line") {
             let id15: String = r[0]
             let key = map[id15] ?? IDNumber.upgrade(id15, century: 19)
             fifteen[key, default: []].append(Self.event(r, from: 1))
@@ -138,7 +138,8 @@ public final class ReconcileSession {
     }
 
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
-    public func finish() throws -> NightTotals {
+    /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
+    public func finish(inputs: String = "") throws -> NightTotals {
         if let prev = previous {
             try db.execute(sql: """
                 UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
@@ -155,8 +156,8 @@ public final class ReconcileSession {
             FROM student_result WHERE run_id = ?
             """, arguments: [runID])!
         let totals = NightTotals(students: r[0], checked: r[1], unchecked: r[2], disputed: r[3])
-        try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ? WHERE id = ?",
-                       arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, runID])
+        try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ?, inputs = ? WHERE id = ?",
+                       arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, inputs, runID])
         return totals
     }
 }
@@ -165,5 +166,20 @@ extension AppDatabase {
     /// Runs one night's reconciliation in one transaction (a re-run of the same night replaces it).
     public func reconcileNight<T>(asOf: String, _ body: (ReconcileSession) throws -> T) throws -> T {
         try writer.write { db in try body(ReconcileSession(db: db, asOf: asOf)) }
+    }
+}
+
+extension AppDatabase {
+    /// What a night's results depend on in the database — the files imported so far — plus `settings`.
+    public func nightFingerprint(settings: String) throws -> String {
+        try writer.read { db in
+            let r = try Row.fetchOne(db, sql: "SELECT coalesce(max(id), 0), count(*) FROM import_file")!
+            return "files \(r[0] as Int64)/\(r[1] as Int64); \(settings)"
+        }
+    }
+
+    /// The fingerprint stored with the reconciled night `asOf`, if that night was reconciled.
+    public func storedFingerprint(asOf: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT inputs FROM run WHERE as_of = ?", arguments: [asOf]) }
     }
 }

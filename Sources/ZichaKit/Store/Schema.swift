@@ -29,8 +29,11 @@ enum Schema {
                 PRIMARY KEY (file_id, line)
             ) WITHOUT ROWID;
             -- The roster: one row per student ever seen; those who left keep their row with left_on set.
+            -- A rowid table with a unique 考生号 index: rosters come in any order, and a small index takes random
+            -- inserts far better than a wide table clustered on 考生号.
             CREATE TABLE student (
-                ksh TEXT PRIMARY KEY NOT NULL,
+                id INTEGER PRIMARY KEY,
+                ksh TEXT NOT NULL UNIQUE,
                 xh TEXT NOT NULL,
                 name_raw TEXT NOT NULL,
                 name TEXT NOT NULL,
@@ -55,7 +58,7 @@ enum Schema {
                 left_on TEXT,
                 file_id INTEGER NOT NULL REFERENCES import_file(id),
                 line INTEGER NOT NULL
-            ) WITHOUT ROWID;
+            );
             -- Counselor mapping by class or college, replaced by each counselor list imported.
             CREATE TABLE counselor_scope (
                 scope_kind TEXT NOT NULL CHECK (scope_kind IN ('class', 'college')),
@@ -87,7 +90,8 @@ enum Schema {
                 students INTEGER NOT NULL,
                 checked INTEGER NOT NULL,
                 unchecked INTEGER NOT NULL,
-                disputed INTEGER NOT NULL
+                disputed INTEGER NOT NULL,
+                inputs TEXT NOT NULL DEFAULT ''
             );
             -- Each roster student's result of a night.
             CREATE TABLE student_result (
@@ -124,10 +128,12 @@ enum Schema {
             """)
     }
 
-    /// Indexes that bulk loads would slow down; created once, after the first load.
+    /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
+    /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
     static let lookupIndexes = """
         CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm);
         CREATE INDEX IF NOT EXISTS student_by_id15 ON student(id15);
-        CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts);
+        CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail);
+        CREATE INDEX IF NOT EXISTS event_15 ON event(id_norm) WHERE is15;
         """
 }
