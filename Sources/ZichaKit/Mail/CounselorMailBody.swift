@@ -73,32 +73,19 @@ struct CounselorMailBody {
         return out
     }
 
-    /// HTML text with `& < > " '` escaped and line breaks as `<br>`.
+    /// HTML text with `& < > " '` escaped (the reports' one escape function) and line breaks as `<br>`.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for c in oneLineKeepingBreaks(text) {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\n": out += "<br>"
-            default: out.append(c)
-            }
-        }
-        return out
+        let escaped = HTML.escape(text)
+        return escaped.utf8.contains(0x0A) ? escaped.replacingOccurrences(of: "\n", with: "<br>") : escaped
     }
 
     /// A value on one text line: line breaks and other controls become spaces.
     private static func oneLine(_ text: String) -> String {
-        String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
+        // Most values hold no control character and no line break: keep them as they are.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) { return text }
+        return String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
     }
 
-    /// Controls become spaces, any line break becomes `\n`.
-    private static func oneLineKeepingBreaks(_ text: String) -> String {
-        String(text.map { $0.isNewline ? "\n" : (($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) ? " " : $0) })
-    }
 
     /// Whole days from one `YYYY-MM-DD` to another, or nil when either is not a date.
     static func days(from: String, to: String) -> Int? {
