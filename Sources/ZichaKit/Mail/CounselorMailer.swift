@@ -38,15 +38,26 @@ public final class CounselorMailer {
                                        asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
         let transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
         var outcome = MailOutcome()
-        let messages = RecipientCheck.messages(for: lists, composer: composer, outcome: &outcome, diagnostics: diagnostics)
-        _ = try Outbox(folder: outbox).write(messages)
+        // Compose and write one message at a time; only the outbox keeps the bytes (memory stays flat).
+        let box = Outbox(folder: outbox)
+        try box.create()
+        var used: Set<String> = []
+        var queued: [(to: MailAddress, messageID: String, file: URL)] = []
+        for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
+            let message = composer.compose(list, to: to)
+            queued.append((to, message.messageID, try box.write(message, used: &used)))
+        }
         guard let transport else {
-            outcome.outboxOnly = messages.count
+            outcome.outboxOnly = queued.count
             return outcome
         }
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
-        for message in messages {
+        for item in queued {
+            guard let bytes = FileManager.default.contents(atPath: item.file.path) else {
+                throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: item.file.path))
+            }
+            let message = ComposedMessage(from: sender, to: item.to, messageID: item.messageID, subject: "", attachmentName: "", bytes: Array(bytes))
             guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
             if let lastStart, interval > 0 {
                 let wait = interval - Date().timeIntervalSince(lastStart)

@@ -16,28 +16,33 @@ struct Outbox {
         return stem.isEmpty ? "message" : stem
     }
 
-    /// Writes every message; returns the file of each, in order. Distinct messages never share a file.
-    func write(_ messages: [ComposedMessage]) throws -> [URL] {
-        let manager = FileManager.default
+    /// Creates the folder (0700).
+    func create() throws {
         do {
-            try manager.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ZichaError(.output, "cannot create the outbox folder: \(error.localizedDescription)", at: SourceLocation(file: folder.path))
         }
-        var used: Set<String> = []
-        var urls: [URL] = []
-        for message in messages {
-            var stem = Self.fileStem(for: message)
-            var n = 2
-            while used.contains(stem.lowercased()) { stem = "\(Self.fileStem(for: message))-\(n)"; n += 1 }
-            used.insert(stem.lowercased())
-            let url = folder.appendingPathComponent(stem + ".eml")
-            try? manager.removeItem(at: url)
-            guard manager.createFile(atPath: url.path, contents: Data(message.bytes), attributes: [.posixPermissions: 0o600]) else {
-                throw ZichaError(.output, "cannot write a message to the outbox", at: SourceLocation(file: url.path))
-            }
-            urls.append(url)
+    }
+
+    /// Writes one message (0600) under a name not in `used`; returns its file. Distinct messages never share a file.
+    func write(_ message: ComposedMessage, used: inout Set<String>) throws -> URL {
+        var stem = Self.fileStem(for: message)
+        var n = 2
+        while used.contains(stem.lowercased()) { stem = "\(Self.fileStem(for: message))-\(n)"; n += 1 }
+        used.insert(stem.lowercased())
+        let url = folder.appendingPathComponent(stem + ".eml")
+        try? FileManager.default.removeItem(at: url)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(message.bytes), attributes: [.posixPermissions: 0o600]) else {
+            throw ZichaError(.output, "cannot write a message to the outbox", at: SourceLocation(file: url.path))
         }
-        return urls
+        return url
+    }
+
+    /// Writes every message; returns the file of each, in order.
+    func write(_ messages: [ComposedMessage]) throws -> [URL] {
+        try create()
+        var used: Set<String> = []
+        return try messages.map { try write($0, used: &used) }
     }
 }

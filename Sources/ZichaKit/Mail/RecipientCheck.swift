@@ -1,8 +1,8 @@
 /// Checks each counselor's address, merges lists that share one address, and composes the messages.
 enum RecipientCheck {
     /// One message per distinct checked address, in the order the lists came; refusals go to `outcome` and `diagnostics`.
-    static func messages(for lists: [CounselorList], composer: MessageComposer, outcome: inout MailOutcome,
-                         diagnostics: DiagnosticSink) -> [ComposedMessage] {
+    static func recipients(for lists: [CounselorList], outcome: inout MailOutcome,
+                           diagnostics: DiagnosticSink) -> [(MailAddress, CounselorList)] {
         var merged: [(MailAddress, CounselorList)] = []
         var index: [String: Int] = [:]
         for list in lists where !list.rows.isEmpty {
@@ -26,6 +26,6 @@ enum RecipientCheck {
                 merged.append((mailbox, list))
             }
         }
-        return merged.map { composer.compose($0.1, to: $0.0) }
+        return merged
     }
 }
