@@ -71,8 +71,8 @@ public enum Pipeline {
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
             let summary = try night.summary(deadline: config.deadline)
-            let mail = try deliver(lists: try CounselorLists.collect(from: night), config: config, catalog: catalog,
-                                   database: database, asOf: asOf, reportDirectory: published, diagnostics: diagnostics)
+            let mail = try makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+                .run(lists: try CounselorLists.collect(from: night), diagnostics: diagnostics)
             return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                                  reportDirectory: published, mail: mail)
         }
@@ -87,34 +87,36 @@ public enum Pipeline {
         let summary = try night.summary(deadline: config.deadline)
         // findings.json and the mail lists ride along the report writer's two passes over the night.
         let passes = SharedPasses(night)
-        var collector = CounselorLists.Collector()
+        // Mail settings are checked before anything is written; messages are composed into the outbox during the
+        // report's pass by counselor, one list at a time, and published with the reports.
+        let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+        try mailer.prepare()
         let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
+            let outbox = URL(fileURLWithPath: folder + "/outbox")
+            var collector = CounselorLists.Collector { try mailer.compose($0, into: outbox, diagnostics: diagnostics) }
             passes.ride(order: .byCollegeClass) { try findings.add($0) }
-            passes.ride(order: .byCounselor) { collector.add($0) }
+            passes.ride(order: .byCounselor) { try collector.add($0) }
             try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
             _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
                                        options: ReportOptions(unmasked: options.unmasked))
             try passes.drain()
             try findings.finish()
+            _ = try collector.finish()
         }
 
         StageClock.mark("report")
 
-        // 4. Email: the outbox first, then delivery; the ledger keeps a re-run from mailing anyone twice.
-        let mail = try deliver(lists: collector.finish(), config: config, catalog: catalog, database: database, asOf: asOf,
-                               reportDirectory: reportDirectory, diagnostics: diagnostics)
+        // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
+        let mail = try mailer.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
+        StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
     }
 
-    private static func deliver(lists: [CounselorList], config: Configuration, catalog: RemedyCatalog, database: AppDatabase,
-                                asOf: String, reportDirectory: String, diagnostics: DiagnosticSink) throws -> MailOutcome {
-        let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
-                                     catalog: catalog, asOf: asOf, deadline: config.deadline,
-                                     outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
-        let mail = try mailer.run(lists: lists, diagnostics: diagnostics)
-        StageClock.mark("mail")
-        return mail
+    private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,
+                                   reportDirectory: String) -> CounselorMailer {
+        CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
+                        catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
     }
 
     /// The settings that shape a night's results and reports (not the mail settings: mail is always retried).

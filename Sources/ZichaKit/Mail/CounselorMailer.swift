@@ -18,6 +18,14 @@ public final class CounselorMailer {
     /// Pauses before the second and third try of a transient failure, in seconds.
     public var retryDelays: [Double] = [1, 2]
 
+    private var prepared = false
+    private var sender: MailAddress?
+    private var composer: MessageComposer?
+    private var transport: MailTransport?
+    private var outcome = MailOutcome()
+    private var queued: [(to: MailAddress, messageID: String, fileName: String)] = []
+    private var usedNames: Set<String> = []
+
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
                 catalog: RemedyCatalog, asOf: String, deadline: String?, outbox: URL) {
@@ -32,21 +40,49 @@ public final class CounselorMailer {
 
     /// Writes every message to `outbox` as .eml first, then delivers with the configured transport.
     public func run(lists: [CounselorList], diagnostics: DiagnosticSink) throws -> MailOutcome {
+        try prepare()
+        for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
+            try compose(list, to: to, into: outbox)
+        }
+        return try deliver(from: outbox, diagnostics: diagnostics)
+    }
+
+    /// Checks the settings (sender, transport, password variable) before anything is written.
+    public func prepare() throws {
         guard MessageDate.dayNumber(asOf) != nil else { throw ZichaError(.usage, "the as-of day \"\(asOf)\" is not YYYY-MM-DD") }
         let sender = try MailTransportFactory.sender(settings)
-        let composer = MessageComposer(from: sender, replyTo: try MailTransportFactory.replyTo(settings), catalog: catalog,
-                                       asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
-        let transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
-        var outcome = MailOutcome()
-        // Compose and write one message at a time; only the outbox keeps the bytes (memory stays flat).
-        let box = Outbox(folder: outbox)
-        try box.create()
-        var used: Set<String> = []
-        var queued: [(to: MailAddress, messageID: String, file: URL)] = []
-        for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
-            let message = composer.compose(list, to: to)
-            queued.append((to, message.messageID, try box.write(message, used: &used)))
+        self.sender = sender
+        composer = MessageComposer(from: sender, replyTo: try MailTransportFactory.replyTo(settings), catalog: catalog,
+                                   asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
+        transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
+        prepared = true
+    }
+
+    /// Composes one counselor's message and writes it to `folder` (the outbox, possibly before the night's reports
+    /// are moved into place). Lists arrive one at a time, so messages never all sit in memory.
+    public func compose(_ list: CounselorList, into folder: URL, diagnostics: DiagnosticSink) throws {
+        guard !list.rows.isEmpty else { return }
+        for (to, one) in RecipientCheck.recipients(for: [list], outcome: &outcome, diagnostics: diagnostics) {
+            if queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) {
+                diagnostics.report(Diagnostic(.warning, "two counselor lists share the address \(to.address); only the first is mailed",
+                                              hint: "give each counselor one address in the roster or the counselor list"))
+                continue
+            }
+            try compose(one, to: to, into: folder)
         }
+    }
+
+    private func compose(_ list: CounselorList, to: MailAddress, into folder: URL) throws {
+        precondition(prepared, "CounselorMailer.prepare() first")
+        let box = Outbox(folder: folder)
+        if queued.isEmpty { try box.create() }
+        let message = composer!.compose(list, to: to)
+        queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
+    }
+
+    /// Delivers what was composed, reading each message back from `folder` (the published outbox).
+    public func deliver(from folder: URL, diagnostics: DiagnosticSink) throws -> MailOutcome {
+        try Outbox(folder: folder).create()
         guard let transport else {
             outcome.outboxOnly = queued.count
             return outcome
@@ -54,10 +90,11 @@ public final class CounselorMailer {
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
         for item in queued {
-            guard let bytes = FileManager.default.contents(atPath: item.file.path) else {
-                throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: item.file.path))
+            let file = folder.appendingPathComponent(item.fileName)
+            guard let bytes = FileManager.default.contents(atPath: file.path) else {
+                throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: file.path))
             }
-            let message = ComposedMessage(from: sender, to: item.to, messageID: item.messageID, subject: "", attachmentName: "", bytes: Array(bytes))
+            let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, subject: "", attachmentName: "", bytes: Array(bytes))
             guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
             if let lastStart, interval > 0 {
                 let wait = interval - Date().timeIntervalSince(lastStart)

@@ -179,7 +179,7 @@ public struct NightSummary: Sendable, Equatable {
 public enum FollowupOrder: Sendable {
     /// 学院, 班级, 考生号 — the office's lists.
     case byCollegeClass
-    /// 辅导员 (unassigned last), 学院, 班级, 考生号 — one run per counselor.
+    /// 辅导员邮箱 (unassigned last), 辅导员, 学院, 班级, 考生号 — one run per counselor address.
     case byCounselor
 }
 
@@ -202,8 +202,8 @@ public struct FollowupArray: FollowupSource {
             sorted = rows.sorted { ($0.college, $0.className, $0.ksh) < ($1.college, $1.className, $1.ksh) }
         case .byCounselor:
             sorted = rows.sorted {
-                ($0.counselor.isEmpty ? 1 : 0, $0.counselor, $0.counselorEmail, $0.college, $0.className, $0.ksh)
-                    < ($1.counselor.isEmpty ? 1 : 0, $1.counselor, $1.counselorEmail, $1.college, $1.className, $1.ksh)
+                ($0.counselorEmail.isEmpty ? 1 : 0, $0.counselorEmail.lowercased(), $0.counselorEmail, $0.counselor, $0.college, $0.className + "\u{0}" + $0.ksh)
+                    < ($1.counselorEmail.isEmpty ? 1 : 0, $1.counselorEmail.lowercased(), $1.counselorEmail, $1.counselor, $1.college, $1.className + "\u{0}" + $1.ksh)
             }
         }
         for row in sorted { try body(row) }

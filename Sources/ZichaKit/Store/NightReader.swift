@@ -20,7 +20,7 @@ public final class NightReader: FollowupSource {
         let orderBy: String
         switch order {
         case .byCollegeClass: orderBy = "s.college, s.class, s.ksh"
-        case .byCounselor: orderBy = "r.counselor_email = '', r.counselor, r.counselor_email, s.college, s.class, s.ksh"
+        case .byCounselor: orderBy = "r.counselor_email = '', lower(r.counselor_email), r.counselor_email, r.counselor, s.college, s.class, s.ksh"
         }
         try database.writer.read { db in
             // One pass: students joined with their findings, consecutive rows of one student folded together.
