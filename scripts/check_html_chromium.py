@@ -55,10 +55,18 @@ def console_lines(run):
 def page_requests(netlog):
     try:
         with open(netlog, encoding="utf-8") as f:
-            log = json.load(f)
-    except (OSError, ValueError):
-        # Chromium may leave the log unterminated when killed; nothing readable means nothing to trust.
+            text = f.read()
+    except OSError:
         return ["(net log unreadable)"]
+    try:
+        log = json.loads(text)
+    except ValueError:
+        # A busy machine can end Chromium before it closes the log: the events array is left open. Close it
+        # (as Chromium's own log viewer does); a log that still does not parse is nothing to trust.
+        try:
+            log = json.loads(text.rstrip().rstrip(",") + "]}")
+        except ValueError:
+            return ["(net log unreadable)"]
     names = {v: k for k, v in log["constants"]["logEventTypes"].items()}
     urls = []
     for event in log["events"]:

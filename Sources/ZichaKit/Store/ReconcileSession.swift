@@ -19,6 +19,14 @@ public final class ReconcileSession {
         try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
                        arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
         runID = db.lastInsertedRowID
+        // Verdicts arrive in ID order; they are staged in append-only temporary tables and moved into the
+        // 考生号-keyed tables in key order at the end: sorted appends instead of a million random B-tree inserts.
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.result_stage;
+            DROP TABLE IF EXISTS temp.finding_stage;
+            CREATE TEMP TABLE result_stage (run_id INTEGER, ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
+            CREATE TEMP TABLE finding_stage (run_id INTEGER, subject TEXT, code TEXT, detail TEXT, remedies TEXT);
+            """)
         if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
             previous = (row[0], row[1])
         } else {
@@ -117,7 +125,7 @@ public final class ReconcileSession {
     public func record(ksh: String, verdict: Verdict) throws {
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
-                INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO temp.result_stage (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
                 """)
         }
         let st = insertResult!
@@ -130,7 +138,7 @@ public final class ReconcileSession {
     /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER.
     public func recordFinding(subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
         if insertFinding == nil {
-            insertFinding = try FastStatement(db, sql: "INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
+            insertFinding = try FastStatement(db, sql: "INSERT INTO temp.finding_stage (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
         }
         let st = insertFinding!
         st.bind(1, runID); st.bind(2, subject); st.bind(3, code.rawValue); st.bind(4, detail); st.bind(5, remedies.joined(separator: " "))
@@ -140,6 +148,14 @@ public final class ReconcileSession {
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
     /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
     public func finish(inputs: String = "") throws -> NightTotals {
+        try db.execute(sql: """
+            INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
+                SELECT run_id, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY ksh;
+            INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies)
+                SELECT run_id, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code;
+            DROP TABLE temp.result_stage;
+            DROP TABLE temp.finding_stage;
+            """)
         if let prev = previous {
             try db.execute(sql: """
                 UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
