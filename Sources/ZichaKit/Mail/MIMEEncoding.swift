@@ -8,17 +8,8 @@ enum MIMEEncoding {
 
     /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
     static func base64Lines(_ bytes: [UInt8]) -> String {
-        let encoded = Data(bytes).base64EncodedString()
-        var out = ""
-        out.reserveCapacity(encoded.utf8.count + encoded.utf8.count / 38 + 2)
-        var index = encoded.startIndex
-        while index < encoded.endIndex {
-            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
-            out += encoded[index..<end]
-            out += "\r\n"
-            index = end
-        }
-        return out
+        guard !bytes.isEmpty else { return "" }
+        return Data(bytes).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + "\r\n"
     }
 
     /// `=?UTF-8?B?…?=` words, each at most 75 characters, never splitting a character's UTF-8 bytes.
