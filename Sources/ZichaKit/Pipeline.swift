@@ -71,8 +71,12 @@ public enum Pipeline {
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
             let summary = try night.summary(deadline: config.deadline)
-            let mail = try makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
-                .run(lists: try CounselorLists.collect(from: night), diagnostics: diagnostics)
+            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+            let outbox = URL(fileURLWithPath: published + "/outbox")
+            try mailer.prepare()
+            let mail = try mailer.loadManifest(from: outbox)
+                ? try mailer.deliver(from: outbox, diagnostics: diagnostics)
+                : try mailer.run(lists: try CounselorLists.collect(from: night), diagnostics: diagnostics)
             return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                                  reportDirectory: published, mail: mail)
         }
@@ -103,6 +107,7 @@ public enum Pipeline {
             try passes.drain()
             try findings.finish()
             _ = try collector.finish()
+            try mailer.writeManifest(into: outbox)
         }
 
         StageClock.mark("report")

@@ -223,7 +223,9 @@ enum MailFixture {
         #expect(outcome.refused[0].contains("line break"))
         #expect(diagnostics.errors.count == 1)
         #expect(!diagnostics.errors[0].description.contains("\r\n"))
-        let files = try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("outbox"), includingPropertiesForKeys: nil)
+        let all = try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("outbox"), includingPropertiesForKeys: nil)
+        let files = all.filter { $0.pathExtension == "eml" }
+        #expect(all.count == files.count + 1, "the messages and the outbox's table of contents (\(CounselorMailer.manifestName))")
         #expect(files.map(\.lastPathComponent).sorted() == ["张伟_zhangwei@example.edu.cn.eml", "李娜_Bcc__evil2@example.com_lina@example.edu.cn.eml"].sorted())
         for file in files {
             let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int

@@ -44,6 +44,7 @@ public final class CounselorMailer {
         for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
             try compose(list, to: to, into: outbox)
         }
+        try writeManifest(into: outbox)
         return try deliver(from: outbox, diagnostics: diagnostics)
     }
 
@@ -78,6 +79,34 @@ public final class CounselorMailer {
         if queued.isEmpty { try box.create() }
         let message = composer!.compose(list, to: to)
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
+    }
+
+    /// The outbox's table of contents: one line per message (file, Message-ID, address, name), tab separated.
+    public static let manifestName = "messages.tsv"
+
+    /// Writes the table of contents of what was composed into `folder`, so that an unchanged re-run of the
+    /// night can deliver from the outbox without composing again.
+    public func writeManifest(into folder: URL) throws {
+        try Outbox(folder: folder).create()
+        let lines = queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
+        let path = folder.appendingPathComponent(Self.manifestName).path
+        guard FileManager.default.createFile(atPath: path, contents: Data(lines.joined().utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ZichaError(.output, "cannot write the outbox's table of contents", at: SourceLocation(file: path))
+        }
+    }
+
+    /// Takes the messages of an earlier run of this night from `folder`'s table of contents instead of composing.
+    /// Returns false when there is none (an outbox from before the table existed).
+    public func loadManifest(from folder: URL) throws -> Bool {
+        precondition(prepared, "CounselorMailer.prepare() first")
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Self.manifestName).path) else { return false }
+        queued = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { return false }
+            queued.append((to, f[1], f[0]))
+        }
+        return true
     }
 
     /// Delivers what was composed, reading each message back from `folder` (the published outbox).
