@@ -71,7 +71,7 @@ for N in "${SIZES[@]}"; do
   printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
   if [ "${RERUN:-1}" != 0 ]; then
     rm -f "$WORK/rerun.times"
-    zicha_night rerun "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out2"
+    zicha_night rerun "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
     read -r rw rm_ < "$WORK/rerun.times"
     printf '%-9s second run of the same night (unchanged files, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$rw" "$(echo "$rm_ / 1024" | bc -l)" "$(echo "100 * $rw / $zw" | bc -l)" \
