@@ -7,8 +7,9 @@ struct Nightly: ParsableCommand {
         abstract: "Import tonight's files, reconcile, write Reports/<date>/ and mail counselors.",
         discussion: """
             Two runs with one --db and two --as-of days are two nights: zicha keeps each night's results and \
-            reports what is new, persisting or resolved. Re-importing a file changes nothing; re-running a night \
-            rewrites its reports and mails nobody twice.
+            reports what is new, persisting or resolved. Re-importing a file changes nothing. Re-running a night \
+            rewrites its reports when an input changed, otherwise keeps them and only retries mail; nobody is \
+            mailed twice.
 
             Mail goes out only when the configuration file has a "mail" section; otherwise each message is \
             written to Reports/<date>/outbox/ for review (a dry run). The SMTP password is read from the \
