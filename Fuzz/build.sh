@@ -39,7 +39,7 @@ zipfoundation() {
     if [ ! -f "$OUT/zf/libZIPFoundation.a" ]; then
         echo "building ZIPFoundation (instrumented)"
         (cd "$OUT/zf" && swiftc -sanitize=fuzzer,address -parse-as-library -O -g -swift-version 5 \
-            -module-name ZIPFoundation -emit-module -emit-library -static "$zf"/*.swift -o libZIPFoundation.a)
+            -module-name ZIPFoundation -emit-module -emit-library -static -Xcc -D_GNU_SOURCE=1 -I "$zf/../CZLib" "$zf"/*.swift -o libZIPFoundation.a)
     fi
 }
 
@@ -56,7 +56,7 @@ for t in $targets; do
             "$K/Report/ReportFormat.swift" "$K/Report/OutputFile.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" ;;
     xlsx) zipfoundation
         build xlsx $DIAG "$K"/Import/XLSX*.swift "$K/Import/WorkbookSniffer.swift" \
-            -I "$OUT/zf" -L "$OUT/zf" -lZIPFoundation -lz \
+            -I "$OUT/zf" -I "$ROOT/.build/checkouts/ZIPFoundation/Sources/CZLib" -L "$OUT/zf" -lZIPFoundation -lz \
             -I "$ROOT/Sources/CLibXML2" -Xcc -I/usr/include/libxml2 -lxml2 ;;
     mime) if [ -d "$K/Mail" ]; then echo "fuzz-mime: not written yet"; else echo "fuzz-mime: Sources/ZichaKit/Mail is not on this branch; skipped"; fi ;;
     *) echo "unknown fuzz target: $t" >&2; exit 2 ;;
