@@ -5,7 +5,7 @@ import csv, io, os, sys, zipfile, hashlib
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1]
-targets = sys.argv[2:] or ["encoding", "csv", "normalize", "escape", "xlsx"]
+targets = sys.argv[2:] or ["encoding", "csv", "normalize", "escape", "xlsx", "mime"]
 
 def put(target, data):
     d = os.path.join(out, target)
@@ -42,6 +42,8 @@ hostile = ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\t=1", "＝1", "
 for c in sorted(cells)[:400] + hostile:
     if "normalize" in targets: put("normalize", b"\x03" + c.encode())
     if "escape" in targets: put("escape", b"\x02" + c.encode())
+    if "mime" in targets:
+        put("mime", b"\x10" + (c if "@" in c else "fdy0001@example.edu.cn").encode() + b"\x01" + c.encode())
 if "xlsx" in targets:
     fx = os.path.join(root, "Tests/ZichaKitTests/Fixtures/xlsx")
     for name in sorted(os.listdir(fx)):
