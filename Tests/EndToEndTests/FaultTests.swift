@@ -126,31 +126,37 @@ import ZichaTestSupport
         #expect(reportFailures >= 1, "no limit hit the report files")
     }
 
-    /// A read-only reports folder: a clear error naming it, exit 1, nothing published.
+    /// A read-only reports folder: a clear error naming it, exit 1, nothing published. Root ignores
+    /// file modes, so as root the folder is /sys/kernel, which sysfs refuses to write even for root.
     @Test func readOnlyOutputFolder() throws {
         let folder = try TempFolder("fault-ro-out")
-        try FileManager.default.createDirectory(atPath: folder.file("Reports"), withIntermediateDirectories: false)
-        chmod(folder.file("Reports"), 0o500)
+        var out = folder.file("Reports")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        chmod(out, 0o500)
         defer { chmod(folder.file("Reports"), 0o700) }
-        guard access(folder.file("Reports"), W_OK) != 0 else { return }  // root ignores modes: nothing to test
-        let r = try ZichaBinary.run(arguments: Self.arguments(folder))
+        if access(out, W_OK) == 0 { out = "/sys/kernel" }
+        let args = SampleNights.arguments(night: 1, db: folder.file("db.sqlite"), out: out)
+        let r = try ZichaBinary.run(arguments: args)
         #expect(r.status == 1)
-        #expect(Self.failure(r.stderr).contains(folder.file("Reports")), "\(r.stderr)")
+        #expect(Self.failure(r.stderr).contains(out + ": error:"), "\(r.stderr)")
         #expect(folder.contents(of: "Reports").isEmpty)
+        #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
     }
 
-    /// A read-only database folder: a clear error naming the database, exit 1.
+    /// A read-only database folder: a clear error naming the database, exit 1, no reports. As root,
+    /// the database goes in /sys, where even root cannot create a file.
     @Test func readOnlyDatabaseFolder() throws {
         let folder = try TempFolder("fault-ro-db")
         try FileManager.default.createDirectory(atPath: folder.file("ro"), withIntermediateDirectories: false)
         chmod(folder.file("ro"), 0o500)
         defer { chmod(folder.file("ro"), 0o700) }
-        guard access(folder.file("ro"), W_OK) != 0 else { return }
-        let args = SampleNights.arguments(night: 1, db: folder.file("ro/db.sqlite"), out: folder.file("Reports"))
+        let db = access(folder.file("ro"), W_OK) == 0 ? "/sys/zicha-fault-test.sqlite" : folder.file("ro/db.sqlite")
+        let args = SampleNights.arguments(night: 1, db: db, out: folder.file("Reports"))
         let r = try ZichaBinary.run(arguments: args)
         #expect(r.status == 1)
-        #expect(Self.failure(r.stderr).contains(folder.file("ro/db.sqlite")), "\(r.stderr)")
+        #expect(Self.failure(r.stderr).contains(db + ": error:"), "\(r.stderr)")
         #expect(!Self.failure(r.stderr).contains("SQLite error"))
+        #expect(!folder.exists("Reports"))
     }
 
     /// Read-only as root too: a read-only bind is not available to tests, so a database file whose
