@@ -71,4 +71,21 @@ import ZichaTestSupport
             #expect(fileName.unicodeScalars.first != "-" && fileName.unicodeScalars.first != ".", "\(name): file name \(fileName.debugDescription)")
         }
     }
+
+    /// Hostile workbooks: rows are numbered from 1 (a row r="0" once gave line 0), and a bad package
+    /// is refused with a ZichaError saying so — never another error, never a crash.
+    @Test func xlsxInputsReadOrRefuseCleanly() throws {
+        let cases = Self.inputs("xlsx")
+        #expect(!cases.isEmpty)
+        for (name, bytes) in cases {
+            let folder = try TempFolder("fuzz-xlsx")
+            let path = try folder.write(Data(bytes), to: "in.xlsx")
+            do {
+                let reader = try XLSXReader(path: path, source: name, options: TableOptions()) { _ in false }
+                try reader.read { record in #expect(record.line >= 1, "\(name): row \(record.line)") }
+            } catch let error as ZichaError {
+                #expect(error.kind == .unreadableInput, "\(name): \(error)")
+            }
+        }
+    }
 }
