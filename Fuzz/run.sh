@@ -18,13 +18,16 @@ mkdir -p "$OUT/artifacts/$target"
 log=$OUT/fuzz-$target.run.log
 # The Swift runtime's own crash handler fights ASan's: let libFuzzer and ASan report.
 status=0
+start=$(date +%s)
 SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$ROOT/Fuzz/lsan.supp \
     "$OUT/fuzz-$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$OUT/artifacts/$target/" "$@" "$corpus" >"$log" 2>&1 || status=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+# A run that stops at a finding prints no "Done" line: the wall time is then measured here.
 secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+[ -n "$secs" ] || secs=$(( $(date +%s) - start ))
 units=$(ls "$corpus" | wc -l)
-line="$(date -u +%Y-%m-%dT%H:%MZ) $target execs=${execs:-?} seconds=${secs:-$seconds} corpus=$units status=$status"
+line="$(date -u +%Y-%m-%dT%H:%MZ) $target execs=${execs:-?} seconds=$secs corpus=$units status=$status"
 echo "$line" | tee -a "$OUT/runs.log"
 if [ "$status" -ne 0 ]; then
     grep -E "invariant violated|ERROR: AddressSanitizer|ERROR: libFuzzer|Test unit written|SUMMARY" "$log" | head -8 >&2
