@@ -61,10 +61,11 @@ private func checkMasking(_ text: String) {
     if let leaked = containsValidID(masked) { invariant(false, "Masking.text left a valid ID (\(Masking.id(leaked))) in its output") }
     invariant(!hasDigitRun(masked, length: 18, allowX: true), "Masking.text left an 18-character number run")
     // A bare 11-digit run starting with 1 is what the masker treats as a mobile number.
+    // By scalar, as the masker scans: a combining mark on the 12th digit does not end the run.
     var run = "", leaked = false
-    for c in masked + " " {
-        if c.isASCII, c.isNumber || c == "X" { run.append(c) } else {
-            if run.count == 11, run.first == "1" { leaked = true }
+    for u in (masked + " ").unicodeScalars {
+        if (u >= "0" && u <= "9") || u == "X" { run.unicodeScalars.append(u) } else {
+            if run.unicodeScalars.count == 11, run.first == "1" { leaked = true }
             run = ""
         }
     }
