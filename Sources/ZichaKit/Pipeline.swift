@@ -37,6 +37,16 @@ public enum Pipeline {
 
     /// Runs a whole night. Throws a `ZichaError` whose `exitCode` follows the SPEC.
     public static func nightly(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress? = nil) throws -> NightlyResult {
+        do {
+            return try night(options, diagnostics: diagnostics, progress: progress)
+        } catch let error as ZichaError {
+            throw error
+        } catch {
+            throw AppDatabase.describe(error, path: options.databasePath)  // e.g. a full disk during import
+        }
+    }
+
+    private static func night(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress?) throws -> NightlyResult {
         StageClock.last = Date()
         let asOf = options.asOf ?? today()
         guard EventTime.parse(asOf) != nil, asOf.count == 10 else {

@@ -1,7 +1,22 @@
 import ArgumentParser
 import ZichaKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
+/// The process entry: ignores SIGXFSZ, then runs the command line.
+///
+/// With a file size limit (`ulimit -f`) the kernel would kill zicha with SIGXFSZ at the first write
+/// past it, leaving no message; ignored, that write fails with EFBIG and zicha reports which file.
 @main
+enum Main {
+    static func main() {
+        signal(SIGXFSZ, SIG_IGN)
+        Zicha.main()
+    }
+}
+
+/// The `zicha` command and its subcommands.
 struct Zicha: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zicha",

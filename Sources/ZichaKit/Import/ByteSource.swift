@@ -110,7 +110,9 @@ final class GB18030Transcoder: UTF8Transcoder {
         var bytes = pending
         bytes.append(contentsOf: input)
         pending = []
-        var out = [UInt8](repeating: 0, count: bytes.count * 2 + 16)
+        // Worst case 3 output bytes per input byte: an invalid byte becomes U+FFFD (EF BF BD). A smaller
+        // buffer made iconv stop with E2BIG, which the loop below took for a bad byte and skipped input.
+        var out = [UInt8](repeating: 0, count: bytes.count * 3 + 16)
         var consumed = 0
         bytes.withUnsafeMutableBufferPointer { inBuf in
             out.withUnsafeMutableBufferPointer { outBuf in

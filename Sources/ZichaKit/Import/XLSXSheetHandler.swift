@@ -46,7 +46,7 @@ final class XLSXSheetHandler: XMLEventHandler {
             collecting = true
         } else if name.equals("row") {
             // Rows without `r` follow the previous one; gaps in `r` are rows Excel did not write.
-            row = attributes["r"].flatMap(XLSXCellReference.integer) ?? row + 1
+            row = attributes["r"].flatMap(XLSXCellReference.integer).flatMap { $0 >= 1 ? $0 : nil } ?? row + 1  // r="0" is not a row
             cells.removeAll(keepingCapacity: true)
             numeric.removeAll(keepingCapacity: true)
             problem = nil

@@ -25,7 +25,7 @@ public enum Masking {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Masks every 15/18-character ID and 11-digit mobile inside a free text (finding details).
+    /// Masks every 15/18-character ID (and longer digit runs holding one) and 11-digit mobile inside a free text (finding details).
     public static func text(_ s: String) -> String {
         // Fast path: a Character run of ASCII digits/X lies inside a byte run of them, so a text with no
         // byte run of 11 or more has nothing to mask (most details) and comes back as is.
@@ -39,15 +39,17 @@ public enum Masking {
 
     private static func slowText(_ s: String) -> String {
         var out = ""
-        var run: [Character] = []
+        var run = ""
         func flush() {
-            if run.count == 18 || run.count == 15 { out += id(String(run)) }
-            else if run.count == 11, run.first == "1" { out += phone(String(run)) }
-            else { out += String(run) }
-            run.removeAll()
+            // Longer runs too: an ID glued to other digits (…0021 then a phone) must not slip through whole.
+            if run.utf8.count >= 18 || run.utf8.count == 15 { out += id(run) }
+            else if run.utf8.count == 11, run.first == "1" { out += phone(run) }
+            else { out += run }
+            run = ""
         }
-        for c in s {
-            if c.isASCII, c.isNumber || c == "X" { run.append(c) } else { flush(); out.append(c) }
+        // Scalars, not Characters: a combining mark after the last digit would otherwise hide a whole ID.
+        for u in s.unicodeScalars {
+            if (u >= "0" && u <= "9") || u == "X" { run.unicodeScalars.append(u) } else { flush(); out.unicodeScalars.append(u) }
         }
         flush()
         return out

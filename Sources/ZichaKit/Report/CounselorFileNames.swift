@@ -32,9 +32,15 @@ struct CounselorFileNames {
             else { out.unicodeScalars.append(scalar) }
         }
         // No "..", no leading dots (hidden files) or dashes (read as options), no trailing dots or spaces (Windows).
-        while out.contains("..") { out = out.replacingOccurrences(of: "..", with: "_") }
-        out = String(out.drop { $0 == "." || $0 == " " || $0 == "_" || $0 == "-" })
-        while let last = out.last, last == "." || last == " " { out.removeLast() }
+        // By scalar: a Character comparison misses a dot or dash that carries a combining mark.
+        var scalars: [Unicode.Scalar] = []
+        for u in out.unicodeScalars {
+            if u == ".", scalars.last == "." { scalars[scalars.count - 1] = "_" } else { scalars.append(u) }
+        }
+        let start = scalars.firstIndex { !(".  _-".unicodeScalars.contains($0)) } ?? scalars.endIndex
+        var end = scalars.endIndex
+        while end > start, scalars[end - 1] == "." || scalars[end - 1] == " " { end -= 1 }
+        out = String(String.UnicodeScalarView(scalars[start..<end]))
         out = String(out.prefix(maxCharacters))
         while out.utf8.count > 120 { out.removeLast() }
         if out.isEmpty { out = "辅导员" }

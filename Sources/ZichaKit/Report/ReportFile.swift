@@ -33,11 +33,29 @@ final class ReportFile {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        do { try handle.write(contentsOf: buffer) } catch {
-            throw ZichaError(.output, "cannot write the report file: \(error.localizedDescription)",
-                             at: SourceLocation(file: url.path))
+        // write(2) rather than FileHandle.write, whose error on Linux reads "NSCocoaErrorDomain error 512"
+        // and hides the reason (a full disk, a file size limit).
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer[offset...].withUnsafeBytes { Self.posixWrite(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT
+                throw ZichaError(.output, "cannot write the report file: \(String(cString: strerror(errno)))",
+                                 at: SourceLocation(file: url.path),
+                                 hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+            }
+            offset += n
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    private static func posixWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, base, count)
+        #else
+        return Darwin.write(fd, base, count)
+        #endif
     }
 
     /// Flushes and closes the file.

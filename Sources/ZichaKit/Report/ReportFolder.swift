@@ -7,7 +7,8 @@ public enum ReportFolder {
     public static func publish(in root: String, asOf: String, _ write: (String) throws -> Void) throws -> String {
         let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: nil)
+            // Owner-only when zicha creates it (PIPL); an existing folder keeps the mode its owner chose.
+            try fm.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ZichaError(.output, "cannot create the reports folder: \(error.localizedDescription)", at: SourceLocation(file: root))
         }

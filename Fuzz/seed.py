@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Builds each fuzz target's seed corpus in OUT/<target>/ from SampleData, the test fixtures and
+Fuzz/regressions (run by Fuzz/run.sh; standard library only)."""
+import csv, io, os, sys, zipfile, hashlib
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+out = sys.argv[1]
+targets = sys.argv[2:] or ["encoding", "csv", "normalize", "escape", "xlsx", "mime"]
+
+def put(target, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + hashlib.sha1(data).hexdigest()[:16]), "wb") as f:
+        f.write(data)
+
+def text_files():
+    for night in ("night1", "night2"):
+        d = os.path.join(root, "SampleData", night)
+        for name in sorted(os.listdir(d)):
+            yield open(os.path.join(d, name), "rb").read()
+    yield open(os.path.join(root, "Tests/ZichaKitTests/Fixtures/xlsx/roster.csv"), "rb").read()
+
+def decode(b):
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if b.startswith(bom): return b[len(bom):].decode(enc, "replace")
+    try: return b.decode("utf-8")
+    except UnicodeDecodeError: return b.decode("gb18030", "replace")
+
+cells = set()
+for b in text_files():
+    t = decode(b)
+    for row in csv.reader(io.StringIO(t, newline=""), delimiter="\t" if t.count("\t") > t.count(",") else ","):
+        cells.update(c for c in row if c)
+    variants = [b[:4096], b"\xef\xbb\xbf" + t[:1500].encode(), b"\xff\xfe" + t[:1000].encode("utf-16-le"),
+                b"\xfe\xff" + t[:1000].encode("utf-16-be"), t[:1500].encode("gb18030")]
+    for v in variants:
+        if "encoding" in targets: put("encoding", b"\x03\x40\x01" + v)
+        if "csv" in targets: put("csv", b"\x40\x02" + v)
+hostile = ["=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)", "\t=1", "＝1", "<script>alert(1)</script>", "a\"b,c\r\nd",
+           "\u202eevil", "../../etc/passwd", "名\u0000字", "x" * 300, "😀👩‍👩‍👧", "110105199001010021", "13800138000",
+           "+86 138-0013-8000", "2026-11-27T09:00:00+08:00", "2026/1/2 3:04", "艾合买提·买买提", "張偉", "\"\u07eb,=1"]
+for c in sorted(cells)[:400] + hostile:
+    if "normalize" in targets: put("normalize", b"\x03" + c.encode())
+    if "escape" in targets: put("escape", b"\x02" + c.encode())
+    if "mime" in targets:
+        put("mime", b"\x10" + (c if "@" in c else "fdy0001@example.edu.cn").encode() + b"\x01" + c.encode())
+if "xlsx" in targets:
+    fx = os.path.join(root, "Tests/ZichaKitTests/Fixtures/xlsx")
+    for name in sorted(os.listdir(fx)):
+        data = open(os.path.join(fx, name), "rb").read()
+        put("xlsx", data)
+        if name.endswith(".xlsx"):
+            try: z = zipfile.ZipFile(io.BytesIO(data))
+            except zipfile.BadZipFile: continue
+            names = z.namelist()
+            sheets = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            part = lambda n: z.read(n) if n in names else b""
+            for s in sheets:
+                put("xlsx", b"|||".join([part(s), part("xl/sharedStrings.xml"), part("xl/workbook.xml"), part("xl/styles.xml")]))
+for t in targets:
+    d = os.path.join(root, "Fuzz", "regressions", t)
+    if os.path.isdir(d):
+        for name in sorted(os.listdir(d)):
+            put(t, open(os.path.join(d, name), "rb").read())

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+
+/// Faults injected into real runs of the built binary: a file size limit (disk full), read-only
+/// folders, and a database held by another process. Each must end with a clear message naming
+/// the path, exit status 1, an intact database and no report folder that looks complete.
+@Suite(.serialized) struct FaultTests {
+    static let sh = "/bin/sh"
+
+    /// Night 1 of SampleData into `folder`: db.sqlite and Reports/.
+    static func arguments(_ folder: TempFolder, night: Int = 1) -> [String] {
+        SampleNights.arguments(night: night, db: folder.file("db.sqlite"), out: folder.file("Reports"))
+    }
+
+    /// Runs zicha under `/bin/sh -c 'ulimit -f BLOCKS; exec zicha …'` (blocks of 512 bytes).
+    static func runLimited(blocks: Int, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let quoted = ([ZichaBinary.url.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: sh)
+        process.arguments = ["-c", "ulimit -f \(blocks); exec " + quoted.joined(separator: " ")]
+        process.currentDirectoryURL = PackagePaths.root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        _ = stdout
+        return (status, String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// The error lines of a run (the sample night's own row errors left out).
+    static func failure(_ stderr: String) -> String {
+        stderr.split(separator: "\n").filter { !$0.hasPrefix("SampleData/") && !$0.hasPrefix("  hint: add it") }.joined(separator: "\n")
+    }
+
+    static func integrity(_ db: String) throws -> String {
+        try SQLiteShell.integrityCheck(db)
+    }
+
+    /// Files of the night folder, relative, sorted.
+    static func files(_ folder: String) -> [String] {
+        let e = FileManager.default.enumerator(atPath: folder)
+        var out: [String] = []
+        while let f = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + f, isDirectory: &isDir), !isDir.boolValue { out.append(f) }
+        }
+        return out.sorted()
+    }
+
+    /// Checks one limited run of night 2 over `folder` (night 1 already in it); returns the error text.
+    static func checkLimited(blocks: Int, _ arguments: [String], folder: TempFolder, night: String, complete: [String]) throws -> String? {
+        let r = try Self.runLimited(blocks: blocks, arguments)
+        let published = folder.file("Reports/" + night)
+        #expect(r.status == 0 || r.status == 1, "ulimit -f \(blocks): status \(r.status) (killed by a signal?)\n\(r.stderr)")
+        var message: String? = nil
+        if r.status == 1 {
+            let text = Self.failure(r.stderr)
+            #expect(text.contains("error:") && text.contains(folder.path), "ulimit -f \(blocks): unclear error: \(text)")
+            #expect(!text.contains("SQLite error"), "ulimit -f \(blocks): raw SQLite error: \(text)")
+            #expect(!FileManager.default.fileExists(atPath: published), "ulimit -f \(blocks): a night folder was published after a failure")
+            message = text
+        } else {
+            #expect(Self.files(published) == complete, "ulimit -f \(blocks): exit 0 but the night folder is incomplete")
+        }
+        #expect(try Self.integrity(folder.file("db.sqlite")) == "ok", "ulimit -f \(blocks): database damaged")
+        // The same night without the limit then completes, in full.
+        let again = try ZichaBinary.run(arguments: arguments)
+        #expect(again.status == 0, "after ulimit -f \(blocks): \(again.stderr)")
+        #expect(Self.files(published) == complete)
+        return message
+    }
+
+    /// Small limits on the sample's second night: the database write fails first (its WAL outgrows the
+    /// limit) with a message naming the database, exit 1, the database intact, nothing published.
+    @Test func fileSizeLimitOnTheDatabase() throws {
+        let reference = try TempFolder("fault-ref")
+        #expect(try SampleNights.run(night: 1, db: reference.file("db.sqlite"), out: reference.file("Reports")).status == 0)
+        #expect(try SampleNights.run(night: 2, db: reference.file("db.sqlite"), out: reference.file("Reports")).status == 0)
+        let complete = Self.files(reference.file("Reports/" + SampleNights.asOf[1]))
+        var databaseFailures = 0
+        for blocks in [8, 40, 64, 72] {
+            let folder = try TempFolder("fault-fsize")
+            #expect(try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports")).status == 0)
+            let message = try Self.checkLimited(blocks: blocks, Self.arguments(folder, night: 2), folder: folder,
+                                                night: SampleNights.asOf[1], complete: complete)
+            if message?.contains("db.sqlite") == true { databaseFailures += 1 }
+        }
+        #expect(databaseFailures >= 1, "no limit hit the database")
+    }
+
+    /// Limits below the largest report file of a 3,000-student night re-run (whose database writes are
+    /// small): the report write fails with EFBIG — not SIGXFSZ — naming the file; the hidden partial
+    /// folder is removed and the previous reports stay as they were.
+    @Test func fileSizeLimitOnTheReports() throws {
+        let data = try TempFolder("fault-data")
+        let (roster, log) = try SyntheticNight.write(students: 0..<3000, eventDay: "2026-11-26", to: data.path)
+        func arguments(_ folder: TempFolder, _ night: String) -> [String] {
+            ["nightly", "--roster", roster, "--log", log, "--db", folder.file("db.sqlite"), "--out", folder.file("Reports"), "--as-of", night]
+        }
+        let reference = try TempFolder("fault-ref3k")
+        #expect(try ZichaBinary.run(arguments: arguments(reference, "2026-11-27")).status == 0)
+        #expect(try ZichaBinary.run(arguments: arguments(reference, "2026-11-28")).status == 0)
+        let complete = Self.files(reference.file("Reports/2026-11-28"))
+        let largest = complete.map { (try? FileManager.default.attributesOfItem(atPath: reference.file("Reports/2026-11-28/" + $0))[.size] as? Int) ?? 0 }.max() ?? 0
+        #expect(largest > 100_000)
+        var reportFailures = 0
+        for fraction in [0.5, 0.65, 0.8, 0.9] {
+            let folder = try TempFolder("fault-fsize3k")
+            #expect(try ZichaBinary.run(arguments: arguments(folder, "2026-11-27")).status == 0)
+            let before = Self.files(folder.file("Reports/2026-11-27"))
+            let blocks = Int(Double(largest) * fraction) / 512
+            let message = try Self.checkLimited(blocks: blocks, arguments(folder, "2026-11-28"), folder: folder,
+                                                night: "2026-11-28", complete: complete)
+            if let message, message.contains("/Reports/") {
+                reportFailures += 1
+                #expect(message.contains("File too large"), "\(message)")
+            }
+            #expect(Self.files(folder.file("Reports/2026-11-27")) == before, "the previous night changed")
+            #expect(!folder.contents(of: "Reports").contains { $0.hasSuffix(".partial") }, "a partial folder was left")
+        }
+        #expect(reportFailures >= 1, "no limit hit the report files")
+    }
+
+    /// A read-only reports folder: a clear error naming it, exit 1, nothing published. Root ignores
+    /// file modes, so as root the folder is /sys/kernel, which sysfs refuses to write even for root.
+    @Test func readOnlyOutputFolder() throws {
+        let folder = try TempFolder("fault-ro-out")
+        var out = folder.file("Reports")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        chmod(out, 0o500)
+        defer { chmod(folder.file("Reports"), 0o700) }
+        if access(out, W_OK) == 0 { out = "/sys/kernel" }
+        let args = SampleNights.arguments(night: 1, db: folder.file("db.sqlite"), out: out)
+        let r = try ZichaBinary.run(arguments: args)
+        #expect(r.status == 1)
+        #expect(Self.failure(r.stderr).contains(out + ": error:"), "\(r.stderr)")
+        #expect(folder.contents(of: "Reports").isEmpty)
+        #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
+    }
+
+    /// A read-only database folder: a clear error naming the database, exit 1, no reports. As root,
+    /// the database goes in /sys, where even root cannot create a file.
+    @Test func readOnlyDatabaseFolder() throws {
+        let folder = try TempFolder("fault-ro-db")
+        try FileManager.default.createDirectory(atPath: folder.file("ro"), withIntermediateDirectories: false)
+        chmod(folder.file("ro"), 0o500)
+        defer { chmod(folder.file("ro"), 0o700) }
+        let db = access(folder.file("ro"), W_OK) == 0 ? "/sys/zicha-fault-test.sqlite" : folder.file("ro/db.sqlite")
+        let args = SampleNights.arguments(night: 1, db: db, out: folder.file("Reports"))
+        let r = try ZichaBinary.run(arguments: args)
+        #expect(r.status == 1)
+        #expect(Self.failure(r.stderr).contains(db + ": error:"), "\(r.stderr)")
+        #expect(!Self.failure(r.stderr).contains("SQLite error"))
+        #expect(!folder.exists("Reports"))
+    }
+
+    /// Read-only as root too: a read-only bind is not available to tests, so a database file whose
+    /// folder is a file (ENOTDIR) stands in for an unwritable path.
+    @Test func databasePathThroughAFile() throws {
+        let folder = try TempFolder("fault-notdir")
+        try folder.write("not a folder", to: "file")
+        let args = SampleNights.arguments(night: 1, db: folder.file("file/db.sqlite"), out: folder.file("Reports"))
+        let r = try ZichaBinary.run(arguments: args)
+        #expect(r.status == 1)
+        #expect(Self.failure(r.stderr).contains(folder.file("file/db.sqlite")), "\(r.stderr)")
+    }
+
+    /// Another process holds a write transaction: zicha waits (about 5 s), then says the database is
+    /// in use by another run, exit 1, and the holder's database stays intact.
+    @Test func lockedDatabaseWaitsThenSaysSo() throws {
+        let folder = try TempFolder("fault-lock")
+        #expect(try ZichaBinary.run(arguments: Self.arguments(folder)).status == 0)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: Self.sh)
+        // sqlite3 keeps the exclusive transaction open while it waits for more input (`sleep` holds stdin
+        // open); once it has the lock it writes a marker file, so the test waits on a fact, not a delay.
+        let marker = folder.file("locked")
+        holder.arguments = ["-c", "(echo '.timeout 5000'; echo 'BEGIN EXCLUSIVE;'; echo \".output \(marker)\"; echo 'SELECT 1;'; "
+                                  + "echo '.output stdout'; sleep 12) | sqlite3 '\(folder.file("db.sqlite"))' >/dev/null"]
+        try holder.run()
+        defer { holder.terminate() }
+        var held = false
+        for _ in 0..<200 where !held {
+            held = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1")
+            if !held { usleep(50_000) }
+        }
+        #expect(held, "the holder never took the lock")
+        let r = try ZichaBinary.run(arguments: Self.arguments(folder, night: 2))
+        #expect(r.status == 1)
+        let message = Self.failure(r.stderr)
+        #expect(message.contains("in use by another zicha run") && message.contains(folder.file("db.sqlite")), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("Reports/" + SampleNights.asOf[1])))
+        holder.terminate()
+        holder.waitUntilExit()
+        #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
+    }
+}
