@@ -63,19 +63,8 @@ enum XLSXDate {
         return parts[0] + " " + time
     }
 
-    /// Proleptic Gregorian date of a day count (H. Hinnant's civil_from_days), time-zone free.
-    static func civil(daysSince1970 z0: Int) -> String {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return String(year) + "-" + String(format2: month) + "-" + String(format2: day)
-    }
+    /// Proleptic Gregorian date of a day count, time-zone free.
+    static func civil(daysSince1970 n: Int) -> String { EventTime.day(daysSince1970: n) }
 }
 
 extension String {

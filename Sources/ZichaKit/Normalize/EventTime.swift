@@ -72,10 +72,24 @@ public enum EventTime {
         return four(y) + "-" + two(m) + "-" + two(d) + " " + two(secs / 3600) + ":" + two(secs / 60 % 60) + ":" + two(secs % 60)
     }
 
-    /// Days between two `YYYY-MM-DD` days (b − a).
+    /// Days since 1970-01-01 of a strict `YYYY-MM-DD` day, or nil when it is not a real date. The one home of
+    /// civil-day arithmetic (H. Hinnant's algorithms): reports, mail and workbooks use it, no time zone involved.
+    public static func dayNumber(_ day: String) -> Int? {
+        let b = Array(day.utf8)
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D, let t = parse(day) else { return nil }
+        return Int(t / 86400)
+    }
+
+    /// `YYYY-MM-DD` of a day count since 1970-01-01.
+    public static func day(daysSince1970 n: Int) -> String {
+        let (y, m, d) = civilFromDays(n)
+        return four(y) + "-" + two(m) + "-" + two(d)
+    }
+
+    /// Days from `a` to `b` (negative when `b` is earlier), or nil when either is not a `YYYY-MM-DD` day.
     public static func daysBetween(_ a: String, _ b: String) -> Int? {
-        guard let ta = parse(a), let tb = parse(b) else { return nil }
-        return Int((tb - ta) / 86400)
+        guard let da = dayNumber(a), let db = dayNumber(b) else { return nil }
+        return db - da
     }
 
     private static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }

@@ -3,18 +3,7 @@ import Foundation
 /// Dates (`YYYY-MM-DD` civil days, no time zones) and numbers as the reports print them.
 enum ReportFormat {
     /// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when it is not one.
-    static func dayNumber(_ s: String) -> Int? {
-        let parts = s.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
-        // Howard Hinnant's days_from_civil: exact for the proleptic Gregorian calendar.
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
+    static func dayNumber(_ s: String) -> Int? { EventTime.dayNumber(s) }
 
     /// Days from `from` to `to` (negative when `to` is earlier), or nil when either is not a date.
     static func days(from: String, to: String) -> Int? {
