@@ -53,9 +53,10 @@ for t in $targets; do
             "$K/Normalize/PersonName.swift" "$K/Normalize/Masking.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/Text.swift" \
             "$K/Normalize/OpenCCConverter.swift" "$ROOT/Fuzz/Support/BundleModule.swift" -I "$ROOT/Sources/COpenCC" -lopencc ;;
     escape) build escape $DIAG "$K/Report/CSVText.swift" "$K/Report/HTML.swift" "$K/Report/HTMLAssets.swift" \
-            "$K/Report/ReportFormat.swift" "$K/Report/OutputFile.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" ;;
+            "$K/Report/ReportFormat.swift" "$K/Report/OutputFile.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" \
+            "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" ;;
     xlsx) zipfoundation
-        build xlsx $DIAG "$K"/Import/XLSX*.swift "$K/Import/WorkbookSniffer.swift" \
+        build xlsx $DIAG "$K"/Import/XLSX*.swift "$K/Import/WorkbookSniffer.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" \
             -I "$OUT/zf" -I "$ROOT/.build/checkouts/ZIPFoundation/Sources/CZLib" -L "$OUT/zf" -lZIPFoundation -lz \
             -I "$ROOT/Sources/CLibXML2" -Xcc -I/usr/include/libxml2 -lxml2 ;;
     mime) build mime $DIAG "$K/Mail/MIMEEncoding.swift" "$K/Mail/MailAddress.swift" ;;
