@@ -11,6 +11,8 @@ public struct NightlyOptions: Sendable {
     public var table = TableOptions()
     /// Office copies of counselor lists with full ID numbers and phones.
     public var unmasked = false
+    /// Skips the mail stage: no message is composed, written to the outbox or sent (reports only).
+    public var skipMail = false
 
     public init(inputs: NightInputs) { self.inputs = inputs }
 }
@@ -81,6 +83,10 @@ public enum Pipeline {
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
             let summary = try night.summary(deadline: config.deadline)
+            if options.skipMail {
+                return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+                                     reportDirectory: published, mail: nil)
+            }
             let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
             let outbox = URL(fileURLWithPath: published + "/outbox")
             try mailer.prepare()
@@ -95,6 +101,7 @@ public enum Pipeline {
         let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress)
             .run(asOf: asOf, inputs: fingerprint)
         StageClock.mark("reconcile")
+        database.releaseMemory()  // the report reads on connections of its own
 
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
         let night = try NightReader(database: database, asOf: asOf)
@@ -103,27 +110,32 @@ public enum Pipeline {
         let passes = SharedPasses(night)
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
         // report's pass by counselor, one list at a time, and published with the reports.
-        let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
-        try mailer.prepare()
+        let mailer = options.skipMail ? nil
+            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+        try mailer?.prepare()
         let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
             let outbox = URL(fileURLWithPath: folder + "/outbox")
-            var collector = CounselorLists.Collector { try mailer.compose($0, into: outbox, diagnostics: diagnostics) }
+            // The pass by counselor (and so the composing) runs on a second thread: its warnings go through a lock.
+            let mailDiagnostics = SerializedDiagnostics(diagnostics)
+            var collector = mailer.map { mailer in
+                CounselorLists.Collector { try mailer.compose($0, into: outbox, diagnostics: mailDiagnostics) }
+            }
             passes.ride(order: .byCollegeClass) { try findings.add($0) }
-            passes.ride(order: .byCounselor) { try collector.add($0) }
+            if collector != nil { passes.ride(order: .byCounselor) { try collector!.add($0) } }
             try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
             _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
                                        options: ReportOptions(unmasked: options.unmasked))
             try passes.drain()
             try findings.finish()
-            _ = try collector.finish()
-            try mailer.writeManifest(into: outbox)
+            _ = try collector?.finish()
+            try mailer?.writeManifest(into: outbox)
         }
 
         StageClock.mark("report")
 
         // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
-        let mail = try mailer.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
+        let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
     }

@@ -49,6 +49,9 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: "Also write counselor lists with full ID numbers and phones, for the office.")
     var unmasked = false
 
+    @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
+    var noMail = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
     var quiet = false
 
@@ -78,6 +81,7 @@ struct Nightly: ParsableCommand {
             options.outputDirectory = out
             options.asOf = asOf
             options.unmasked = unmasked
+            options.skipMail = noMail
             options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
                                          delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
             if let config { options.configuration = try Configuration.load(path: config) }

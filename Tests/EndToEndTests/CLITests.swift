@@ -16,9 +16,33 @@ struct CLITests {
     func nightlyHelp() throws {
         let run = try ZichaBinary.run(arguments: ["nightly", "--help"])
         #expect(run.status == 0)
-        for option in ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--quiet"] {
+        for option in ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--no-mail", "--quiet"] {
             #expect(run.stdout.contains(option), "nightly --help lacks \(option)\n\(run.stdout)")
         }
+    }
+
+    @Test("--no-mail writes every report but composes no message; a later run of the night without it mails")
+    func noMailSkipsTheMailStageOnly() throws {
+        let tmp = try TempFolder("nomail")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let night = out + "/" + SampleNights.asOf[0]
+        let first = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: db, out: out) + ["--no-mail"],
+                                        cwd: PackagePaths.root.path)
+        try #require(first.status == 0, "\(first.stderr)")
+        let fm = FileManager.default
+        for file in ["findings.json", "followup.csv", "followup.xlsx", "summary.html", "rejects.csv"] {
+            #expect(fm.fileExists(atPath: night + "/" + file), "--no-mail left out \(file)")
+        }
+        #expect(try fm.contentsOfDirectory(atPath: night + "/counselors").count >= 2)
+        #expect(!fm.fileExists(atPath: night + "/outbox"), "--no-mail composed messages")
+        #expect(!first.stdout.contains("mail:"), "the summary reports a mail stage that did not run: \(first.stdout)")
+
+        // The same night again, files unchanged: the reports stay, and only the mail stage runs (a dry run here).
+        let second = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: db, out: out), cwd: PackagePaths.root.path)
+        try #require(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("in the outbox only"), "\(second.stdout)")
+        let messages = try fm.contentsOfDirectory(atPath: night + "/outbox").filter { $0.hasSuffix(".eml") }
+        #expect(!messages.isEmpty)
     }
 
     @Test("a bad --as-of is a usage error (64) and touches nothing",

@@ -185,7 +185,8 @@ public enum FollowupOrder: Sendable {
 
 /// Streams a night's students so that reports never hold a million rows in memory.
 public protocol FollowupSource {
-    /// Calls `body` for every roster student of the night (checked ones too), in `order`.
+    /// Calls `body` for every roster student of the night (checked ones too), in `order`. Passes of the two
+    /// orders may run at the same time on two threads (the report stage does).
     func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws
 }
 

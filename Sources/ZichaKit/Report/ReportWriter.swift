@@ -22,32 +22,39 @@ public enum ReportWriter {
     /// (which exists and is empty). Returns the files written.
     public static func write(summary: NightSummary, students: some FollowupSource, catalog: RemedyCatalog,
                              to directory: URL, options: ReportOptions) throws -> [URL] {
-        var written: [URL] = []
         var page = SummaryPage(summary: summary, catalog: catalog)
 
-        // Pass 1, by college and class: the office's table, and the rows the summary embeds.
-        let csv = try ReportFile("followup.csv", in: directory)
-        let xlsx = try FollowupWorkbook(url: ReportPaths.inside(directory, "followup.xlsx"), asOf: summary.asOf)
-        try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
-        try students.forEachStudent(order: .byCollegeClass) { row in
-            if row.counselor.isEmpty {
-                page.unassignedTotal += 1
-                if page.unassigned.count < SummaryPage.cap { page.unassigned.append(row) }
-            }
-            guard row.needsAction else { return }
-            let cells = FollowupTable.cells(row, catalog: catalog, masked: false)
-            try csv.write(CSVText.line(cells))
-            try xlsx.append(cells)
-            page.followupTotal += 1
-            if page.followup.count < SummaryPage.cap { page.followup.append(row) }
+        // Pass 2, by counselor, runs on a second core while this thread makes pass 1: one pair of files per
+        // counselor with students to chase. It returns its own listing; the page takes it once both are done.
+        let students = UncheckedBox(students)
+        let byCounselor = BackgroundWork {
+            try writeCounselors(summary: summary, students: students.value, catalog: catalog, to: directory, options: options)
         }
-        try csv.close()
-        try xlsx.close()
-        written += [csv.url, xlsx.url]
 
-        // Pass 2, by counselor: one pair of files per counselor with students to chase.
-        written += try writeCounselors(summary: summary, students: students, catalog: catalog,
-                                       to: directory, options: options, page: &page)
+        // Pass 1, by college and class: the office's table, and the rows the summary embeds.
+        let byClass = Result {
+            let csv = try ReportFile("followup.csv", in: directory)
+            let xlsx = try FollowupWorkbook(url: ReportPaths.inside(directory, "followup.xlsx"), asOf: summary.asOf)
+            try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
+            try students.value.forEachStudent(order: .byCollegeClass) { row in
+                if row.counselor.isEmpty {
+                    page.unassignedTotal += 1
+                    if page.unassigned.count < SummaryPage.cap { page.unassigned.append(row) }
+                }
+                guard row.needsAction else { return }
+                let cells = FollowupTable.cells(row, catalog: catalog, masked: false)
+                try csv.write(CSVText.line(cells))
+                try xlsx.append(cells)
+                page.followupTotal += 1
+                if page.followup.count < SummaryPage.cap { page.followup.append(row) }
+            }
+            try csv.close()
+            try xlsx.close()
+            return [csv.url, xlsx.url]
+        }
+        let counselors = try byCounselor.wait()  // waited for on every path: nothing writes after this returns
+        var written = try byClass.get() + counselors.files
+        page.counselors = counselors.listing
 
         let html = try ReportFile("summary.html", in: directory)
         try html.write(page.render())
@@ -57,8 +64,9 @@ public enum ReportWriter {
     }
 
     private static func writeCounselors(summary: NightSummary, students: some FollowupSource, catalog: RemedyCatalog,
-                                        to directory: URL, options: ReportOptions, page: inout SummaryPage) throws -> [URL] {
+                                        to directory: URL, options: ReportOptions) throws -> (files: [URL], listing: [CounselorListing]) {
         var written: [URL] = []
+        var listing: [CounselorListing] = []
         var names = CounselorFileNames()
         var current: [CounselorListFiles] = []
         var folders: [(url: URL, masked: Bool)] = []
@@ -69,8 +77,8 @@ public enum ReportWriter {
                 try list.close()
                 written += list.urls
             }
-            page.counselors.append(CounselorListing(counselor: first.counselor, email: first.email,
-                                                    students: first.students, fileName: first.fileName))
+            listing.append(CounselorListing(counselor: first.counselor, email: first.email,
+                                            students: first.students, fileName: first.fileName))
             current = []
         }
 
@@ -95,6 +103,6 @@ public enum ReportWriter {
             for list in current { try list.append(row) }
         }
         try finish()
-        return written
+        return (written, listing)
     }
 }

@@ -49,6 +49,27 @@ public final class AppDatabase: @unchecked Sendable {
         try Self.migrator.migrate(writer)
     }
 
+    /// Gives the page cache of the main connection back (after reconcile, before the report's own readers).
+    public func releaseMemory() {
+        writer.releaseMemory()
+    }
+
+    /// Runs `body` on a read-only connection of its own, so that two long reads (the report's two passes) run
+    /// side by side on two cores. An in-memory database has one connection: reads then take turns.
+    func readAlongside<T>(_ body: (Database) throws -> T) throws -> T {
+        guard path != ":memory:" else { return try writer.read(body) }
+        var config = GRDB.Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA temp_store = FILE")
+            try db.execute(sql: "PRAGMA cache_size = -16384")  // two of these run at once, beside the writer's cache
+        }
+        let reader = try DatabaseQueue(path: path, configuration: config)
+        defer { try? reader.close() }
+        return try reader.read(body)
+    }
+
     /// Closes the database and deletes its files (a new database whose first night failed).
     public func removeFiles() {
         try? writer.close()

@@ -1,7 +1,8 @@
 import GRDB
 
 /// Reads a reconciled night back for the reports: the summary, and the students streamed in order.
-public final class NightReader: FollowupSource {
+/// Passes may run at the same time from two threads: each reads on its own connection.
+public final class NightReader: FollowupSource, @unchecked Sendable {
     let database: AppDatabase
     public let asOf: String
     let runID: Int64
@@ -22,7 +23,7 @@ public final class NightReader: FollowupSource {
         case .byCollegeClass: orderBy = "s.college, s.class, s.ksh"
         case .byCounselor: orderBy = "r.counselor_email = '', lower(r.counselor_email), r.counselor_email, r.counselor, s.college, s.class, s.ksh"
         }
-        try database.writer.read { db in
+        try database.readAlongside { db in
             // One pass: students joined with their findings, consecutive rows of one student folded together.
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT s.college, s.class, s.major, r.counselor, r.counselor_email, s.ksh, s.xh, s.name, s.id_norm,
