@@ -124,8 +124,10 @@ public enum Pipeline {
             passes.ride(order: .byCollegeClass) { try findings.add($0) }
             if collector != nil { passes.ride(order: .byCounselor) { try collector!.add($0) } }
             try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
+            StageClock.step("report.summary")
             _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
                                        options: ReportOptions(unmasked: options.unmasked))
+            StageClock.step("report.passes")
             try passes.drain()
             try findings.finish()
             _ = try collector?.finish()
@@ -159,9 +161,11 @@ public enum Pipeline {
     }
 }
 
-/// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise).
+/// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise):
+/// `stage NAME SECONDS` lines, and `step STAGE.PART SECONDS` lines for the parts of a stage.
 enum StageClock {
     nonisolated(unsafe) static var last = ProcessStart.time
+    nonisolated(unsafe) static var lastStep = ProcessStart.time
     static let enabled = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] != nil
 
     static func mark(_ stage: String) {
@@ -169,6 +173,15 @@ enum StageClock {
         let now = Date()
         FileHandle.standardError.write(Data(String(format: "stage %-10@ %8.3f s\n", stage, now.timeIntervalSince(last)).utf8))
         last = now
+        lastStep = now
+    }
+
+    /// A part of the current stage, timed from the stage's start or its previous part.
+    static func step(_ part: String) {
+        guard enabled else { return }
+        let now = Date()
+        FileHandle.standardError.write(Data(String(format: "step  %-24@ %8.3f s\n", part, now.timeIntervalSince(lastStep)).utf8))
+        lastStep = now
     }
 }
 

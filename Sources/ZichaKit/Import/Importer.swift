@@ -42,6 +42,7 @@ public struct Importer {
         plan += inputs.logs.map { (.log, $0) }
         // Digests first: an unreadable file stops the night before anything is written.
         let digests = try plan.map { try FileDigest.sha256(path: $0.1, source: $0.1) }
+        StageClock.step("import.digests")
         return try database.importNight(asOf: asOf) { session in
             try zip(plan, digests).map { item, digest in
                 try importFile(kind: item.0, path: item.1, digest: digest, session: session)
@@ -57,11 +58,45 @@ public struct Importer {
             return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true)
         }
         var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
-        try reader.read { try rows.take($0) }
+        try read(reader, kind: kind) { try rows.apply($0) }
         try rows.finish()
         let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
         if left > 0 { diagnostics.report(Diagnostic(.note, "\(left) students are no longer on the roster and are marked as left", at: SourceLocation(file: path))) }
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
+    }
+
+    /// Rows per hand-over between the reading thread and the storing one.
+    static let batchSize = 2048
+
+    /// Reads and prepares the file's rows on a second thread (parsing, decoding, normalizing) while this one
+    /// hands them to `store` in file order: the two halves of an import run on two cores.
+    private func read(_ reader: any TableReader, kind: TableKind, store: (PreparedRow) throws -> Void) throws {
+        var preparer = RowPreparer(kind: kind, reader: reader, importer: self)
+        let channel = BatchChannel<PreparedRow>(capacity: 4)
+        let producer = BackgroundWork {
+            defer { channel.close() }
+            var batch: [PreparedRow] = []
+            batch.reserveCapacity(Self.batchSize)
+            try reader.read { record in
+                try preparer.prepare(record, into: &batch)
+                if batch.count >= Self.batchSize {
+                    guard channel.send(batch) else { throw CancellationError() }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try preparer.finish()
+            _ = channel.send(batch)
+        }
+        do {
+            while let batch = channel.receive() {
+                for row in batch { try store(row) }
+            }
+        } catch {
+            channel.cancel()  // the reader stops at its next batch; its own error, if any, matters less than this one
+            _ = try? producer.wait()
+            throw error
+        }
+        try producer.wait()  // the file's own errors (an unclosed quote, missing columns) surface here
     }
 }
 

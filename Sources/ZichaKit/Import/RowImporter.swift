@@ -1,38 +1,51 @@
-/// Turns one file's records into stored rows: header matching, normalization, rejects.
-struct RowImporter {
+/// One record of a file, made ready on the reading thread: a row to store, a row to set aside, or a note.
+enum PreparedRow {
+    /// The record rides along: a 考生号 seen earlier in the file is only known when storing, and set aside as it was.
+    case student(StudentRow, TableRecord)
+    case event(EventRow)
+    case scope(kind: String, scope: String, counselor: String, email: String, line: Int)
+    case reject(TableRecord, reason: String, column: Int?)
+    case diagnostic(Diagnostic)
+}
+
+/// Turns one file's records into rows ready to store: header matching, normalization, reasons to reject.
+/// Pure of the database, so it runs on the thread that reads the file while another stores (`RowImporter`).
+struct RowPreparer {
     let kind: TableKind
     let reader: any TableReader
-    let importer: Importer
-    let session: ImportSession
+    let today: Int
+    let vocabulary: EventVocabulary
     private var header: HeaderMap? = nil
     private var recordsBeforeHeader = 0
-    private(set) var accepted = 0
-    private(set) var rejected = 0
     private var firstHeaderRecord: TableRecord? = nil
     private let asOfMidnight: Int64
+    /// The last few distinct 事件 labels and their events: a log repeats a handful of labels millions of times,
+    /// and folding each (full-width, spaces, case) costs more than comparing it with the few already seen.
+    private var recentLabels: [(label: String, kind: EventKind?)] = []
 
-    init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
+    init(kind: TableKind, reader: any TableReader, importer: Importer) {
         self.kind = kind
         self.reader = reader
-        self.importer = importer
-        self.session = session
+        self.today = importer.today
+        self.vocabulary = importer.vocabulary
         asOfMidnight = EventTime.startOfDay(importer.asOf) ?? 0
     }
 
-    /// Takes one record: the header (within the first ten records), or a data row.
-    mutating func take(_ record: TableRecord) throws {
+    /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
+    /// appended to `out` (nothing for blank rows).
+    mutating func prepare(_ record: TableRecord, into out: inout [PreparedRow]) throws {
         guard let map = header else {
             let candidate = HeaderMap(kind: kind, header: record.cells)
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
                 if !candidate.unknown.isEmpty {
-                    importer.diagnostics.report(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
-                                                           at: reader.location(line: record.line, column: nil)))
+                    out.append(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
+                                                      at: reader.location(line: record.line, column: nil))))
                 }
                 if recordsBeforeHeader > 0 {
-                    importer.diagnostics.report(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
-                                                           at: reader.location(line: record.line, column: nil)))
+                    out.append(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
+                                                      at: reader.location(line: record.line, column: nil))))
                 }
                 return
             }
@@ -41,34 +54,28 @@ struct RowImporter {
             return
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
-        if let problem = record.decodingProblem { return try reject(record, problem) }
+        if let problem = record.decodingProblem { return out.append(.reject(record, reason: problem, column: nil)) }
         if kind != .counselors, let column = map.columns["id"], record.isNumeric(column) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
-            return try reject(record, "身份证号 stored as a number lost its last digits; format the column as text and export again", column: column)
+            return out.append(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
+                                      column: column))
         }
-        let reason: String?
+        let prepared: PreparedRow
         switch kind {
-        case .roster: reason = try roster(record, map)
-        case .counselors: reason = try counselor(record, map)
-        case .log: reason = try event(record, map)
+        case .roster: prepared = roster(record, map)
+        case .counselors: prepared = counselor(record, map)
+        case .log: prepared = event(record, map)
         }
-        if let reason { try reject(record, reason) } else { accepted += 1 }
-        if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }
+        out.append(prepared)
     }
 
-    /// Ends the file: a file without a usable header, or a roster without students, is not a table for zicha.
+    /// Ends the file: a file without a usable header is not a table for zicha.
     func finish() throws {
-        importer.progress?.finish("import \(kind.rawValue)")
         if header == nil {
             if firstHeaderRecord == nil {
                 throw ZichaError(.unreadableInput, "the file has no header row and no rows", at: SourceLocation(file: reader.source))
             }
             throw missingColumns()
-        }
-        if kind == .roster, accepted == 0 {
-            throw ZichaError(.unreadableInput, rejected == 0 ? "the roster has a header but no students" : "no roster row could be used (\(rejected) rejected)",
-                             at: SourceLocation(file: reader.source),
-                             hint: "an empty roster would mark every student as left; check the export")
         }
     }
 
@@ -80,65 +87,121 @@ struct RowImporter {
                           hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
     }
 
-    private mutating func reject(_ record: TableRecord, _ reason: String, column: Int? = nil) throws {
-        rejected += 1
-        let location = reader.location(line: record.line, column: column)
-        importer.diagnostics.report(Diagnostic(.error, reason, at: location))
-        try session.addReject(line: record.line, location: location.description, reason: reason, cells: record.cells)
-    }
-
-    private func roster(_ record: TableRecord, _ map: HeaderMap) throws -> String? {
+    private func roster(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
+        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
         let keyField = map.has("ksh") ? "ksh" : "xh"
         let ksh = Text.halfWidth(map.value(keyField, in: c)).filter { !$0.isWhitespace }
-        if ksh.isEmpty { return keyField == "ksh" ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)" }
+        if ksh.isEmpty { return reject(keyField == "ksh" ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
         let name = PersonName(map.value("name", in: c))
-        if name.normalized.isEmpty { return "姓名 is empty" }
+        if name.normalized.isEmpty { return reject("姓名 is empty") }
         let idText = map.value("id", in: c)
-        if idText.isEmpty { return "身份证号 is empty" }
+        if idText.isEmpty { return reject("身份证号 is empty") }
         let admission = map.value("admission_name", in: c)
-        let row = StudentRow(
+        return .student(StudentRow(
             ksh: ksh, xh: Text.halfWidth(map.value("xh", in: c)), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
-            id: IDNumber(idText, today: importer.today), sex: map.value("sex", in: c), birthdate: map.value("birthdate", in: c),
+            id: IDNumber(idText, today: today), sex: map.value("sex", in: c), birthdate: map.value("birthdate", in: c),
             phone: PhoneNumber(map.value("phone", in: c)), college: map.value("college", in: c), major: map.value("major", in: c),
             className: map.value("class", in: c), counselor: map.value("counselor", in: c),
-            counselorEmail: map.value("counselor_email", in: c), line: record.line)
-        if try !session.addStudent(row) { return "考生号 \(ksh) appears twice in this roster; the first row is kept" }
-        return nil
+            counselorEmail: map.value("counselor_email", in: c), line: record.line), record)
     }
 
-    private func counselor(_ record: TableRecord, _ map: HeaderMap) throws -> String? {
+    private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
         let className = map.value("class", in: c), college = map.value("college", in: c)
         let name = map.value("counselor", in: c), email = map.value("email", in: c)
-        if className.isEmpty, college.isEmpty { return "neither 班级 nor 学院 is given" }
-        if name.isEmpty, email.isEmpty { return "neither 辅导员 nor 邮箱 is given" }
-        try session.addCounselorScope(kind: className.isEmpty ? "college" : "class", scope: className.isEmpty ? college : className,
-                                      counselor: name, email: email, line: record.line)
-        return nil
+        if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
+        if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }
+        return .scope(kind: className.isEmpty ? "college" : "class", scope: className.isEmpty ? college : className,
+                      counselor: name, email: email, line: record.line)
     }
 
-    private func event(_ record: TableRecord, _ map: HeaderMap) throws -> String? {
+    private mutating func eventKind(_ label: String) -> EventKind? {
+        for seen in recentLabels where seen.label.utf8.elementsEqual(label.utf8) { return seen.kind }
+        let kind = vocabulary.kind(of: label)
+        if recentLabels.count == 16 { recentLabels.removeFirst() }
+        recentLabels.append((label, kind))
+        return kind
+    }
+
+    private mutating func event(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
+        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
         let idText = map.value("id", in: c)
-        if idText.isEmpty { return "身份证号 is empty" }
-        let id = IDNumber(idText, today: importer.today)
-        if let problem = id.problem { return "身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)" }
+        if idText.isEmpty { return reject("身份证号 is empty") }
+        let id = IDNumber(idText, today: today)
+        if let problem = id.problem { return reject("身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)") }
         let label = map.value("event", in: c)
-        guard let kind = importer.vocabulary.kind(of: label) else {
-            return label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one"
+        guard let kind = eventKind(label) else {
+            return reject(label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one")
         }
         let timeText = map.value("time", in: c)
         let time: Int64
         if timeText.isEmpty { time = asOfMidnight } else if let t = EventTime.parse(timeText) { time = t } else {
-            return "时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])"
+            return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
         let detail = map.value("detail", in: c)
         let reason = kind == .registerFailed || kind == .recoverFailed ? FailureReason.classify(detail) : nil
         let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
-        try session.addEvent(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(map.value("name", in: c)).normalized,
-                                      kind: kind, detail: detail, reason: reason, time: time, line: record.line))
-        return nil
+        return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(map.value("name", in: c)).normalized,
+                               kind: kind, detail: detail, reason: reason, time: time, line: record.line))
+    }
+}
+
+/// Stores one file's prepared rows, in file order: rows, rejects with their reasons, and the counts.
+struct RowImporter {
+    let kind: TableKind
+    let reader: any TableReader
+    let importer: Importer
+    let session: ImportSession
+    private(set) var accepted = 0
+    private(set) var rejected = 0
+
+    init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
+        self.kind = kind
+        self.reader = reader
+        self.importer = importer
+        self.session = session
+    }
+
+    mutating func apply(_ row: PreparedRow) throws {
+        switch row {
+        case .diagnostic(let d):
+            importer.diagnostics.report(d)
+            return
+        case .reject(let record, let reason, let column):
+            try reject(record, reason, column: column)
+        case .student(let s, let record):
+            if try session.addStudent(s) {
+                accepted += 1
+            } else {
+                try reject(record, "考生号 \(s.ksh) appears twice in this roster; the first row is kept", column: nil)
+            }
+        case .event(let e):
+            try session.addEvent(e)
+            accepted += 1
+        case .scope(let kind, let scope, let counselor, let email, let line):
+            try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line)
+            accepted += 1
+        }
+        if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }
+    }
+
+    /// Ends the file: a roster without students is not a roster.
+    func finish() throws {
+        importer.progress?.finish("import \(kind.rawValue)")
+        if kind == .roster, accepted == 0 {
+            throw ZichaError(.unreadableInput, rejected == 0 ? "the roster has a header but no students" : "no roster row could be used (\(rejected) rejected)",
+                             at: SourceLocation(file: reader.source),
+                             hint: "an empty roster would mark every student as left; check the export")
+        }
+    }
+
+    private mutating func reject(_ record: TableRecord, _ reason: String, column: Int?) throws {
+        rejected += 1
+        let location = reader.location(line: record.line, column: column)
+        importer.diagnostics.report(Diagnostic(.error, reason, at: location))
+        try session.addReject(line: record.line, location: location.description, reason: reason, cells: record.cells)
     }
 }

@@ -19,13 +19,14 @@ public struct Reconciler {
             let context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones,
                                         counselorByClass: scopes.byClass, counselorByCollege: scopes.byCollege,
                                         traditional: traditional)
+            StageClock.step("reconcile.shared")
             var byCode: [FindingCode: Int] = [:]
             var done = 0
             try session.forEachMatch(student: { facts, present, events in
                 guard present else { return }  // a student who left stops being reported
                 let verdict = Rules.evaluate(facts, events: events, context: context)
                 for f in verdict.findings { byCode[f.code, default: 0] += 1 }
-                try session.record(ksh: facts.ksh, verdict: verdict)
+                try session.record(facts, verdict: verdict)
                 done += 1
                 if done % 100_000 == 0 { progress?.update("reconcile", done: done) }
             }, unmatched: { id, name, events in
@@ -35,7 +36,10 @@ public struct Reconciler {
                 byCode[.notOnRoster, default: 0] += 1
             })
             progress?.finish("reconcile")
-            return (try session.finish(inputs: inputs), byCode)
+            StageClock.step("reconcile.rules")
+            let totals = try session.finish(inputs: inputs)
+            StageClock.step("reconcile.store")
+            return (totals, byCode)
         }
     }
 }

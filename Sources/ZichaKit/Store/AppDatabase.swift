@@ -82,6 +82,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v1") { db in
             try Schema.createV1(db)
         }
+        migrator.registerMigration("v2: class progress") { db in
+            try Schema.createV2(db)
+        }
         return migrator
     }
 }

@@ -57,14 +57,15 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         try database.writer.read { db in
             let run = try Row.fetchOne(db, sql: "SELECT students, checked, unchecked, disputed FROM run WHERE id = ?", arguments: [runID])!
             let totals = NightTotals(students: run[0], checked: run[1], unchecked: run[2], disputed: run[3])
-            let groupSQL = """
-                SELECT s.college, %@, count(*), sum(r.state = 'checked'), sum(r.state = 'disputed')
-                FROM student_result r JOIN student s ON s.ksh = r.ksh WHERE r.run_id = ? GROUP BY 1, 2 ORDER BY 1, 2
-                """
-            let colleges = try Row.fetchAll(db, sql: groupSQL.replacingOccurrences(of: "%@", with: "''"), arguments: [runID]).map {
-                GroupProgress(college: $0[0], className: "", students: $0[2], checked: $0[3], disputed: $0[4])
+            let colleges = try Row.fetchAll(db, sql: """
+                SELECT college, sum(students), sum(checked), sum(disputed) FROM class_progress WHERE run_id = ?
+                GROUP BY college ORDER BY college
+                """, arguments: [runID]).map {
+                GroupProgress(college: $0[0], className: "", students: $0[1], checked: $0[2], disputed: $0[3])
             }
-            let classes = try Row.fetchAll(db, sql: groupSQL.replacingOccurrences(of: "%@", with: "s.class"), arguments: [runID]).map {
+            let classes = try Row.fetchAll(db, sql: """
+                SELECT college, class, students, checked, disputed FROM class_progress WHERE run_id = ? ORDER BY college, class
+                """, arguments: [runID]).map {
                 GroupProgress(college: $0[0], className: $0[1], students: $0[2], checked: $0[3], disputed: $0[4])
             }
             let trend = try Row.fetchAll(db, sql: "SELECT as_of, students, checked FROM run WHERE as_of <= ? ORDER BY as_of", arguments: [asOf]).map {

@@ -5,15 +5,20 @@ import GRDB
 /// the log in ID order (a merge join, so memory stays flat) and records each verdict.
 public final class ReconcileSession {
     let db: Database
+    /// Where the roster and log are read from: a connection of their own, on a second thread.
+    let database: AppDatabase
     public let asOf: String
     public let runID: Int64
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
+    /// Students, checked and disputed per college and class ("college\0class"), stored by `finish`.
+    private var progress: [String: (students: Int, checked: Int, disputed: Int)] = [:]
 
-    init(db: Database, asOf: String) throws {
+    init(db: Database, database: AppDatabase, asOf: String) throws {
         self.db = db
+        self.database = database
         self.asOf = asOf
         try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
         try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
@@ -61,11 +66,56 @@ public final class ReconcileSession {
         return (byClass, byCollege)
     }
 
+    /// One step of the merge join: a roster student with the events of their ID, or a log ID that matches nobody.
+    enum Match {
+        case student(StudentFacts, present: Bool, events: [LoggedEvent])
+        case unmatched(id: String, name: String, events: [LoggedEvent])
+    }
+
     /// Calls `student` for each roster student (left ones with `present == false`) with the events matched to
     /// their ID, and `unmatched` for each log ID that matches nobody. Legacy 15-digit log IDs match the
     /// student whose ID, less century and check character, equals them.
+    ///
+    /// The join reads on a connection of its own, on a second thread, a few thousand students ahead of the
+    /// caller's rules and writes (an in-memory database has one connection: the join then runs in line).
     public func forEachMatch(student: (StudentFacts, Bool, [LoggedEvent]) throws -> Void,
                              unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
+        func take(_ match: Match) throws {
+            switch match {
+            case .student(let facts, let present, let events): try student(facts, present, events)
+            case .unmatched(let id, let name, let events): try unmatched(id, name, events)
+            }
+        }
+        guard database.path != ":memory:" else { return try Self.merge(db, take) }
+        let channel = BatchChannel<Match>(capacity: 4)
+        let database = UncheckedBox(database)
+        let reader = BackgroundWork {
+            defer { channel.close() }
+            var batch: [Match] = []
+            batch.reserveCapacity(2048)
+            try database.value.readAlongside { db in
+                try Self.merge(db) { match in
+                    batch.append(match)
+                    if batch.count >= 2048 {
+                        guard channel.send(batch) else { throw CancellationError() }
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            _ = channel.send(batch)
+        }
+        do {
+            while let batch = channel.receive() { for match in batch { try take(match) } }
+        } catch {
+            channel.cancel()
+            _ = try? reader.wait()
+            throw error
+        }
+        try reader.wait()
+    }
+
+    /// The merge join itself, in ID order: memory holds one ID's events (and the few 15-digit ones) at a time.
+    private static func merge(_ db: Database, _ emit: (Match) throws -> Void) throws {
         // 15-digit events are few: group them in memory under the ID they match.
         var fifteen: [String: [LoggedEvent]] = [:]
         var fifteenNames: [String: String] = [:]
@@ -103,12 +153,12 @@ public final class ReconcileSession {
             var matched = false
             while let s = nextStudent, (s[0] as String) == id {
                 matched = true
-                try student(Self.facts(s), s[14], group)
+                try emit(.student(Self.facts(s), present: s[14], events: group))
                 nextStudent = try students.next()
             }
-            if !matched, !group.isEmpty { try unmatched(id, logName, group) }
+            if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
         }
-        for (id, group) in fifteen.sorted(by: { $0.key < $1.key }) { try unmatched(id, fifteenNames[id] ?? "", group) }
+        for (id, group) in fifteen.sorted(by: { $0.key < $1.key }) { try emit(.unmatched(id: id, name: fifteenNames[id] ?? "", events: group)) }
     }
 
     static func event(_ r: Row, from i: Int) -> LoggedEvent {
@@ -121,8 +171,15 @@ public final class ReconcileSession {
                      phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12], counselorEmail: r[13])
     }
 
-    /// Records a present student's verdict.
-    public func record(ksh: String, verdict: Verdict) throws {
+    /// Records a present student's verdict, and counts it for their college and class.
+    public func record(_ facts: StudentFacts, verdict: Verdict) throws {
+        let ksh = facts.ksh
+        func count(_ c: inout (students: Int, checked: Int, disputed: Int)) {
+            c.students += 1
+            if verdict.state == .checked { c.checked += 1 }
+            if verdict.state == .disputed { c.disputed += 1 }
+        }
+        count(&progress[facts.college + "\u{0}" + facts.className, default: (0, 0, 0)])
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
                 INSERT INTO temp.result_stage (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
@@ -156,6 +213,15 @@ public final class ReconcileSession {
             DROP TABLE temp.result_stage;
             DROP TABLE temp.finding_stage;
             """)
+        let insertProgress = try FastStatement(db, sql: """
+            INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (key, counts) in progress {
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            insertProgress.bind(1, runID); insertProgress.bind(2, String(parts[0])); insertProgress.bind(3, String(parts[1]))
+            insertProgress.bind(4, counts.students); insertProgress.bind(5, counts.checked); insertProgress.bind(6, counts.disputed)
+            try insertProgress.execute(db)
+        }
         if let prev = previous {
             try db.execute(sql: """
                 UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
@@ -181,7 +247,7 @@ public final class ReconcileSession {
 extension AppDatabase {
     /// Runs one night's reconciliation in one transaction (a re-run of the same night replaces it).
     public func reconcileNight<T>(asOf: String, _ body: (ReconcileSession) throws -> T) throws -> T {
-        try writer.write { db in try body(ReconcileSession(db: db, asOf: asOf)) }
+        try writer.write { db in try body(ReconcileSession(db: db, database: self, asOf: asOf)) }
     }
 }
 

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Hands batches from one producing thread to one consuming thread, in order, holding at most `capacity`
+/// batches: the reader of a file runs ahead of the store by a few thousand rows, never by the whole file.
+final class BatchChannel<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[Element]] = []
+    private var closed = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Producer: queues `batch`, waiting while the channel is full. False once the consumer has cancelled.
+    func send(_ batch: [Element]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.count >= capacity, !cancelled { condition.wait() }
+        if cancelled { return false }
+        batches.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// Producer: no more batches (after the last one, or after a failure).
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Consumer: the next batch, waiting for it; nil when the producer has closed and everything was taken.
+    func receive() -> [Element]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty, !closed { condition.wait() }
+        if batches.isEmpty { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
+    /// Consumer: stops taking batches; the producer's next `send` returns false.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        batches.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}
