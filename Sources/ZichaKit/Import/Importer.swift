@@ -61,6 +61,7 @@ public struct Importer {
         try read(reader, kind: kind) { try rows.apply($0) }
         try rows.finish()
         let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
+        StageClock.step("import.\(kind.rawValue)")
         if left > 0 { diagnostics.report(Diagnostic(.note, "\(left) students are no longer on the roster and are marked as left", at: SourceLocation(file: path))) }
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
     }

@@ -14,15 +14,18 @@ public struct Reconciler {
     /// `inputs` is stored with the night so that an unchanged re-run can be recognised.
     public func run(asOf: String, inputs: String = "") throws -> (totals: NightTotals, byCode: [FindingCode: Int]) {
         try database.reconcileNight(asOf: asOf) { session in
-            let shared = try session.sharedValues()
-            let scopes = try session.counselorScopes()
-            let context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones,
-                                        counselorByClass: scopes.byClass, counselorByCollege: scopes.byCollege,
-                                        traditional: traditional)
-            StageClock.step("reconcile.shared")
+            var context: RosterContext! = nil
             var byCode: [FindingCode: Int] = [:]
             var done = 0
-            try session.forEachMatch(student: { facts, present, events in
+            try session.forEachMatch(meanwhile: {
+                // While the join sorts the roster by ID on its own thread: who shares an ID or a phone, and the scopes.
+                let shared = try session.sharedValues()
+                let scopes = try session.counselorScopes()
+                context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones,
+                                        counselorByClass: scopes.byClass, counselorByCollege: scopes.byCollege,
+                                        traditional: traditional)
+                StageClock.step("reconcile.shared")
+            }, student: { facts, present, events in
                 guard present else { return }  // a student who left stops being reported
                 let verdict = Rules.evaluate(facts, events: events, context: context)
                 for f in verdict.findings { byCode[f.code, default: 0] += 1 }

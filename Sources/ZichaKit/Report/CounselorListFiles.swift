@@ -47,7 +47,7 @@ final class CounselorListFiles {
     func append(_ row: FollowupRow) throws {
         students += 1
         let cells = FollowupTable.cells(row, catalog: catalog, masked: masked)
-        try csv.write(CSVText.line(cells))
+        try csv.writeCSV(cells)
         let limit = Self.cellLimit, full = fileName + ".csv"
         var s = "<article class=\"student\">\n<h3>\(students). \(HTML.escape(row.name, limit: limit, fullIn: full))"
         s += " <span class=\"state-\(row.state.rawValue)\">\(HTML.escape(row.state.title))</span></h3>\n<dl>\n"

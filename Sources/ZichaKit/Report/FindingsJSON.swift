@@ -32,18 +32,28 @@ public enum FindingsJSON {
 
         /// Adds one student (rows come in `.byCollegeClass` order).
         public func add(_ row: FollowupRow) throws {
-            var s = first ? "\n  " : ",\n  "
+            let lead = first ? "\n  " : ",\n  "
             first = false
-            s += "{\"ksh\": \(JSONText.string(row.ksh)), \"xh\": \(JSONText.string(row.xh)), \"name\": \(JSONText.string(row.name)), "
-            s += "\"college\": \(JSONText.string(row.college)), \"class\": \(JSONText.string(row.className)), "
-            s += "\"counselor\": \(JSONText.string(row.counselor)), \"counselor_email\": \(JSONText.string(row.counselorEmail)), "
-            s += "\"state\": \(JSONText.string(row.state.rawValue)), \"days_outstanding\": \(row.daysOutstanding), \"findings\": ["
-            s += row.findings.map { f in
-                "{\"code\": \(JSONText.string(f.code.rawValue)), \"remedies\": [\(f.remedies.map(JSONText.string).joined(separator: ", "))], "
-                    + "\"detail\": \(JSONText.string(f.detail)), \"change\": \(JSONText.string(f.change.rawValue))}"
-            }.joined(separator: ", ")
-            s += "]}"
-            try out.write(s)
+            try out.write { b in
+                func text(_ s: String) { b.append(contentsOf: s.utf8) }
+                func string(_ s: String) { JSONText.append(s, to: &b) }
+                text(lead)
+                text("{\"ksh\": "); string(row.ksh); text(", \"xh\": "); string(row.xh); text(", \"name\": "); string(row.name)
+                text(", \"college\": "); string(row.college); text(", \"class\": "); string(row.className)
+                text(", \"counselor\": "); string(row.counselor); text(", \"counselor_email\": "); string(row.counselorEmail)
+                text(", \"state\": "); string(row.state.rawValue); text(", \"days_outstanding\": "); text(String(row.daysOutstanding))
+                text(", \"findings\": [")
+                for (i, f) in row.findings.enumerated() {
+                    if i > 0 { text(", ") }
+                    text("{\"code\": "); string(f.code.rawValue); text(", \"remedies\": [")
+                    for (j, r) in f.remedies.enumerated() {
+                        if j > 0 { text(", ") }
+                        string(r)
+                    }
+                    text("], \"detail\": "); string(f.detail); text(", \"change\": "); string(f.change.rawValue); text("}")
+                }
+                text("]}")
+            }
         }
 
         /// Writes the unmatched IDs and resolved findings, and closes the file.

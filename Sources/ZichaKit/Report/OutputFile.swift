@@ -24,6 +24,12 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Lets `body` append bytes straight into the buffer (rows built without intermediate Strings).
+    public func write(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     public func write(_ bytes: [UInt8]) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 20 { try flush() }
@@ -57,25 +63,37 @@ public final class OutputFile {
 public enum JSONText {
     /// `"…"` with quotes, backslashes and control characters escaped.
     public static func string(_ s: String) -> String {
-        // Most values need no escape: one scan, then a plain concatenation.
-        if !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" || $0 == "\\" || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
-            return "\"" + s + "\""
-        }
-        var out = "\""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        append(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `s` as a JSON string literal to `out` (the report writers' bytes, no String in between).
+    public static func append(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                switch b {
+                case 0x22: out.append(0x5C); out.append(0x22)
+                case 0x5C: out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(0x6E)  // \n
+                case 0x0D: out.append(0x5C); out.append(0x72)  // \r
+                case 0x09: out.append(0x5C); out.append(0x74)  // \t
+                case ..<0x20: out.append(contentsOf: String(format: "\\u%04x", b).utf8)
+                case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    // U+2028 and U+2029 end a line in JavaScript: escaped, so the JSON can be embedded in a script.
+                    out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    i += 2
+                default: out.append(b)
+                }
+                i += 1
             }
         }
-        return out + "\""
+        out.append(0x22)
     }
 }

@@ -10,7 +10,7 @@ import Darwin
 final class ReportFile {
     let url: URL
     private let handle: FileHandle
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
     private static let flushSize = 1 << 16
 
     /// Creates `name` inside `directory`; `name` must already be a safe relative path.
@@ -28,6 +28,12 @@ final class ReportFile {
     /// Appends text as UTF-8.
     func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    /// Appends one CSV record (`CSVText.append(line:to:)`), without building it as a String first.
+    func writeCSV(_ cells: [String]) throws {
+        CSVText.append(line: cells, to: &buffer)
         if buffer.count >= Self.flushSize { try flush() }
     }
 

@@ -43,7 +43,7 @@ public enum ReportWriter {
                 }
                 guard row.needsAction else { return }
                 let cells = FollowupTable.cells(row, catalog: catalog, masked: false)
-                try csv.write(CSVText.line(cells))
+                try csv.writeCSV(cells)
                 try xlsx.append(cells)
                 page.followupTotal += 1
                 if page.followup.count < SummaryPage.cap { page.followup.append(row) }

@@ -71,6 +71,8 @@ final class XLSXWriterBook {
     /// A cell's text as Excel can hold it: no control characters XML forbids, at most 32,767 characters
     /// (longer text is cut with a note).
     static func cellText(_ s: String, note: String) -> String {
+        // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes).
+        if s.utf8.count <= maxCellCharacters, !s.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 }) { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u == "\r" { continue }

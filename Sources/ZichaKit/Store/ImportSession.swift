@@ -162,7 +162,6 @@ extension AppDatabase {
         try writer.write { db in
             let session = ImportSession(db: db, asOf: asOf)
             let result = try body(session)
-            StageClock.step("import.rows")
             try db.execute(sql: Schema.lookupIndexes)
             StageClock.step("import.indexes")
             return result

@@ -42,11 +42,14 @@ public final class ReconcileSession {
     /// Students sharing a normalized ID, and valid mobiles shared by 2+ students (present students only).
     public func sharedValues() throws -> (ids: [String: [Classmate]], phones: [String: [Classmate]]) {
         var ids: [String: [Classmate]] = [:], phones: [String: [Classmate]] = [:]
+        // Candidates from the ID index alone (no row lookups); students who left are dropped after, with the
+        // groups that leave a single present student.
         let idRows = try Row.fetchCursor(db, sql: """
             SELECT id_norm, ksh, name FROM student WHERE left_on IS NULL AND id_norm IN
-              (SELECT id_norm FROM student WHERE left_on IS NULL GROUP BY id_norm HAVING count(*) > 1) ORDER BY id_norm, ksh
+              (SELECT id_norm FROM student GROUP BY id_norm HAVING count(*) > 1) ORDER BY id_norm, ksh
             """)
         while let r = try idRows.next() { ids[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
+        ids = ids.filter { $0.value.count > 1 }
         let phoneRows = try Row.fetchCursor(db, sql: """
             SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN
               (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1)
@@ -78,7 +81,9 @@ public final class ReconcileSession {
     ///
     /// The join reads on a connection of its own, on a second thread, a few thousand students ahead of the
     /// caller's rules and writes (an in-memory database has one connection: the join then runs in line).
-    public func forEachMatch(student: (StudentFacts, Bool, [LoggedEvent]) throws -> Void,
+    /// `meanwhile` runs on this thread first, while the join sorts its first rows.
+    public func forEachMatch(meanwhile: () throws -> Void = {},
+                             student: (StudentFacts, Bool, [LoggedEvent]) throws -> Void,
                              unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
         func take(_ match: Match) throws {
             switch match {
@@ -86,7 +91,10 @@ public final class ReconcileSession {
             case .unmatched(let id, let name, let events): try unmatched(id, name, events)
             }
         }
-        guard database.path != ":memory:" else { return try Self.merge(db, take) }
+        guard database.path != ":memory:" else {
+            try meanwhile()
+            return try Self.merge(db, take)
+        }
         let channel = BatchChannel<Match>(capacity: 4)
         let database = UncheckedBox(database)
         let reader = BackgroundWork {
@@ -105,6 +113,7 @@ public final class ReconcileSession {
             _ = channel.send(batch)
         }
         do {
+            try meanwhile()
             while let batch = channel.receive() { for match in batch { try take(match) } }
         } catch {
             channel.cancel()
