@@ -8,9 +8,11 @@
 #            PY (default ~/.cache/zicha-bench-venv/bin/python, created from $BENCH/requirements.txt if missing)
 #            ZICHA (default .build/release/zicha, built with `swift build -c release` if missing)
 #            CHECK=0 skips the correctness gate (check.py and check_all_codes.py on zicha's last run)
-#            RERUN=0 skips the second run of the same night (unchanged files, same database)
+#            RERUN=0 skips the second run of the same night (unchanged files, same database) and the third
+#            (the same night with 1 % more log rows: an evening export of every 100th event, at 23:00)
 # For each size prints, per run: wall s, peak RSS (KB), zicha's stage times (ZICHA_PROFILE); then the medians,
-# rows per second (roster + log rows / wall) and the ratio zicha / DuckDB.
+# rows per second (roster + log rows / wall) and the ratio zicha / DuckDB. zicha runs with every report and
+# no mail (`--no-mail`), as the peer does; the parts of each stage ("step" lines) follow the stages.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=${BENCH:-$REPO/../shared/bench}
@@ -42,9 +44,10 @@ timed() {
   cat "$WORK/time" >> "$WORK/$name.times"
 }
 
-zicha_night() {  # zicha_night NAME DATA DB OUT — timed run of one night
-  timed "$1" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$2/roster.csv" --log "$2/log.csv" --counselors "$2/counselors.csv" \
-    --db "$3" --out "$4" --as-of "$AS_OF" -q
+zicha_night() {  # zicha_night NAME DATA DB OUT [MORE ARGS] — timed run of one night
+  local name=$1 data=$2 db=$3 out=$4; shift 4
+  timed "$name" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$data/roster.csv" --log "$data/log.csv" --counselors "$data/counselors.csv" \
+    --db "$db" --out "$out" --as-of "$AS_OF" --no-mail -q "$@"
 }
 
 printf '%-9s %-10s %9s %9s %12s   %s\n' size tool "wall s" "peak MB" "rows/s" "stages (s, median)"
@@ -59,7 +62,7 @@ for N in "${SIZES[@]}"; do
   for ((i = 1; i <= RUNS; i++)); do
     rm -rf "$WORK/z" "$WORK/d"; mkdir -p "$WORK/z"
     zicha_night zicha "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
-    awk '/^stage/ {print $2, $3}' "$WORK/zicha.err" >> "$WORK/stages.all"
+    awk '/^(stage|step)/ {print $2, $3}' "$WORK/zicha.err" >> "$WORK/stages.all"
     timed duckdb "$PY" "$BENCH/peer_duckdb.py" "$DATA" "$WORK/d"
   done
   stages=$(for s in $(awk '{print $1}' "$WORK/stages.all" | awk '!seen[$0]++'); do
@@ -69,6 +72,12 @@ for N in "${SIZES[@]}"; do
   printf '%-9s %-10s %9.2f %9.0f %12.0f   %s\n' "$N" zicha "$zw" "$(echo "$zm / 1024" | bc -l)" "$(echo "$rows / $zw" | bc -l)" "$stages"
   printf '%-9s %-10s %9.2f %9.0f %12.0f\n' "$N" duckdb "$dw" "$(echo "$dm / 1024" | bc -l)" "$(echo "$rows / $dw" | bc -l)"
   printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
+  if [ "${CHECK:-1}" != 0 ]; then
+    python3 "$REPO/Benchmarks/to_check_format.py" "$WORK/z/out/$AS_OF" "$WORK/chk" > /dev/null
+    python3 "$BENCH/check.py" "$DATA" "$WORK/chk" > "$WORK/check.out" && ok1=exact || ok1=DIFFERS
+    python3 "$REPO/Benchmarks/check_all_codes.py" "$DATA" "$WORK/z/out/$AS_OF" > "$WORK/codes.out" && ok2=exact || ok2=DIFFERS
+    printf '%-9s correctness: check.py %s, check_all_codes.py %s\n' "$N" "$ok1" "$ok2"
+  fi
   if [ "${RERUN:-1}" != 0 ]; then
     rm -f "$WORK/rerun.times"
     zicha_night rerun "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
@@ -76,11 +85,11 @@ for N in "${SIZES[@]}"; do
     printf '%-9s second run of the same night (unchanged files, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$rw" "$(echo "$rm_ / 1024" | bc -l)" "$(echo "100 * $rw / $zw" | bc -l)" \
       "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/rerun.err")"
-  fi
-  if [ "${CHECK:-1}" != 0 ]; then
-    python3 "$REPO/Benchmarks/to_check_format.py" "$WORK/z/out/$AS_OF" "$WORK/chk" > /dev/null
-    python3 "$BENCH/check.py" "$DATA" "$WORK/chk" > "$WORK/check.out" && ok1=exact || ok1=DIFFERS
-    python3 "$REPO/Benchmarks/check_all_codes.py" "$DATA" "$WORK/z/out/$AS_OF" > "$WORK/codes.out" && ok2=exact || ok2=DIFFERS
-    printf '%-9s correctness: check.py %s, check_all_codes.py %s\n' "$N" "$ok1" "$ok2"
+    awk -F, -v day="$AS_OF 23:00:00" 'NR == 1 {print; next} NR % 100 == 0 {OFS = ","; $1 = day; print}' "$DATA/log.csv" > "$WORK/delta.csv"
+    zicha_night delta "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out" --log "$WORK/delta.csv"
+    read -r dw_ dm_ < "$WORK/delta.times"
+    printf '%-9s the same night with 1%% more log rows (%d, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
+      "$N" "$(( $(wc -l < "$WORK/delta.csv") - 1 ))" "$dw_" "$(echo "$dm_ / 1024" | bc -l)" "$(echo "100 * $dw_ / $zw" | bc -l)" \
+      "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/delta.err")"
   fi
 done

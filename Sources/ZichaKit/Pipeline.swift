@@ -176,6 +176,16 @@ enum StageClock {
         lastStep = now
     }
 
+    /// Times `body` on its own (a part that runs beside others, on another thread).
+    static func timed<T>(_ part: String, _ body: () throws -> T) rethrows -> T {
+        guard enabled else { return try body() }
+        let start = Date()
+        defer {
+            FileHandle.standardError.write(Data(String(format: "step  %-24@ %8.3f s\n", part, Date().timeIntervalSince(start)).utf8))
+        }
+        return try body()
+    }
+
     /// A part of the current stage, timed from the stage's start or its previous part.
     static func step(_ part: String) {
         guard enabled else { return }

@@ -28,11 +28,13 @@ public enum ReportWriter {
         // counselor with students to chase. It returns its own listing; the page takes it once both are done.
         let students = UncheckedBox(students)
         let byCounselor = BackgroundWork {
-            try writeCounselors(summary: summary, students: students.value, catalog: catalog, to: directory, options: options)
+            try StageClock.timed("report.byCounselor") {
+                try writeCounselors(summary: summary, students: students.value, catalog: catalog, to: directory, options: options)
+            }
         }
 
         // Pass 1, by college and class: the office's table, and the rows the summary embeds.
-        let byClass = Result {
+        let byClass = Result { try StageClock.timed("report.byClass") {
             let csv = try ReportFile("followup.csv", in: directory)
             let xlsx = try FollowupWorkbook(url: ReportPaths.inside(directory, "followup.xlsx"), asOf: summary.asOf)
             try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
@@ -51,7 +53,7 @@ public enum ReportWriter {
             try csv.close()
             try xlsx.close()
             return [csv.url, xlsx.url]
-        }
+        } }
         let counselors = try byCounselor.wait()  // waited for on every path: nothing writes after this returns
         var written = try byClass.get() + counselors.files
         page.counselors = counselors.listing
