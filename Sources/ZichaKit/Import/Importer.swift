@@ -66,38 +66,16 @@ public struct Importer {
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
     }
 
-    /// Rows per hand-over between the reading thread and the storing one.
-    static let batchSize = 2048
-
     /// Reads and prepares the file's rows on a second thread (parsing, decoding, normalizing) while this one
-    /// hands them to `store` in file order: the two halves of an import run on two cores.
+    /// hands them to `store` in file order: the two halves of an import run on two cores. The file's own errors
+    /// (an unclosed quote, missing columns) surface after the rows before them were stored, inside the
+    /// night's transaction, which then rolls back.
     private func read(_ reader: any TableReader, kind: TableKind, store: (PreparedRow) throws -> Void) throws {
         var preparer = RowPreparer(kind: kind, reader: reader, importer: self)
-        let channel = BatchChannel<PreparedRow>(capacity: 4)
-        let producer = BackgroundWork {
-            defer { channel.close() }
-            var batch: [PreparedRow] = []
-            batch.reserveCapacity(Self.batchSize)
-            try reader.read { record in
-                try preparer.prepare(record, into: &batch)
-                if batch.count >= Self.batchSize {
-                    guard channel.send(batch) else { throw CancellationError() }
-                    batch.removeAll(keepingCapacity: true)
-                }
-            }
+        try streamOnSecondThread(produce: { emit in
+            try reader.read { try preparer.prepare($0, emit) }
             try preparer.finish()
-            _ = channel.send(batch)
-        }
-        do {
-            while let batch = channel.receive() {
-                for row in batch { try store(row) }
-            }
-        } catch {
-            channel.cancel()  // the reader stops at its next batch; its own error, if any, matters less than this one
-            _ = try? producer.wait()
-            throw error
-        }
-        try producer.wait()  // the file's own errors (an unclosed quote, missing columns) surface here
+        }, consume: store)
     }
 }
 

@@ -32,19 +32,19 @@ struct RowPreparer {
     }
 
     /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
-    /// appended to `out` (nothing for blank rows).
-    mutating func prepare(_ record: TableRecord, into out: inout [PreparedRow]) throws {
+    /// handed to `emit` (nothing for blank rows).
+    mutating func prepare(_ record: TableRecord, _ emit: (PreparedRow) throws -> Void) throws {
         guard let map = header else {
             let candidate = HeaderMap(kind: kind, header: record.cells)
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
                 if !candidate.unknown.isEmpty {
-                    out.append(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
                 if recordsBeforeHeader > 0 {
-                    out.append(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
                 return
@@ -54,10 +54,10 @@ struct RowPreparer {
             return
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
-        if let problem = record.decodingProblem { return out.append(.reject(record, reason: problem, column: nil)) }
+        if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
         if kind != .counselors, let column = map.columns["id"], record.isNumeric(column) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
-            return out.append(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
+            return try emit(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
                                       column: column))
         }
         let prepared: PreparedRow
@@ -66,7 +66,7 @@ struct RowPreparer {
         case .counselors: prepared = counselor(record, map)
         case .log: prepared = event(record, map)
         }
-        out.append(prepared)
+        try emit(prepared)
     }
 
     /// Ends the file: a file without a usable header is not a table for zicha.

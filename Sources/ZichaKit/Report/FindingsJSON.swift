@@ -59,13 +59,23 @@ public enum FindingsJSON {
         /// Writes the unmatched IDs and resolved findings, and closes the file.
         public func finish() throws {
             try out.write("\n ],\n \"unmatched\": [")
-            try out.write(summary.unmatched.map {
-                "\n  {\"id\": \(JSONText.string($0.id)), \"code\": \"NOT_ON_ROSTER\", \"name\": \(JSONText.string($0.name)), \"events\": \($0.events), \"detail\": \(JSONText.string($0.detail))}"
-            }.joined(separator: ","))
+            for (i, u) in summary.unmatched.enumerated() {
+                try out.write { b in
+                    func text(_ s: String) { b.append(contentsOf: s.utf8) }
+                    text(i == 0 ? "\n  " : ",\n  ")
+                    text("{\"id\": "); JSONText.append(u.id, to: &b); text(", \"code\": \"NOT_ON_ROSTER\", \"name\": ")
+                    JSONText.append(u.name, to: &b); text(", \"events\": \(u.events), \"detail\": "); JSONText.append(u.detail, to: &b); text("}")
+                }
+            }
             try out.write("\n ],\n \"resolved\": [")
-            try out.write(summary.resolved.map {
-                "\n  {\"ksh\": \(JSONText.string($0.ksh)), \"name\": \(JSONText.string($0.name)), \"code\": \(JSONText.string($0.code.rawValue))}"
-            }.joined(separator: ","))
+            for (i, r) in summary.resolved.enumerated() {
+                try out.write { b in
+                    func text(_ s: String) { b.append(contentsOf: s.utf8) }
+                    text(i == 0 ? "\n  " : ",\n  ")
+                    text("{\"ksh\": "); JSONText.append(r.ksh, to: &b); text(", \"name\": "); JSONText.append(r.name, to: &b)
+                    text(", \"code\": "); JSONText.append(r.code.rawValue, to: &b); text("}")
+                }
+            }
             try out.write("\n ]\n}\n")
             try out.close()
         }

@@ -59,7 +59,7 @@ public enum ReportWriter {
         page.counselors = counselors.listing
 
         let html = try ReportFile("summary.html", in: directory)
-        try html.write(page.render())
+        try page.render { try html.write($0) }
         try html.close()
         written.append(html.url)
         return written

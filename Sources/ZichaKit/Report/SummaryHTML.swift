@@ -26,7 +26,16 @@ struct SummaryPage {
     /// Characters of one cell shown at most; the files hold the rest.
     static let cellLimit = 600
 
+    /// The whole page as one String (tests and small nights).
     func render() -> String {
+        var s = ""
+        render { s += $0 }
+        return s
+    }
+
+    /// Writes the page section by section (a table row at a time where tables grow with the night), so that
+    /// a night of many classes never holds the page in memory.
+    func render(_ write: (String) throws -> Void) rethrows {
         let t = summary.totals
         var s = HTML.head(title: "学籍自查日报 \(summary.asOf)")
         s += "<header>\n<h1>学籍自查日报</h1>\n<p>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
@@ -40,16 +49,17 @@ struct SummaryPage {
             s += "<div class=\"card\"><span>\(HTML.escape(label))</span><b>\(HTML.escape(value))</b></div>\n"
         }
         s += "</section>\n"
-        s += progress("各学院进度", summary.colleges, withClass: false)
-        s += progress("各班级进度", summary.classes, withClass: true)
-        s += "<h2 id=\"trend\">近几晚完成率</h2>\n" + TrendChart.html(summary.trend)
-        s += changes() + byCode() + counselorTable()
-        s += SummaryLists.unassigned(unassigned, total: unassignedTotal)
-        s += SummaryLists.unmatched(summary.unmatched)
-        s += SummaryLists.followup(followup, total: followupTotal, colleges: summary.colleges.map(\.college), catalog: catalog)
-        s += SummaryLists.legend(catalog)
-        s += HTML.tail(footer: "本页身份证号、手机号已部分隐藏；完整信息见 followup.csv、followup.xlsx 和 findings.json。由 zicha 生成。")
-        return s
+        try write(s)
+        try progress("各学院进度", summary.colleges, withClass: false, write)
+        try progress("各班级进度", summary.classes, withClass: true, write)
+        try write("<h2 id=\"trend\">近几晚完成率</h2>\n" + TrendChart.html(summary.trend))
+        try write(changes() + byCode())
+        try counselorTable(write)
+        try write(SummaryLists.unassigned(unassigned, total: unassignedTotal))
+        try write(SummaryLists.unmatched(summary.unmatched))
+        try write(SummaryLists.followup(followup, total: followupTotal, colleges: summary.colleges.map(\.college), catalog: catalog))
+        try write(SummaryLists.legend(catalog))
+        try write(HTML.tail(footer: "本页身份证号、手机号已部分隐藏；完整信息见 followup.csv、followup.xlsx 和 findings.json。由 zicha 生成。"))
     }
 
     private func deadline() -> String {
@@ -61,20 +71,22 @@ struct SummaryPage {
         return "<p class=\"deadline\(left < 0 ? " late" : "")\">截止日期：\(HTML.escape(d))，\(HTML.escape(words))</p>\n"
     }
 
-    private func progress(_ title: String, _ groups: [GroupProgress], withClass: Bool) -> String {
+    private func progress(_ title: String, _ groups: [GroupProgress], withClass: Bool, _ write: (String) throws -> Void) rethrows {
         var s = "<h2>\(HTML.escape(title))</h2>\n"
-        guard !groups.isEmpty else { return s + "<p class=\"note\">无数据。</p>\n" }
+        guard !groups.isEmpty else { return try write(s + "<p class=\"note\">无数据。</p>\n") }
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>学院</th>"
         if withClass { s += "<th>班级</th>" }
         s += "<th class=\"num\">在籍</th><th class=\"num\">已查</th><th class=\"num\">未查</th><th class=\"num\">有异议</th><th class=\"num\">完成率</th></tr></thead>\n<tbody>\n"
+        try write(s)
         for g in groups {
-            s += "<tr><td>\(HTML.escape(g.college.isEmpty ? "（未填学院）" : g.college))</td>"
-            if withClass { s += "<td>\(HTML.escape(g.className.isEmpty ? "（未填班级）" : g.className))</td>" }
-            s += "<td class=\"num\">\(g.students)</td><td class=\"num\">\(g.checked)</td>"
-            s += "<td class=\"num\">\(g.students - g.checked - g.disputed)</td><td class=\"num\">\(g.disputed)</td>"
-            s += "<td class=\"num\">\(HTML.bar(part: g.checked, of: g.students))</td></tr>\n"
+            var row = "<tr><td>\(HTML.escape(g.college.isEmpty ? "（未填学院）" : g.college))</td>"
+            if withClass { row += "<td>\(HTML.escape(g.className.isEmpty ? "（未填班级）" : g.className))</td>" }
+            row += "<td class=\"num\">\(g.students)</td><td class=\"num\">\(g.checked)</td>"
+            row += "<td class=\"num\">\(g.students - g.checked - g.disputed)</td><td class=\"num\">\(g.disputed)</td>"
+            row += "<td class=\"num\">\(HTML.bar(part: g.checked, of: g.students))</td></tr>\n"
+            try write(row)
         }
-        return s + "</tbody></table></div>\n"
+        try write("</tbody></table></div>\n")
     }
 
     private func changes() -> String {
@@ -103,15 +115,15 @@ struct SummaryPage {
         return s + "</tbody></table></div>\n"
     }
 
-    private func counselorTable() -> String {
-        var s = "<h2 id=\"counselors\">辅导员名单</h2>\n"
-        guard !counselors.isEmpty else { return s + "<p class=\"note\">今晚没有需要辅导员跟进的学生。</p>\n" }
-        s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>辅导员</th><th>邮箱</th><th class=\"num\">待跟进</th><th>名单</th></tr></thead>\n<tbody>\n"
+    private func counselorTable(_ write: (String) throws -> Void) rethrows {
+        let s = "<h2 id=\"counselors\">辅导员名单</h2>\n"
+        guard !counselors.isEmpty else { return try write(s + "<p class=\"note\">今晚没有需要辅导员跟进的学生。</p>\n") }
+        try write(s + "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>辅导员</th><th>邮箱</th><th class=\"num\">待跟进</th><th>名单</th></tr></thead>\n<tbody>\n")
         for c in counselors {
             let base = "counselors/" + (c.fileName.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")
-            s += "<tr><td>\(HTML.escape(c.counselor))</td><td class=\"nw\">\(HTML.escape(c.email))</td><td class=\"num\">\(c.students)</td>"
-            s += "<td class=\"nw\"><a href=\"\(HTML.escape(base)).html\">网页</a> · <a href=\"\(HTML.escape(base)).csv\">CSV</a></td></tr>\n"
+            try write("<tr><td>\(HTML.escape(c.counselor))</td><td class=\"nw\">\(HTML.escape(c.email))</td><td class=\"num\">\(c.students)</td>"
+                      + "<td class=\"nw\"><a href=\"\(HTML.escape(base)).html\">网页</a> · <a href=\"\(HTML.escape(base)).csv\">CSV</a></td></tr>\n")
         }
-        return s + "</tbody></table></div>\n"
+        try write("</tbody></table></div>\n")
     }
 }

@@ -95,32 +95,10 @@ public final class ReconcileSession {
             try meanwhile()
             return try Self.merge(db, take)
         }
-        let channel = BatchChannel<Match>(capacity: 4)
         let database = UncheckedBox(database)
-        let reader = BackgroundWork {
-            defer { channel.close() }
-            var batch: [Match] = []
-            batch.reserveCapacity(2048)
-            try database.value.readAlongside { db in
-                try Self.merge(db) { match in
-                    batch.append(match)
-                    if batch.count >= 2048 {
-                        guard channel.send(batch) else { throw CancellationError() }
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-            }
-            _ = channel.send(batch)
-        }
-        do {
-            try meanwhile()
-            while let batch = channel.receive() { for match in batch { try take(match) } }
-        } catch {
-            channel.cancel()
-            _ = try? reader.wait()
-            throw error
-        }
-        try reader.wait()
+        try streamOnSecondThread(meanwhile: meanwhile, produce: { emit in
+            try database.value.readAlongside { db in try Self.merge(db, emit) }
+        }, consume: take)
     }
 
     /// The merge join itself, in ID order: memory holds one ID's events (and the few 15-digit ones) at a time.

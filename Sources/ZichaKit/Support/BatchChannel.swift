@@ -49,3 +49,37 @@ final class BatchChannel<Element>: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+/// Runs `produce` on a second thread and hands what it emits to `consume` on this one, in order, a batch at a
+/// time (the reading half of a stage on one core, the storing half on the other). `meanwhile` runs here first,
+/// while the producer starts. The first error wins: the consumer's stops the producer at its next batch; the
+/// producer's (a file that turns out unreadable) is rethrown after what it emitted before was consumed.
+func streamOnSecondThread<Element>(batchSize: Int = 2048, meanwhile: () throws -> Void = {},
+                                   produce: @escaping (_ emit: (Element) throws -> Void) throws -> Void,
+                                   consume: (Element) throws -> Void) throws {
+    let channel = BatchChannel<Element>(capacity: 4)
+    let producer = BackgroundWork {
+        defer { channel.close() }
+        var batch: [Element] = []
+        batch.reserveCapacity(batchSize)
+        try produce { element in
+            batch.append(element)
+            if batch.count >= batchSize {
+                guard channel.send(batch) else { throw CancellationError() }
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        _ = channel.send(batch)
+    }
+    do {
+        try meanwhile()
+        while let batch = channel.receive() {
+            for element in batch { try consume(element) }
+        }
+    } catch {
+        channel.cancel()
+        _ = try? producer.wait()
+        throw error
+    }
+    try producer.wait()
+}
