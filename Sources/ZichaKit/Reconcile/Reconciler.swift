@@ -39,6 +39,7 @@ public struct Reconciler {
                 byCode[.notOnRoster, default: 0] += 1
             })
             progress?.finish("reconcile")
+            context = nil  // the shared values and scopes go before the sorts of `finish` need memory
             StageClock.step("reconcile.rules")
             let totals = try session.finish(inputs: inputs)
             StageClock.step("reconcile.store")
