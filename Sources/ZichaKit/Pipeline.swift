@@ -180,9 +180,7 @@ enum StageClock {
     static func timed<T>(_ part: String, _ body: () throws -> T) rethrows -> T {
         guard enabled else { return try body() }
         let start = Date()
-        defer {
-            FileHandle.standardError.write(Data(String(format: "step  %-24@ %8.3f s\n", part, Date().timeIntervalSince(start)).utf8))
-        }
+        defer { line("step ", part, Date().timeIntervalSince(start)) }
         return try body()
     }
 
@@ -190,8 +188,13 @@ enum StageClock {
     static func step(_ part: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "step  %-24@ %8.3f s\n", part, now.timeIntervalSince(lastStep)).utf8))
+        line("step ", part, now.timeIntervalSince(lastStep))
         lastStep = now
+    }
+
+    /// One line on standard error, written at once (parts on two threads do not interleave).
+    private static func line(_ kind: String, _ name: String, _ seconds: TimeInterval) {
+        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s\n", kind, name, seconds).utf8))
     }
 }
 

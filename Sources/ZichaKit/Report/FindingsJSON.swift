@@ -35,24 +35,22 @@ public enum FindingsJSON {
             let lead = first ? "\n  " : ",\n  "
             first = false
             try out.write { b in
-                func text(_ s: String) { b.append(contentsOf: s.utf8) }
-                func string(_ s: String) { JSONText.append(s, to: &b) }
-                text(lead)
-                text("{\"ksh\": "); string(row.ksh); text(", \"xh\": "); string(row.xh); text(", \"name\": "); string(row.name)
-                text(", \"college\": "); string(row.college); text(", \"class\": "); string(row.className)
-                text(", \"counselor\": "); string(row.counselor); text(", \"counselor_email\": "); string(row.counselorEmail)
-                text(", \"state\": "); string(row.state.rawValue); text(", \"days_outstanding\": "); text(String(row.daysOutstanding))
-                text(", \"findings\": [")
+                b.text(lead)
+                b.text("{\"ksh\": "); b.json(row.ksh); b.text(", \"xh\": "); b.json(row.xh); b.text(", \"name\": "); b.json(row.name)
+                b.text(", \"college\": "); b.json(row.college); b.text(", \"class\": "); b.json(row.className)
+                b.text(", \"counselor\": "); b.json(row.counselor); b.text(", \"counselor_email\": "); b.json(row.counselorEmail)
+                b.text(", \"state\": "); b.json(row.state.rawValue); b.text(", \"days_outstanding\": \(row.daysOutstanding)")
+                b.text(", \"findings\": [")
                 for (i, f) in row.findings.enumerated() {
-                    if i > 0 { text(", ") }
-                    text("{\"code\": "); string(f.code.rawValue); text(", \"remedies\": [")
+                    if i > 0 { b.text(", ") }
+                    b.text("{\"code\": "); b.json(f.code.rawValue); b.text(", \"remedies\": [")
                     for (j, r) in f.remedies.enumerated() {
-                        if j > 0 { text(", ") }
-                        string(r)
+                        if j > 0 { b.text(", ") }
+                        b.json(r)
                     }
-                    text("], \"detail\": "); string(f.detail); text(", \"change\": "); string(f.change.rawValue); text("}")
+                    b.text("], \"detail\": "); b.json(f.detail); b.text(", \"change\": "); b.json(f.change.rawValue); b.text("}")
                 }
-                text("]}")
+                b.text("]}")
             }
         }
 
@@ -61,19 +59,17 @@ public enum FindingsJSON {
             try out.write("\n ],\n \"unmatched\": [")
             for (i, u) in summary.unmatched.enumerated() {
                 try out.write { b in
-                    func text(_ s: String) { b.append(contentsOf: s.utf8) }
-                    text(i == 0 ? "\n  " : ",\n  ")
-                    text("{\"id\": "); JSONText.append(u.id, to: &b); text(", \"code\": \"NOT_ON_ROSTER\", \"name\": ")
-                    JSONText.append(u.name, to: &b); text(", \"events\": \(u.events), \"detail\": "); JSONText.append(u.detail, to: &b); text("}")
+                    b.text(i == 0 ? "\n  " : ",\n  ")
+                    b.text("{\"id\": "); b.json(u.id); b.text(", \"code\": \"NOT_ON_ROSTER\", \"name\": "); b.json(u.name)
+                    b.text(", \"events\": \(u.events), \"detail\": "); b.json(u.detail); b.text("}")
                 }
             }
             try out.write("\n ],\n \"resolved\": [")
             for (i, r) in summary.resolved.enumerated() {
                 try out.write { b in
-                    func text(_ s: String) { b.append(contentsOf: s.utf8) }
-                    text(i == 0 ? "\n  " : ",\n  ")
-                    text("{\"ksh\": "); JSONText.append(r.ksh, to: &b); text(", \"name\": "); JSONText.append(r.name, to: &b)
-                    text(", \"code\": "); JSONText.append(r.code.rawValue, to: &b); text("}")
+                    b.text(i == 0 ? "\n  " : ",\n  ")
+                    b.text("{\"ksh\": "); b.json(r.ksh); b.text(", \"name\": "); b.json(r.name)
+                    b.text(", \"code\": "); b.json(r.code.rawValue); b.text("}")
                 }
             }
             try out.write("\n ]\n}\n")
@@ -93,4 +89,12 @@ public enum RejectsCSV {
         }
         try out.close()
     }
+}
+
+/// The bytes of a findings.json entry, built in the output buffer.
+private extension Array where Element == UInt8 {
+    /// JSON text as it is (keys, punctuation, numbers).
+    mutating func text(_ s: String) { append(contentsOf: s.utf8) }
+    /// A value as a JSON string literal.
+    mutating func json(_ s: String) { JSONText.append(s, to: &self) }
 }

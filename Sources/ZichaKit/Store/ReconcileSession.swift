@@ -13,8 +13,12 @@ public final class ReconcileSession {
     public let previous: (id: Int64, asOf: String)?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
-    /// Students, checked and disputed per college and class ("college\0class"), stored by `finish`.
-    private var progress: [String: (students: Int, checked: Int, disputed: Int)] = [:]
+    /// Students, checked and disputed per college and class, stored by `finish`.
+    private var progress: [ClassKey: (students: Int, checked: Int, disputed: Int)] = [:]
+    private struct ClassKey: Hashable {
+        var college: String
+        var className: String
+    }
 
     init(db: Database, database: AppDatabase, asOf: String) throws {
         self.db = db
@@ -166,7 +170,7 @@ public final class ReconcileSession {
             if verdict.state == .checked { c.checked += 1 }
             if verdict.state == .disputed { c.disputed += 1 }
         }
-        count(&progress[facts.college + "\u{0}" + facts.className, default: (0, 0, 0)])
+        count(&progress[ClassKey(college: facts.college, className: facts.className), default: (0, 0, 0)])
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
                 INSERT INTO temp.result_stage (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
@@ -204,8 +208,7 @@ public final class ReconcileSession {
             INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
             """)
         for (key, counts) in progress {
-            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
-            insertProgress.bind(1, runID); insertProgress.bind(2, String(parts[0])); insertProgress.bind(3, String(parts[1]))
+            insertProgress.bind(1, runID); insertProgress.bind(2, key.college); insertProgress.bind(3, key.className)
             insertProgress.bind(4, counts.students); insertProgress.bind(5, counts.checked); insertProgress.bind(6, counts.disputed)
             try insertProgress.execute(db)
         }
