@@ -77,8 +77,8 @@ public enum Pipeline {
         // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
         let published = options.outputDirectory + "/" + asOf
-        if imported.allSatisfy(\.alreadyImported), try database.storedFingerprint(asOf: asOf) == fingerprint,
-           FileManager.default.fileExists(atPath: published + "/findings.json") {
+        let unchanged = try imported.allSatisfy(\.alreadyImported) && database.storedFingerprint(asOf: asOf) == fingerprint
+        if unchanged, FileManager.default.fileExists(atPath: published + "/findings.json") {
             diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; its reports are up to date",
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
@@ -97,9 +97,14 @@ public enum Pipeline {
                                  reportDirectory: published, mail: mail)
         }
 
-        // 2. Reconcile: pure rules over the stored values, results kept per night.
-        let (totals, byCode) = try Reconciler(database: database, traditional: traditional, progress: progress)
-            .run(asOf: asOf, inputs: fingerprint)
+        // 2. Reconcile: pure rules over the stored values, results kept per night. A night already reconciled
+        // from the same inputs whose reports are missing (deleted, or a disk filled up) only gets its reports.
+        if unchanged {
+            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; writing its missing reports",
+                                          at: SourceLocation(file: published)))
+        } else {
+            _ = try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf, inputs: fingerprint)
+        }
         StageClock.mark("reconcile")
         database.releaseMemory()  // the report reads on connections of its own
 
@@ -139,7 +144,8 @@ public enum Pipeline {
         // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
         let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
-        return NightlyResult(asOf: asOf, imported: imported, totals: totals, byCode: byCode, reportDirectory: reportDirectory, mail: mail)
+        return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+                             reportDirectory: reportDirectory, mail: mail)
     }
 
     private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,

@@ -75,8 +75,8 @@ import ZichaTestSupport
         return message
     }
 
-    /// Small limits on the sample's second night: the database write fails first (its WAL outgrows the
-    /// limit) with a message naming the database, exit 1, the database intact, nothing published.
+    /// Small limits on the sample's second night: the database write fails first (the file or its journal
+    /// outgrows the limit) with a message naming the database, exit 1, the database intact, nothing published.
     @Test func fileSizeLimitOnTheDatabase() throws {
         let reference = try TempFolder("fault-ref")
         #expect(try SampleNights.run(night: 1, db: reference.file("db.sqlite"), out: reference.file("Reports")).status == 0)
@@ -93,9 +93,10 @@ import ZichaTestSupport
         #expect(databaseFailures >= 1, "no limit hit the database")
     }
 
-    /// Limits below the largest report file of a 3,000-student night re-run (whose database writes are
-    /// small): the report write fails with EFBIG — not SIGXFSZ — naming the file; the hidden partial
-    /// folder is removed and the previous reports stay as they were.
+    /// Limits below the largest report file of a 3,000-student night whose reports are written again (the
+    /// night is stored, its folder was deleted: only the reports are written): the report write fails with
+    /// EFBIG — not SIGXFSZ — naming the file; the hidden partial folder is removed and the previous night's
+    /// reports stay as they were.
     @Test func fileSizeLimitOnTheReports() throws {
         let data = try TempFolder("fault-data")
         let (roster, log) = try SyntheticNight.write(students: 0..<3000, eventDay: "2026-11-26", to: data.path)
@@ -112,6 +113,8 @@ import ZichaTestSupport
         for fraction in [0.5, 0.65, 0.8, 0.9] {
             let folder = try TempFolder("fault-fsize3k")
             #expect(try ZichaBinary.run(arguments: arguments(folder, "2026-11-27")).status == 0)
+            #expect(try ZichaBinary.run(arguments: arguments(folder, "2026-11-28")).status == 0)
+            try FileManager.default.removeItem(atPath: folder.file("Reports/2026-11-28"))
             let before = Self.files(folder.file("Reports/2026-11-27"))
             let blocks = Int(Double(largest) * fraction) / 512
             let message = try Self.checkLimited(blocks: blocks, arguments(folder, "2026-11-28"), folder: folder,

@@ -17,9 +17,13 @@ public final class AppDatabase: @unchecked Sendable {
         self.path = path
         var config = GRDB.Configuration()
         config.busyMode = .timeout(busyTimeout)
-        config.journalMode = .wal
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // A rollback journal, not WAL: a night writes hundreds of megabytes of new pages, which a rollback
+            // journal leaves out (pages past the file's old end need no copy) while WAL writes each twice, once
+            // into the log and again at the checkpoint. Readers of a night (the report's two passes, the join)
+            // only read what is committed, or run while this connection writes nothing but temporary tables.
+            try db.execute(sql: "PRAGMA journal_mode = TRUNCATE")
+            try db.execute(sql: "PRAGMA synchronous = FULL")  // the few commits of a night are synced in full
             // Sorts (index builds, ORDER BY) spill to temporary files rather than memory: memory stays flat.
             try db.execute(sql: "PRAGMA temp_store = FILE")
             try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -73,7 +77,7 @@ public final class AppDatabase: @unchecked Sendable {
     /// Closes the database and deletes its files (a new database whose first night failed).
     public func removeFiles() {
         try? writer.close()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Every schema change, registered in one place.

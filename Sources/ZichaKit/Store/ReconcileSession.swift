@@ -8,7 +8,6 @@ public final class ReconcileSession {
     /// Where the roster and log are read from: a connection of their own, on a second thread.
     let database: AppDatabase
     public let asOf: String
-    public let runID: Int64
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
     private var insertResult: FastStatement?
@@ -24,17 +23,15 @@ public final class ReconcileSession {
         self.db = db
         self.database = database
         self.asOf = asOf
-        try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
-        try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
-                       arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
-        runID = db.lastInsertedRowID
         // Verdicts arrive in ID order; they are staged in append-only temporary tables and moved into the
         // 考生号-keyed tables in key order at the end: sorted appends instead of a million random B-tree inserts.
+        // The main database is not touched before `finish`: the join reads it on another connection meanwhile,
+        // and a writer holding changed pages of it would have to wait for that reader to spill them.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.result_stage;
             DROP TABLE IF EXISTS temp.finding_stage;
-            CREATE TEMP TABLE result_stage (run_id INTEGER, ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
-            CREATE TEMP TABLE finding_stage (run_id INTEGER, subject TEXT, code TEXT, detail TEXT, remedies TEXT);
+            CREATE TEMP TABLE result_stage (ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
+            CREATE TEMP TABLE finding_stage (subject TEXT, code TEXT, detail TEXT, remedies TEXT);
             """)
         if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
             previous = (row[0], row[1])
@@ -173,12 +170,12 @@ public final class ReconcileSession {
         count(&progress[ClassKey(college: facts.college, className: facts.className), default: (0, 0, 0)])
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
-                INSERT INTO temp.result_stage (run_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO temp.result_stage (ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?)
                 """)
         }
         let st = insertResult!
-        st.bind(1, runID); st.bind(2, ksh); st.bind(3, verdict.state.rawValue); st.bind(4, verdict.state == .checked ? nil : asOf)
-        st.bind(5, verdict.assignment.counselor); st.bind(6, verdict.assignment.email)
+        st.bind(1, ksh); st.bind(2, verdict.state.rawValue); st.bind(3, verdict.state == .checked ? nil : asOf)
+        st.bind(4, verdict.assignment.counselor); st.bind(5, verdict.assignment.email)
         try st.execute(db)
         for f in verdict.findings { try recordFinding(subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies) }
     }
@@ -186,24 +183,29 @@ public final class ReconcileSession {
     /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER.
     public func recordFinding(subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
         if insertFinding == nil {
-            insertFinding = try FastStatement(db, sql: "INSERT INTO temp.finding_stage (run_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)")
+            insertFinding = try FastStatement(db, sql: "INSERT INTO temp.finding_stage (subject, code, detail, remedies) VALUES (?, ?, ?, ?)")
         }
         let st = insertFinding!
-        st.bind(1, runID); st.bind(2, subject); st.bind(3, code.rawValue); st.bind(4, detail); st.bind(5, remedies.joined(separator: " "))
+        st.bind(1, subject); st.bind(2, code.rawValue); st.bind(3, detail); st.bind(4, remedies.joined(separator: " "))
         try st.execute(db)
     }
 
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
     /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
     public func finish(inputs: String = "") throws -> NightTotals {
+        try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
+        try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
+                       arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
+        let runID = db.lastInsertedRowID
         try db.execute(sql: """
             INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
-                SELECT run_id, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY ksh;
+                SELECT ?, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY ksh
+            """, arguments: [runID])
+        try db.execute(sql: """
             INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies)
-                SELECT run_id, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code;
-            DROP TABLE temp.result_stage;
-            DROP TABLE temp.finding_stage;
-            """)
+                SELECT ?, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code
+            """, arguments: [runID])
+        try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage")
         let insertProgress = try FastStatement(db, sql: """
             INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
             """)
