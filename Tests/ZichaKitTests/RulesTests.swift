@@ -258,17 +258,22 @@ import Testing
     // MARK: Counselors
 
     @Test func counselorPrecedenceIsRowThenClassThenCollege() {
-        let byClass = ["计科2601": Assignment(counselor: "班级老师", email: "class@example.com")]
-        let byCollege = ["计算机学院": Assignment(counselor: "学院老师", email: "college@example.com")]
-        let context = RosterContext(counselorByClass: byClass, counselorByCollege: byCollege)
-        let own = Self.student()
-        #expect(Rules.assign(own, context: context) == Self.mail)
-        let noOwn = Self.student(counselorEmail: "")
-        #expect(Rules.assign(noOwn, context: context).email == "class@example.com")
-        let otherClass = Self.student(counselorEmail: "", className: "计科2699")
-        #expect(Rules.assign(otherClass, context: context).email == "college@example.com")
+        let byClass = Assignment(counselor: "班级老师", email: "class@example.com")
+        let byCollege = Assignment(counselor: "学院老师", email: "college@example.com")
+        func mapped(_ s: StudentFacts, classMapped: Bool = true) -> StudentFacts {
+            var s = s
+            s.classCounselor = classMapped ? byClass : nil
+            s.collegeCounselor = byCollege
+            return s
+        }
+        let own = mapped(Self.student())
+        #expect(Rules.assign(own) == Self.mail)
+        let noOwn = mapped(Self.student(counselorEmail: ""))
+        #expect(Rules.assign(noOwn).email == "class@example.com")
+        let otherClass = mapped(Self.student(counselorEmail: "", className: "计科2699"), classMapped: false)
+        #expect(Rules.assign(otherClass).email == "college@example.com")
         let nowhere = Self.student(counselorEmail: "", college: "外语学院", className: "英语2601")
-        let v = Self.evaluate([Self.event(.checked, day: 1)], nowhere, context: context)
+        let v = Self.evaluate([Self.event(.checked, day: 1)], nowhere)
         #expect(v.assignment.email == "")
         #expect(Self.codes(v) == [.noCounselor])
         #expect(v.findings[0].remedies == ["ADMIN"])
@@ -276,9 +281,12 @@ import Testing
     }
 
     @Test func classMappingWithoutEmailFallsBackToTheCollege() {
-        let context = RosterContext(counselorByClass: ["计科2601": Assignment(counselor: "班级老师", email: "")],
-                                    counselorByCollege: ["计算机学院": Assignment(counselor: "学院老师", email: "college@example.com")])
-        #expect(Rules.assign(Self.student(counselorEmail: ""), context: context).email == "college@example.com")
+        var s = Self.student(counselorEmail: "")
+        s.classCounselor = Assignment(counselor: "班级老师", email: "")
+        s.collegeCounselor = Assignment(counselor: "学院老师", email: "college@example.com")
+        #expect(Rules.assign(s).email == "college@example.com")
+        s.collegeCounselor = nil
+        #expect(Rules.assign(s) == Assignment(counselor: "班级老师", email: ""), "the class's counselor is still named")
     }
 
     // MARK: Remedies

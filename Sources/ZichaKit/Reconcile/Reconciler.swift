@@ -18,12 +18,9 @@ public struct Reconciler {
             var byCode: [FindingCode: Int] = [:]
             var done = 0
             try session.forEachMatch(meanwhile: {
-                // While the join sorts the roster by ID on its own thread: who shares an ID or a phone, and the scopes.
+                // While the join sorts the roster by ID on its own thread: who shares an ID or a phone.
                 let shared = try session.sharedValues()
-                let scopes = try session.counselorScopes()
-                context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones,
-                                        counselorByClass: scopes.byClass, counselorByCollege: scopes.byCollege,
-                                        traditional: traditional)
+                context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones, traditional: traditional)
                 StageClock.step("reconcile.shared")
             }, student: { facts, present, events in
                 guard present else { return }  // a student who left stops being reported
@@ -39,7 +36,7 @@ public struct Reconciler {
                 byCode[.notOnRoster, default: 0] += 1
             })
             progress?.finish("reconcile")
-            context = nil  // the shared values and scopes go before the sorts of `finish` need memory
+            context = nil  // the shared values go before the sorts of `finish` need memory
             StageClock.step("reconcile.rules")
             let totals = try session.finish(inputs: inputs)
             StageClock.step("reconcile.store")

@@ -34,7 +34,7 @@ public enum Rules {
         let state = events.last(where: { $0.kind.state != nil })?.kind.state ?? .unchecked
         found += logFindings(s, events: events, state: state)
         found += rosterFindings(s, context: context, nameChanged: nameChanged)
-        let assignment = assign(s, context: context)
+        let assignment = assign(s)
         if assignment.email.isEmpty {
             let scope = [s.college, s.className].filter { !$0.isEmpty }.joined(separator: " ")
             found.append((.noCounselor, scope.isEmpty ? "名单未写学院和班级" : "\(scope) 没有辅导员邮箱"))
@@ -46,11 +46,11 @@ public enum Rules {
     }
 
     /// The counselor: the roster row's own columns, then the class mapping, then the college mapping.
-    public static func assign(_ s: StudentFacts, context: RosterContext) -> Assignment {
+    public static func assign(_ s: StudentFacts) -> Assignment {
         if !s.counselorEmail.isEmpty { return Assignment(counselor: s.counselor, email: s.counselorEmail) }
-        if let a = context.counselorByClass[s.className], !s.className.isEmpty, !a.email.isEmpty { return a }
-        if let a = context.counselorByCollege[s.college], !s.college.isEmpty, !a.email.isEmpty { return a }
-        let name = !s.counselor.isEmpty ? s.counselor : context.counselorByClass[s.className]?.counselor ?? context.counselorByCollege[s.college]?.counselor ?? ""
+        if let a = s.classCounselor, !s.className.isEmpty, !a.email.isEmpty { return a }
+        if let a = s.collegeCounselor, !s.college.isEmpty, !a.email.isEmpty { return a }
+        let name = !s.counselor.isEmpty ? s.counselor : s.classCounselor?.counselor ?? s.collegeCounselor?.counselor ?? ""
         return Assignment(counselor: name, email: "")
     }
 

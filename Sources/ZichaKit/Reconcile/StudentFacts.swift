@@ -17,10 +17,14 @@ public struct StudentFacts: Sendable, Equatable {
     /// The roster row's own counselor columns (may be empty).
     public var counselor: String
     public var counselorEmail: String
+    /// The counselor list's mapping for the student's class, and for their college (nil when it has none).
+    public var classCounselor: Assignment?
+    public var collegeCounselor: Assignment?
 
     public init(ksh: String, name: String, admissionName: String, idRaw: String, idNorm: String, idProblem: String? = nil,
                 idNeededCleaning: Bool = false, phoneRaw: String = "", phoneNorm: String = "", phoneValid: Bool = false,
-                college: String = "", className: String = "", counselor: String = "", counselorEmail: String = "") {
+                college: String = "", className: String = "", counselor: String = "", counselorEmail: String = "",
+                classCounselor: Assignment? = nil, collegeCounselor: Assignment? = nil) {
         self.ksh = ksh
         self.name = name
         self.admissionName = admissionName
@@ -35,6 +39,8 @@ public struct StudentFacts: Sendable, Equatable {
         self.className = className
         self.counselor = counselor
         self.counselorEmail = counselorEmail
+        self.classCounselor = classCounselor
+        self.collegeCounselor = collegeCounselor
     }
 }
 
@@ -76,24 +82,20 @@ public struct Assignment: Sendable, Equatable {
     }
 }
 
-/// Facts about the whole roster that single-student rules need.
+/// Facts about the whole roster that single-student rules need. (The counselor list's mappings, one per class,
+/// come with each student's facts instead: at a national scale they are hundreds of thousands.)
 public struct RosterContext {
     /// Normalized ID → the students carrying it, for IDs carried by 2+.
     public var sharedIDs: [String: [Classmate]]
     /// Normalized mobile → the students giving it, for mobiles given by 2+.
     public var sharedPhones: [String: [Classmate]]
-    public var counselorByClass: [String: Assignment]
-    public var counselorByCollege: [String: Assignment]
     /// Finds traditional characters; nil disables TRADITIONAL_NAME (tests of other rules).
     public var traditional: TraditionalNameCheck?
 
     public init(sharedIDs: [String: [Classmate]] = [:], sharedPhones: [String: [Classmate]] = [:],
-                counselorByClass: [String: Assignment] = [:], counselorByCollege: [String: Assignment] = [:],
                 traditional: TraditionalNameCheck? = nil) {
         self.sharedIDs = sharedIDs
         self.sharedPhones = sharedPhones
-        self.counselorByClass = counselorByClass
-        self.counselorByCollege = counselorByCollege
         self.traditional = traditional
     }
 }

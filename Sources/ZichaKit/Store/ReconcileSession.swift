@@ -12,12 +12,6 @@ public final class ReconcileSession {
     public let previous: (id: Int64, asOf: String)?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
-    /// Students, checked and disputed per college and class, stored by `finish`.
-    private var progress: [ClassKey: (students: Int, checked: Int, disputed: Int)] = [:]
-    private struct ClassKey: Hashable {
-        var college: String
-        var className: String
-    }
 
     init(db: Database, database: AppDatabase, asOf: String) throws {
         self.db = db
@@ -30,7 +24,8 @@ public final class ReconcileSession {
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.result_stage;
             DROP TABLE IF EXISTS temp.finding_stage;
-            CREATE TEMP TABLE result_stage (ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
+            CREATE TEMP TABLE result_stage (ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT,
+                                            college TEXT, class TEXT);
             CREATE TEMP TABLE finding_stage (subject TEXT, code TEXT, detail TEXT, remedies TEXT);
             """)
         if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
@@ -58,16 +53,6 @@ public final class ReconcileSession {
             """)
         while let r = try phoneRows.next() { phones[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
         return (ids, phones)
-    }
-
-    /// The counselor list's mapping by class and by college.
-    public func counselorScopes() throws -> (byClass: [String: Assignment], byCollege: [String: Assignment]) {
-        var byClass: [String: Assignment] = [:], byCollege: [String: Assignment] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT scope_kind, scope, counselor, email FROM counselor_scope") {
-            let a = Assignment(counselor: r[2], email: r[3])
-            if (r[0] as String) == "class" { byClass[r[1]] = a } else { byCollege[r[1]] = a }
-        }
-        return (byClass, byCollege)
     }
 
     /// One step of the merge join: a roster student with the events of their ID, or a log ID that matches nobody.
@@ -116,9 +101,16 @@ public final class ReconcileSession {
             fifteen[key, default: []].append(Self.event(r, from: 1))
             if fifteenNames[key] == nil { fifteenNames[key] = r[5] }
         }
+        // Each student comes with the counselor list's mappings for their class and college, looked up here
+        // rather than held in memory (a national roster has hundreds of thousands of classes).
         let students = try Row.fetchCursor(db, sql: """
-            SELECT id_norm, ksh, name, admission_name, id_raw, id_problem, id_cleaned, phone_raw, phone_norm, phone_valid,
-                   college, class, counselor, counselor_email, left_on IS NULL FROM student ORDER BY id_norm, ksh
+            SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
+                   s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
+                   c.counselor, c.email, g.counselor, g.email
+            FROM student s
+            LEFT JOIN counselor_scope c ON c.scope_kind = 'class' AND c.scope = s.class
+            LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
+            ORDER BY s.id_norm, s.ksh
             """)
         let events = try Row.fetchCursor(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE NOT is15 ORDER BY id_norm, ts, file_id, line")
         var nextStudent = try students.next()
@@ -155,27 +147,28 @@ public final class ReconcileSession {
     }
 
     static func facts(_ r: Row) -> StudentFacts {
-        StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: r[0], idProblem: r[5], idNeededCleaning: r[6],
-                     phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12], counselorEmail: r[13])
+        func scope(_ i: Int) -> Assignment? {
+            let counselor: String? = r[i], email: String? = r[i + 1]
+            return counselor.map { Assignment(counselor: $0, email: email ?? "") }
+        }
+        return StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: r[0], idProblem: r[5], idNeededCleaning: r[6],
+                            phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12],
+                            counselorEmail: r[13], classCounselor: scope(15), collegeCounselor: scope(17))
     }
 
-    /// Records a present student's verdict, and counts it for their college and class.
+    /// Records a present student's verdict (with their college and class, for the night's progress per class).
     public func record(_ facts: StudentFacts, verdict: Verdict) throws {
         let ksh = facts.ksh
-        func count(_ c: inout (students: Int, checked: Int, disputed: Int)) {
-            c.students += 1
-            if verdict.state == .checked { c.checked += 1 }
-            if verdict.state == .disputed { c.disputed += 1 }
-        }
-        count(&progress[ClassKey(college: facts.college, className: facts.className), default: (0, 0, 0)])
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
-                INSERT INTO temp.result_stage (ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO temp.result_stage (ksh, state, outstanding_since, counselor, counselor_email, college, class)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
         }
         let st = insertResult!
         st.bind(1, ksh); st.bind(2, verdict.state.rawValue); st.bind(3, verdict.state == .checked ? nil : asOf)
-        st.bind(4, verdict.assignment.counselor); st.bind(5, verdict.assignment.email)
+        st.bind(4, verdict.assignment.counselor); st.bind(5, verdict.assignment.email); st.bind(6, facts.college)
+        st.bind(7, facts.className)
         try st.execute(db)
         for f in verdict.findings { try recordFinding(subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies) }
     }
@@ -205,15 +198,14 @@ public final class ReconcileSession {
             INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies)
                 SELECT ?, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code
             """, arguments: [runID])
+        // Progress per college and class, counted by SQLite's sorter (which spills to a file) rather than in a
+        // dictionary that would hold every class of a national roster.
+        try db.execute(sql: """
+            INSERT INTO class_progress (run_id, college, class, students, checked, disputed)
+                SELECT ?, college, class, count(*), sum(state = 'checked'), sum(state = 'disputed') FROM temp.result_stage
+                GROUP BY college, class
+            """, arguments: [runID])
         try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage")
-        let insertProgress = try FastStatement(db, sql: """
-            INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        for (key, counts) in progress {
-            insertProgress.bind(1, runID); insertProgress.bind(2, key.college); insertProgress.bind(3, key.className)
-            insertProgress.bind(4, counts.students); insertProgress.bind(5, counts.checked); insertProgress.bind(6, counts.disputed)
-            try insertProgress.execute(db)
-        }
         if let prev = previous {
             try db.execute(sql: """
                 UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
