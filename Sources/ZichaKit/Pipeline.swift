@@ -177,7 +177,7 @@ enum StageClock {
     static func mark(_ stage: String) {
         guard enabled else { return }
         let now = Date()
-        FileHandle.standardError.write(Data(String(format: "stage %-10@ %8.3f s\n", stage, now.timeIntervalSince(last)).utf8))
+        line("stage", stage, now.timeIntervalSince(last))
         last = now
         lastStep = now
     }
@@ -198,9 +198,20 @@ enum StageClock {
         lastStep = now
     }
 
-    /// One line on standard error, written at once (parts on two threads do not interleave).
+    /// One line on standard error, written at once (parts on two threads do not interleave), with the memory
+    /// the process holds at that moment.
     private static func line(_ kind: String, _ name: String, _ seconds: TimeInterval) {
-        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s\n", kind, name, seconds).utf8))
+        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s  rss %4d MB\n", kind, name, seconds,
+                                                   residentMegabytes()).utf8))
+    }
+
+    /// Resident memory now, from /proc/self/statm (0 where it cannot be read).
+    private static func residentMegabytes() -> Int {
+        // Read to the end: /proc files report a size of 0.
+        guard let data = FileHandle(forReadingAtPath: "/proc/self/statm")?.readDataToEndOfFile() else { return 0 }
+        let text = String(decoding: data, as: UTF8.self)
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return (pages * Int(sysconf(Int32(_SC_PAGESIZE)))) >> 20
     }
 }
 

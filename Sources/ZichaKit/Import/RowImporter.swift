@@ -91,7 +91,7 @@ struct RowPreparer {
         let c = record.cells
         func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
         let keyField = map.has("ksh") ? "ksh" : "xh"
-        let ksh = Text.halfWidth(map.value(keyField, in: c)).filter { !$0.isWhitespace }
+        let ksh = Text.removingSpaces(Text.halfWidth(map.value(keyField, in: c)))
         if ksh.isEmpty { return reject(keyField == "ksh" ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
         let name = PersonName(map.value("name", in: c))
         if name.normalized.isEmpty { return reject("姓名 is empty") }

@@ -179,14 +179,15 @@ public struct NightSummary: Sendable, Equatable {
 public enum FollowupOrder: Sendable {
     /// 学院, 班级, 考生号 — the office's lists.
     case byCollegeClass
-    /// 辅导员邮箱 (unassigned last), 辅导员, 学院, 班级, 考生号 — one run per counselor address.
+    /// 辅导员邮箱 (unassigned last), 辅导员, 学院, 班级, 考生号 — one run per counselor address. Only the students
+    /// counselors chase (`needsCounselor`: not checked); the checked majority is left out of the sort.
     case byCounselor
 }
 
 /// Streams a night's students so that reports never hold a million rows in memory.
 public protocol FollowupSource {
-    /// Calls `body` for every roster student of the night (checked ones too), in `order`. Passes of the two
-    /// orders may run at the same time on two threads (the report stage does).
+    /// Calls `body` for every roster student of the night in `order` (`.byCounselor`: those not checked).
+    /// Passes of the two orders may run at the same time on two threads (the report stage does).
     func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws
 }
 
@@ -202,7 +203,7 @@ public struct FollowupArray: FollowupSource {
         case .byCollegeClass:
             sorted = rows.sorted { ($0.college, $0.className, $0.ksh) < ($1.college, $1.className, $1.ksh) }
         case .byCounselor:
-            sorted = rows.sorted {
+            sorted = rows.filter(\.needsCounselor).sorted {
                 ($0.counselorEmail.isEmpty ? 1 : 0, $0.counselorEmail.lowercased(), $0.counselorEmail, $0.counselor, $0.college, $0.className + "\u{0}" + $0.ksh)
                     < ($1.counselorEmail.isEmpty ? 1 : 0, $1.counselorEmail.lowercased(), $1.counselorEmail, $1.counselor, $1.college, $1.className + "\u{0}" + $1.ksh)
             }

@@ -4,7 +4,7 @@ public enum Text {
     @inline(__always)
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
-        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true
         default: return false
         }
     }
@@ -17,6 +17,12 @@ public enum Text {
         while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+
+    /// The text without any white space (a key such as 考生号 typed with spaces). The same string when it has none.
+    public static func removingSpaces(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isSpace) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !isSpace($0) }))
     }
 
     /// Full-width ASCII (U+FF01…U+FF5E) to half-width, U+3000 to a space.

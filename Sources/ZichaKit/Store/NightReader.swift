@@ -18,10 +18,14 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
     }
 
     public func forEachStudent(order: FollowupOrder, _ body: (FollowupRow) throws -> Void) throws {
-        let orderBy: String
+        let filter: String, orderBy: String
         switch order {
-        case .byCollegeClass: orderBy = "s.college, s.class, s.ksh"
-        case .byCounselor: orderBy = "r.counselor_email = '', lower(r.counselor_email), r.counselor_email, r.counselor, s.college, s.class, s.ksh"
+        case .byCollegeClass:
+            filter = ""
+            orderBy = "s.college, s.class, s.ksh"
+        case .byCounselor:
+            filter = "AND r.state <> 'checked'"
+            orderBy = "r.counselor_email = '', lower(r.counselor_email), r.counselor_email, r.counselor, s.college, s.class, s.ksh"
         }
         try database.readAlongside { db in
             // One pass: students joined with their findings, consecutive rows of one student folded together.
@@ -32,7 +36,7 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                        f.code, f.detail, f.remedies, f.change
                 FROM student_result r JOIN student s ON s.ksh = r.ksh
                 LEFT JOIN finding f ON f.run_id = r.run_id AND f.subject = r.ksh
-                WHERE r.run_id = ?2 ORDER BY \(orderBy)
+                WHERE r.run_id = ?2 \(filter) ORDER BY \(orderBy)
                 """, arguments: [asOf, runID])
             var current: FollowupRow? = nil
             while let r = try rows.next() {
