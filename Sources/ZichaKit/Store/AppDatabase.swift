@@ -93,6 +93,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v2: class progress") { db in
             try Schema.createV2(db)
         }
+        migrator.registerMigration("v3: no index of 15-digit IDs") { db in
+            try Schema.dropV3(db)
+        }
         return migrator
     }
 }

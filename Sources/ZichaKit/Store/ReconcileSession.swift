@@ -99,9 +99,16 @@ public final class ReconcileSession {
         // 15-digit events are few: group them in memory under the ID they match.
         var fifteen: [String: [LoggedEvent]] = [:]
         var fifteenNames: [String: String] = [:]
-        let map = try Dictionary(Row.fetchAll(db, sql: """
-            SELECT id15, min(id_norm) FROM student WHERE id15 IN (SELECT id_norm FROM event INDEXED BY event_15 WHERE is15) GROUP BY id15
-            """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+        // The student a legacy ID stands for: its 18-digit form with 19 or else 20 inserted, when a roster ID is
+        // exactly that (a valid roster ID is rebuilt exactly from its 15 digits and century).
+        var map: [String: String] = [:]
+        let onRoster = try db.makeStatement(sql: "SELECT 1 FROM student WHERE id_norm = ? AND id_problem IS NULL LIMIT 1")
+        for id15 in try String.fetchAll(db, sql: "SELECT DISTINCT id_norm FROM event INDEXED BY event_15 WHERE is15") {
+            for century in [19, 20] {
+                let full = IDNumber.upgrade(id15, century: century)
+                if try Bool.fetchOne(onRoster, arguments: [full]) == true { map[id15] = full; break }
+            }
+        }
         for r in try Row.fetchAll(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event INDEXED BY event_15 WHERE is15 ORDER BY ts, file_id, line") {
             let id15: String = r[0]
             let key = map[id15] ?? IDNumber.upgrade(id15, century: 19)

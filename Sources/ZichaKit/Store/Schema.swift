@@ -148,11 +148,16 @@ enum Schema {
             """)
     }
 
+    /// The 15-digit forms are found through the ID index (their 18-digit forms are looked up): a second index
+    /// of every student's ID cost a sort of the roster per night.
+    static func dropV3(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS student_by_id15")
+    }
+
     /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
     /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
     static let lookupIndexes = """
         CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm);
-        CREATE INDEX IF NOT EXISTS student_by_id15 ON student(id15);
         CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail);
         CREATE INDEX IF NOT EXISTS event_15 ON event(id_norm) WHERE is15;
         """
