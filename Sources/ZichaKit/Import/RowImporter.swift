@@ -118,7 +118,7 @@ struct RowPreparer {
     }
 
     private mutating func eventKind(_ label: String) -> EventKind? {
-        for seen in recentLabels where seen.label.utf8.elementsEqual(label.utf8) { return seen.kind }
+        for seen in recentLabels where Text.sameBytes(seen.label, label) { return seen.kind }
         let kind = vocabulary.kind(of: label)
         if recentLabels.count == 16 { recentLabels.removeFirst() }
         recentLabels.append((label, kind))

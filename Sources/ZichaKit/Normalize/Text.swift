@@ -1,3 +1,5 @@
+import Foundation
+
 /// White space and width folding shared by every normalizer and the header matcher.
 public enum Text {
     /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
@@ -11,12 +13,37 @@ public enum Text {
 
     /// Trims surrounding white space (ASCII, full-width and ideographic). Returns the same string when clean.
     public static func trimmed(_ s: String) -> String {
+        // Fast path by bytes: most cells start and end with a character that cannot be a space.
+        let clean = s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            guard let first = b.first else { return true }
+            var last = b.count - 1
+            while last > 0, b[last] & 0xC0 == 0x80 { last -= 1 }  // back to the lead byte of the last character
+            return cannotLeadSpace(first) && cannotLeadSpace(b[last])
+        } ?? false
+        if clean { return s }
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last, isSpace(first) || isSpace(last) else { return s }
         var start = scalars.startIndex, end = scalars.endIndex
         while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         return String(scalars[start..<end])
+    }
+
+    /// False for the UTF-8 lead bytes of the characters `isSpace` accepts: ASCII controls and space, C2 (U+0085,
+    /// U+00A0), E1 (U+1680), E2 (U+2000…U+205F), E3 (U+3000), EF (U+FEFF).
+    @inline(__always)
+    static func cannotLeadSpace(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0...0x20, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF: return false
+        default: return true
+        }
+    }
+
+    /// Byte equality (no Unicode canonical equivalence: a label read from a file against one seen before).
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
     /// The text without any white space (a key such as 考生号 typed with spaces). The same string when it has none.
