@@ -1,0 +1,30 @@
+import Testing
+@testable import ZichaKit
+
+/// White space handling shared by every normalizer: `trimmed` answers from the first and last bytes when they
+/// cannot start a space, so the cases below sit on both sides of that shortcut.
+@Suite struct TextTests {
+    static let cases: [(String, String)] = [
+        ("", ""), ("张三", "张三"), ("abc", "abc"), (" abc ", "abc"), ("\u{3000}张三\u{3000}", "张三"),
+        ("张三\u{00A0}", "张三"), ("\u{2003}李四", "李四"), ("\u{FEFF}王五", "王五"), ("\u{3000}", ""),
+        ("\t\r\n", ""), ("王\u{3000}五", "王\u{3000}五"), ("é", "é"), ("😀", "😀"), ("张三\u{0085}", "张三"),
+        ("\u{1680}x", "x"), ("x\u{205F}", "x"), ("x\u{2028}", "x"), ("\u{00E9}\u{0301}", "\u{00E9}\u{0301}"),
+        ("ａｂ", "ａｂ"), ("\u{200B}李", "李"), ("李\u{202F}", "李"),
+    ]
+
+    @Test(arguments: cases) func trimsEverySpaceAndNothingElse(_ input: String, _ expected: String) {
+        #expect(Array(Text.trimmed(input).unicodeScalars) == Array(expected.unicodeScalars))
+    }
+
+    @Test func removingSpacesTakesThemFromInsideToo() {
+        #expect(Text.removingSpaces(" 2411 0101\u{3000}0001 ") == "241101010001")
+        #expect(Text.removingSpaces("24110101000001") == "24110101000001")
+    }
+
+    @Test func sameBytesIsExactEquality() {
+        #expect(Text.sameBytes("自查完成", "自查完成"))
+        #expect(!Text.sameBytes("自查完成", "自查完成 "))
+        #expect(Text.sameBytes("", ""))
+        #expect(!Text.sameBytes("\u{00E9}", "e\u{0301}"), "canonically equal, but not the same bytes")
+    }
+}
