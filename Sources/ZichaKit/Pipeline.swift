@@ -73,6 +73,7 @@ public enum Pipeline {
             throw error
         }
         StageClock.mark("import")
+        returnFreeMemory()
 
         // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
@@ -107,6 +108,7 @@ public enum Pipeline {
         }
         StageClock.mark("reconcile")
         database.releaseMemory()  // the report reads on connections of its own
+        returnFreeMemory()
 
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
         let night = try NightReader(database: database, asOf: asOf)
@@ -199,10 +201,10 @@ enum StageClock {
     }
 
     /// One line on standard error, written at once (parts on two threads do not interleave), with the memory
-    /// the process holds at that moment.
+    /// the process holds at that moment and the part of it SQLite holds.
     private static func line(_ kind: String, _ name: String, _ seconds: TimeInterval) {
-        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s  rss %4d MB\n", kind, name, seconds,
-                                                   residentMegabytes()).utf8))
+        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s  rss %4d MB  sqlite %4d MB\n", kind, name,
+                                                   seconds, residentMegabytes(), Int(AppDatabase.sqliteMemoryUsed >> 20)).utf8))
     }
 
     /// Resident memory now, from /proc/self/statm (0 where it cannot be read).
@@ -218,3 +220,16 @@ enum StageClock {
 enum ProcessStart {
     nonisolated(unsafe) static var time = Date()
 }
+
+/// Hands the heap's free pages back to the system between stages (glibc keeps what a stage freed, so the next
+/// stage's peak would sit on top of it).
+func returnFreeMemory() {
+    #if os(Linux)
+    _ = glibcMallocTrim(0)
+    #endif
+}
+
+#if os(Linux)
+/// glibc's malloc_trim(3); <malloc.h> is not part of Swift's Glibc module.
+@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -45,6 +45,38 @@ struct CLITests {
         #expect(!messages.isEmpty)
     }
 
+    @Test("a stored night whose reports were deleted gets the same reports back, without reconciling again")
+    func missingReportsAreWrittenAgain() throws {
+        let tmp = try TempFolder("rewrite")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let night = out + "/" + SampleNights.asOf[0]
+        let arguments = SampleNights.arguments(night: 1, db: db, out: out) + ["--no-mail"]
+        try #require(try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path).status == 0)
+        let fm = FileManager.default
+        let before = try Self.contents(of: night)
+        let stored = try SQLiteShell.run(db, "SELECT id, created_at FROM run")
+        try fm.removeItem(atPath: night)
+
+        let again = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        try #require(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("writing its missing reports"), "\(again.stderr)")
+        #expect(try SQLiteShell.run(db, "SELECT id, created_at FROM run") == stored, "the night was reconciled again")
+        #expect(try Self.contents(of: night) == before, "the reports differ from the first run's")
+    }
+
+    /// Every file of a folder (relative path → bytes).
+    static func contents(of folder: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let e = FileManager.default.enumerator(atPath: folder)
+        while let name = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isDir), !isDir.boolValue {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            }
+        }
+        return files
+    }
+
     @Test("a bad --as-of is a usage error (64) and touches nothing",
           arguments: ["2026-13-45", "yesterday", "2026-11-2", "20261128", "2026-02-30"])
     func badAsOf(_ asOf: String) throws {
