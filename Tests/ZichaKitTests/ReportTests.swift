@@ -119,14 +119,14 @@ import Testing
         #expect(csv.components(separatedBy: "\r\n").count - 2 == 2_100)
     }
 
-    @Test func deadlineShowsDaysLeft() {
+    @Test func deadlineShowsDaysLeft() throws {
         var summary = ReportFixture.summary
-        let page = { (s: NightSummary) in SummaryPage(summary: s, catalog: ReportFixture.catalog).render() }
-        #expect(page(summary).contains("截止日期：2026-12-05，还剩 6 天"))
+        let page = { (s: NightSummary) in try SummaryPage(summary: s, catalog: ReportFixture.catalog).render() }
+        #expect(try page(summary).contains("截止日期：2026-12-05，还剩 6 天"))
         summary.deadline = "2026-11-20"
-        #expect(page(summary).contains("已过截止日期 9 天"))
+        #expect(try page(summary).contains("已过截止日期 9 天"))
         summary.deadline = nil
-        #expect(!page(summary).contains("截止日期"))
+        #expect(try !page(summary).contains("截止日期"))
         #expect(ReportFormat.days(from: "2026-02-28", to: "2026-03-01") == 1)
         #expect(ReportFormat.days(from: "2024-02-28", to: "2024-03-01") == 2)
     }

@@ -140,20 +140,52 @@ public struct NightTotals: Sendable, Equatable, Codable {
     public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
 }
 
+/// One of a night's lists that grow with the roster (progress per class, IDs not on the roster, findings
+/// resolved): held in memory (tests, small nights), or read from the store each time a report writes it, so that
+/// a national night never holds hundreds of thousands of them at once.
+public struct NightList<Element: Sendable>: Sendable {
+    public let count: Int
+    private let read: @Sendable (_ limit: Int?, _ body: (Element) throws -> Void) throws -> Void
+
+    /// A list held in memory.
+    public init(_ elements: [Element]) {
+        count = elements.count
+        read = { limit, body in for e in elements.prefix(limit ?? elements.count) { try body(e) } }
+    }
+
+    /// A list of `count` elements that `read` hands over in order, the first `limit` of them when one is given.
+    public init(count: Int, read: @escaping @Sendable (_ limit: Int?, _ body: (Element) throws -> Void) throws -> Void) {
+        self.count = count
+        self.read = read
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// Every element, in order.
+    public func forEach(_ body: (Element) throws -> Void) throws { try read(nil, body) }
+
+    /// The first `n` elements.
+    public func prefix(_ n: Int) throws -> [Element] {
+        var out: [Element] = []
+        try read(n) { out.append($0) }
+        return out
+    }
+}
+
 /// Everything about a night except the per-student rows, which are streamed (see `FollowupSource`).
-public struct NightSummary: Sendable, Equatable {
+public struct NightSummary: Sendable {
     public var asOf: String
     public var totals: NightTotals
     public var colleges: [GroupProgress]
-    public var classes: [GroupProgress]
+    public var classes: NightList<GroupProgress>
     /// Past nights and this one, oldest first.
     public var trend: [TrendPoint]
     /// Date of the previous night compared against, if any.
     public var previousAsOf: String?
     public var newFindings: Int
     public var findingsByCode: [FindingCode: Int]
-    public var resolved: [ResolvedFinding]
-    public var unmatched: [UnmatchedID]
+    public var resolved: NightList<ResolvedFinding>
+    public var unmatched: NightList<UnmatchedID>
     /// The deadline (YYYY-MM-DD) when configured.
     public var deadline: String?
 
@@ -164,13 +196,13 @@ public struct NightSummary: Sendable, Equatable {
         self.asOf = asOf
         self.totals = totals
         self.colleges = colleges
-        self.classes = classes
+        self.classes = NightList(classes)
         self.trend = trend
         self.previousAsOf = previousAsOf
         self.newFindings = newFindings
         self.findingsByCode = findingsByCode
-        self.resolved = resolved
-        self.unmatched = unmatched
+        self.resolved = NightList(resolved)
+        self.unmatched = NightList(unmatched)
         self.deadline = deadline
     }
 }

@@ -57,7 +57,9 @@ public enum FindingsJSON {
         /// Writes the unmatched IDs and resolved findings, and closes the file.
         public func finish() throws {
             try out.write("\n ],\n \"unmatched\": [")
-            for (i, u) in summary.unmatched.enumerated() {
+            var i = 0
+            try summary.unmatched.forEach { u in
+                defer { i += 1 }
                 try out.write { b in
                     b.text(i == 0 ? "\n  " : ",\n  ")
                     b.text("{\"id\": "); b.json(u.id); b.text(", \"code\": \"NOT_ON_ROSTER\", \"name\": "); b.json(u.name)
@@ -65,7 +67,9 @@ public enum FindingsJSON {
                 }
             }
             try out.write("\n ],\n \"resolved\": [")
-            for (i, r) in summary.resolved.enumerated() {
+            i = 0
+            try summary.resolved.forEach { r in
+                defer { i += 1 }
                 try out.write { b in
                     b.text(i == 0 ? "\n  " : ",\n  ")
                     b.text("{\"ksh\": "); b.json(r.ksh); b.text(", \"name\": "); b.json(r.name)

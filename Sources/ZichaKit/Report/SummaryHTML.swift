@@ -27,15 +27,15 @@ struct SummaryPage {
     static let cellLimit = 600
 
     /// The whole page as one String (tests and small nights).
-    func render() -> String {
+    func render() throws -> String {
         var s = ""
-        render { s += $0 }
+        try render { s += $0 }
         return s
     }
 
     /// Writes the page section by section (a table row at a time where tables grow with the night), so that
     /// a night of many classes never holds the page in memory.
-    func render(_ write: (String) throws -> Void) rethrows {
+    func render(_ write: (String) throws -> Void) throws {
         let t = summary.totals
         var s = HTML.head(title: "学籍自查日报 \(summary.asOf)")
         s += "<header>\n<h1>学籍自查日报</h1>\n<p>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
@@ -50,13 +50,13 @@ struct SummaryPage {
         }
         s += "</section>\n"
         try write(s)
-        try progress("各学院进度", summary.colleges, withClass: false, write)
+        try progress("各学院进度", NightList(summary.colleges), withClass: false, write)
         try progress("各班级进度", summary.classes, withClass: true, write)
         try write("<h2 id=\"trend\">近几晚完成率</h2>\n" + TrendChart.html(summary.trend))
-        try write(changes() + byCode())
+        try write(try changes() + byCode())
         try counselorTable(write)
         try write(SummaryLists.unassigned(unassigned, total: unassignedTotal))
-        try write(SummaryLists.unmatched(summary.unmatched))
+        try write(try SummaryLists.unmatched(summary.unmatched))
         try write(SummaryLists.followup(followup, total: followupTotal, colleges: summary.colleges.map(\.college), catalog: catalog))
         try write(SummaryLists.legend(catalog))
         try write(HTML.tail(footer: "本页身份证号、手机号已部分隐藏；完整信息见 followup.csv、followup.xlsx 和 findings.json。由 zicha 生成。"))
@@ -71,14 +71,14 @@ struct SummaryPage {
         return "<p class=\"deadline\(left < 0 ? " late" : "")\">截止日期：\(HTML.escape(d))，\(HTML.escape(words))</p>\n"
     }
 
-    private func progress(_ title: String, _ groups: [GroupProgress], withClass: Bool, _ write: (String) throws -> Void) rethrows {
+    private func progress(_ title: String, _ groups: NightList<GroupProgress>, withClass: Bool, _ write: (String) throws -> Void) throws {
         var s = "<h2>\(HTML.escape(title))</h2>\n"
         guard !groups.isEmpty else { return try write(s + "<p class=\"note\">无数据。</p>\n") }
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>学院</th>"
         if withClass { s += "<th>班级</th>" }
         s += "<th class=\"num\">在籍</th><th class=\"num\">已查</th><th class=\"num\">未查</th><th class=\"num\">有异议</th><th class=\"num\">完成率</th></tr></thead>\n<tbody>\n"
         try write(s)
-        for g in groups {
+        try groups.forEach { g in
             var row = "<tr><td>\(HTML.escape(g.college.isEmpty ? "（未填学院）" : g.college))</td>"
             if withClass { row += "<td>\(HTML.escape(g.className.isEmpty ? "（未填班级）" : g.className))</td>" }
             row += "<td class=\"num\">\(g.students)</td><td class=\"num\">\(g.checked)</td>"
@@ -89,14 +89,14 @@ struct SummaryPage {
         try write("</tbody></table></div>\n")
     }
 
-    private func changes() -> String {
+    private func changes() throws -> String {
         var s = "<h2 id=\"changes\">与上一晚相比</h2>\n"
         guard let prev = summary.previousAsOf else { return s + "<p class=\"note\">这是第一晚，没有可比较的数据。</p>\n" }
         s += "<p>自 \(HTML.escape(prev)) 以来：新增问题 <b>\(summary.newFindings)</b> 个，已解决 <b>\(summary.resolved.count)</b> 个。</p>\n"
         guard !summary.resolved.isEmpty else { return s }
         s += "<details><summary>已解决的问题</summary>\n<div class=\"scroll\"><table class=\"sortable\">\n"
         s += "<thead><tr><th>考生号</th><th>姓名</th><th>已解决的问题</th></tr></thead>\n<tbody>\n"
-        for r in summary.resolved.prefix(Self.cap) {
+        for r in try summary.resolved.prefix(Self.cap) {
             s += "<tr><td class=\"nw\">\(HTML.escape(r.ksh))</td><td>\(HTML.escape(r.name))</td><td>\(HTML.escape(r.code.title))</td></tr>\n"
         }
         s += "</tbody></table></div>\n"

@@ -19,12 +19,12 @@ enum SummaryLists {
         return s + capNote(shown: rows.count, total: total)
     }
 
-    static func unmatched(_ ids: [UnmatchedID]) -> String {
+    static func unmatched(_ ids: NightList<UnmatchedID>) throws -> String {
         var s = "<h2 id=\"not-on-roster\">不在名单的自查记录（NOT_ON_ROSTER）</h2>\n"
         guard !ids.isEmpty else { return s + "<p class=\"note\">所有自查记录都能对应到在籍学生。</p>\n" }
         s += "<p>以下 <b>\(ids.count)</b> 个身份证号出现在自查记录中，但不在在籍名单里；完整号码见 findings.json。</p>\n"
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>身份证号</th><th>姓名</th><th class=\"num\">记录数</th><th>说明</th></tr></thead>\n<tbody>\n"
-        for u in ids.prefix(SummaryPage.cap) {
+        for u in try ids.prefix(SummaryPage.cap) {
             s += "<tr>\(td(Masking.id(u.id), "nw"))\(td(u.name, "mid"))<td class=\"num\">\(u.events)</td>"
             s += "<td class=\"wide\">\(HTML.escape(Masking.text(u.detail), limit: SummaryPage.cellLimit, fullIn: "findings.json"))</td></tr>\n"
         }

@@ -67,43 +67,62 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                 """, arguments: [runID]).map {
                 GroupProgress(college: $0[0], className: "", students: $0[1], checked: $0[2], disputed: $0[3])
             }
-            let classes = try Row.fetchAll(db, sql: """
-                SELECT college, class, students, checked, disputed FROM class_progress WHERE run_id = ? ORDER BY college, class
-                """, arguments: [runID]).map {
-                GroupProgress(college: $0[0], className: $0[1], students: $0[2], checked: $0[3], disputed: $0[4])
-            }
+            let classCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM class_progress WHERE run_id = ?", arguments: [runID]) ?? 0
             let trend = try Row.fetchAll(db, sql: "SELECT as_of, students, checked FROM run WHERE as_of <= ? ORDER BY as_of", arguments: [asOf]).map {
                 TrendPoint(asOf: $0[0], students: $0[1], checked: $0[2])
             }
             let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf])
-            var resolved: [ResolvedFinding] = []
-            if let previous {
-                let prevID: Int64 = previous[0]
-                resolved = try Row.fetchAll(db, sql: """
-                    SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.ksh = p.subject
-                    JOIN student s ON s.ksh = p.subject
-                    WHERE p.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1 AND c.subject = p.subject AND c.code = p.code)
-                    ORDER BY p.subject, p.code
-                    """, arguments: [runID, prevID]).compactMap { r in
-                    FindingCode(rawValue: r[2]).map { ResolvedFinding(ksh: r[0], name: r[1], code: $0) }
-                }
-            }
+            let prevID: Int64? = previous?[0]
+            // Counted here; the lists themselves are read when a report writes them (see `list`).
+            let resolvedSQL = """
+                SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.ksh = p.subject
+                JOIN student s ON s.ksh = p.subject
+                WHERE p.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1 AND c.subject = p.subject AND c.code = p.code)
+                ORDER BY p.subject, p.code
+                """
+            let resolvedCount = try prevID.map {
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(resolvedSQL))", arguments: [runID, $0]) ?? 0
+            } ?? 0
             var byCode: [FindingCode: Int] = [:]
             var newCount = 0
             for r in try Row.fetchAll(db, sql: "SELECT code, count(*), sum(change = 'new') FROM finding WHERE run_id = ? GROUP BY code", arguments: [runID]) {
                 if let code = FindingCode(rawValue: r[0]) { byCode[code] = r[1] }
                 newCount += r[2] as Int
             }
-            let unmatched = try Row.fetchAll(db, sql: "SELECT subject, detail FROM finding WHERE run_id = ? AND code = 'NOT_ON_ROSTER' ORDER BY subject",
-                                             arguments: [runID]).map { r -> UnmatchedID in
+            let unmatchedCount = byCode[.notOnRoster] ?? 0
+            var summary = NightSummary(asOf: asOf, totals: totals, colleges: colleges, trend: trend, previousAsOf: previous?[1],
+                                       newFindings: newCount, findingsByCode: byCode, deadline: deadline)
+            summary.classes = list(count: classCount, sql: """
+                SELECT college, class, students, checked, disputed FROM class_progress WHERE run_id = ? ORDER BY college, class
+                """, arguments: [runID]) {
+                GroupProgress(college: $0[0], className: $0[1], students: $0[2], checked: $0[3], disputed: $0[4])
+            }
+            summary.unmatched = list(count: unmatchedCount, sql: """
+                SELECT subject, detail FROM finding WHERE run_id = ? AND code = 'NOT_ON_ROSTER' ORDER BY subject
+                """, arguments: [runID]) { r in
                 let detail: String = r[1]
                 let name = detail.components(separatedBy: "姓名: ").dropFirst().first?.components(separatedBy: ";").first ?? ""
                 let count = Int(detail.components(separatedBy: "记录数: ").dropFirst().first?.components(separatedBy: ";").first ?? "") ?? 0
                 return UnmatchedID(id: r[0], name: name, events: count, detail: detail)
             }
-            return NightSummary(asOf: asOf, totals: totals, colleges: colleges, classes: classes, trend: trend,
-                                previousAsOf: previous?[1], newFindings: newCount, findingsByCode: byCode, resolved: resolved,
-                                unmatched: unmatched, deadline: deadline)
+            if let prevID {
+                summary.resolved = list(count: resolvedCount, sql: resolvedSQL, arguments: [runID, prevID]) { r in
+                    FindingCode(rawValue: r[2]).map { ResolvedFinding(ksh: r[0], name: r[1], code: $0) }
+                }
+            }
+            return summary
+        }
+    }
+
+    /// A list read from the store on demand, in the query's order (a cursor: one row in memory at a time).
+    private func list<Element>(count: Int, sql: String, arguments: StatementArguments,
+                               _ element: @escaping @Sendable (Row) -> Element?) -> NightList<Element> {
+        let database = database
+        return NightList(count: count) { limit, body in
+            try database.writer.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM (\(sql)) LIMIT ?", arguments: arguments + [limit ?? -1])
+                while let r = try rows.next() { if let e = element(r) { try body(e) } }
+            }
         }
     }
 
