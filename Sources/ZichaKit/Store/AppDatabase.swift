@@ -23,7 +23,7 @@ public final class AppDatabase: @unchecked Sendable {
             // journal leaves out (pages past the file's old end need no copy) while WAL writes each twice, once
             // into the log and again at the checkpoint. Readers of a night (the report's two passes, the join)
             // only read what is committed, or run while this connection writes nothing but temporary tables.
-            try db.execute(sql: "PRAGMA journal_mode = TRUNCATE")
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")  // the journal file goes at each commit: none is left beside the database
             try db.execute(sql: "PRAGMA synchronous = FULL")  // the few commits of a night are synced in full
             // Sorts (index builds, ORDER BY) spill to temporary files rather than memory: memory stays flat.
             try db.execute(sql: "PRAGMA temp_store = FILE")
