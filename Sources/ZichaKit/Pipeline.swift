@@ -104,7 +104,7 @@ public enum Pipeline {
             diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; writing its missing reports",
                                           at: SourceLocation(file: published)))
         } else {
-            _ = try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf, inputs: fingerprint)
+            try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf, inputs: fingerprint)
         }
         StageClock.mark("reconcile")
         database.releaseMemory()  // the report reads on connections of its own

@@ -10,12 +10,11 @@ public struct Reconciler {
         self.progress = progress
     }
 
-    /// Runs the rules for the night `asOf` and stores the results. Returns the night's totals and findings by code.
+    /// Runs the rules for the night `asOf` and stores the results (read back with `NightReader`).
     /// `inputs` is stored with the night so that an unchanged re-run can be recognised.
-    public func run(asOf: String, inputs: String = "") throws -> (totals: NightTotals, byCode: [FindingCode: Int]) {
+    public func run(asOf: String, inputs: String = "") throws {
         try database.reconcileNight(asOf: asOf) { session in
             var context: RosterContext! = nil
-            var byCode: [FindingCode: Int] = [:]
             var done = 0
             try session.forEachMatch(meanwhile: {
                 // While the join sorts the roster by ID on its own thread: who shares an ID or a phone.
@@ -25,7 +24,6 @@ public struct Reconciler {
             }, student: { facts, present, events in
                 guard present else { return }  // a student who left stops being reported
                 let verdict = Rules.evaluate(facts, events: events, context: context)
-                for f in verdict.findings { byCode[f.code, default: 0] += 1 }
                 try session.record(facts, verdict: verdict)
                 done += 1
                 if done % 100_000 == 0 { progress?.update("reconcile", done: done) }
@@ -33,14 +31,12 @@ public struct Reconciler {
                 let first = events.map(\.time).min() ?? 0, last = events.map(\.time).max() ?? 0
                 let detail = "身份证号: \(id); 姓名: \(name); 记录数: \(events.count); 时间 \(EventTime.format(first)) 至 \(EventTime.format(last))"
                 try session.recordFinding(subject: id, code: .notOnRoster, detail: detail, remedies: Rules.remedies(for: .notOnRoster))
-                byCode[.notOnRoster, default: 0] += 1
             })
             progress?.finish("reconcile")
             context = nil  // the shared values go before the sorts of `finish` need memory
             StageClock.step("reconcile.rules")
-            let totals = try session.finish(inputs: inputs)
+            try session.finish(inputs: inputs)
             StageClock.step("reconcile.store")
-            return (totals, byCode)
         }
     }
 }

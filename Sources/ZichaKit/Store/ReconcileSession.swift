@@ -204,7 +204,7 @@ public final class ReconcileSession {
 
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
     /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
-    public func finish(inputs: String = "") throws -> NightTotals {
+    public func finish(inputs: String = "") throws {
         try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
         try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
                        arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
@@ -245,7 +245,6 @@ public final class ReconcileSession {
         let totals = NightTotals(students: r[0], checked: r[1], unchecked: r[2], disputed: r[3])
         try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ?, inputs = ? WHERE id = ?",
                        arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, inputs, runID])
-        return totals
     }
 }
 
