@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // jemalloc instead of glibc's malloc for the whole process: glibc's arenas kept growing with the night when
+        // one thread allocates rows and another frees them (BENCHMARKS.md, "10 million students").
+        .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // libcurl's curl_easy_setopt is variadic: Swift cannot call it, so a few typed C wrappers do.
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
 
@@ -29,7 +32,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CCrypto",
+                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CCrypto", "CJemalloc",
             ],
             exclude: ["Reconcile/README.md"],
             resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]

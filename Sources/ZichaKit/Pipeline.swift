@@ -1,4 +1,5 @@
 import Foundation
+import CJemalloc
 
 /// Everything one nightly run needs to know.
 public struct NightlyOptions: Sendable {
@@ -221,15 +222,8 @@ enum ProcessStart {
     nonisolated(unsafe) static var time = Date()
 }
 
-/// Hands the heap's free pages back to the system between stages (glibc keeps what a stage freed, so the next
-/// stage's peak would sit on top of it).
+/// Hands the heap's free pages back to the system between stages, so the next stage's peak does not sit on top of
+/// what the last one freed. The process allocates with jemalloc (Package.swift): `arena.<all>.purge`.
 func returnFreeMemory() {
-    #if os(Linux)
-    _ = glibcMallocTrim(0)
-    #endif
+    _ = mallctl("arena.\(MALLCTL_ARENAS_ALL).purge", nil, nil, nil, 0)
 }
-
-#if os(Linux)
-/// glibc's malloc_trim(3); <malloc.h> is not part of Swift's Glibc module.
-@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
-#endif

@@ -21,9 +21,13 @@ public enum CSVText {
             if bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
                 out.append(0x22)
                 if formula { out.append(0x27) }
-                for b in bytes {
-                    out.append(b)
-                    if b == 0x22 { out.append(0x22) }  // doubled inside quotes
+                if bytes.contains(0x22) {
+                    for b in bytes {
+                        out.append(b)
+                        if b == 0x22 { out.append(0x22) }  // doubled inside quotes
+                    }
+                } else {
+                    out.append(contentsOf: bytes)
                 }
                 out.append(0x22)
             } else {

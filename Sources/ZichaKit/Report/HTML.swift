@@ -4,7 +4,9 @@ enum HTML {
     /// Text safe in element content and in double- or single-quoted attributes. Control characters
     /// and bidi overrides (which could disguise text) become visible `[U+202E]` marks; CR/CRLF become LF.
     static func escape(_ s: String) -> String {
-        // Most values need no change: one scan, no copy.
+        // Most values need no change: one byte scan, no copy.
+        var s = s
+        if !s.withUTF8(mayNeedEscape) { return s }
         if !s.unicodeScalars.contains(where: needsEscape) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -33,6 +35,17 @@ enum HTML {
             }
         }
         return out
+    }
+
+    /// False when no scalar of the UTF-8 text can need escaping: no ASCII special or control byte, and no lead
+    /// byte of the non-ASCII scalars `needsEscape` names (C2: U+0080–009F, D8: U+061C, E2: the bidi marks and
+    /// overrides, EF: noncharacters, F0–F4: noncharacters of the other planes). Chinese text passes in one scan;
+    /// a true answer is checked scalar by scalar.
+    private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.contains { b in
+            b < 0x20 || b == 0x7F || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27
+                || b == 0xC2 || b == 0xD8 || b == 0xE2 || b == 0xEF || b >= 0xF0
+        }
     }
 
     @inline(__always)

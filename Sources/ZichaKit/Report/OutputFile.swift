@@ -74,25 +74,31 @@ public enum JSONText {
         out.append(0x22)
         var s = s
         s.withUTF8 { bytes in
-            var i = 0
+            // Runs of bytes that need no escape are copied whole; only the few special bytes are looked at.
+            var i = 0, run = 0
             let n = bytes.count
             while i < n {
                 let b = bytes[i]
+                if b >= 0x20, b != 0x22, b != 0x5C, b != 0xE2 { i += 1; continue }
+                let escaped: String
                 switch b {
-                case 0x22: out.append(0x5C); out.append(0x22)
-                case 0x5C: out.append(0x5C); out.append(0x5C)
-                case 0x0A: out.append(0x5C); out.append(0x6E)  // \n
-                case 0x0D: out.append(0x5C); out.append(0x72)  // \r
-                case 0x09: out.append(0x5C); out.append(0x74)  // \t
-                case ..<0x20: out.append(contentsOf: String(format: "\\u%04x", b).utf8)
+                case 0x22: escaped = "\\\""
+                case 0x5C: escaped = "\\\\"
+                case 0x0A: escaped = "\\n"
+                case 0x0D: escaped = "\\r"
+                case 0x09: escaped = "\\t"
                 case 0xE2 where i + 2 < n && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
                     // U+2028 and U+2029 end a line in JavaScript: escaped, so the JSON can be embedded in a script.
-                    out.append(contentsOf: (bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    i += 2
-                default: out.append(b)
+                    escaped = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                case 0xE2: i += 1; continue
+                default: escaped = String(format: "\\u%04x", b)
                 }
-                i += 1
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                out.append(contentsOf: escaped.utf8)
+                i += b == 0xE2 ? 3 : 1
+                run = i
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<n]))
         }
         out.append(0x22)
     }

@@ -72,7 +72,9 @@ final class XLSXWriterBook {
     /// (longer text is cut with a note).
     static func cellText(_ s: String, note: String) -> String {
         // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes).
-        if s.utf8.count <= maxCellCharacters, !s.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 }) { return s }
+        var s = s
+        let clean = s.withUTF8 { b in b.count <= maxCellCharacters && !b.contains { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 } }
+        if clean { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u == "\r" { continue }

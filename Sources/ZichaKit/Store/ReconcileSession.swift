@@ -94,27 +94,25 @@ public final class ReconcileSession {
         }, consume: take)
     }
 
-    /// The merge join itself, in ID order: memory holds one ID's events (and the few 15-digit ones) at a time.
+    /// The merge join itself, in ID order: memory holds one ID's events at a time. Three sorted streams meet:
+    /// the roster, the 18-digit events, and the legacy 15-digit events under the 18-digit ID they stand for.
     private static func merge(_ db: Database, _ emit: (Match) throws -> Void) throws {
-        // 15-digit events are few: group them in memory under the ID they match.
-        var fifteen: [String: [LoggedEvent]] = [:]
-        var fifteenNames: [String: String] = [:]
-        // The student a legacy ID stands for: its 18-digit form with 19 or else 20 inserted, when a roster ID is
-        // exactly that (a valid roster ID is rebuilt exactly from its 15 digits and century).
-        var map: [String: String] = [:]
-        let onRoster = try db.makeStatement(sql: "SELECT 1 FROM student WHERE id_norm = ? AND id_problem IS NULL LIMIT 1")
-        for id15 in try String.fetchAll(db, sql: "SELECT DISTINCT id_norm FROM event INDEXED BY event_15 WHERE is15") {
-            for century in [19, 20] {
-                let full = IDNumber.upgrade(id15, century: century)
-                if try Bool.fetchOne(onRoster, arguments: [full]) == true { map[id15] = full; break }
-            }
-        }
-        for r in try Row.fetchAll(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event INDEXED BY event_15 WHERE is15 ORDER BY ts, file_id, line") {
-            let id15: String = r[0]
-            let key = map[id15] ?? IDNumber.upgrade(id15, century: 19)
-            fifteen[key, default: []].append(Self.event(r, from: 1))
-            if fifteenNames[key] == nil { fifteenNames[key] = r[5] }
-        }
+        // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
+        // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
+        // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
+        db.add(function: DatabaseFunction("zicha_id18", argumentCount: 2, pure: true) { values in
+            guard let id15 = String.fromDatabaseValue(values[0]), let century = Int.fromDatabaseValue(values[1]) else { return nil }
+            return IDNumber.upgrade(id15, century: century)
+        })
+        let fifteen = try Row.fetchCursor(db, sql: """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
+                          THEN zicha_id18(e.id_norm, 19)
+                        WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 20) AND id_problem IS NULL)
+                          THEN zicha_id18(e.id_norm, 20)
+                        ELSE zicha_id18(e.id_norm, 19) END AS key,
+                   e.kind, e.reason, e.ts, e.detail, e.name
+            FROM event e INDEXED BY event_15 WHERE e.is15 ORDER BY key, e.ts, e.file_id, e.line
+            """)
         // Each student comes with the counselor list's mappings for their class and college, looked up here
         // rather than held in memory (a national roster has hundreds of thousands of classes). The table is read
         // in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at random.
@@ -130,10 +128,11 @@ public final class ReconcileSession {
         let events = try Row.fetchCursor(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE NOT is15 ORDER BY id_norm, ts, file_id, line")
         var nextStudent = try students.next()
         var nextEvent = try events.next()
-        while nextStudent != nil || nextEvent != nil {
-            let sid: String? = nextStudent?[0], eid: String? = nextEvent?[0]
+        var nextFifteen = try fifteen.next()
+        while nextStudent != nil || nextEvent != nil || nextFifteen != nil {
+            let sid: String? = nextStudent?[0], eid: String? = nextEvent?[0], fid: String? = nextFifteen?[0]
             // SQLite orders TEXT by bytes: compare the same way.
-            let id = [sid, eid].compactMap { $0 }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!
+            let id = [sid, eid, fid].compactMap { $0 }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!
             var group: [LoggedEvent] = []
             var logName = ""
             while let e = nextEvent, (e[0] as String) == id {
@@ -141,9 +140,10 @@ public final class ReconcileSession {
                 group.append(Self.event(e, from: 1))
                 nextEvent = try events.next()
             }
-            if let extra = fifteen.removeValue(forKey: id) {
-                group += extra
-                if logName.isEmpty { logName = fifteenNames[id] ?? "" }
+            while let e = nextFifteen, (e[0] as String) == id {
+                if logName.isEmpty { logName = e[5] }
+                group.append(Self.event(e, from: 1))
+                nextFifteen = try fifteen.next()
             }
             var matched = false
             while let s = nextStudent, (s[0] as String) == id {
@@ -153,7 +153,6 @@ public final class ReconcileSession {
             }
             if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
         }
-        for (id, group) in fifteen.sorted(by: { $0.key < $1.key }) { try emit(.unmatched(id: id, name: fifteenNames[id] ?? "", events: group)) }
     }
 
     static func event(_ r: Row, from i: Int) -> LoggedEvent {
