@@ -141,4 +141,38 @@ import Testing
         #expect(HTML.escape("<a href=\"x\" title='y'>&</a>") == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;")
         #expect(HTML.escape("a\r\nb\rc\u{0}") == "a\nb\nc[U+0000]")
     }
+
+    /// JSON strings decode back to the same text, with every control character, quote, backslash and line
+    /// separator escaped wherever it sits in a run of clean bytes.
+    @Test func jsonStringsDecodeBackAndHideLineBreakers() throws {
+        var specials = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "\u{2028}", "\u{2029}", "\u{7F}", "“", "—"]
+        specials.append(specials.joined())
+        for special in specials {
+            for text in [special, "张三" + special, special + "李四", "学籍\(special)自查\(special)"] {
+                let literal = JSONText.string(text)
+                #expect(try JSONDecoder().decode([String].self, from: Data("[\(literal)]".utf8)) == [text])
+                #expect(!literal.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+            }
+        }
+    }
+
+    /// The byte scan that lets clean text through unchanged must flag every scalar the escape changes: every
+    /// Unicode scalar, alone and between Chinese characters, is changed exactly when it is one of the named ones.
+    @Test func escapeChangesExactlyTheNamedScalarsEvenInsideChineseText() {
+        func named(_ v: UInt32) -> Bool {
+            if v == 0x0A { return false }  // a lone LF stays
+            return v < 0x20 || (0x7F...0x9F).contains(v) || [0x26, 0x3C, 0x3E, 0x22, 0x27, 0x061C, 0x200E, 0x200F].contains(v)
+                || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || (0xFDD0...0xFDEF).contains(v)
+                || (v & 0xFFFE) == 0xFFFE
+        }
+        var wrong: [String] = []
+        for v in UInt32(0)...0x10FFFF {
+            guard let u = Unicode.Scalar(v) else { continue }  // surrogates
+            let alone = String(Character(u)), inside = "学“\(alone)”生"
+            if (HTML.escape(alone) != alone) != named(v) || (HTML.escape(inside) != inside) != named(v) {
+                wrong.append(String(v, radix: 16))
+            }
+        }
+        #expect(wrong.isEmpty, "escaped when it should not be, or the reverse: U+\(wrong.prefix(20))")
+    }
 }

@@ -37,15 +37,27 @@ enum HTML {
         return out
     }
 
-    /// False when no scalar of the UTF-8 text can need escaping: no ASCII special or control byte, and no lead
-    /// byte of the non-ASCII scalars `needsEscape` names (C2: U+0080–009F, D8: U+061C, E2: the bidi marks and
-    /// overrides, EF: noncharacters, F0–F4: noncharacters of the other planes). Chinese text passes in one scan;
-    /// a true answer is checked scalar by scalar.
+    /// False when no scalar of the UTF-8 text can need escaping: no ASCII special or control byte, none of the
+    /// bidi marks and overrides (E2 80 8E/8F/AA–AE, E2 81 A6–A9), and no lead byte of the other scalars
+    /// `needsEscape` names (C2: U+0080–009F, D8: U+061C, EF: noncharacters, F0–F4: those of the other planes).
+    /// Chinese text with its quotes and dashes passes in one scan; a true answer is checked scalar by scalar.
     private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.contains { b in
-            b < 0x20 || b == 0x7F || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27
-                || b == 0xC2 || b == 0xD8 || b == 0xE2 || b == 0xEF || b >= 0xF0
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            switch b {
+            case 0x00..<0x20, 0x7F, 0x26, 0x3C, 0x3E, 0x22, 0x27, 0xC2, 0xD8, 0xEF, 0xF0...: return true
+            case 0xE2:
+                guard i + 2 < n else { return true }
+                let b1 = bytes[i + 1], b2 = bytes[i + 2]
+                if b1 == 0x80, b2 == 0x8E || b2 == 0x8F || (0xAA...0xAE).contains(b2) { return true }
+                if b1 == 0x81, (0xA6...0xA9).contains(b2) { return true }
+            default: break
+            }
+            i += 1
         }
+        return false
     }
 
     @inline(__always)
@@ -58,7 +70,7 @@ enum HTML {
 
     /// `escape`, cut to `limit` characters with a note saying where the full text is.
     static func escape(_ s: String, limit: Int, fullIn: String) -> String {
-        guard s.count > limit else { return escape(s) }
+        guard s.utf8.count > limit, s.count > limit else { return escape(s) }  // UTF-8 never counts fewer
         return escape(String(s.prefix(limit))) + "…<span class=\"note\">（已截断，完整内容见 " + escape(fullIn) + "）</span>"
     }
 
