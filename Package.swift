@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
         // libcurl's curl_easy_setopt is variadic: Swift cannot call it, so a few typed C wrappers do.
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
+        // sqlite3_config is variadic too: one typed wrapper.
+        .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // The core: every stage of the nightly job, a library the CLI and the tests share.
         .target(
@@ -32,7 +34,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CCrypto", "CJemalloc",
+                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CSQLiteShim", "CCrypto", "CJemalloc",
             ],
             exclude: ["Reconcile/README.md"],
             resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]

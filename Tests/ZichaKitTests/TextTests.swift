@@ -27,4 +27,16 @@ import Testing
         #expect(Text.sameBytes("", ""))
         #expect(!Text.sameBytes("\u{00E9}", "e\u{0301}"), "canonically equal, but not the same bytes")
     }
+
+    @Test func containsFindsWholeCharactersAnywhere() {
+        #expect(Text.contains("该证件号码已被征兵部门注册", "征兵"))
+        #expect(Text.contains("征兵", "征兵") && Text.contains("部门征兵", "征兵") && Text.contains("征兵部门", "征兵"))
+        #expect(!Text.contains("征", "征兵"), "longer than the text")
+        #expect(!Text.contains("", "征兵") && Text.contains("", "") && Text.contains("任何", ""))
+        #expect(!Text.contains("手机号码已存", "手机号码已存在"))
+        #expect(!Text.contains("请求被取 消", "请求被取消"))
+        #expect(FailureReason.classify("该证件号码已被征兵部门注册") == .conscription)
+        #expect(FailureReason.classify("手机号码已存在，请更换") == .phoneTaken)
+        #expect(FailureReason.classify("其他原因") == nil)
+    }
 }

@@ -97,7 +97,13 @@ public struct HeaderMap: Sendable {
     /// The trimmed cell of a field, or "" when the column is absent or the row short.
     @inline(__always)
     public func value(_ field: String, in cells: [String]) -> String {
-        guard let i = columns[field], i < cells.count else { return "" }
+        Self.cell(columns[field], in: cells)
+    }
+
+    /// The trimmed cell at a column looked up before (`columns`), or "" when absent or the row short.
+    @inline(__always)
+    public static func cell(_ column: Int?, in cells: [String]) -> String {
+        guard let i = column, i < cells.count else { return "" }
         return Text.trimmed(cells[i])
     }
 

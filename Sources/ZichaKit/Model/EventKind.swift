@@ -72,13 +72,14 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
     /// Classifies a detail text. Conscription wins over "ID taken" when a text names both.
     public static func classify(_ detail: String) -> FailureReason? {
         if detail.isEmpty { return nil }
-        if detail.contains("征兵") { return .conscription }
-        if detail.contains("证件号码已被注册") || detail.contains("证件号码重复") || detail.contains("已被注册") { return .idTaken }
-        if detail.contains("手机号码已存在") || detail.contains("手机号码重复") || detail.contains("手机号已存在") { return .phoneTaken }
-        if detail.contains("请求被取消") || detail.contains("频繁") { return .rateLimited }
-        if detail.contains("姓名不符") || detail.contains("证件和姓名不符") { return .nameMismatch }
-        if detail.contains("未注册") { return .notRegistered }
-        if detail.contains("邮箱") { return .emailUnusable }
+        func has(_ words: String...) -> Bool { words.contains { Text.contains(detail, $0) } }
+        if has("征兵") { return .conscription }
+        if has("证件号码已被注册", "证件号码重复", "已被注册") { return .idTaken }
+        if has("手机号码已存在", "手机号码重复", "手机号已存在") { return .phoneTaken }
+        if has("请求被取消", "频繁") { return .rateLimited }
+        if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
+        if has("未注册") { return .notRegistered }
+        if has("邮箱") { return .emailUnusable }
         return nil
     }
 }

@@ -46,6 +46,22 @@ public enum Text {
         return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
+    /// Whether `text` holds `part`, compared by bytes: exact for UTF-8, whose characters never start inside
+    /// another's bytes, and without Foundation's per-call string search (a log has millions of details).
+    static func contains(_ text: String, _ part: String) -> Bool {
+        var text = text, part = part
+        return text.withUTF8 { t in
+            part.withUTF8 { p in
+                guard let first = p.first else { return true }
+                guard t.count >= p.count else { return false }
+                for i in 0...(t.count - p.count) where t[i] == first {
+                    if memcmp(t.baseAddress! + i, p.baseAddress!, p.count) == 0 { return true }
+                }
+                return false
+            }
+        }
+    }
+
     /// The text without any white space (a key such as 考生号 typed with spaces). The same string when it has none.
     public static func removingSpaces(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: isSpace) else { return s }

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLiteShim
 import GRDB
 import GRDBSQLite
 
@@ -15,6 +16,7 @@ public final class AppDatabase: @unchecked Sendable {
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// Waits up to `busyTimeout` seconds for another zicha holding the database.
     public init(path: String, busyTimeout: TimeInterval = 5) throws {
+        _ = Self.multiThreadMode
         self.path = path
         var config = GRDB.Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -55,10 +57,16 @@ public final class AppDatabase: @unchecked Sendable {
 
     /// An in-memory database, for tests.
     public init(inMemory: Void = ()) throws {
+        _ = Self.multiThreadMode
         path = ":memory:"
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
     }
+
+    /// SQLite's multi-thread mode, set once before the first connection opens: Debian's library defaults to
+    /// serialized mode, a mutex taken and released around every call — every bind, step and column read of a
+    /// million-row night — although GRDB never lets two threads use one connection at a time.
+    private static let multiThreadMode: Void = { _ = zicha_sqlite_use_multithread_mode() }()
 
     /// Bytes SQLite holds in this process (page caches, sorters, statements), for the profile lines.
     static var sqliteMemoryUsed: Int64 {
