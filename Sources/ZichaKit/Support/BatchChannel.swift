@@ -5,6 +5,10 @@ import Foundation
 final class BatchChannel<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[Element]] = []
+    /// Batches the consumer is done with, freed by the producer: the memory goes back to the thread that
+    /// allocated it (a free from the other thread takes the allocator's locks — an eighth of the storing
+    /// thread's time on a roster).
+    private var spent: [[Element]] = []
     private var closed = false
     private var cancelled = false
     private let capacity: Int
@@ -14,11 +18,14 @@ final class BatchChannel<Element>: @unchecked Sendable {
     /// Producer: queues `batch`, waiting while the channel is full. False once the consumer has cancelled.
     func send(_ batch: [Element]) -> Bool {
         condition.lock()
-        defer { condition.unlock() }
         while batches.count >= capacity, !cancelled { condition.wait() }
-        if cancelled { return false }
+        if cancelled { condition.unlock(); return false }
         batches.append(batch)
         condition.broadcast()
+        var done: [[Element]] = []
+        swap(&done, &spent)
+        condition.unlock()
+        done.removeAll()  // here, on the producer's thread, outside the lock
         return true
     }
 
@@ -38,6 +45,13 @@ final class BatchChannel<Element>: @unchecked Sendable {
         if batches.isEmpty { return nil }
         condition.broadcast()
         return batches.removeFirst()
+    }
+
+    /// Consumer: hands a consumed batch back for the producer to free (at its next `send`).
+    func giveBack(_ batch: [Element]) {
+        condition.lock()
+        if !cancelled, !closed { spent.append(batch) }
+        condition.unlock()
     }
 
     /// Consumer: stops taking batches; the producer's next `send` returns false.
@@ -73,8 +87,10 @@ func streamOnSecondThread<Element>(batchSize: Int = 2048, meanwhile: () throws -
     }
     do {
         try meanwhile()
-        while let batch = channel.receive() {
+        while var batch = channel.receive() {
             for element in batch { try consume(element) }
+            channel.giveBack(batch)
+            batch = []  // the channel holds the last reference now
         }
     } catch {
         channel.cancel()
