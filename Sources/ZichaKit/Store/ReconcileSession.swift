@@ -142,20 +142,20 @@ public final class ReconcileSession {
         var nextStudent = try students.next()
         var nextEvent = try events.next()
         var nextFifteen = try fifteen.next()
+        var lastKind: (text: String, kind: EventKind)? = nil
         while nextStudent != nil || nextEvent != nil || nextFifteen != nil {
             let sid: String? = nextStudent?[0], eid: String? = nextEvent?[0], fid: String? = nextFifteen?[0]
-            // SQLite orders TEXT by bytes: compare the same way.
-            let id = [sid, eid, fid].compactMap { $0 }.min { $0.utf8.lexicographicallyPrecedes($1.utf8) }!
+            let id = Self.lowest(Self.lowest(sid, eid), fid)!
             var group: [LoggedEvent] = []
             var logName = ""
             while let e = nextEvent, (e[0] as String) == id {
                 if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1))
+                group.append(Self.event(e, from: 1, kinds: &lastKind))
                 nextEvent = try events.next()
             }
             while let e = nextFifteen, (e[0] as String) == id {
                 if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1))
+                group.append(Self.event(e, from: 1, kinds: &lastKind))
                 nextFifteen = try fifteen.next()
             }
             var matched = false
@@ -168,9 +168,32 @@ public final class ReconcileSession {
         }
     }
 
-    static func event(_ r: Row, from i: Int) -> LoggedEvent {
+    /// The lower of two IDs in SQLite's TEXT order (bytes), without an array per step of the join.
+    @inline(__always)
+    private static func lowest(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        var x = a, y = b
+        let aFirst = x.withUTF8 { p in
+            y.withUTF8 { q in
+                let n = min(p.count, q.count)
+                let c = n == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, n)
+                return c < 0 || (c == 0 && p.count <= q.count)
+            }
+        }
+        return aFirst ? a : b
+    }
+
+    /// The last stored kind seen and its event: the join reads millions of events with a handful of kinds.
+    private static func event(_ r: Row, from i: Int, kinds: inout (text: String, kind: EventKind)?) -> LoggedEvent {
+        let text: String = r[i]
+        let kind: EventKind
+        if let last = kinds, Text.sameBytes(last.text, text) { kind = last.kind } else {
+            kind = EventKind(rawValue: text) ?? .login
+            kinds = (text, kind)
+        }
         let reason: String? = r[i + 1]
-        return LoggedEvent(kind: EventKind(rawValue: r[i]) ?? .login, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
+        return LoggedEvent(kind: kind, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
     }
 
     static func facts(_ r: Row) -> StudentFacts {
