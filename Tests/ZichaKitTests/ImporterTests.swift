@@ -102,6 +102,30 @@ extension AppDatabase {
         #expect(rows[1]["major"] as String == "数据科学与大数据技术\n（\"卓越\"班）")
     }
 
+    /// Text is bound from a 64 KB buffer per statement; a row whose cells outgrow it is bound by copy, and the rows
+    /// after it are stored from the buffer again — every value exactly as read.
+    @Test func cellsLargerThanTheBindingBufferAreStoredWhole() throws {
+        let major = String(repeating: "长", count: 30_000), college = String(repeating: "学", count: 25_000) + "院"
+        let roster = """
+            考生号,学号,姓名,身份证号,手机号,学院,专业,班级
+            26110101000001,2026010101,张伟,110105199001010029,13800138000,计算机学院,软件工程,计科2601
+            26110101000002,2026010102,王芳,110101200602030017,13700137000,\(college),\(major),计科2602
+            26110101000003,2026010103,李䶮,110101190602030010,13900139000,外国语学院,英语,英语2601
+
+            """
+        let database = try AppDatabase(inMemory: ())
+        let files = try ImportFixtures.importNight(database, roster: try ImportFixtures.temporaryFile(roster))
+        #expect(files.map(\.accepted) == [3])
+        let rows = try database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT ksh, name, college, major, class, phone_norm FROM student ORDER BY ksh")
+        }
+        #expect(rows.map { $0["college"] as String } == ["计算机学院", college, "外国语学院"])
+        #expect(rows.map { $0["major"] as String } == ["软件工程", major, "英语"])
+        #expect(rows.map { $0["name"] as String } == ["张伟", "王芳", "李䶮"])
+        #expect(rows.map { $0["class"] as String } == ["计科2601", "计科2602", "英语2601"])
+        #expect(rows.map { $0["phone_norm"] as String } == ["13800138000", "13700137000", "13900139000"])
+    }
+
     @Test(arguments: CanonicalFixtures.shared.log_files)
     func everyLogVariantStoresTheSameEvents(_ name: String) throws {
         // Given the roster, and the log in one of its variants
