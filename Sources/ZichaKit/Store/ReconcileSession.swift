@@ -256,11 +256,17 @@ public final class ReconcileSession {
         let insertProgress = try FastStatement(db, sql: """
             INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
             """)
+        // The night's totals are the classes' sums: every present student is counted in exactly one class.
+        var totals = NightTotals(students: 0, checked: 0, unchecked: 0, disputed: 0)
         for (key, counts) in progress {
             insertProgress.bind(1, runID); insertProgress.bind(2, key.college); insertProgress.bind(3, key.className)
             insertProgress.bind(4, counts.students); insertProgress.bind(5, counts.checked); insertProgress.bind(6, counts.disputed)
             try insertProgress.execute(db)
+            totals.students += counts.students
+            totals.checked += counts.checked
+            totals.disputed += counts.disputed
         }
+        totals.unchecked = totals.students - totals.checked - totals.disputed
         progress = [:]
         if let prev = previous {
             try db.execute(sql: """
@@ -273,11 +279,6 @@ public final class ReconcileSession {
                 WHERE run_id = ?1 AND state <> 'checked'
                 """, arguments: [runID, prev.id])
         }
-        let r = try Row.fetchOne(db, sql: """
-            SELECT count(*), coalesce(sum(state = 'checked'), 0), coalesce(sum(state = 'unchecked'), 0), coalesce(sum(state = 'disputed'), 0)
-            FROM student_result WHERE run_id = ?
-            """, arguments: [runID])!
-        let totals = NightTotals(students: r[0], checked: r[1], unchecked: r[2], disputed: r[3])
         try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ?, inputs = ? WHERE id = ?",
                        arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, inputs, runID])
     }
