@@ -108,12 +108,14 @@ public enum Pipeline {
             try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf, inputs: fingerprint)
         }
         StageClock.mark("reconcile")
-        database.releaseMemory()  // the report reads on connections of its own
-        returnFreeMemory()
 
         // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
         let night = try NightReader(database: database, asOf: asOf)
         let summary = try night.summary(deadline: config.deadline)
+        // The summary's counts filled the main connection's page cache (a million results, their findings);
+        // the passes read on connections of their own, so it goes back before they start.
+        database.releaseMemory()
+        returnFreeMemory()
         // findings.json and the mail lists ride along the report writer's two passes over the night.
         let passes = SharedPasses(night)
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
