@@ -6,8 +6,8 @@ import GRDBSQLite
 /// GRDB keeps owning the statement; this only binds values and steps it.
 ///
 /// Text is copied into one buffer per statement and bound in place (`SQLITE_STATIC`): bound as a transient
-/// copy, SQLite frees and allocates a buffer for every parameter of every row — 25 of each per roster row, a
-/// fifth of the storing thread's time. The buffer is reused from row to row, so every parameter must be bound
+/// copy, SQLite frees and allocates a buffer for every parameter of every row, 25 of each per roster row, under
+/// its memory mutex (with the batches freed by their producer: 1M roster stored in 6.1 s instead of 6.7). The buffer is reused from row to row, so every parameter must be bound
 /// again before each `execute` (all callers bind them all).
 struct FastStatement {
     let statement: Statement
