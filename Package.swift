@@ -19,7 +19,6 @@ let package = Package(
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         // jemalloc instead of glibc's malloc for the whole process: glibc's arenas kept growing with the night when
         // one thread allocates rows and another frees them (BENCHMARKS.md, "10 million students").
         .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
@@ -28,13 +27,14 @@ let package = Package(
         // sqlite3_config is variadic too: one typed wrapper.
         .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
 
-        // The core: every stage of the nightly job, a library the CLI and the tests share.
+        // The core: every stage of the nightly job, a library the CLI and the tests share. zlib (the workbook
+        // writer's deflate) is the CZlib module ZIPFoundation brings on Linux.
         .target(
             name: "ZichaKit",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "COpenCC", "CLibXML2", "CXLSXWriter", "CCurlShim", "CSQLiteShim", "CCrypto", "CJemalloc",
+                "COpenCC", "CLibXML2", "CCurlShim", "CSQLiteShim", "CCrypto", "CJemalloc",
             ],
             exclude: ["Reconcile/README.md"],
             resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]
@@ -49,8 +49,10 @@ let package = Package(
         .target(name: "ZichaTestSupport", dependencies: ["ZichaKit"], path: "Sources/ZichaTestSupport"),
         .testTarget(
             name: "ZichaKitTests",
-            // GRDB only to dump the database in import tests (before/after comparisons).
-            dependencies: ["ZichaKit", "ZichaTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            // GRDB only to dump the database in import tests (before/after comparisons); ZIPFoundation to read
+            // back the workbook writer's ZIP container.
+            dependencies: ["ZichaKit", "ZichaTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["ZichaKit", "ZichaTestSupport"]),

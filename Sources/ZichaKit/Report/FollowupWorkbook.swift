@@ -6,62 +6,56 @@ final class FollowupWorkbook {
     /// Column widths in characters, matching `FollowupTable.header`.
     static let widths: [Double] = [16, 14, 10, 17, 14, 10, 21, 14, 8, 40, 60, 14, 9, 24]
     static let truncationNote = "…（内容过长已截断，完整内容见 followup.csv）"
+    private static let daysColumn = FollowupTable.header.firstIndex(of: "未查天数")
 
     private let workbook: XLSXWriterBook
-    private var sheet: XLSXWriterSheet
     private var sheetCount = 1
-    private var row = 0
+    private var cells: [XLSXWriterBook.Cell] = []
+    private let rowsPerSheet: Int
     let url: URL
 
-    /// Creates the workbook at `url` (an empty 0600 file is created first so the file is never world-readable).
-    init(url: URL, asOf: String) throws {
+    /// Creates the workbook at `url` (0600, never replacing a file). A sheet holds at most `rowsPerSheet` rows
+    /// (the header included; Excel's limit unless a test wants smaller sheets).
+    init(url: URL, asOf: String, rowsPerSheet: Int = XLSXWriterBook.maxRows) throws {
         self.url = url
-        try ReportFile(url.lastPathComponent, in: url.deletingLastPathComponent()).close()
-        workbook = try XLSXWriterBook(url: url, title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
-        sheet = try workbook.addSheet("待跟进")
-        try startSheet()
+        self.rowsPerSheet = max(2, min(rowsPerSheet, XLSXWriterBook.maxRows))
+        workbook = XLSXWriterBook(fd: try ReportFile.create(url), path: url.path,
+                                  title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
+        try startSheet("待跟进")
     }
 
-    private func startSheet() throws {
-        for (i, width) in Self.widths.enumerated() {
-            let text = FollowupTable.textColumns.contains(i)
-            sheet.setColumn(i, width: width, format: text ? workbook.textFormat : workbook.wrapFormat)
-        }
-        for (i, title) in FollowupTable.header.enumerated() {
-            try sheet.write(title, row: 0, column: i, format: workbook.headerFormat)
-        }
-        sheet.freezeRows(1)
-        row = 1
+    private static func style(_ column: Int) -> XLSXWriterBook.Style {
+        FollowupTable.textColumns.contains(column) ? .text : .wrap
+    }
+
+    private func startSheet(_ name: String) throws {
+        let columns = Self.widths.enumerated().map { (width: $0.element, style: Self.style($0.offset)) }
+        try workbook.startSheet(name, columns: columns, frozenRows: 1)
+        try workbook.appendRow(FollowupTable.header.map { .text($0, .header) })
     }
 
     /// Appends one row of `FollowupTable.cells`.
-    func append(_ cells: [String]) throws {
-        if row >= XLSXWriterBook.maxRows {
-            finishSheet()
+    func append(_ row: [String]) throws {
+        // A new sheet past Excel's row limit, or before a sheet outgrows what one ZIP entry may hold.
+        if workbook.rowsInSheet >= rowsPerSheet || workbook.sheetBytes >= ZipStreamWriter.maxEntryBytes - (1 << 24) {
+            try workbook.finishSheet(filterColumns: FollowupTable.header.count)
             sheetCount += 1
-            sheet = try workbook.addSheet("待跟进\(sheetCount)")
-            try startSheet()
+            try startSheet("待跟进\(sheetCount)")
         }
-        let daysColumn = FollowupTable.header.firstIndex(of: "未查天数")
-        for (i, cell) in cells.enumerated() {
-            if i == daysColumn, let days = Int(cell) {
-                try sheet.write(number: days, row: row, column: i)
+        cells.removeAll(keepingCapacity: true)
+        for (i, cell) in row.enumerated() {
+            if i == Self.daysColumn, let days = Int(cell) {
+                cells.append(.number(days, Self.style(i)))
             } else {
-                let text = XLSXWriterBook.cellText(cell, note: Self.truncationNote)
-                let format = FollowupTable.textColumns.contains(i) ? workbook.textFormat : workbook.wrapFormat
-                try sheet.write(text, row: row, column: i, format: format)
+                cells.append(.text(XLSXWriterBook.cellText(cell, note: Self.truncationNote), Self.style(i)))
             }
         }
-        row += 1
+        try workbook.appendRow(cells)
     }
 
-    private func finishSheet() {
-        sheet.autofilter(lastRow: max(row - 1, 0), lastColumn: FollowupTable.header.count - 1)
-    }
-
-    /// Writes the file.
+    /// Writes the rest of the file and closes it.
     func close() throws {
-        finishSheet()
+        try workbook.finishSheet(filterColumns: FollowupTable.header.count)
         try workbook.close()
     }
 }

@@ -16,13 +16,18 @@ final class ReportFile {
     /// Creates `name` inside `directory`; `name` must already be a safe relative path.
     init(_ name: String, in directory: URL) throws {
         url = try ReportPaths.inside(directory, name)
-        // O_EXCL | O_NOFOLLOW: a report never overwrites or writes through a planted link.
+        handle = FileHandle(fileDescriptor: try Self.create(url), closeOnDealloc: true)
+    }
+
+    /// Creates the file at `url` (0600; O_EXCL | O_NOFOLLOW: a report never overwrites or writes through a
+    /// planted link) and returns its descriptor, open for writing.
+    static func create(_ url: URL) throws -> Int32 {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw ZichaError(.output, "cannot create the report file: \(String(cString: strerror(errno)))",
                              at: SourceLocation(file: url.path))
         }
-        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        return fd
     }
 
     /// Appends text as UTF-8.

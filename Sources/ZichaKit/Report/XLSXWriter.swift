@@ -1,84 +1,173 @@
-import CXLSXWriter
 import Foundation
 
-/// The one Swift file that talks to libxlsxwriter: a workbook written row by row in constant
-/// memory mode, so a sheet of a million rows never sits in memory.
+/// An XLSX workbook of text and number cells, written row by row into a `ZipStreamWriter`: each sheet's
+/// XML is deflated as it is made, so a sheet of a million rows is never in memory nor in a temporary file.
+///
+/// SpreadsheetML written by hand (with `ZipStreamWriter`, which says why): the parts are the fixed set a
+/// sheet of strings and numbers needs — the same parts and cell markup libxlsxwriter wrote before, read back
+/// by openpyxl in the tests and by our own XLSX reader.
 final class XLSXWriterBook {
     /// Excel's limit on the characters of one cell.
     static let maxCellCharacters = 32_767
     /// Excel's limit on the rows of one sheet.
     static let maxRows = 1_048_576
 
-    private let workbook: UnsafeMutablePointer<lxw_workbook>
-    private let path: String
-    private var closed = false
-    /// Bold, shaded header cells.
-    private(set) var headerFormat: UnsafeMutablePointer<lxw_format>!
-    /// Wrapped text, aligned to the top.
-    private(set) var wrapFormat: UnsafeMutablePointer<lxw_format>!
-    /// Text number format `@`, so Excel never turns an ID into 1.1E+17 even when a cell is edited.
-    private(set) var textFormat: UnsafeMutablePointer<lxw_format>!
+    /// The cell styles of `styles.xml`.
+    enum Style: Int {
+        /// Excel's default.
+        case plain = 0
+        /// Bold, shaded, bordered header cells.
+        case header = 1
+        /// Wrapped text, aligned to the top.
+        case wrap = 2
+        /// Text number format `@`, so Excel never turns an ID into 1.1E+17 even when a cell is edited.
+        case text = 3
+    }
 
-    /// Opens a new workbook at `url`; `created` is stored as the creation time (keep it fixed for reproducible files).
-    init(url: URL, title: String, created: Date) throws {
-        path = url.path
-        var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
-        guard let wb = path.withCString({ workbook_new_opt($0, &options) }) else {
-            throw ZichaError(.output, "cannot create the workbook", at: SourceLocation(file: path))
+    /// One cell of a row.
+    enum Cell {
+        case text(String, Style)
+        case number(Int, Style)
+        /// No value, only the style (what a blank cell of that column looks like).
+        case blank(Style)
+    }
+
+    private let zip: ZipStreamWriter
+    private let title: String
+    private let created: Date
+    private var sheetNames: [String] = []
+    private var filters: [String] = []          // the autofilter range of each sheet ("" for none)
+    private var row = 0                          // rows written to the open sheet
+    private var xml: [UInt8] = []                // the open sheet's XML not yet handed to `zip`
+    private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXWriterBook.columnName($0).utf8) }
+
+    /// Creates the workbook in `file` (a new, empty file opened for writing); `created` is stored as the
+    /// creation time (keep it fixed for reproducible files).
+    init(fd: Int32, path: String, title: String, created: Date) {
+        zip = ZipStreamWriter(fd: fd, path: path)
+        self.title = title
+        self.created = created
+    }
+
+    /// Uncompressed bytes of the open sheet so far (a sheet must stay under `ZipStreamWriter.maxEntryBytes`).
+    var sheetBytes: Int64 { zip.entrySize + Int64(xml.count) }
+
+    /// Rows written to the open sheet.
+    var rowsInSheet: Int { row }
+
+    /// Starts a sheet (name ≤ 31 characters, none of `[]:*?/\`): column widths in characters and column
+    /// styles, the first `frozenRows` rows kept visible while scrolling.
+    func startSheet(_ name: String, columns: [(width: Double, style: Style)], frozenRows: Int) throws {
+        sheetNames.append(name)
+        filters.append("")
+        row = 0
+        try zip.beginEntry("xl/worksheets/sheet\(sheetNames.count).xml")
+        var head = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        head += #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        head += #"<sheetViews><sheetView"# + (sheetNames.count == 1 ? #" tabSelected="1""# : "") + #" workbookViewId="0">"#
+        if frozenRows > 0 {
+            head += #"<pane ySplit="\#(frozenRows)" topLeftCell="A\#(frozenRows + 1)" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/>"#
         }
-        workbook = wb
-        headerFormat = workbook_add_format(wb)
-        format_set_bold(headerFormat)
-        format_set_bg_color(headerFormat, 0xDDEBF7)
-        format_set_border(headerFormat, UInt8(LXW_BORDER_THIN.rawValue))
-        wrapFormat = workbook_add_format(wb)
-        format_set_text_wrap(wrapFormat)
-        format_set_align(wrapFormat, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
-        textFormat = workbook_add_format(wb)
-        format_set_num_format(textFormat, "@")
-        format_set_align(textFormat, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
-        title.withCString { t in
-            "zicha".withCString { a in
-                var props = lxw_doc_properties()
-                props.title = UnsafeMutablePointer(mutating: t)
-                props.author = UnsafeMutablePointer(mutating: a)
-                props.created = time_t(created.timeIntervalSince1970)
-                _ = workbook_set_properties(wb, &props)
+        head += #"</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>"#
+        for (i, column) in columns.enumerated() {
+            head += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(Self.excelWidth(column.width))" style="\#(column.style.rawValue)" customWidth="1"/>"#
+        }
+        head += "</cols><sheetData>"
+        xml.append(contentsOf: head.utf8)
+    }
+
+    /// Appends the next row of the open sheet.
+    func appendRow(_ cells: [Cell]) throws {
+        row += 1
+        let r = Array(String(row).utf8)
+        xml.append(contentsOf: #"<row r=""#.utf8); xml.append(contentsOf: r); xml.append(contentsOf: #"">"#.utf8)
+        for (i, cell) in cells.enumerated() {
+            xml.append(contentsOf: #"<c r=""#.utf8)
+            xml.append(contentsOf: Self.columnLetters[i]); xml.append(contentsOf: r)
+            switch cell {
+            case .text(let text, let style) where !text.isEmpty:
+                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+                xml.append(contentsOf: #"" t="inlineStr"><is><t"#.utf8)
+                let utf8 = text.utf8
+                if let first = utf8.first, let last = utf8.last, Self.isSpace(first) || Self.isSpace(last) {
+                    xml.append(contentsOf: #" xml:space="preserve""#.utf8)
+                }
+                xml.append(UInt8(ascii: ">"))
+                Self.appendEscaped(text, to: &xml)
+                xml.append(contentsOf: "</t></is></c>".utf8)
+            case .number(let value, let style):
+                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+                xml.append(contentsOf: #""><v>"#.utf8); xml.append(contentsOf: String(value).utf8)
+                xml.append(contentsOf: "</v></c>".utf8)
+            case .text(_, let style), .blank(let style):
+                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+                xml.append(contentsOf: #""/>"#.utf8)
             }
         }
+        xml.append(contentsOf: "</row>".utf8)
+        if xml.count >= 1 << 16 { try flushSheet() }
     }
 
-    deinit { if !closed { _ = workbook_close(workbook) } }
-
-    /// Adds a sheet (name ≤ 31 characters, none of `[]:*?/\`).
-    func addSheet(_ name: String) throws -> XLSXWriterSheet {
-        guard let ws = name.withCString({ workbook_add_worksheet(workbook, $0) }) else {
-            throw ZichaError(.output, "cannot add the sheet \(name) to the workbook", at: SourceLocation(file: path))
+    /// Ends the open sheet, with filter buttons over its first `columns` columns and every row written.
+    func finishSheet(filterColumns columns: Int) throws {
+        xml.append(contentsOf: "</sheetData>".utf8)
+        if columns > 0 {
+            let range = "A1:\(Self.columnName(columns - 1))\(max(row, 1))"
+            filters[filters.count - 1] = range
+            xml.append(contentsOf: #"<autoFilter ref="\#(range)"/>"#.utf8)
         }
-        return XLSXWriterSheet(ws, path: path)
+        xml.append(contentsOf: #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#.utf8)
+        try flushSheet()
+        try zip.endEntry()
     }
 
-    /// Writes the file; the workbook cannot be used afterwards.
+    /// Writes the workbook's other parts and closes the file; the workbook cannot be used afterwards.
     func close() throws {
-        closed = true
-        let rc = workbook_close(workbook)
-        guard rc == LXW_NO_ERROR else {
-            throw ZichaError(.output, "cannot write the workbook: \(String(cString: lxw_strerror(rc)))",
-                             at: SourceLocation(file: path))
-        }
+        try zip.addEntry("[Content_Types].xml", contentTypes)
+        try zip.addEntry("_rels/.rels", Self.packageRelationships)
+        try zip.addEntry("docProps/app.xml", appProperties)
+        try zip.addEntry("docProps/core.xml", coreProperties)
+        try zip.addEntry("xl/workbook.xml", workbookPart)
+        try zip.addEntry("xl/_rels/workbook.xml.rels", workbookRelationships)
+        try zip.addEntry("xl/styles.xml", Self.styles)
+        try zip.close()
     }
 
-    /// A cell's text as Excel can hold it: no control characters XML forbids, at most 32,767 characters
-    /// (longer text is cut with a note).
+    private func flushSheet() throws {
+        try zip.write(xml)
+        xml.removeAll(keepingCapacity: true)
+    }
+
+    private func appendStyle(_ style: Style) {
+        xml.append(UInt8(ascii: "0") + UInt8(style.rawValue))
+    }
+
+    // MARK: - Text
+
+    /// A cell's text as Excel can hold it: no character XML forbids, at most 32,767 UTF-16 units
+    /// (longer text is cut and ends with `note`).
     static func cellText(_ s: String, note: String) -> String {
-        // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes).
+        // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes;
+        // EF BF BE/BF are U+FFFE/U+FFFF, which XML forbids as well).
         var s = s
-        let clean = s.withUTF8 { b in b.count <= maxCellCharacters && !b.contains { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 } }
+        let clean = s.withUTF8 { b in
+            guard b.count <= maxCellCharacters else { return false }
+            for i in b.indices {
+                let c = b[i]
+                if c < 0x20 && c != 0x0A && c != 0x09 { return false }
+                if c == 0xEF && i + 2 < b.count && b[i + 1] == 0xBF && b[i + 2] >= 0xBE { return false }
+            }
+            return true
+        }
         if clean { return s }
         var out = String.UnicodeScalarView()
         for u in s.unicodeScalars {
             if u == "\r" { continue }
-            if u.value < 0x20 && u != "\n" && u != "\t" { out.append("\u{FFFD}") } else { out.append(u) }
+            if (u.value < 0x20 && u != "\n" && u != "\t") || u.value == 0xFFFE || u.value == 0xFFFF {
+                out.append("\u{FFFD}")
+            } else {
+                out.append(u)
+            }
         }
         var text = String(out)
         if text.utf16.count > maxCellCharacters {
@@ -90,46 +179,140 @@ final class XLSXWriterBook {
         }
         return text
     }
-}
 
-/// One worksheet of an `XLSXWriterBook`; rows must be written top to bottom.
-struct XLSXWriterSheet {
-    private let sheet: UnsafeMutablePointer<lxw_worksheet>
-    private let path: String
-
-    fileprivate init(_ sheet: UnsafeMutablePointer<lxw_worksheet>, path: String) {
-        self.sheet = sheet
-        self.path = path
-    }
-
-    /// Writes text as a string cell: never a number, never a formula, whatever it looks like.
-    func write(_ text: String, row: Int, column: Int, format: UnsafeMutablePointer<lxw_format>? = nil) throws {
-        let rc = text.withCString { worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), $0, format) }
-        try check(rc, row: row, column: column)
-    }
-
-    /// Writes a number cell.
-    func write(number: Int, row: Int, column: Int) throws {
-        try check(worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), Double(number), nil), row: row, column: column)
-    }
-
-    /// Sets the width (in characters) and format of a column.
-    func setColumn(_ column: Int, width: Double, format: UnsafeMutablePointer<lxw_format>? = nil) {
-        _ = worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, format)
-    }
-
-    /// Keeps the first `rows` rows visible while scrolling.
-    func freezeRows(_ rows: Int) { worksheet_freeze_panes(sheet, lxw_row_t(rows), 0) }
-
-    /// Adds filter buttons over rows `0...lastRow` and columns `0...lastColumn`.
-    func autofilter(lastRow: Int, lastColumn: Int) {
-        _ = worksheet_autofilter(sheet, 0, 0, lxw_row_t(lastRow), lxw_col_t(lastColumn))
-    }
-
-    private func check(_ rc: lxw_error, row: Int, column: Int) throws {
-        guard rc == LXW_NO_ERROR else {
-            throw ZichaError(.output, "cannot write a workbook cell: \(String(cString: lxw_strerror(rc)))",
-                             at: SourceLocation(file: path, cell: "R\(row + 1)C\(column + 1)"))
+    /// Appends `text` as XML character data: `& < >` escaped, and `_x` of a literal `_xHHHH_` written as
+    /// `_x005F_x`, since Excel would read `_xHHHH_` as the escape of a character.
+    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { b in
+            var start = 0
+            for i in b.indices {
+                let c = b[i]
+                let replacement: String
+                switch c {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "_") where isEscapeLike(b, at: i): replacement = "_x005F_"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+                out.append(contentsOf: replacement.utf8)
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...]))
         }
+    }
+
+    /// Whether `_xHHHH_` starts at `i`.
+    private static func isEscapeLike(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i + 6 < b.count, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X"), b[i + 6] == UInt8(ascii: "_") else { return false }
+        return b[(i + 2)..<(i + 6)].allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }
+    }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A }
+
+    /// Escapes `& < > "` for an attribute or element of the fixed parts.
+    private static func escapeMarkup(_ s: String) -> String {
+        var out: [UInt8] = []
+        appendEscaped(s, to: &out)
+        return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// Excel's column name: 0 → A, 25 → Z, 26 → AA.
+    static func columnName(_ index: Int) -> String {
+        var n = index + 1
+        var name = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            name = String(UnicodeScalar(UInt8(65 + r))) + name
+            n = (n - 1) / 26
+        }
+        return name
+    }
+
+    /// A width in characters as Excel stores it: widened by the cell padding of the default font (Calibri 11:
+    /// 7-pixel digits, 5 pixels of padding), in 1/256 steps.
+    static func excelWidth(_ characters: Double) -> String {
+        let stored = characters < 1
+            ? (characters * 12 + 0.5).rounded(.down) / 12
+            : ((characters * 7 + 5) / 7 * 256).rounded(.down) / 256
+        return String(stored)
+    }
+
+    // MARK: - The fixed parts
+
+    private var contentTypes: String {
+        var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        s += #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
+        for i in sheetNames.indices {
+            s += #"<Override PartName="/xl/worksheets/sheet\#(i + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        }
+        return s + "</Types>"
+    }
+
+    private static let packageRelationships = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#
+
+    private var appProperties: String {
+        var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        s += #"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>Microsoft Excel</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant><vt:variant><vt:i4>\#(sheetNames.count)</vt:i4></vt:variant></vt:vector></HeadingPairs><TitlesOfParts><vt:vector size="\#(sheetNames.count)" baseType="lpstr">"#
+        for name in sheetNames { s += "<vt:lpstr>\(Self.escapeMarkup(name))</vt:lpstr>" }
+        return s + #"</vt:vector></TitlesOfParts><Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000</AppVersion></Properties>"#
+    }
+
+    private var coreProperties: String {
+        let time = Self.timestamp(created)
+        var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        s += #"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#
+        s += "<dc:title>\(Self.escapeMarkup(title))</dc:title><dc:creator>zicha</dc:creator><cp:lastModifiedBy>zicha</cp:lastModifiedBy>"
+        s += #"<dcterms:created xsi:type="dcterms:W3CDTF">\#(time)</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">\#(time)</dcterms:modified></cp:coreProperties>"#
+        return s
+    }
+
+    private var workbookPart: String {
+        var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        s += #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><fileVersion appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" windowWidth="16095" windowHeight="9660"/></bookViews><sheets>"#
+        for (i, name) in sheetNames.enumerated() {
+            s += #"<sheet name="\#(Self.escapeMarkup(name))" sheetId="\#(i + 1)" r:id="rId\#(i + 1)"/>"#
+        }
+        s += "</sheets>"
+        if filters.contains(where: { !$0.isEmpty }) {
+            s += "<definedNames>"
+            for (i, range) in filters.enumerated() where !range.isEmpty {
+                // '待跟进'!$A$1:$N$25 — the name Excel gives a sheet's filter range.
+                let absolute = range.split(separator: ":").map { part -> String in
+                    let letters = part.prefix { $0.isLetter }
+                    return "$\(letters)$\(part.dropFirst(letters.count))"
+                }.joined(separator: ":")
+                let sheet = sheetNames[i].replacingOccurrences(of: "'", with: "''")
+                s += #"<definedName name="_xlnm._FilterDatabase" localSheetId="\#(i)" hidden="1">\#(Self.escapeMarkup("'\(sheet)'!\(absolute)"))</definedName>"#
+            }
+            s += "</definedNames>"
+        }
+        return s + #"<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>"#
+    }
+
+    private var workbookRelationships: String {
+        var s = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        s += #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        for i in sheetNames.indices {
+            s += #"<Relationship Id="rId\#(i + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i + 1).xml"/>"#
+        }
+        let styles = sheetNames.count + 1
+        return s + #"<Relationship Id="rId\#(styles)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+    }
+
+    /// The four `Style`s, in their order.
+    private static let styles = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n"
+        + #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="@"/></numFmts><fonts count="2"><font><sz val="11"/><color rgb="FF000000"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><color rgb="FF000000"/><name val="Calibri"/><family val="2"/></font></fonts><fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill></fills><borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles><dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/></styleSheet>"#
+
+    /// `2026-11-29T12:00:00Z`.
+    private static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
     }
 }

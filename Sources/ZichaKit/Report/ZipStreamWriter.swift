@@ -1,0 +1,249 @@
+import CZlib
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A ZIP archive written front to back, each entry deflated (zlib) while its bytes arrive.
+///
+/// Written by hand because neither library at hand streams an entry of unknown size: ZIPFoundation needs
+/// each entry's size before its first byte, and libxlsxwriter (our earlier workbook writer) writes a sheet to a
+/// temporary file and deflates it at close, at zlib's default level — at a million students that was 4 s on
+/// one core at the very end of the report stage (BENCHMARKS.md, session 5). Here the sheet is compressed as it
+/// is made, at a fast level, on the thread that makes it. Only what XLSX needs: deflated entries, no ZIP64
+/// (each entry and the archive stay under 4 GiB; `maxEntryBytes` lets writers start a new part in time).
+final class ZipStreamWriter {
+    /// Uncompressed bytes an entry may hold (ZIP without ZIP64 counts sizes in 32 bits); keep well below.
+    static let maxEntryBytes: Int64 = 3 << 30
+
+    private struct EntryRecord {
+        let name: [UInt8]
+        let offset: UInt32
+        let crc: UInt32
+        let compressed: UInt32
+        let size: UInt32
+    }
+
+    let path: String
+    private let fd: Int32
+    private let level: Int32
+    private var stream = z_stream()
+    private var input: [UInt8] = []
+    private var output: [UInt8] = []
+    private var scratch = [UInt8](repeating: 0, count: ZipStreamWriter.chunk)
+    private var written: Int64 = 0           // bytes already in the file
+    private var entries: [EntryRecord] = []
+    private var open: (name: [UInt8], offset: Int64, crc: UInt32, size: Int64)?
+    private var closed = false
+    private static let chunk = 1 << 16
+
+    /// Writes the archive into `fd` (a new, empty file opened for writing; closed by `close()` or on deinit).
+    /// `level` is zlib's 1 (fastest) … 9 (smallest).
+    init(fd: Int32, path: String, level: Int32 = 1) {
+        self.fd = fd
+        self.path = path
+        self.level = level
+        input.reserveCapacity(Self.chunk)
+        output.reserveCapacity(Self.chunk)
+    }
+
+    deinit {
+        if open != nil { deflateEnd(&stream) }
+        if !closed { _ = Self.closeFile(fd) }
+    }
+
+    /// Starts entry `name` (a relative path with `/`); the previous entry must be finished.
+    func beginEntry(_ name: String) throws {
+        precondition(open == nil, "finish the previous entry first")
+        let nameBytes = Array(name.utf8)
+        let offset = written + Int64(output.count)
+        // Local header; CRC and sizes are written over once the entry ends (the file is seekable).
+        appendHeader(signature: 0x0403_4b50, central: false, name: nameBytes, crc: 0, compressed: 0, size: 0, offset: 0)
+        stream = z_stream()
+        // Raw deflate (negative window bits): ZIP keeps its own headers and CRC.
+        let rc = deflateInit2_(&stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
+                               ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard rc == Z_OK else { throw failure("zlib could not start (\(rc))") }
+        open = (nameBytes, offset, 0, 0)
+    }
+
+    /// Appends bytes to the open entry.
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !bytes.isEmpty else { return }
+        if input.count + bytes.count > Self.chunk { try deflateInput(finish: false) }
+        if bytes.count > Self.chunk {
+            try deflate(bytes, finish: false)
+        } else {
+            input.append(contentsOf: bytes)
+        }
+    }
+
+    /// Appends bytes to the open entry.
+    func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+    /// Appends text (UTF-8) to the open entry.
+    func write(_ text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Uncompressed bytes in the open entry so far.
+    var entrySize: Int64 { (open?.size ?? 0) + Int64(input.count) }
+
+    /// Ends the open entry.
+    func endEntry() throws {
+        try deflateInput(finish: true)
+        deflateEnd(&stream)
+        guard let entry = open else { return }
+        open = nil
+        let end = written + Int64(output.count)
+        let compressed = end - entry.offset - 30 - Int64(entry.name.count)
+        guard entry.size <= Self.maxEntryBytes, compressed <= UInt32.max, entry.offset <= UInt32.max else {
+            throw failure("the workbook outgrew a ZIP entry (4 GiB)")
+        }
+        try flushOutput()
+        // Fill in the local header's CRC and sizes (offset 14: crc32, compressed size, uncompressed size).
+        var fields: [UInt8] = []
+        Self.put32(entry.crc, &fields)
+        Self.put32(UInt32(compressed), &fields)
+        Self.put32(UInt32(entry.size), &fields)
+        let n = fields.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(entry.offset + 14)) }
+        guard n == fields.count else { throw failure("cannot write the workbook: \(String(cString: strerror(errno)))") }
+        entries.append(EntryRecord(name: entry.name, offset: UInt32(entry.offset), crc: entry.crc,
+                                   compressed: UInt32(compressed), size: UInt32(entry.size)))
+    }
+
+    /// Adds a whole entry at once.
+    func addEntry(_ name: String, _ text: String) throws {
+        try beginEntry(name)
+        try write(text)
+        try endEntry()
+    }
+
+    /// Writes the central directory and closes the file.
+    func close() throws {
+        precondition(open == nil, "finish the last entry first")
+        let start = written + Int64(output.count)
+        for e in entries {
+            appendHeader(signature: 0x0201_4b50, central: true, name: e.name, crc: e.crc, compressed: e.compressed,
+                         size: e.size, offset: e.offset)
+        }
+        let size = written + Int64(output.count) - start
+        guard start + size <= UInt32.max else { throw failure("the workbook outgrew a ZIP file (4 GiB)") }
+        Self.put32(0x0605_4b50, &output)
+        Self.put16(0, &output)                            // this disk
+        Self.put16(0, &output)                            // disk of the central directory
+        Self.put16(UInt16(entries.count), &output)
+        Self.put16(UInt16(entries.count), &output)
+        Self.put32(UInt32(size), &output)
+        Self.put32(UInt32(start), &output)
+        Self.put16(0, &output)                            // comment length
+        try flushOutput()
+        closed = true
+        guard Self.closeFile(fd) == 0 else { throw failure("cannot write the workbook: \(String(cString: strerror(errno)))") }
+    }
+
+    // MARK: - Deflating
+
+    private func deflateInput(finish: Bool) throws {
+        let pending = input
+        input.removeAll(keepingCapacity: true)
+        try pending.withUnsafeBytes { try deflate($0, finish: finish) }
+    }
+
+    private func deflate(_ bytes: UnsafeRawBufferPointer, finish: Bool) throws {
+        guard open != nil else { throw failure("no open entry") }
+        if let base = bytes.baseAddress, !bytes.isEmpty {
+            open!.crc = UInt32(crc32(uLong(open!.crc), base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count)))
+            open!.size += Int64(bytes.count)
+        }
+        stream.next_in = UnsafeMutablePointer(mutating: bytes.baseAddress?.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(bytes.count)
+        while true {
+            let (rc, produced) = scratch.withUnsafeMutableBytes { out -> (Int32, Int) in
+                stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(out.count)
+                let rc = CZlib.deflate(&stream, finish ? Z_FINISH : Z_NO_FLUSH)
+                return (rc, out.count - Int(stream.avail_out))
+            }
+            guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else { throw failure("zlib failed (\(rc))") }
+            output.append(contentsOf: scratch[..<produced])
+            if output.count >= Self.chunk { try flushOutput() }
+            if finish ? rc == Z_STREAM_END : (stream.avail_in == 0 && stream.avail_out > 0) { break }
+        }
+        stream.next_in = nil
+    }
+
+    // MARK: - Headers and the file
+
+    private func appendHeader(signature: UInt32, central: Bool, name: [UInt8], crc: UInt32, compressed: UInt32,
+                              size: UInt32, offset: UInt32) {
+        Self.put32(signature, &output)
+        if central { Self.put16(20, &output) }            // made by: version 2.0, MS-DOS attributes
+        Self.put16(20, &output)                           // needed to extract: 2.0 (deflate)
+        Self.put16(0x0800, &output)                       // flags: names are UTF-8
+        Self.put16(8, &output)                            // method: deflate
+        Self.put16(0, &output)                            // time 00:00
+        Self.put16(0x21, &output)                         // date 1980-01-01: the same bytes every night
+        Self.put32(crc, &output)
+        Self.put32(compressed, &output)
+        Self.put32(size, &output)
+        Self.put16(UInt16(name.count), &output)
+        Self.put16(0, &output)                            // extra field length
+        if central {
+            Self.put16(0, &output)                        // comment length
+            Self.put16(0, &output)                        // disk
+            Self.put16(0, &output)                        // internal attributes
+            Self.put32(0, &output)                        // external attributes
+            Self.put32(offset, &output)
+        }
+        output.append(contentsOf: name)
+    }
+
+    private func flushOutput() throws {
+        var offset = 0
+        while offset < output.count {
+            let n = output[offset...].withUnsafeBytes { Self.writeFile(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT
+                throw ZichaError(.output, "cannot write the workbook: \(String(cString: strerror(errno)))",
+                                 at: SourceLocation(file: path),
+                                 hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+            }
+            offset += n
+        }
+        written += Int64(output.count)
+        output.removeAll(keepingCapacity: true)
+    }
+
+    private func failure(_ message: String) -> ZichaError {
+        ZichaError(.output, message, at: SourceLocation(file: path))
+    }
+
+    private static func writeFile(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, base, count)
+        #else
+        return Darwin.write(fd, base, count)
+        #endif
+    }
+
+    private static func closeFile(_ fd: Int32) -> Int32 {
+        #if canImport(Glibc)
+        return Glibc.close(fd)
+        #else
+        return Darwin.close(fd)
+        #endif
+    }
+
+    private static func put16(_ v: UInt16, _ out: inout [UInt8]) {
+        out.append(UInt8(v & 0xFF)); out.append(UInt8(v >> 8))
+    }
+
+    private static func put32(_ v: UInt32, _ out: inout [UInt8]) {
+        for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8((v >> UInt32(shift)) & 0xFF)) }
+    }
+}

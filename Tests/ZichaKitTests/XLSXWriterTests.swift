@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import ZIPFoundation
+@testable import ZichaKit
+
+/// The workbook writer: its ZIP container read back by ZIPFoundation (CRCs checked), its sheets by openpyxl.
+@Suite struct XLSXWriterTests {
+    @Test func zipEntriesRoundTripThroughZIPFoundation() throws {
+        let folder = try ReportFixture.tempFolder("zip")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("t.zip")
+        // More than one deflate chunk, written in pieces of every size from 1 byte to a quarter megabyte.
+        var generator = SystemRandomNumberGenerator()
+        let noise = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let text = String(repeating: "学籍自查 <row r=\"1\"/> ", count: 20_000)
+        let zip = ZipStreamWriter(fd: try ReportFile.create(url), path: url.path)
+        try zip.beginEntry("noise.bin")
+        var offset = 0, piece = 1
+        while offset < noise.count {
+            let end = min(noise.count, offset + piece)
+            try zip.write(Array(noise[offset..<end]))
+            offset = end
+            piece = piece * 3 + 1
+        }
+        try zip.endEntry()
+        try zip.addEntry("empty.txt", "")
+        try zip.addEntry("目录/文本.xml", text)
+        try zip.close()
+
+        let archive = try Archive(url: url, accessMode: .read)
+        var names: [String] = []
+        for entry in archive {
+            names.append(entry.path)
+            var data = Data()
+            _ = try archive.extract(entry) { data.append($0) }  // verifies the CRC
+            switch entry.path {
+            case "noise.bin": #expect(Array(data) == noise)
+            case "empty.txt": #expect(data.isEmpty)
+            default: #expect(String(decoding: data, as: UTF8.self) == text)
+            }
+        }
+        #expect(names == ["noise.bin", "empty.txt", "目录/文本.xml"])
+    }
+
+    @Test func sheetsRollOverAndKeepEveryCellAsWritten() throws {
+        let folder = try ReportFixture.tempFolder("xlsx-sheets")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("followup.xlsx")
+        let book = try FollowupWorkbook(url: url, asOf: "2026-11-29", rowsPerSheet: 3)
+        let odd = [" 前后有空格 ", "_x0041_ 不是 A", "a & b < c > d", "非字符\u{FFFE}", "第一行\n第二行"]
+        for (i, text) in odd.enumerated() {
+            var row = Array(repeating: "", count: FollowupTable.header.count)
+            row[0] = text
+            row[3] = "2411010100000\(i)"
+            row[FollowupTable.header.firstIndex(of: "未查天数")!] = "\(i + 1)"
+            try book.append(row)
+        }
+        try book.close()
+
+        let sheets = try #require(ReportTools.readXLSX(url).object["sheets"] as? [[String: Any]])
+        #expect(sheets.map { $0["name"] as? String } == ["待跟进", "待跟进2", "待跟进3"])
+        #expect(sheets.map { $0["auto_filter"] as? String } == ["A1:N3", "A1:N3", "A1:N2"])
+        #expect(sheets.allSatisfy { $0["freeze_panes"] as? String == "A2" && $0["header_bold"] as? Bool == true })
+        let rows = sheets.flatMap { ($0["rows"] as? [[[String: Any]]] ?? []).dropFirst() }
+        // Excel (and our reader, XLSXText) reads `_xHHHH_` as an escape; openpyxl 3.0 leaves it as it is.
+        #expect(rows.map { XLSXText.decode(Array(($0[0]["v"] as? String ?? "").utf8)) } == [" 前后有空格 ", "_x0041_ 不是 A", "a & b < c > d", "非字符\u{FFFD}", "第一行\n第二行"])
+        #expect(rows.map { $0[3]["t"] as? String } == Array(repeating: "s", count: 5), "考生号 is text")
+        #expect(rows.map { $0[12]["v"] as? Int } == [1, 2, 3, 4, 5], "未查天数 is a number")
+        #expect(rows.allSatisfy { $0[1]["v"] is NSNull }, "empty cells stay empty")
+    }
+}
