@@ -59,9 +59,13 @@ for N in "${SIZES[@]}"; do
   fi
   rows=$(( $(wc -l < "$DATA/roster.csv") + $(wc -l < "$DATA/log.csv") - 2 ))
   rm -f "$WORK"/*.times "$WORK"/stages.*
+  # Every run writes into a folder of its own, all removed when the benchmark ends. This machine's ext4 has no
+  # journal, and without one ext4 skips inodes deleted in the last 30 s (minutes while their table block is dirty)
+  # when it creates a file: removing the last run's 27,400 counselor files just before a run cost that run's
+  # counselor pass 3 s at 1M. A night never follows such a deletion (yesterday's folder stays).
   for ((i = 1; i <= RUNS; i++)); do
-    rm -rf "$WORK/z" "$WORK/d"; mkdir -p "$WORK/z"
-    zicha_night zicha "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
+    rm -rf "$WORK/d"; Z=$WORK/z$N-$i; mkdir -p "$Z"
+    zicha_night zicha "$DATA" "$Z/db.sqlite" "$Z/out"
     awk '/^(stage|step)/ {print $2, $3}' "$WORK/zicha.err" >> "$WORK/stages.all"
     timed duckdb "$PY" "$BENCH/peer_duckdb.py" "$DATA" "$WORK/d"
   done
@@ -73,20 +77,20 @@ for N in "${SIZES[@]}"; do
   printf '%-9s %-10s %9.2f %9.0f %12.0f\n' "$N" duckdb "$dw" "$(echo "$dm / 1024" | bc -l)" "$(echo "$rows / $dw" | bc -l)"
   printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
   if [ "${CHECK:-1}" != 0 ]; then
-    python3 "$REPO/Benchmarks/to_check_format.py" "$WORK/z/out/$AS_OF" "$WORK/chk" > /dev/null
+    python3 "$REPO/Benchmarks/to_check_format.py" "$Z/out/$AS_OF" "$WORK/chk" > /dev/null
     python3 "$BENCH/check.py" "$DATA" "$WORK/chk" > "$WORK/check.out" && ok1=exact || ok1=DIFFERS
-    python3 "$REPO/Benchmarks/check_all_codes.py" "$DATA" "$WORK/z/out/$AS_OF" > "$WORK/codes.out" && ok2=exact || ok2=DIFFERS
+    python3 "$REPO/Benchmarks/check_all_codes.py" "$DATA" "$Z/out/$AS_OF" > "$WORK/codes.out" && ok2=exact || ok2=DIFFERS
     printf '%-9s correctness: check.py %s, check_all_codes.py %s\n' "$N" "$ok1" "$ok2"
   fi
   if [ "${RERUN:-1}" != 0 ]; then
     rm -f "$WORK/rerun.times"
-    zicha_night rerun "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out"
+    zicha_night rerun "$DATA" "$Z/db.sqlite" "$Z/out"
     read -r rw rm_ < "$WORK/rerun.times"
     printf '%-9s second run of the same night (unchanged files, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$rw" "$(echo "$rm_ / 1024" | bc -l)" "$(echo "100 * $rw / $zw" | bc -l)" \
       "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/rerun.err")"
     awk -F, -v day="$AS_OF 23:00:00" 'NR == 1 {print; next} NR % 100 == 0 {OFS = ","; $1 = day; print}' "$DATA/log.csv" > "$WORK/delta.csv"
-    zicha_night delta "$DATA" "$WORK/z/db.sqlite" "$WORK/z/out" --log "$WORK/delta.csv"
+    zicha_night delta "$DATA" "$Z/db.sqlite" "$Z/out" --log "$WORK/delta.csv"
     read -r dw_ dm_ < "$WORK/delta.times"
     printf '%-9s the same night with 1%% more log rows (%d, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$(( $(wc -l < "$WORK/delta.csv") - 1 ))" "$dw_" "$(echo "$dm_ / 1024" | bc -l)" "$(echo "100 * $dw_ / $zw" | bc -l)" \

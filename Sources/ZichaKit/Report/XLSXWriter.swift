@@ -79,33 +79,42 @@ final class XLSXWriterBook {
     /// Appends the next row of the open sheet.
     func appendRow(_ cells: [Cell]) throws {
         row += 1
+        // The sheet's buffer is borrowed into a local for the row: one exclusive access instead of one per append.
+        var xml: [UInt8] = []
+        swap(&xml, &self.xml)
+        Self.append(row: row, cells, to: &xml)
+        swap(&xml, &self.xml)
+        if self.xml.count >= 1 << 16 { try flushSheet() }
+    }
+
+    private static func append(row: Int, _ cells: [Cell], to xml: inout [UInt8]) {
         let r = Array(String(row).utf8)
+        func style(_ style: Style) { xml.append(UInt8(ascii: "0") + UInt8(style.rawValue)) }
         xml.append(contentsOf: #"<row r=""#.utf8); xml.append(contentsOf: r); xml.append(contentsOf: #"">"#.utf8)
         for (i, cell) in cells.enumerated() {
             xml.append(contentsOf: #"<c r=""#.utf8)
-            xml.append(contentsOf: Self.columnLetters[i]); xml.append(contentsOf: r)
+            xml.append(contentsOf: columnLetters[i]); xml.append(contentsOf: r)
             switch cell {
-            case .text(let text, let style) where !text.isEmpty:
-                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+            case .text(let text, let s) where !text.isEmpty:
+                xml.append(contentsOf: #"" s=""#.utf8); style(s)
                 xml.append(contentsOf: #"" t="inlineStr"><is><t"#.utf8)
                 let utf8 = text.utf8
-                if let first = utf8.first, let last = utf8.last, Self.isSpace(first) || Self.isSpace(last) {
+                if let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) {
                     xml.append(contentsOf: #" xml:space="preserve""#.utf8)
                 }
                 xml.append(UInt8(ascii: ">"))
-                Self.appendEscaped(text, to: &xml)
+                appendEscaped(text, to: &xml)
                 xml.append(contentsOf: "</t></is></c>".utf8)
-            case .number(let value, let style):
-                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+            case .number(let value, let s):
+                xml.append(contentsOf: #"" s=""#.utf8); style(s)
                 xml.append(contentsOf: #""><v>"#.utf8); xml.append(contentsOf: String(value).utf8)
                 xml.append(contentsOf: "</v></c>".utf8)
-            case .text(_, let style), .blank(let style):
-                xml.append(contentsOf: #"" s=""#.utf8); appendStyle(style)
+            case .text(_, let s), .blank(let s):
+                xml.append(contentsOf: #"" s=""#.utf8); style(s)
                 xml.append(contentsOf: #""/>"#.utf8)
             }
         }
         xml.append(contentsOf: "</row>".utf8)
-        if xml.count >= 1 << 16 { try flushSheet() }
     }
 
     /// Ends the open sheet, with filter buttons over its first `columns` columns and every row written.
@@ -136,10 +145,6 @@ final class XLSXWriterBook {
     private func flushSheet() throws {
         try zip.write(xml)
         xml.removeAll(keepingCapacity: true)
-    }
-
-    private func appendStyle(_ style: Style) {
-        xml.append(UInt8(ascii: "0") + UInt8(style.rawValue))
     }
 
     // MARK: - Text
