@@ -68,4 +68,37 @@ import ZIPFoundation
         #expect(rows.map { $0[12]["v"] as? Int } == [1, 2, 3, 4, 5], "未查天数 is a number")
         #expect(rows.allSatisfy { $0[1]["v"] is NSNull }, "empty cells stay empty")
     }
+
+    @Test func randomTextReadsBackAsWrittenThroughOurReader() throws {
+        // Text made of the characters that need care in XML and in Excel's `_xHHHH_` escapes, read back by the
+        // importer's XLSX reader: every cell is exactly `cellText` of what was written.
+        let pool: [String] = ["a", "Z", "0", "7", "F", "x", "X", "_", "&", "<", ">", "\"", "'", " ", "\n", "\t", "\r", "\u{1}",
+                              "\u{1F}", "学", "籍", "，", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{202E}", "e\u{301}", "👩‍🎓", "]]>", "&amp;"]
+        var generator = SystemRandomNumberGenerator()
+        let texts = ["_x0041_", "a_x00e9_b_", "__X004a__", " 空格 "] + (0..<400).map { _ in
+            (0..<Int.random(in: 1...24, using: &generator)).map { _ in pool.randomElement(using: &generator)! }.joined()
+        }
+        let folder = try ReportFixture.tempFolder("xlsx-random")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("followup.xlsx")
+        let book = try FollowupWorkbook(url: url, asOf: "2026-11-29")
+        for text in texts {
+            var row = Array(repeating: "", count: FollowupTable.header.count)
+            row[0] = text
+            row[3] = "24110101000001"
+            try book.append(row)
+        }
+        try book.close()
+
+        let reader = try XLSXReader(path: url.path, source: "followup.xlsx", options: TableOptions(),
+                                    isHeader: { $0.contains("考生号") })
+        var read: [String] = []
+        try reader.read { if $0.cells.first != "学院" { read.append($0.cells.first ?? "") } }
+        let expected = texts.map { XLSXWriterBook.cellText($0, note: FollowupWorkbook.truncationNote) }
+        #expect(read.count == expected.count)
+        for (got, want) in zip(read, expected) where got != want {
+            Issue.record("read back \(got.debugDescription), wrote \(want.debugDescription)")
+            break
+        }
+    }
 }

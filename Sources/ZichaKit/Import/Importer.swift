@@ -41,7 +41,7 @@ public struct Importer {
         if let c = inputs.counselors { plan.append((.counselors, c)) }
         plan += inputs.logs.map { (.log, $0) }
         // Digests first: an unreadable file stops the night before anything is written.
-        let digests = try plan.map { try FileDigest.sha256(path: $0.1, source: $0.1) }
+        let digests = try FileDigest.sha256(paths: plan.map(\.1))
         StageClock.step("import.digests")
         return try database.importNight(asOf: asOf) { session in
             try zip(plan, digests).map { item, digest in
