@@ -23,6 +23,10 @@ public struct RemedyCatalog: Sendable {
     public private(set) var remedies: [String: Remedy]
     /// Ids in file order.
     public private(set) var order: [String]
+    /// Per id, the remedy as the follow-up table's 处理办法 cell lists it (`【title】text`) and as a counselor
+    /// page's list item (escaped): made once, since every student of a night repeats a few of them.
+    private(set) var tableText: [String: String] = [:]
+    private(set) var htmlItem: [String: String] = [:]
 
     private struct File: Codable { var remedies: [Remedy] }
 
@@ -40,6 +44,10 @@ public struct RemedyCatalog: Sendable {
         for remedy in file.remedies where remedies[remedy.id] == nil {
             remedies[remedy.id] = remedy
             order.append(remedy.id)
+        }
+        for (id, remedy) in remedies {
+            tableText[id] = "【\(remedy.title)】\(remedy.text)"
+            htmlItem[id] = "<li><b>\(HTML.escape(remedy.title))</b>：\(HTML.escape(remedy.text))</li>\n"
         }
         let missing = Self.requiredIDs.filter { (remedies[$0]?.text ?? "").isEmpty }
         if !missing.isEmpty {

@@ -72,10 +72,7 @@ final class CounselorListFiles {
         s += "</ol>\n<p><b>怎么办</b></p>\n<ol>\n"
         var ids: [String] = []
         for f in row.findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
-        for id in ids {
-            guard let r = catalog[id] else { continue }
-            s += "<li><b>\(HTML.escape(r.title))</b>：\(HTML.escape(r.text))</li>\n"
-        }
+        for id in ids { if let item = catalog.htmlItem[id] { s += item } }
         s += "</ol>\n</article>\n"
         try html.write(s)
     }

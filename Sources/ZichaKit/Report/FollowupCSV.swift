@@ -15,7 +15,7 @@ public enum FollowupTable {
         }
         var remedyIDs: [String] = []
         for f in row.findings { for id in f.remedies where !remedyIDs.contains(id) { remedyIDs.append(id) } }
-        let remedies = remedyIDs.compactMap { catalog[$0].map { "【\($0.title)】\($0.text)" } }
+        let remedies = remedyIDs.compactMap { catalog.tableText[$0] }
         let changes = row.findings.map { "\($0.code.title)：\($0.change.title)" }
         return [
             row.college, row.className, row.counselor, row.ksh, row.xh, row.name,

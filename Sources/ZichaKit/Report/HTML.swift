@@ -38,8 +38,9 @@ enum HTML {
     }
 
     /// False when no scalar of the UTF-8 text can need escaping: no ASCII special or control byte, none of the
-    /// bidi marks and overrides (E2 80 8E/8F/AA–AE, E2 81 A6–A9), and no lead byte of the other scalars
-    /// `needsEscape` names (C2: U+0080–009F, D8: U+061C, EF: noncharacters, F0–F4: those of the other planes).
+    /// bidi marks and overrides (E2 80 8E/8F/AA–AE, E2 81 A6–A9), no noncharacter of the BMP (EF B7 90–AF,
+    /// EF BF BE/BF), and no lead byte of the other scalars `needsEscape` names (C2: U+0080–009F, D8: U+061C,
+    /// F0–F4: the noncharacters of the other planes).
     /// Chinese text with its quotes and dashes passes in one scan; a true answer is checked scalar by scalar.
     private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
@@ -47,7 +48,12 @@ enum HTML {
         while i < n {
             let b = bytes[i]
             switch b {
-            case 0x00..<0x20, 0x7F, 0x26, 0x3C, 0x3E, 0x22, 0x27, 0xC2, 0xD8, 0xEF, 0xF0...: return true
+            case 0x00..<0x20, 0x7F, 0x26, 0x3C, 0x3E, 0x22, 0x27, 0xC2, 0xD8, 0xF0...: return true
+            case 0xEF:  // full-width punctuation (EF BC/BD xx) is in every Chinese sentence: only U+FDD0–FDEF, U+FFFE/FFFF
+                guard i + 2 < n else { return true }
+                let b1 = bytes[i + 1], b2 = bytes[i + 2]
+                if b1 == 0xB7, (0x90...0xAF).contains(b2) { return true }
+                if b1 == 0xBF, b2 >= 0xBE { return true }
             case 0xE2:
                 guard i + 2 < n else { return true }
                 let b1 = bytes[i + 1], b2 = bytes[i + 2]
