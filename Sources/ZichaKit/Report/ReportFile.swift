@@ -44,21 +44,25 @@ final class ReportFile {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        // write(2) rather than FileHandle.write, whose error on Linux reads "NSCocoaErrorDomain error 512"
-        // and hides the reason (a full disk, a file size limit).
+        try Self.writeAll(handle.fileDescriptor, buffer, path: url.path)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to `fd`. write(2) rather than FileHandle.write, whose error on Linux reads
+    /// "NSCocoaErrorDomain error 512" and hides the reason (a full disk, a file size limit).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Self.posixWrite(handle.fileDescriptor, $0.baseAddress, $0.count) }
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { posixWrite(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 let full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT
                 throw ZichaError(.output, "cannot write the report file: \(String(cString: strerror(errno)))",
-                                 at: SourceLocation(file: url.path),
+                                 at: SourceLocation(file: path),
                                  hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     private static func posixWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {

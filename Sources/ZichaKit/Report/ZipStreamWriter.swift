@@ -203,32 +203,13 @@ final class ZipStreamWriter {
     }
 
     private func flushOutput() throws {
-        var offset = 0
-        while offset < output.count {
-            let n = output[offset...].withUnsafeBytes { Self.writeFile(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT
-                throw ZichaError(.output, "cannot write the workbook: \(String(cString: strerror(errno)))",
-                                 at: SourceLocation(file: path),
-                                 hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
-            }
-            offset += n
-        }
+        try ReportFile.writeAll(fd, output, path: path)
         written += Int64(output.count)
         output.removeAll(keepingCapacity: true)
     }
 
     private func failure(_ message: String) -> ZichaError {
         ZichaError(.output, message, at: SourceLocation(file: path))
-    }
-
-    private static func writeFile(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        return Glibc.write(fd, base, count)
-        #else
-        return Darwin.write(fd, base, count)
-        #endif
     }
 
     private static func closeFile(_ fd: Int32) -> Int32 {
