@@ -148,9 +148,8 @@ final class ZipStreamWriter {
     // MARK: - Deflating
 
     private func deflateInput(finish: Bool) throws {
-        let pending = input
+        try input.withUnsafeBytes { try deflate($0, finish: finish) }
         input.removeAll(keepingCapacity: true)
-        try pending.withUnsafeBytes { try deflate($0, finish: finish) }
     }
 
     private func deflate(_ bytes: UnsafeRawBufferPointer, finish: Bool) throws {
