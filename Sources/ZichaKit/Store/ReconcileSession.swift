@@ -139,30 +139,32 @@ public final class ReconcileSession {
             ORDER BY s.id_norm, s.ksh
             """)
         let events = try Row.fetchCursor(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE NOT is15 ORDER BY id_norm, ts, file_id, line")
-        var nextStudent = try students.next()
-        var nextEvent = try events.next()
-        var nextFifteen = try fifteen.next()
+        // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
+        var nextStudent = try students.next(), studentID: String? = nextStudent?[0]
+        var nextEvent = try events.next(), eventID: String? = nextEvent?[0]
+        var nextFifteen = try fifteen.next(), fifteenID: String? = nextFifteen?[0]
         var lastKind: (text: String, kind: EventKind)? = nil
-        while nextStudent != nil || nextEvent != nil || nextFifteen != nil {
-            let sid: String? = nextStudent?[0], eid: String? = nextEvent?[0], fid: String? = nextFifteen?[0]
-            let id = Self.lowest(Self.lowest(sid, eid), fid)!
+        while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
-            while let e = nextEvent, (e[0] as String) == id {
+            while let e = nextEvent, eventID == id {
                 if logName.isEmpty { logName = e[5] }
                 group.append(Self.event(e, from: 1, kinds: &lastKind))
                 nextEvent = try events.next()
+                eventID = nextEvent?[0]
             }
-            while let e = nextFifteen, (e[0] as String) == id {
+            while let e = nextFifteen, fifteenID == id {
                 if logName.isEmpty { logName = e[5] }
                 group.append(Self.event(e, from: 1, kinds: &lastKind))
                 nextFifteen = try fifteen.next()
+                fifteenID = nextFifteen?[0]
             }
             var matched = false
-            while let s = nextStudent, (s[0] as String) == id {
+            while let s = nextStudent, studentID == id {
                 matched = true
-                try emit(.student(Self.facts(s), present: s[14], events: group))
+                try emit(.student(Self.facts(s, id: id), present: s[14], events: group))
                 nextStudent = try students.next()
+                studentID = nextStudent?[0]
             }
             if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
         }
@@ -196,12 +198,12 @@ public final class ReconcileSession {
         return LoggedEvent(kind: kind, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
     }
 
-    static func facts(_ r: Row) -> StudentFacts {
+    static func facts(_ r: Row, id: String) -> StudentFacts {
         func scope(_ i: Int) -> Assignment? {
             let counselor: String? = r[i], email: String? = r[i + 1]
             return counselor.map { Assignment(counselor: $0, email: email ?? "") }
         }
-        return StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: r[0], idProblem: r[5], idNeededCleaning: r[6],
+        return StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: id, idProblem: r[5], idNeededCleaning: r[6],
                             phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12],
                             counselorEmail: r[13], classCounselor: scope(15), collegeCounselor: scope(17))
     }
