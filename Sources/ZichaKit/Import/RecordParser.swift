@@ -17,35 +17,63 @@ struct RecordParser {
     }
 
     mutating func feed(_ bytes: [UInt8], _ body: (TableRecord) throws -> Void) throws {
-        for c in bytes {
+        try bytes.withUnsafeBufferPointer { try feed($0, body) }
+    }
+
+    private mutating func feed(_ buf: UnsafeBufferPointer<UInt8>, _ body: (TableRecord) throws -> Void) throws {
+        // Ordinary bytes are copied into the cell a run at a time: only quotes, delimiters and line ends are
+        // looked at one by one.
+        let n = buf.count
+        var i = 0
+        while i < n {
+            let c = buf[i]
             if afterCR {
                 afterCR = false
-                if c == 0x0A { continue }  // CRLF: the CR already ended the line
+                if c == 0x0A { i += 1; continue }  // CRLF: the CR already ended the line
             }
             if quoted {
+                var j = i
+                while j < n, buf[j] != 0x22, buf[j] != 0x0A, buf[j] != 0x0D { j += 1 }
+                if j > i {
+                    cell.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                    i = j
+                    continue
+                }
+                i += 1
                 if c == 0x22 { quoted = false; quoteSeen = true; continue }
-                if c == 0x0A || c == 0x0D { line += 1; if c == 0x0D { afterCR = true; cell.append(0x0A); continue } }
-                cell.append(c)
+                line += 1
+                if c == 0x0D { afterCR = true; cell.append(0x0A) } else { cell.append(c) }
                 continue
             }
             if quoteSeen {
                 quoteSeen = false
-                if c == 0x22 { cell.append(0x22); quoted = true; continue }  // "" inside a quoted cell
+                if c == 0x22 { cell.append(0x22); quoted = true; i += 1; continue }  // "" inside a quoted cell
             }
             switch c {
             case 0x22:
                 if cell.isEmpty { quoted = true; recordHasContent = true } else { cell.append(c) }
+                i += 1
             case delimiter:
                 endCell()
                 recordHasContent = true
+                i += 1
             case 0x0A, 0x0D:
                 if c == 0x0D { afterCR = true }
                 try endRecord(body)
                 line += 1
                 recordLine = line
+                i += 1
             default:
-                cell.append(c)
+                // A quote inside an unquoted cell is an ordinary byte: the run goes on through it.
+                var j = i + 1
+                while j < n {
+                    let d = buf[j]
+                    if d == delimiter || d == 0x0A || d == 0x0D { break }
+                    j += 1
+                }
+                cell.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
                 recordHasContent = true
+                i = j
             }
         }
     }
