@@ -14,6 +14,8 @@ public struct NightlyOptions: Sendable {
     public var unmasked = false
     /// Skips the mail stage: no message is composed, written to the outbox or sent (reports only).
     public var skipMail = false
+    /// Reconciles every student even when only logs came in since the latest night (see `Reconciler.run`).
+    public var fullReconcile = false
 
     public init(inputs: NightInputs) { self.inputs = inputs }
 }
@@ -105,7 +107,11 @@ public enum Pipeline {
             diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; writing its missing reports",
                                           at: SourceLocation(file: published)))
         } else {
-            try Reconciler(database: database, traditional: traditional, progress: progress).run(asOf: asOf, inputs: fingerprint)
+            let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
+            if let base = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile) {
+                diagnostics.report(Diagnostic(.note, "only logs came in since the night of \(base.asOf): reconciled the "
+                    + "\(base.touchedIDs) IDs their rows name and carried the other results over (--full reconciles everyone)"))
+            }
         }
         StageClock.mark("reconcile")
 

@@ -52,6 +52,9 @@ struct Nightly: ParsableCommand {
     @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
     var noMail = false
 
+    @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only log files came in since the latest night, only the IDs their rows name are reconciled again and the other results carried over (the same results, sooner)."))
+    var full = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
     var quiet = false
 
@@ -82,6 +85,7 @@ struct Nightly: ParsableCommand {
             options.asOf = asOf
             options.unmasked = unmasked
             options.skipMail = noMail
+            options.fullReconcile = full
             options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
                                          delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
             if let config { options.configuration = try Configuration.load(path: config) }

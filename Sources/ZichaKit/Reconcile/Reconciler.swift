@@ -11,9 +11,14 @@ public struct Reconciler {
     }
 
     /// Runs the rules for the night `asOf` and stores the results (read back with `NightReader`).
-    /// `inputs` is stored with the night so that an unchanged re-run can be recognised.
-    public func run(asOf: String, inputs: String = "") throws {
-        try database.reconcileNight(asOf: asOf) { session in
+    /// `inputs` is stored with the night so that an unchanged re-run can be recognised. When `incremental` and
+    /// only log files were imported since the latest night, only the IDs their rows name are reconciled again
+    /// and the other results are carried over (the same results a full run gives: the rules of one student
+    /// read nothing but the roster, the counselor list and that student's events).
+    /// Returns the night carried over from, if any.
+    @discardableResult
+    public func run(asOf: String, inputs: String = "", incremental: Bool = false) throws -> ReconcileBase? {
+        try database.reconcileNight(asOf: asOf, inputs: inputs, incremental: incremental) { session in
             var context: RosterContext! = nil
             var done = 0
             try session.forEachMatch(meanwhile: {
@@ -37,6 +42,7 @@ public struct Reconciler {
             StageClock.step("reconcile.rules")
             try session.finish(inputs: inputs)
             StageClock.step("reconcile.store")
+            return session.base
         }
     }
 }

@@ -10,6 +10,9 @@ public final class ReconcileSession {
     public let asOf: String
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
+    /// Set when only log files came in since the latest night: then only the IDs their rows name are
+    /// reconciled (`temp.touched`), and every other result is carried over from that night.
+    public let base: ReconcileBase?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
     /// Students, checked and disputed per college and class, stored by `finish`. A counter per class (a few
@@ -34,10 +37,11 @@ public final class ReconcileSession {
         }
     }
 
-    init(db: Database, database: AppDatabase, asOf: String) throws {
+    init(db: Database, database: AppDatabase, asOf: String, inputs: String, incremental: Bool) throws {
         self.db = db
         self.database = database
         self.asOf = asOf
+        Self.addID18Function(db)
         // Verdicts arrive in ID order; they are staged in append-only temporary tables and moved into the
         // 考生号-keyed tables in key order at the end: sorted appends instead of a million random B-tree inserts.
         // The main database is not touched before `finish`: the join reads it on another connection meanwhile,
@@ -53,24 +57,70 @@ public final class ReconcileSession {
         } else {
             previous = nil
         }
+        guard incremental, var base = try Self.findBase(db, asOf: asOf, inputs: inputs) else {
+            base = nil
+            return
+        }
+        // Every ID a new log row names; a legacy 15-digit one under both 18-digit forms it may stand for.
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.touched;
+            CREATE TEMP TABLE touched (id TEXT PRIMARY KEY) WITHOUT ROWID;
+            """)
+        try db.execute(sql: "INSERT OR IGNORE INTO temp.touched SELECT id_norm FROM event WHERE file_id > ? AND NOT is15",
+                       arguments: [base.lastFile])
+        for century in [19, 20] {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO temp.touched SELECT id FROM (SELECT zicha_id18(id_norm, ?) AS id FROM event WHERE file_id > ? AND is15)
+                WHERE id IS NOT NULL
+                """, arguments: [century, base.lastFile])
+        }
+        base.touchedIDs = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.touched") ?? 0
+        self.base = base
     }
 
-    /// Students sharing a normalized ID, and valid mobiles shared by 2+ students (present students only).
+    /// The night to carry results over from: the latest one, when it is not later than this one, was computed
+    /// with the same settings, and every file imported since is a log. A roster or counselor list changes who is
+    /// present, their IDs, phones and counselors — anything — so after one, every student is reconciled again.
+    private static func findBase(_ db: Database, asOf: String, inputs: String) throws -> ReconcileBase? {
+        guard let now = NightFingerprint(inputs),
+              let latest = try Row.fetchOne(db, sql: "SELECT id, as_of, inputs FROM run ORDER BY as_of DESC LIMIT 1"),
+              let then = NightFingerprint(latest[2]), then.settings == now.settings, (latest[1] as String) <= asOf else { return nil }
+        let files = try Row.fetchOne(db, sql: """
+            SELECT count(*) FILTER (WHERE id <= ?1), count(*) FILTER (WHERE id > ?1 AND kind <> 'log') FROM import_file
+            """, arguments: [then.lastFile])!
+        guard (files[0] as Int64) == then.fileCount, (files[1] as Int64) == 0 else { return nil }
+        return ReconcileBase(runID: latest[0], asOf: latest[1], lastFile: then.lastFile)
+    }
+
+    /// Students sharing a normalized ID, and valid mobiles shared by 2+ students (present students only); when
+    /// reconciling incrementally, only the groups of the students whose IDs are touched.
     public func sharedValues() throws -> (ids: [String: [Classmate]], phones: [String: [Classmate]]) {
         var ids: [String: [Classmate]] = [:], phones: [String: [Classmate]] = [:]
         // Candidates from the ID index alone (no row lookups); students who left are dropped after, with the
         // groups that leave a single present student.
+        let idGroups = base == nil ? "SELECT id_norm FROM student GROUP BY id_norm HAVING count(*) > 1" : "SELECT id FROM temp.touched"
         let idRows = try Row.fetchCursor(db, sql: """
-            SELECT id_norm, ksh, name FROM student WHERE left_on IS NULL AND id_norm IN
-              (SELECT id_norm FROM student GROUP BY id_norm HAVING count(*) > 1) ORDER BY id_norm, ksh
+            SELECT id_norm, ksh, name FROM student WHERE left_on IS NULL AND id_norm IN (\(idGroups)) ORDER BY id_norm, ksh
             """)
         while let r = try idRows.next() { ids[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
         ids = ids.filter { $0.value.count > 1 }
-        let phoneRows = try Row.fetchCursor(db, sql: """
-            SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN
-              (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1)
-            ORDER BY phone_norm, ksh
-            """)
+        let phoneRows: RowCursor
+        if let base {
+            // No index on phones: the roster is as it was for the base night, so its shared phones are exactly
+            // those its DUPLICATE_PHONE findings name — looked up instead of scanning the roster.
+            phoneRows = try Row.fetchCursor(db, sql: """
+                SELECT s.phone_norm, s.ksh, s.name FROM finding f CROSS JOIN student s ON s.ksh = f.subject
+                WHERE f.run_id = ? AND f.code = 'DUPLICATE_PHONE' AND s.phone_norm IN
+                  (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid AND id_norm IN (SELECT id FROM temp.touched))
+                ORDER BY s.phone_norm, s.ksh
+                """, arguments: [base.runID])
+        } else {
+            phoneRows = try Row.fetchCursor(db, sql: """
+                SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN
+                  (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1)
+                ORDER BY phone_norm, ksh
+                """)
+        }
         while let r = try phoneRows.next() { phones[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
         return (ids, phones)
     }
@@ -97,34 +147,46 @@ public final class ReconcileSession {
             case .unmatched(let id, let name, let events): try unmatched(id, name, events)
             }
         }
-        guard database.path != ":memory:" else {
+        // Incrementally, the join reads the few touched IDs through the indexes, in line: `temp.touched` is a table
+        // of this connection.
+        guard database.path != ":memory:", base == nil else {
             try meanwhile()
-            return try Self.merge(db, take)
+            return try Self.merge(db, touchedOnly: base != nil, take)
         }
         let database = UncheckedBox(database)
         try streamOnSecondThread(meanwhile: meanwhile, produce: { emit in
-            try database.value.readAlongside { db in try Self.merge(db, emit) }
+            try database.value.readAlongside { db in
+                Self.addID18Function(db)
+                try Self.merge(db, touchedOnly: false, emit)
+            }
         }, consume: take)
     }
 
-    /// The merge join itself, in ID order: memory holds one ID's events at a time. Three sorted streams meet:
-    /// the roster, the 18-digit events, and the legacy 15-digit events under the 18-digit ID they stand for.
-    private static func merge(_ db: Database, _ emit: (Match) throws -> Void) throws {
-        // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
-        // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
-        // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
+    /// `zicha_id18(id15, century)`: a legacy ID's 18-digit form for that century, for the join and `temp.touched`.
+    private static func addID18Function(_ db: Database) {
         db.add(function: DatabaseFunction("zicha_id18", argumentCount: 2, pure: true) { values in
             guard let id15 = String.fromDatabaseValue(values[0]), let century = Int.fromDatabaseValue(values[1]) else { return nil }
             return IDNumber.upgrade(id15, century: century)
         })
+    }
+
+    /// The merge join itself, in ID order: memory holds one ID's events at a time. Three sorted streams meet:
+    /// the roster, the 18-digit events, and the legacy 15-digit events under the 18-digit ID they stand for.
+    /// `touchedOnly` limits all three to the IDs of `temp.touched`.
+    private static func merge(_ db: Database, touchedOnly: Bool, _ emit: (Match) throws -> Void) throws {
+        // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
+        // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
+        // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
         let fifteen = try Row.fetchCursor(db, sql: """
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
-                          THEN zicha_id18(e.id_norm, 19)
-                        WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 20) AND id_problem IS NULL)
-                          THEN zicha_id18(e.id_norm, 20)
-                        ELSE zicha_id18(e.id_norm, 19) END AS key,
-                   e.kind, e.reason, e.ts, e.detail, e.name
-            FROM event e INDEXED BY event_15 WHERE e.is15 ORDER BY key, e.ts, e.file_id, e.line
+            SELECT key, kind, reason, ts, detail, name FROM (
+              SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
+                            THEN zicha_id18(e.id_norm, 19)
+                          WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 20) AND id_problem IS NULL)
+                            THEN zicha_id18(e.id_norm, 20)
+                          ELSE zicha_id18(e.id_norm, 19) END AS key,
+                     e.kind, e.reason, e.ts, e.detail, e.name, e.file_id, e.line
+              FROM event e INDEXED BY event_15 WHERE e.is15)
+            \(touchedOnly ? "WHERE key IN (SELECT id FROM temp.touched)" : "") ORDER BY key, ts, file_id, line
             """)
         // Each student comes with the counselor list's mappings for their class and college, looked up here
         // rather than held in memory (a national roster has hundreds of thousands of classes). The table is read
@@ -133,12 +195,15 @@ public final class ReconcileSession {
             SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
                    s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
                    c.counselor, c.email, g.counselor, g.email
-            FROM student s NOT INDEXED
+            FROM \(touchedOnly ? "temp.touched t JOIN student s ON s.id_norm = t.id" : "student s NOT INDEXED")
             LEFT JOIN counselor_scope c ON c.scope_kind = 'class' AND c.scope = s.class
             LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
             ORDER BY s.id_norm, s.ksh
             """)
-        let events = try Row.fetchCursor(db, sql: "SELECT id_norm, kind, reason, ts, detail, name FROM event WHERE NOT is15 ORDER BY id_norm, ts, file_id, line")
+        let events = try Row.fetchCursor(db, sql: """
+            SELECT id_norm, kind, reason, ts, detail, name FROM event
+            WHERE NOT is15 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
+            """)
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
         var nextStudent = try students.next(), studentID: String? = nextStudent?[0]
         var nextEvent = try events.next(), eventID: String? = nextEvent?[0]
@@ -242,10 +307,15 @@ public final class ReconcileSession {
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
     /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
     public func finish(inputs: String = "") throws {
-        try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
-        try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
-                       arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
-        let runID = db.lastInsertedRowID
+        let runID: Int64
+        if let base {
+            runID = try carryOver(from: base)
+        } else {
+            try db.execute(sql: "DELETE FROM run WHERE as_of = ?", arguments: [asOf])  // re-running a night replaces it
+            try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
+                           arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
+            runID = db.lastInsertedRowID
+        }
         try db.execute(sql: """
             INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
                 SELECT ?, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY ksh
@@ -254,42 +324,147 @@ public final class ReconcileSession {
             INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies)
                 SELECT ?, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code
             """, arguments: [runID])
-        try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage")
-        let insertProgress = try FastStatement(db, sql: """
-            INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        // The night's totals are the classes' sums: every present student is counted in exactly one class.
-        var totals = NightTotals(students: 0, checked: 0, unchecked: 0, disputed: 0)
-        for (key, counts) in progress {
-            insertProgress.bind(1, runID); insertProgress.bind(2, key.college); insertProgress.bind(3, key.className)
-            insertProgress.bind(4, counts.students); insertProgress.bind(5, counts.checked); insertProgress.bind(6, counts.disputed)
-            try insertProgress.execute(db)
-            totals.students += counts.students
-            totals.checked += counts.checked
-            totals.disputed += counts.disputed
-        }
-        totals.unchecked = totals.students - totals.checked - totals.disputed
-        progress = [:]
+        try storeProgress(runID: runID, adding: base != nil)
         if let prev = previous {
+            // Incrementally, only the results just staged: those carried over were compared when first computed.
+            let onlyStaged = base != nil
             try db.execute(sql: """
-                UPDATE finding SET change = 'persisting' WHERE run_id = ?1 AND EXISTS
+                UPDATE finding SET change = 'persisting' WHERE run_id = ?1
+                  \(onlyStaged ? "AND subject IN (SELECT subject FROM temp.finding_stage)" : "") AND EXISTS
                   (SELECT 1 FROM finding p WHERE p.run_id = ?2 AND p.subject = finding.subject AND p.code = finding.code)
                 """, arguments: [runID, prev.id])
             try db.execute(sql: """
                 UPDATE student_result SET outstanding_since = coalesce((SELECT p.outstanding_since FROM student_result p
                     WHERE p.run_id = ?2 AND p.ksh = student_result.ksh), outstanding_since)
-                WHERE run_id = ?1 AND state <> 'checked'
+                WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND ksh IN (SELECT ksh FROM temp.result_stage)" : "")
                 """, arguments: [runID, prev.id])
         }
+        try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage; DROP TABLE IF EXISTS temp.touched")
+        // The night's totals are the classes' sums: every present student is counted in exactly one class.
+        let sums = try Row.fetchOne(db, sql: """
+            SELECT coalesce(sum(students), 0), coalesce(sum(checked), 0), coalesce(sum(disputed), 0) FROM class_progress WHERE run_id = ?
+            """, arguments: [runID])!
+        let students: Int = sums[0], checked: Int = sums[1], disputed: Int = sums[2]
         try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ?, inputs = ? WHERE id = ?",
-                       arguments: [totals.students, totals.checked, totals.unchecked, totals.disputed, inputs, runID])
+                       arguments: [students, checked, students - checked - disputed, disputed, inputs, runID])
+    }
+
+    /// Incrementally: the base night's results, findings and class counts become this night's, less those of the
+    /// students reconciled again (and the NOT_ON_ROSTER findings of touched IDs). Re-running the base night itself
+    /// edits it in place; a later night gets a copy whose findings all persist (they were the base night's).
+    /// The class counts of the students reconciled again are taken off (`progress` then adds their new ones).
+    private func carryOver(from base: ReconcileBase) throws -> Int64 {
+        // CROSS JOIN keeps the staged students first: SQLite has no statistics on the temporary table and would
+        // otherwise scan it once per result of the base night.
+        let before = try Row.fetchCursor(db, sql: """
+            SELECT s.college, s.class, r.state FROM temp.result_stage t
+            CROSS JOIN student_result r ON r.run_id = ? AND r.ksh = t.ksh CROSS JOIN student s ON s.ksh = t.ksh
+            """, arguments: [base.runID])
+        while let r = try before.next() {
+            let state: String = r[2]
+            let key = ClassKey(college: r[0], className: r[1])
+            progress[key, default: (0, 0, 0)].students -= 1
+            if state == CheckState.checked.rawValue { progress[key]!.checked -= 1 }
+            if state == CheckState.disputed.rawValue { progress[key]!.disputed -= 1 }
+        }
+        let redone = "(SELECT ksh FROM temp.result_stage)"
+        let unmatchedRedone = "(code = 'NOT_ON_ROSTER' AND subject IN (SELECT id FROM temp.touched))"
+        if base.asOf == asOf {
+            try db.execute(sql: "DELETE FROM student_result WHERE run_id = ? AND ksh IN \(redone)", arguments: [base.runID])
+            try db.execute(sql: "DELETE FROM finding WHERE run_id = ? AND (subject IN \(redone) OR \(unmatchedRedone))",
+                           arguments: [base.runID])
+            try db.execute(sql: "UPDATE run SET created_at = ? WHERE id = ?", arguments: [ISO8601DateFormatter().string(from: Date()), base.runID])
+            return base.runID
+        }
+        try db.execute(sql: "INSERT INTO run (as_of, created_at, students, checked, unchecked, disputed) VALUES (?, ?, 0, 0, 0, 0)",
+                       arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
+        let runID = db.lastInsertedRowID
+        for sql in ["""
+            INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
+                SELECT ?1, ksh, state, outstanding_since, counselor, counselor_email FROM student_result
+                WHERE run_id = ?2 AND ksh NOT IN \(redone) ORDER BY ksh
+            """, """
+            INSERT INTO finding (run_id, subject, code, detail, remedies, change)
+                SELECT ?1, subject, code, detail, remedies, 'persisting' FROM finding
+                WHERE run_id = ?2 AND subject NOT IN \(redone) AND NOT \(unmatchedRedone) ORDER BY subject, code
+            """, """
+            INSERT INTO class_progress (run_id, college, class, students, checked, disputed)
+                SELECT ?1, college, class, students, checked, disputed FROM class_progress WHERE run_id = ?2 ORDER BY college, class
+            """] {
+            try db.execute(sql: sql, arguments: [runID, base.runID])
+        }
+        return runID
+    }
+
+    /// Stores the counts per college and class: as they are, or (`adding`) added to the carried-over ones.
+    private func storeProgress(runID: Int64, adding: Bool) throws {
+        let insert = try FastStatement(db, sql: """
+            INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        let add = adding ? try FastStatement(db, sql: """
+            UPDATE class_progress SET students = students + ?4, checked = checked + ?5, disputed = disputed + ?6
+            WHERE run_id = ?1 AND college = ?2 AND class = ?3
+            """) : nil
+        for (key, counts) in progress where !adding || counts != (0, 0, 0) {
+            func bind(_ st: FastStatement) {
+                st.bind(1, runID); st.bind(2, key.college); st.bind(3, key.className)
+                st.bind(4, counts.students); st.bind(5, counts.checked); st.bind(6, counts.disputed)
+            }
+            if let add {
+                bind(add)
+                try add.execute(db)
+                if db.changesCount > 0 { continue }
+            }
+            bind(insert)
+            try insert.execute(db)
+        }
+        progress = [:]
+        if adding { try db.execute(sql: "DELETE FROM class_progress WHERE run_id = ? AND students <= 0", arguments: [runID]) }
+    }
+}
+
+/// The night an incremental reconcile starts from (see `ReconcileSession.base`).
+public struct ReconcileBase: Sendable {
+    public let runID: Int64
+    public let asOf: String
+    /// The last file (import_file id) that night was computed from: later ones are the new logs.
+    public let lastFile: Int64
+    /// How many IDs the new log rows name (each reconciled again, with everyone sharing it).
+    public var touchedIDs = 0
+}
+
+/// What a night was computed from, as stored in `run.inputs`: `files LAST/COUNT; SETTINGS`.
+struct NightFingerprint: Equatable {
+    var lastFile: Int64
+    var fileCount: Int64
+    var settings: String
+
+    var text: String { "files \(lastFile)/\(fileCount); \(settings)" }
+
+    init(lastFile: Int64, fileCount: Int64, settings: String) {
+        self.lastFile = lastFile
+        self.fileCount = fileCount
+        self.settings = settings
+    }
+
+    /// Parses `text`; nil for anything else (nights stored before fingerprints, or by tests, have "").
+    init?(_ text: String) {
+        guard text.hasPrefix("files "), let separator = text.range(of: "; ") else { return nil }
+        let counts = text[text.index(text.startIndex, offsetBy: 6)..<separator.lowerBound].split(separator: "/")
+        guard counts.count == 2, let last = Int64(counts[0]), let count = Int64(counts[1]) else { return nil }
+        self.init(lastFile: last, fileCount: count, settings: String(text[separator.upperBound...]))
     }
 }
 
 extension AppDatabase {
     /// Runs one night's reconciliation in one transaction (a re-run of the same night replaces it).
-    public func reconcileNight<T>(asOf: String, _ body: (ReconcileSession) throws -> T) throws -> T {
-        try writer.write { db in try body(ReconcileSession(db: db, database: self, asOf: asOf)) }
+    /// `incremental` lets the session carry results over from the latest night when only logs came in since
+    /// (`ReconcileSession.base`); `inputs` is the night's fingerprint, compared with that night's.
+    public func reconcileNight<T>(asOf: String, inputs: String = "", incremental: Bool = false,
+                                  _ body: (ReconcileSession) throws -> T) throws -> T {
+        try writer.write { db in
+            try body(ReconcileSession(db: db, database: self, asOf: asOf, inputs: inputs, incremental: incremental))
+        }
     }
 }
 
@@ -298,7 +473,7 @@ extension AppDatabase {
     public func nightFingerprint(settings: String) throws -> String {
         try writer.read { db in
             let r = try Row.fetchOne(db, sql: "SELECT coalesce(max(id), 0), count(*) FROM import_file")!
-            return "files \(r[0] as Int64)/\(r[1] as Int64); \(settings)"
+            return NightFingerprint(lastFile: r[0], fileCount: r[1], settings: settings).text
         }
     }
 
