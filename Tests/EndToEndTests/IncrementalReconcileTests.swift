@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+
+/// When only log files came in since the latest night, `zicha nightly` reconciles only the IDs their rows name and
+/// carries every other result over. These tests run the built binary twice on copies of one database — once as it
+/// runs by default, once with `--full` — and require the same reports, byte for byte, and the same stored nights.
+@Suite("Incremental reconcile")
+struct IncrementalReconcileTests {
+    /// SampleData's night-2 files (the roster and counselor list stay; only logs are new after night 2).
+    static let roster = PackagePaths.file("SampleData/night2/roster.csv").path
+    static let counselors = PackagePaths.file("SampleData/night2/counselors.csv").path
+    static let config = PackagePaths.file("SampleData/zicha.json").path
+
+    /// Night 3's log: a first registration, a dispute settled, one of two students sharing an ID unchecked, a
+    /// student sharing a phone disputing, 15-digit IDs of a 19xx and a 20xx birth, a student who left, the known
+    /// stranger again, a new stranger (18 and 15 digits), a checked student disputing, a failure after success,
+    /// a further name mismatch.
+    static let log3 = """
+        时间,身份证号,姓名,事件,说明
+        2026-11-30 08:00:00,420102200703150113,王晓明,注册成功,
+        2026-11-30 08:10:00,420117200705051316,马超,自查完成,
+        2026-11-30 08:20:00,420202200607071410,朱琳,未查,
+        2026-11-30 08:30:00,420203200608081617,郭强,信息有误,
+        2026-11-30 08:40:00,420215990811281,宋立成,未查,
+        2026-11-30 08:50:00,420216060912291,唐嘉怡,登录,
+        2026-11-30 09:00:00,420221200703183518,曹阳,注册成功,
+        2026-11-30 09:10:00,110105200601019014,陌生人,登录,
+        2026-11-30 09:20:00,110108200505051232,新人,注册成功,
+        2026-11-30 09:30:00,320102991231456,旧人,注册成功,
+        2026-11-30 09:40:00,420104200701010339,张伟,信息有误,
+        2026-11-30 09:50:00,420105200606060449,刘洋,注册失败,手机号码已存在
+        2026-11-30 10:00:00,420112200610100881,黄磊,找回失败,证件和姓名不符
+
+        """
+    /// A late export of the same night.
+    static let log3b = """
+        时间,身份证号,姓名,事件,说明
+        2026-11-30 11:00:00,420103200611220221,李静,自查完成,
+        2026-11-30 11:10:00,110108200505051232,新人,查看学籍,
+        2026-11-30 11:20:00,420202200607071410,朱琳,自查完成,
+        2026-11-30 11:30:00,420102200703150113,王晓明,查看学籍,
+
+        """
+
+    /// Two databases with SampleData's two nights: `default/` and `full/`, each with `zicha.sqlite` and `Reports/`.
+    private func twoCopies(_ tmp: TempFolder) throws -> [String] {
+        let first = tmp.file("default")
+        try FileManager.default.createDirectory(atPath: first, withIntermediateDirectories: true)
+        for night in 1...2 {
+            let run = try SampleNights.run(night: night, db: first + "/zicha.sqlite", out: first + "/Reports")
+            try #require(run.status == 0, "night \(night): \(run.stderr)")
+        }
+        try FileManager.default.copyItem(atPath: first, toPath: tmp.file("full"))
+        return [first, tmp.file("full")]
+    }
+
+    /// Runs a log-only night in `folder` (relative `--db` and `--out`, so both copies write the same bytes).
+    private func night(_ folder: String, asOf: String, logs: [String], full: Bool) throws -> ProcessResult {
+        var arguments = ["nightly", "--roster", Self.roster, "--counselors", Self.counselors, "--db", "zicha.sqlite",
+                         "--out", "Reports", "--as-of", asOf, "--config", Self.config, "--no-mail"]
+        for log in logs { arguments += ["--log", log] }
+        if full { arguments.append("--full") }
+        let run = try ZichaBinary.run(arguments: arguments, cwd: folder)
+        try #require(run.status == 0, "\(run.stderr)")
+        return run
+    }
+
+    /// Every stored night, result, finding and class count, in key order (the run's creation time left out).
+    private func storedNights(_ folder: String) throws -> String {
+        try SQLiteShell.run(folder + "/zicha.sqlite", """
+            SELECT as_of, students, checked, unchecked, disputed, inputs FROM run ORDER BY as_of;
+            SELECT r.as_of, x.ksh, x.state, x.outstanding_since, x.counselor, x.counselor_email
+              FROM student_result x JOIN run r ON r.id = x.run_id ORDER BY r.as_of, x.ksh;
+            SELECT r.as_of, x.subject, x.code, x.detail, x.remedies, x.change
+              FROM finding x JOIN run r ON r.id = x.run_id ORDER BY r.as_of, x.subject, x.code;
+            SELECT r.as_of, x.college, x.class, x.students, x.checked, x.disputed
+              FROM class_progress x JOIN run r ON r.id = x.run_id ORDER BY r.as_of, x.college, x.class;
+            """)
+    }
+
+    /// `diff -r` of the two copies' report folders and a diff of their stored nights; empty when equal.
+    private func differences(_ copies: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+        process.arguments = ["-r", copies[0] + "/Reports", copies[1] + "/Reports"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let reports = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let stored = try unifiedDiff(try storedNights(copies[0]), try storedNights(copies[1]), labels: ("default", "--full"))
+        return String(reports.prefix(5_000)) + stored
+    }
+
+    @Test("a later night and a re-run of it with a late log: only the named IDs are reconciled, results as --full")
+    func logOnlyNights() throws {
+        let tmp = try TempFolder("incremental")
+        let copies = try twoCopies(tmp)
+        let log3 = try tmp.write(Self.log3, to: "log3.csv"), log3b = try tmp.write(Self.log3b, to: "log3b.csv")
+
+        // A new night after night 2: results carried over from night 2, findings compared with it.
+        let later = try night(copies[0], asOf: "2026-11-30", logs: [log3], full: false)
+        #expect(later.stderr.contains("only logs came in since the night of 2026-11-29"), "\(later.stderr)")
+        let full = try night(copies[1], asOf: "2026-11-30", logs: [log3], full: true)
+        #expect(!full.stderr.contains("only logs came in"))
+        #expect(try differences(copies) == "")
+
+        // The same night again with a late export: edited in place.
+        let rerun = try night(copies[0], asOf: "2026-11-30", logs: [log3, log3b], full: false)
+        #expect(rerun.stderr.contains("only logs came in since the night of 2026-11-30"), "\(rerun.stderr)")
+        _ = try night(copies[1], asOf: "2026-11-30", logs: [log3, log3b], full: true)
+        #expect(try differences(copies) == "")
+
+        // What the carried-over night says, student by student.
+        let findings = try FindingsFile(path: copies[0] + "/Reports/2026-11-30/findings.json")
+        let students = findings.studentsByKsh
+        func codes(_ ksh: String) -> [String] {
+            (students[ksh]?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        }
+        #expect(findings.studentCount == 42)
+        #expect(students["26420101000035"] == nil, "a student who left stays unreported, events or not")
+        #expect(students["26420101000013"]?["state"] as? String == "checked")  // dispute settled
+        #expect(codes("26420101000001") == ["VIEWED_NOT_CONFIRMED"])          // registered, then viewed in log3b
+        #expect(students["26420101000014"]?["state"] as? String == "checked")  // 未查, then 自查完成 in log3b
+        #expect(students["26420101000015"]?["state"] as? String == "checked")  // shares S14's ID and events
+        #expect(codes("26420101000014") == ["DUPLICATE_ID"])
+        #expect(students["26420101000016"]?["state"] as? String == "disputed")
+        #expect(codes("26420101000016") == ["DISPUTED", "DUPLICATE_PHONE"])
+        #expect(students["26420101000028"]?["state"] as? String == "unchecked")  // 15-digit 未查 after checking
+        #expect(students["26420101000029"]?["state"] as? String == "checked")
+        #expect(students["26420101000003"]?["state"] as? String == "disputed")
+        let unmatched = Set(findings.unmatched.compactMap { $0["id"] as? String })
+        #expect(unmatched.isSuperset(of: ["110105200601019014", "110108200505051232", "320102199912314568"]), "\(unmatched)")
+    }
+
+    @Test("a roster, a counselor list, or an earlier night means every student is reconciled again")
+    func fullWhenNotOnlyLogs() throws {
+        let tmp = try TempFolder("incremental-full")
+        let copies = try twoCopies(tmp)
+        let log3 = try tmp.write(Self.log3, to: "log3.csv")
+        // Night 1's roster again: students change (S34 goes, S35 comes back).
+        var arguments = ["nightly", "--roster", PackagePaths.file("SampleData/night1/roster.csv").path, "--log", log3,
+                         "--counselors", Self.counselors, "--db", "zicha.sqlite", "--out", "Reports", "--as-of", "2026-11-30",
+                         "--config", Self.config, "--no-mail"]
+        let rosterNight = try ZichaBinary.run(arguments: arguments, cwd: copies[0])
+        try #require(rosterNight.status == 0, "\(rosterNight.stderr)")
+        #expect(!rosterNight.stderr.contains("only logs came in"), "\(rosterNight.stderr)")
+        arguments += ["--full"]
+        _ = try ZichaBinary.run(arguments: arguments, cwd: copies[1])
+        #expect(try differences(copies) == "")
+
+        // A night before the latest one: no night to carry over from.
+        let log3b = try tmp.write(Self.log3b, to: "log3b.csv")
+        let earlier = try night(copies[0], asOf: "2026-11-29", logs: [log3b], full: false)
+        #expect(!earlier.stderr.contains("only logs came in"), "\(earlier.stderr)")
+    }
+
+    /// Random log-only nights over SampleData's people: events of every kind and reason for students (shared ID,
+    /// shared phone, 15-digit forms, one who left) and strangers; new nights and same-night re-runs, in turn.
+    @Test("seeded random log-only nights give what --full gives, night after night")
+    func randomNights() throws {
+        let tmp = try TempFolder("incremental-random")
+        let copies = try twoCopies(tmp)
+        let people: [(id: String, name: String)] = [
+            ("420102200703150113", "王晓明"), ("420103200611220221", "李静"), ("420104200701010339", "张伟"),
+            ("420105200606060449", "刘洋"), ("420112200610100881", "黄磊"), ("420117200705051316", "马超"),
+            ("420202200607071410", "朱琳"), ("420203200608081617", "郭强"), ("420204200609091717", "何芳"),
+            ("420215990811281", "宋立成"), ("420215199908112817", "宋立成"), ("420216060912291", "唐嘉怡"),
+            ("420221200703183518", "曹阳"), ("420220200702173418", "邓宁"), ("110105200601019014", "陌生人"),
+            ("110108200505051232", "新人"), ("320102991231456", "旧人"), ("440301200808081239", "无名"),
+        ]
+        let events = ["注册成功", "登录", "查看学籍", "退出", "自查完成", "未查", "信息有误", "注册失败", "找回失败"]
+        let details = ["", "该证件号码已被注册", "该证件号码已被征兵部门注册", "手机号码已存在", "证件和姓名不符",
+                       "请求被取消，不能频繁使用该功能", "找回用户名时提示未注册过", "注册邮箱已无法使用"]
+        var random = SplitMix64(seed: 20261130)
+        var day = 30, file = 0
+        for step in 0..<8 {
+            if step % 2 == 0 { day += 1 }  // a new night, then a re-run of it with one more log
+            let asOf = "2026-12-\(String(format: "%02d", day - 30))"
+            var text = "时间,身份证号,姓名,事件,说明\n"
+            for _ in 0..<(3 + Int(random.next() % 10)) {
+                let who = people[Int(random.next() % UInt64(people.count))]
+                let event = events[Int(random.next() % UInt64(events.count))]
+                let detail = event.hasSuffix("失败") ? details[Int(random.next() % UInt64(details.count))] : ""
+                let minute = Int(random.next() % 600)
+                text += "\(asOf) \(String(format: "%02d:%02d", 8 + minute / 60, minute % 60)):00,\(who.id),\(who.name),\(event),\(detail)\n"
+            }
+            file += 1
+            let log = try tmp.write(text, to: "random\(file).csv")
+            let logs = step % 2 == 0 ? [log] : [tmp.file("random\(file - 1).csv"), log]
+            let run = try night(copies[0], asOf: asOf, logs: logs, full: false)
+            #expect(run.stderr.contains("only logs came in"), "step \(step): \(run.stderr)")
+            _ = try night(copies[1], asOf: asOf, logs: logs, full: true)
+            let diff = try differences(copies)
+            #expect(diff == "", "step \(step), \(asOf):\n\(text)\n\(diff)")
+            if !diff.isEmpty { break }
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64): the same sequence on every run and platform.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
