@@ -8,8 +8,9 @@
 #            PY (default ~/.cache/zicha-bench-venv/bin/python, created from $BENCH/requirements.txt if missing)
 #            ZICHA (default .build/release/zicha, built with `swift build -c release` if missing)
 #            CHECK=0 skips the correctness gate (check.py and check_all_codes.py on zicha's last run)
-#            RERUN=0 skips the second run of the same night (unchanged files, same database) and the third
-#            (the same night with 1 % more log rows: an evening export of every 100th event, at 23:00)
+#            RERUN=0 skips the second run of the same night (unchanged files, same database), the third
+#            (the same night with 1 % more log rows: an evening export of every 100th event, at 23:00) and the
+#            fourth (the next night, whose only new file is a log of 1 % of the rows: every 100th event again)
 # For each size prints, per run: wall s, peak RSS (KB), zicha's stage times (ZICHA_PROFILE); then the medians,
 # rows per second (roster + log rows / wall) and the ratio zicha / DuckDB. zicha runs with every report and
 # no mail (`--no-mail`), as the peer does; the parts of each stage ("step" lines) follow the stages.
@@ -47,7 +48,7 @@ timed() {
 zicha_night() {  # zicha_night NAME DATA DB OUT [MORE ARGS] — timed run of one night
   local name=$1 data=$2 db=$3 out=$4; shift 4
   timed "$name" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$data/roster.csv" --log "$data/log.csv" --counselors "$data/counselors.csv" \
-    --db "$db" --out "$out" --as-of "$AS_OF" --no-mail -q "$@"
+    --db "$db" --out "$out" --as-of "${NIGHT:-$AS_OF}" --no-mail -q "$@"
 }
 
 printf '%-9s %-10s %9s %9s %12s   %s\n' size tool "wall s" "peak MB" "rows/s" "stages (s, median)"
@@ -95,5 +96,11 @@ for N in "${SIZES[@]}"; do
     printf '%-9s the same night with 1%% more log rows (%d, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$(( $(wc -l < "$WORK/delta.csv") - 1 ))" "$dw_" "$(echo "$dm_ / 1024" | bc -l)" "$(echo "100 * $dw_ / $zw" | bc -l)" \
       "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/delta.err")"
+    awk -F, 'NR == 1 {print; next} NR % 100 == 50 {OFS = ","; $1 = "2024-10-16 10:00:00"; print}' "$DATA/log.csv" > "$WORK/next.csv"
+    NIGHT=2024-10-16 zicha_night next "$DATA" "$Z/db.sqlite" "$Z/out" --log "$WORK/delta.csv" --log "$WORK/next.csv"
+    read -r nw_ nm_ < "$WORK/next.times"
+    printf '%-9s the next night, its only new file a log of 1%% of the rows (%d, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
+      "$N" "$(( $(wc -l < "$WORK/next.csv") - 1 ))" "$nw_" "$(echo "$nm_ / 1024" | bc -l)" "$(echo "100 * $nw_ / $zw" | bc -l)" \
+      "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/next.err")"
   fi
 done
