@@ -81,16 +81,8 @@ struct IncrementalReconcileTests {
 
     /// `diff -r` of the two copies' report folders and a diff of their stored nights; empty when equal.
     private func differences(_ copies: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
-        process.arguments = ["-r", copies[0] + "/Reports", copies[1] + "/Reports"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let reports = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let stored = try unifiedDiff(try storedNights(copies[0]), try storedNights(copies[1]), labels: ("default", "--full"))
-        return String(reports.prefix(5_000)) + stored
+        let reports = try diffFolders(copies[0] + "/Reports", copies[1] + "/Reports", skipping: "outbox")
+        return reports + (try unifiedDiff(try storedNights(copies[0]), try storedNights(copies[1]), labels: ("default", "--full")))
     }
 
     @Test("a later night and a re-run of it with a late log: only the named IDs are reconciled, results as --full")

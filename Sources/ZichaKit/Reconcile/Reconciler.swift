@@ -26,10 +26,10 @@ public struct Reconciler {
                 let shared = try session.sharedValues()
                 context = RosterContext(sharedIDs: shared.ids, sharedPhones: shared.phones, traditional: traditional)
                 StageClock.step("reconcile.shared")
-            }, student: { facts, present, events in
+            }, student: { facts, present, events, storeID in
                 guard present else { return }  // a student who left stops being reported
                 let verdict = Rules.evaluate(facts, events: events, context: context)
-                try session.record(facts, verdict: verdict)
+                try session.record(facts, storeID: storeID, verdict: verdict)
                 done += 1
                 if done % 100_000 == 0 { progress?.update("reconcile", done: done) }
             }, unmatched: { id, name, events in

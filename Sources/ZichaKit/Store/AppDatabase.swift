@@ -114,6 +114,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v3: no index of 15-digit IDs") { db in
             try Schema.dropV3(db)
         }
+        migrator.registerMigration("v4: results keyed by the student's row id") { db in
+            try Schema.keyByStudentV4(db)
+        }
         return migrator
     }
 }

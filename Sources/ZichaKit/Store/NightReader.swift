@@ -34,8 +34,8 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                        CASE WHEN s.phone_valid THEN s.phone_norm ELSE s.phone_raw END, r.state,
                        CASE WHEN r.outstanding_since IS NULL THEN 0 ELSE CAST(julianday(?1) - julianday(r.outstanding_since) AS INTEGER) END,
                        f.code, f.detail, f.remedies, f.change
-                FROM student_result r JOIN student s ON s.ksh = r.ksh
-                LEFT JOIN finding f ON f.run_id = r.run_id AND f.subject = r.ksh
+                FROM student_result r JOIN student s ON s.id = r.student_id
+                LEFT JOIN finding f ON f.run_id = r.run_id AND f.student_id = r.student_id
                 WHERE r.run_id = ?2 \(filter) ORDER BY \(orderBy)
                 """, arguments: [asOf, runID])
             var current: FollowupRow? = nil
@@ -75,9 +75,10 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
             let prevID: Int64? = previous?[0]
             // Counted here; the lists themselves are read when a report writes them (see `list`).
             let resolvedSQL = """
-                SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.ksh = p.subject
-                JOIN student s ON s.ksh = p.subject
-                WHERE p.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1 AND c.subject = p.subject AND c.code = p.code)
+                SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.student_id = p.student_id
+                JOIN student s ON s.id = p.student_id
+                WHERE p.run_id = ?2 AND p.student_id <> 0 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1
+                  AND c.student_id = p.student_id AND c.subject = p.subject AND c.code = p.code)
                 ORDER BY p.subject, p.code
                 """
             let resolvedCount = try prevID.map {
@@ -98,7 +99,7 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                 GroupProgress(college: $0[0], className: $0[1], students: $0[2], checked: $0[3], disputed: $0[4])
             }
             summary.unmatched = list(count: unmatchedCount, sql: """
-                SELECT subject, detail FROM finding WHERE run_id = ? AND code = 'NOT_ON_ROSTER' ORDER BY subject
+                SELECT subject, detail FROM finding WHERE run_id = ? AND student_id = 0 AND code = 'NOT_ON_ROSTER' ORDER BY subject
                 """, arguments: [runID]) { r in
                 let detail: String = r[1]
                 let name = detail.components(separatedBy: "姓名: ").dropFirst().first?.components(separatedBy: ";").first ?? ""

@@ -43,14 +43,15 @@ public final class ReconcileSession {
         self.asOf = asOf
         Self.addID18Function(db)
         // Verdicts arrive in ID order; they are staged in append-only temporary tables and moved into the
-        // 考生号-keyed tables in key order at the end: sorted appends instead of a million random B-tree inserts.
+        // tables keyed by the student's row id in key order at the end: sorted appends instead of a million random
+        // B-tree inserts.
         // The main database is not touched before `finish`: the join reads it on another connection meanwhile,
         // and a writer holding changed pages of it would have to wait for that reader to spill them.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.result_stage;
             DROP TABLE IF EXISTS temp.finding_stage;
-            CREATE TEMP TABLE result_stage (ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
-            CREATE TEMP TABLE finding_stage (subject TEXT, code TEXT, detail TEXT, remedies TEXT);
+            CREATE TEMP TABLE result_stage (student_id INTEGER, ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
+            CREATE TEMP TABLE finding_stage (student_id INTEGER, subject TEXT, code TEXT, detail TEXT, remedies TEXT);
             """)
         if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
             previous = (row[0], row[1])
@@ -109,7 +110,7 @@ public final class ReconcileSession {
             // No index on phones: the roster is as it was for the base night, so its shared phones are exactly
             // those its DUPLICATE_PHONE findings name — looked up instead of scanning the roster.
             phoneRows = try Row.fetchCursor(db, sql: """
-                SELECT s.phone_norm, s.ksh, s.name FROM finding f CROSS JOIN student s ON s.ksh = f.subject
+                SELECT s.phone_norm, s.ksh, s.name FROM finding f CROSS JOIN student s ON s.id = f.student_id
                 WHERE f.run_id = ? AND f.code = 'DUPLICATE_PHONE' AND s.phone_norm IN
                   (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid AND id_norm IN (SELECT id FROM temp.touched))
                 ORDER BY s.phone_norm, s.ksh
@@ -127,7 +128,7 @@ public final class ReconcileSession {
 
     /// One step of the merge join: a roster student with the events of their ID, or a log ID that matches nobody.
     enum Match {
-        case student(StudentFacts, present: Bool, events: [LoggedEvent])
+        case student(StudentFacts, present: Bool, events: [LoggedEvent], storeID: Int64)
         case unmatched(id: String, name: String, events: [LoggedEvent])
     }
 
@@ -139,11 +140,11 @@ public final class ReconcileSession {
     /// caller's rules and writes (an in-memory database has one connection: the join then runs in line).
     /// `meanwhile` runs on this thread first, while the join sorts its first rows.
     public func forEachMatch(meanwhile: () throws -> Void = {},
-                             student: (StudentFacts, Bool, [LoggedEvent]) throws -> Void,
+                             student: (_ facts: StudentFacts, _ present: Bool, _ events: [LoggedEvent], _ storeID: Int64) throws -> Void,
                              unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
         func take(_ match: Match) throws {
             switch match {
-            case .student(let facts, let present, let events): try student(facts, present, events)
+            case .student(let facts, let present, let events, let storeID): try student(facts, present, events, storeID)
             case .unmatched(let id, let name, let events): try unmatched(id, name, events)
             }
         }
@@ -194,7 +195,7 @@ public final class ReconcileSession {
         let students = try Row.fetchCursor(db, sql: """
             SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
                    s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
-                   c.counselor, c.email, g.counselor, g.email
+                   c.counselor, c.email, g.counselor, g.email, s.id
             FROM \(touchedOnly ? "temp.touched t JOIN student s ON s.id_norm = t.id" : "student s NOT INDEXED")
             LEFT JOIN counselor_scope c ON c.scope_kind = 'class' AND c.scope = s.class
             LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
@@ -227,7 +228,7 @@ public final class ReconcileSession {
             var matched = false
             while let s = nextStudent, studentID == id {
                 matched = true
-                try emit(.student(Self.facts(s, id: id), present: s[14], events: group))
+                try emit(.student(Self.facts(s, id: id), present: s[14], events: group, storeID: s[19]))
                 nextStudent = try students.next()
                 studentID = nextStudent?[0]
             }
@@ -273,8 +274,10 @@ public final class ReconcileSession {
                             counselorEmail: r[13], classCounselor: scope(15), collegeCounselor: scope(17))
     }
 
-    /// Records a present student's verdict, and counts it for their college and class.
-    public func record(_ facts: StudentFacts, verdict: Verdict) throws {
+    /// Records a present student's verdict, and counts it for their college and class. `storeID` is the student's
+    /// row id (`student.id`): results and findings are kept in its order, the roster's storage order, which the
+    /// reports read them in.
+    public func record(_ facts: StudentFacts, storeID: Int64, verdict: Verdict) throws {
         let ksh = facts.ksh
         func count(_ c: inout (students: Int, checked: Int, disputed: Int)) {
             c.students += 1
@@ -284,23 +287,27 @@ public final class ReconcileSession {
         count(&progress[ClassKey(college: facts.college, className: facts.className), default: (0, 0, 0)])
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
-                INSERT INTO temp.result_stage (ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO temp.result_stage (student_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
                 """)
         }
         let st = insertResult!
-        st.bind(1, ksh); st.bind(2, verdict.state.rawValue); st.bind(3, verdict.state == .checked ? nil : asOf)
-        st.bind(4, verdict.assignment.counselor); st.bind(5, verdict.assignment.email)
+        st.bind(1, storeID); st.bind(2, ksh); st.bind(3, verdict.state.rawValue); st.bind(4, verdict.state == .checked ? nil : asOf)
+        st.bind(5, verdict.assignment.counselor); st.bind(6, verdict.assignment.email)
         try st.execute(db)
-        for f in verdict.findings { try recordFinding(subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies) }
+        for f in verdict.findings {
+            try recordFinding(storeID: storeID, subject: ksh, code: f.code, detail: f.detail, remedies: f.remedies)
+        }
     }
 
-    /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER.
-    public func recordFinding(subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
+    /// Records a finding; the subject is a 考生号, or the ID for NOT_ON_ROSTER (whose `storeID` is 0: no student).
+    public func recordFinding(storeID: Int64 = 0, subject: String, code: FindingCode, detail: String, remedies: [String]) throws {
         if insertFinding == nil {
-            insertFinding = try FastStatement(db, sql: "INSERT INTO temp.finding_stage (subject, code, detail, remedies) VALUES (?, ?, ?, ?)")
+            insertFinding = try FastStatement(db, sql: """
+                INSERT INTO temp.finding_stage (student_id, subject, code, detail, remedies) VALUES (?, ?, ?, ?, ?)
+                """)
         }
         let st = insertFinding!
-        st.bind(1, subject); st.bind(2, code.rawValue); st.bind(3, detail); st.bind(4, remedies.joined(separator: " "))
+        st.bind(1, storeID); st.bind(2, subject); st.bind(3, code.rawValue); st.bind(4, detail); st.bind(5, remedies.joined(separator: " "))
         try st.execute(db)
     }
 
@@ -317,12 +324,12 @@ public final class ReconcileSession {
             runID = db.lastInsertedRowID
         }
         try db.execute(sql: """
-            INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
-                SELECT ?, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY ksh
+            INSERT INTO student_result (run_id, student_id, ksh, state, outstanding_since, counselor, counselor_email)
+                SELECT ?, student_id, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY student_id
             """, arguments: [runID])
         try db.execute(sql: """
-            INSERT OR IGNORE INTO finding (run_id, subject, code, detail, remedies)
-                SELECT ?, subject, code, detail, remedies FROM temp.finding_stage ORDER BY subject, code
+            INSERT OR IGNORE INTO finding (run_id, student_id, subject, code, detail, remedies)
+                SELECT ?, student_id, subject, code, detail, remedies FROM temp.finding_stage ORDER BY student_id, subject, code
             """, arguments: [runID])
         try storeProgress(runID: runID, adding: base != nil)
         if let prev = previous {
@@ -330,13 +337,14 @@ public final class ReconcileSession {
             let onlyStaged = base != nil
             try db.execute(sql: """
                 UPDATE finding SET change = 'persisting' WHERE run_id = ?1
-                  \(onlyStaged ? "AND subject IN (SELECT subject FROM temp.finding_stage)" : "") AND EXISTS
-                  (SELECT 1 FROM finding p WHERE p.run_id = ?2 AND p.subject = finding.subject AND p.code = finding.code)
+                  \(onlyStaged ? "AND (student_id, subject) IN (SELECT student_id, subject FROM temp.finding_stage)" : "") AND EXISTS
+                  (SELECT 1 FROM finding p WHERE p.run_id = ?2 AND p.student_id = finding.student_id AND p.subject = finding.subject
+                   AND p.code = finding.code)
                 """, arguments: [runID, prev.id])
             try db.execute(sql: """
                 UPDATE student_result SET outstanding_since = coalesce((SELECT p.outstanding_since FROM student_result p
-                    WHERE p.run_id = ?2 AND p.ksh = student_result.ksh), outstanding_since)
-                WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND ksh IN (SELECT ksh FROM temp.result_stage)" : "")
+                    WHERE p.run_id = ?2 AND p.student_id = student_result.student_id), outstanding_since)
+                WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND student_id IN (SELECT student_id FROM temp.result_stage)" : "")
                 """, arguments: [runID, prev.id])
         }
         try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage; DROP TABLE IF EXISTS temp.touched")
@@ -358,7 +366,7 @@ public final class ReconcileSession {
         // otherwise scan it once per result of the base night.
         let before = try Row.fetchCursor(db, sql: """
             SELECT s.college, s.class, r.state FROM temp.result_stage t
-            CROSS JOIN student_result r ON r.run_id = ? AND r.ksh = t.ksh CROSS JOIN student s ON s.ksh = t.ksh
+            CROSS JOIN student_result r ON r.run_id = ? AND r.student_id = t.student_id CROSS JOIN student s ON s.id = t.student_id
             """, arguments: [base.runID])
         while let r = try before.next() {
             let state: String = r[2]
@@ -367,12 +375,12 @@ public final class ReconcileSession {
             if state == CheckState.checked.rawValue { progress[key]!.checked -= 1 }
             if state == CheckState.disputed.rawValue { progress[key]!.disputed -= 1 }
         }
-        let redone = "(SELECT ksh FROM temp.result_stage)"
-        let unmatchedRedone = "(code = 'NOT_ON_ROSTER' AND subject IN (SELECT id FROM temp.touched))"
+        let redone = "(SELECT student_id FROM temp.result_stage)"
+        let unmatchedRedone = "(student_id = 0 AND subject IN (SELECT id FROM temp.touched))"
         if base.asOf == asOf {
-            try db.execute(sql: "DELETE FROM student_result WHERE run_id = ? AND ksh IN \(redone)", arguments: [base.runID])
-            try db.execute(sql: "DELETE FROM finding WHERE run_id = ? AND (subject IN \(redone) OR \(unmatchedRedone))",
-                           arguments: [base.runID])
+            try db.execute(sql: "DELETE FROM student_result WHERE run_id = ? AND student_id IN \(redone)", arguments: [base.runID])
+            try db.execute(sql: "DELETE FROM finding WHERE run_id = ? AND student_id IN \(redone)", arguments: [base.runID])
+            try db.execute(sql: "DELETE FROM finding WHERE run_id = ? AND \(unmatchedRedone)", arguments: [base.runID])
             try db.execute(sql: "UPDATE run SET created_at = ? WHERE id = ?", arguments: [ISO8601DateFormatter().string(from: Date()), base.runID])
             return base.runID
         }
@@ -380,13 +388,13 @@ public final class ReconcileSession {
                        arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
         let runID = db.lastInsertedRowID
         for sql in ["""
-            INSERT INTO student_result (run_id, ksh, state, outstanding_since, counselor, counselor_email)
-                SELECT ?1, ksh, state, outstanding_since, counselor, counselor_email FROM student_result
-                WHERE run_id = ?2 AND ksh NOT IN \(redone) ORDER BY ksh
+            INSERT INTO student_result (run_id, student_id, ksh, state, outstanding_since, counselor, counselor_email)
+                SELECT ?1, student_id, ksh, state, outstanding_since, counselor, counselor_email FROM student_result
+                WHERE run_id = ?2 AND student_id NOT IN \(redone) ORDER BY student_id
             """, """
-            INSERT INTO finding (run_id, subject, code, detail, remedies, change)
-                SELECT ?1, subject, code, detail, remedies, 'persisting' FROM finding
-                WHERE run_id = ?2 AND subject NOT IN \(redone) AND NOT \(unmatchedRedone) ORDER BY subject, code
+            INSERT INTO finding (run_id, student_id, subject, code, detail, remedies, change)
+                SELECT ?1, student_id, subject, code, detail, remedies, 'persisting' FROM finding
+                WHERE run_id = ?2 AND student_id NOT IN \(redone) AND NOT \(unmatchedRedone) ORDER BY student_id, subject, code
             """, """
             INSERT INTO class_progress (run_id, college, class, students, checked, disputed)
                 SELECT ?1, college, class, students, checked, disputed FROM class_progress WHERE run_id = ?2 ORDER BY college, class

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+
+/// A database written before results were keyed by the student's row id (schema v3) is upgraded when the new
+/// binary opens it: every stored night reads back the same, and its reports come out byte for byte as before.
+@Suite("Schema upgrade")
+struct SchemaUpgradeTests {
+    /// Turns a current database back into the v3 layout of `student_result` and `finding` (as `Schema.createV1`
+    /// made them), and forgets the v4 migration.
+    static let downgradeToV3 = """
+        CREATE TABLE sr3 (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE, ksh TEXT NOT NULL, state TEXT NOT NULL,
+            outstanding_since TEXT, counselor TEXT NOT NULL, counselor_email TEXT NOT NULL, PRIMARY KEY (run_id, ksh)
+        ) WITHOUT ROWID;
+        INSERT INTO sr3 SELECT run_id, ksh, state, outstanding_since, counselor, counselor_email FROM student_result;
+        DROP TABLE student_result;
+        ALTER TABLE sr3 RENAME TO student_result;
+        CREATE TABLE f3 (
+            run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE, subject TEXT NOT NULL, code TEXT NOT NULL,
+            detail TEXT NOT NULL, remedies TEXT NOT NULL, change TEXT NOT NULL DEFAULT 'new', PRIMARY KEY (run_id, subject, code)
+        ) WITHOUT ROWID;
+        INSERT INTO f3 SELECT run_id, subject, code, detail, remedies, change FROM finding;
+        DROP TABLE finding;
+        ALTER TABLE f3 RENAME TO finding;
+        DELETE FROM grdb_migrations WHERE identifier LIKE 'v4%';
+        """
+
+    /// Every stored result and finding, by 考生号 / subject (readable in both layouts).
+    static let storedNights = """
+        SELECT r.as_of, x.ksh, x.state, x.outstanding_since, x.counselor, x.counselor_email
+          FROM student_result x JOIN run r ON r.id = x.run_id ORDER BY r.as_of, x.ksh;
+        SELECT r.as_of, x.subject, x.code, x.detail, x.remedies, x.change
+          FROM finding x JOIN run r ON r.id = x.run_id ORDER BY r.as_of, x.subject, x.code;
+        """
+
+    @Test("a v3 database opens upgraded: the same nights, the same reports, and the next night runs on it")
+    func upgradeFromV3() throws {
+        let tmp = try TempFolder("upgrade")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        for night in 1...2 {
+            let run = try SampleNights.run(night: night, db: db, out: out)
+            try #require(run.status == 0, "night \(night): \(run.stderr)")
+        }
+        let before = try SQLiteShell.run(db, Self.storedNights)
+        _ = try SQLiteShell.run(db, Self.downgradeToV3)
+        #expect(try SQLiteShell.run(db, "SELECT group_concat(name) FROM pragma_table_info('finding')")
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == "run_id,subject,code,detail,remedies,change")
+        #expect(try SQLiteShell.run(db, Self.storedNights) == before)
+
+        // Night 2's reports removed: the re-run (same files) writes them from the upgraded store.
+        let night2 = out + "/" + SampleNights.asOf[1]
+        try FileManager.default.moveItem(atPath: night2, toPath: tmp.file("night2-before"))
+        let rerun = try SampleNights.run(night: 2, db: db, out: out)
+        try #require(rerun.status == 0, "\(rerun.stderr)")
+        #expect(rerun.stderr.contains("writing its missing reports"), "\(rerun.stderr)")
+        #expect(try SQLiteShell.run(db, "SELECT group_concat(name) FROM pragma_table_info('finding')")
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == "run_id,student_id,subject,code,detail,remedies,change")
+        #expect(try SQLiteShell.run(db, Self.storedNights) == before)
+        #expect(try SQLiteShell.run(db, "PRAGMA integrity_check").trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+        #expect(try diffFolders(tmp.file("night2-before"), night2, skipping: "outbox") == "")
+
+        // NOT_ON_ROSTER findings (about an ID, not a student) have no student row id.
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM finding WHERE (code = 'NOT_ON_ROSTER') <> (student_id = 0)") == 0)
+        #expect(try SQLiteShell.integer(db, """
+            SELECT count(*) FROM student_result r LEFT JOIN student s ON s.id = r.student_id WHERE s.ksh IS NOT r.ksh
+            """) == 0)
+
+        // A log-only night on the upgraded store carries its results over.
+        let log3 = try tmp.write(IncrementalReconcileTests.log3, to: "log3.csv")
+        let night3 = try ZichaBinary.run(arguments: [
+            "nightly", "--roster", IncrementalReconcileTests.roster, "--counselors", IncrementalReconcileTests.counselors,
+            "--log", log3, "--db", db, "--out", out, "--as-of", "2026-11-30", "--config", IncrementalReconcileTests.config, "--no-mail"])
+        try #require(night3.status == 0, "\(night3.stderr)")
+        #expect(night3.stderr.contains("only logs came in since the night of 2026-11-29"), "\(night3.stderr)")
+        #expect(try FindingsFile(path: out + "/2026-11-30/findings.json").studentCount == 42)
+    }
+}
+
+/// `diff -r` of two folders (one subfolder name left out); empty when equal.
+func diffFolders(_ a: String, _ b: String, skipping: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/diff")
+    process.arguments = ["-r", "-x", skipping, a, b]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return String(text.prefix(5_000))
+}
