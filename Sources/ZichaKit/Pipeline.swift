@@ -174,8 +174,17 @@ public enum Pipeline {
         let config = (try? encoder.encode(c)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         var remedies: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the catalog's texts: a reworded remedy changes reports
         for id in catalog.order { for b in (id + (catalog[id]?.text ?? "")).utf8 { remedies = (remedies ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        return "zicha \(zichaVersion()); unmasked \(options.unmasked); remedies \(String(remedies, radix: 16)); \(config)"
+        return "zicha \(zichaVersion()) \(buildIdentity); unmasked \(options.unmasked); remedies \(String(remedies, radix: 16)); \(config)"
     }
+
+    /// The running executable's size and modification time: a night computed by another build is not trusted to
+    /// stand for this one's (results carried over by an incremental night, or an unchanged night left as it is),
+    /// since the version number does not change with every change of the rules. Empty when the file is unknown.
+    static let buildIdentity: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "" }
+        return "build \(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }()
 }
 
 /// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise):

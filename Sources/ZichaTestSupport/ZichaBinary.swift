@@ -35,11 +35,12 @@ public enum ZichaBinary {
         return PackagePaths.file(".build/debug/zicha")
     }
 
-    /// Starts `zicha arguments…` in `cwd` with stdout and stderr going to files in `captureDirectory`.
+    /// Starts `zicha arguments…` in `cwd` with stdout and stderr going to files in `captureDirectory`
+    /// (`executable`: a copy of the binary elsewhere, instead of the built one).
     public static func start(arguments: [String], cwd: String, captureDirectory: String,
-                             environment: [String: String] = [:]) throws -> RunningZicha {
+                             environment: [String: String] = [:], executable: URL? = nil) throws -> RunningZicha {
         let process = Process()
-        process.executableURL = url
+        process.executableURL = executable ?? url
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
@@ -60,10 +61,11 @@ public enum ZichaBinary {
     }
 
     /// Runs `zicha arguments…` in `cwd` (default: the package root) and waits for it.
-    public static func run(arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    public static func run(arguments: [String], cwd: String? = nil, environment: [String: String] = [:],
+                           executable: URL? = nil) throws -> ProcessResult {
         let scratch = try TempFolder("capture")
         return try start(arguments: arguments, cwd: cwd ?? PackagePaths.root.path, captureDirectory: scratch.path,
-                         environment: environment).wait()
+                         environment: environment, executable: executable).wait()
     }
 }
 

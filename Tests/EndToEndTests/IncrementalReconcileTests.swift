@@ -148,6 +148,28 @@ struct IncrementalReconcileTests {
         #expect(!earlier.stderr.contains("only logs came in"), "\(earlier.stderr)")
     }
 
+    @Test("another build of zicha does not carry over what this one computed")
+    func anotherBuild() throws {
+        let tmp = try TempFolder("incremental-build")
+        let copies = try twoCopies(tmp)
+        // The same program, installed again: another file, another modification time.
+        let other = URL(fileURLWithPath: tmp.file("zicha-other"))
+        try FileManager.default.copyItem(at: ZichaBinary.url, to: other)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000)], ofItemAtPath: other.path)
+        let log3 = try tmp.write(Self.log3, to: "log3.csv")
+        let run = try ZichaBinary.run(arguments: [
+            "nightly", "--roster", Self.roster, "--counselors", Self.counselors, "--log", log3, "--db", "zicha.sqlite",
+            "--out", "Reports", "--as-of", "2026-11-30", "--config", Self.config, "--no-mail"], cwd: copies[0], executable: other)
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("only logs came in"), "\(run.stderr)")
+        // …and the next log-only night of that build carries over its own night.
+        let log3b = try tmp.write(Self.log3b, to: "log3b.csv")
+        let next = try ZichaBinary.run(arguments: [
+            "nightly", "--roster", Self.roster, "--counselors", Self.counselors, "--log", log3, "--log", log3b, "--db", "zicha.sqlite",
+            "--out", "Reports", "--as-of", "2026-11-30", "--config", Self.config, "--no-mail"], cwd: copies[0], executable: other)
+        #expect(next.stderr.contains("only logs came in since the night of 2026-11-30"), "\(next.stderr)")
+    }
+
     /// Random log-only nights over SampleData's people: events of every kind and reason for students (shared ID,
     /// shared phone, 15-digit forms, one who left) and strangers; new nights and same-night re-runs, in turn.
     @Test("seeded random log-only nights give what --full gives, night after night")
