@@ -82,7 +82,12 @@ public enum Pipeline {
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
         let published = options.outputDirectory + "/" + asOf
         let unchanged = try imported.allSatisfy(\.alreadyImported) && database.storedFingerprint(asOf: asOf) == fingerprint
-        if unchanged, FileManager.default.fileExists(atPath: published + "/findings.json") {
+        // The published folder says what it was written from: a run stopped between storing a changed night and
+        // publishing its reports leaves the folder of the night's earlier run, which is then not up to date.
+        let inputsMark = SHA256.hex(SHA256.digest(Array(fingerprint.utf8))) + "\n"
+        let markPath = published + "/" + ReportFolder.inputsMark
+        if unchanged, (try? String(contentsOfFile: markPath, encoding: .utf8)) == inputsMark,
+           FileManager.default.fileExists(atPath: published + "/findings.json") {
             diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; its reports are up to date",
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
@@ -102,10 +107,12 @@ public enum Pipeline {
         }
 
         // 2. Reconcile: pure rules over the stored values, results kept per night. A night already reconciled
-        // from the same inputs whose reports are missing (deleted, or a disk filled up) only gets its reports.
+        // from the same inputs whose reports are missing (deleted, a disk filled up) or older (the run that stored
+        // the night was stopped before publishing them) only gets its reports.
         if unchanged {
-            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; writing its missing reports",
-                                          at: SourceLocation(file: published)))
+            let why = FileManager.default.fileExists(atPath: published) ? "its reports are older than its last run; writing them again"
+                : "writing its missing reports"
+            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; " + why, at: SourceLocation(file: published)))
         } else {
             let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
             if let base = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile) {
@@ -148,6 +155,9 @@ public enum Pipeline {
             try findings.finish()
             _ = try collector?.finish()
             try mailer?.writeManifest(into: outbox)
+            let mark = try OutputFile(path: folder + "/" + ReportFolder.inputsMark)
+            try mark.write(inputsMark)
+            try mark.flush()
         }
 
         StageClock.mark("report")

@@ -64,6 +64,30 @@ struct CLITests {
         #expect(try Self.contents(of: night) == before, "the reports differ from the first run's")
     }
 
+    @Test("a night stored by a run stopped before publishing: the next run replaces the earlier run's reports")
+    func olderReportsAreWrittenAgain() throws {
+        let tmp = try TempFolder("older")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let night = out + "/" + SampleNights.asOf[0]
+        let first = SampleNights.arguments(night: 1, db: db, out: out) + ["--no-mail"]
+        try #require(try ZichaBinary.run(arguments: first, cwd: PackagePaths.root.path).status == 0)
+        try FileManager.default.copyItem(atPath: night, toPath: tmp.file("first-reports"))
+        // A late log for the same night: stored and published; then the first run's folder put back, as a run
+        // killed between storing the night and publishing its reports leaves it.
+        let late = try tmp.write("时间,身份证号,姓名,事件\n2026-11-28 22:00:00,420102200703150113,王晓明,自查完成\n", to: "late.csv")
+        let second = first + ["--log", late]
+        try #require(try ZichaBinary.run(arguments: second, cwd: PackagePaths.root.path).status == 0)
+        let want = try Self.contents(of: night)
+        #expect(want != (try Self.contents(of: tmp.file("first-reports"))))
+        try FileManager.default.removeItem(atPath: night)
+        try FileManager.default.moveItem(atPath: tmp.file("first-reports"), toPath: night)
+
+        let again = try ZichaBinary.run(arguments: second, cwd: PackagePaths.root.path)
+        try #require(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("its reports are older than its last run; writing them again"), "\(again.stderr)")
+        #expect(try Self.contents(of: night) == want)
+    }
+
     /// Every file of a folder (relative path → bytes).
     static func contents(of folder: String) throws -> [String: Data] {
         var files: [String: Data] = [:]

@@ -3,6 +3,9 @@ import Foundation
 /// Publishes a night's reports atomically: written in a hidden temporary folder, then renamed into place,
 /// with `latest` pointing at the newest night.
 public enum ReportFolder {
+    /// A hidden file in each night folder: the SHA-256 of what its reports were written from (files, settings, build).
+    public static let inputsMark = ".inputs"
+
     /// Creates `<root>/.<asOf>.partial`, lets `write` fill it, then replaces `<root>/<asOf>` with it. Returns the final path.
     public static func publish(in root: String, asOf: String, _ write: (String) throws -> Void) throws -> String {
         let fm = FileManager.default
