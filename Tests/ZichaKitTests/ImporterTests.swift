@@ -321,6 +321,37 @@ extension AppDatabase {
         #expect(error.description.contains("roster.csv:4: error:") && error.message.contains("26110101000001"))
     }
 
+    @Test func aRosterStoredOverAnotherRewritesOnlyWhatChanged() throws {
+        // Given night 1: 张伟, 王芳, 李娜
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017",
+            "26110101000003,李娜,320102197001018646"]))
+        // When night 2's roster repeats 张伟, renames 王芳, drops 李娜, adds 赵敏 — and repeats 张伟's 考生号 further down
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王小芳,110101200602030017",
+            "26110101000004,赵敏,110101200602030033", "26110101000001,张伟伟,110105199001010029"]), diagnostics: diagnostics)
+        // Then the repeated row is set aside with its line, and only the changed and new rows carry night 2's file
+        #expect(files.map(\.accepted) == [3])
+        #expect(files.map(\.rejected) == [1])
+        #expect(diagnostics.errors.first?.location?.line == 5)
+        #expect(try database.rows("SELECT ksh, name, file_id, last_seen, left_on FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" name:\"张伟\" file_id:1 last_seen:\"2026-09-04\" left_on:NULL]",
+            "[ksh:\"26110101000002\" name:\"王小芳\" file_id:2 last_seen:\"2026-09-05\" left_on:NULL]",
+            "[ksh:\"26110101000003\" name:\"李娜\" file_id:1 last_seen:\"2026-09-04\" left_on:\"2026-09-05\"]",
+            "[ksh:\"26110101000004\" name:\"赵敏\" file_id:2 last_seen:\"2026-09-05\" left_on:NULL]",
+        ])
+        // And a third roster equal to night 1's brings 李娜 back, rewriting her row
+        try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王小芳,110101200602030017",
+            "26110101000003,李娜,320102197001018646"]))
+        #expect(try database.rows("SELECT ksh, file_id, left_on FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" file_id:1 left_on:NULL]", "[ksh:\"26110101000002\" file_id:2 left_on:NULL]",
+            "[ksh:\"26110101000003\" file_id:3 left_on:NULL]", "[ksh:\"26110101000004\" file_id:2 left_on:\"2026-09-06\"]",
+        ])
+    }
+
     @Test func eventsOfIDsNotOnTheRosterAreKept() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [ImportFixtures.path("log-utf8-comma-lf-zh.csv")])

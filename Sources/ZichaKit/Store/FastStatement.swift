@@ -50,6 +50,20 @@ struct FastStatement {
     }
 }
 
+extension FastStatement {
+    /// Runs a query once and returns its first row's first column as an integer (nil when there is no row).
+    func fetchInt64(_ db: Database) throws -> Int64? {
+        let code = sqlite3_step(handle)
+        let value = code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil
+        sqlite3_reset(handle)
+        arena.reset()
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return value
+    }
+}
+
 /// The bytes of one row's text parameters, bound in place until the statement has run.
 private final class TextArena {
     private let base: UnsafeMutablePointer<UInt8>

@@ -50,6 +50,8 @@ public final class ImportSession {
     let asOf: String
     private var fileID: Int64 = 0
     private var insertStudent: FastStatement?
+    /// Set while a roster is stored over students already there.
+    private var replacement: RosterReplacement?
     private var insertEvent: FastStatement?
     private var insertReject: Statement?
     private var insertScope: Statement?
@@ -76,40 +78,57 @@ public final class ImportSession {
             """, arguments: [kind.rawValue, name, size, sha256, encoding, asOf, ISO8601DateFormatter().string(from: Date())])
         fileID = db.lastInsertedRowID
         if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
+        replacement = nil
+        if kind == .roster, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
+            replacement = try RosterReplacement(db)
+        }
         return true
     }
 
-    /// Upserts a roster student. Returns false when the 考生号 already came earlier in this same file.
+    /// Stores a roster student. Returns false when the 考生号 already came earlier in this same file.
+    /// Over a roster already stored, a student whose stored values the row repeats is not written again: a roster
+    /// re-imported every night with a few changes rewrote the whole table (and its rollback journal). So a row's
+    /// file, line and last_seen are those of the roster that last changed it.
     public func addStudent(_ s: StudentRow) throws -> Bool {
         if insertStudent == nil {
+            // Over an empty table, only a row repeated within the file meets a stored one (and is set aside).
             insertStudent = try FastStatement(db, sql: """
                 INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
                     sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
                     first_seen, last_seen, left_on, file_id, line)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
-                ON CONFLICT (ksh) DO UPDATE SET
-                    xh = excluded.xh, name_raw = excluded.name_raw, name = excluded.name,
-                    admission_name = CASE WHEN ?27 THEN excluded.admission_name ELSE student.admission_name END,
-                    id_raw = excluded.id_raw, id_norm = excluded.id_norm, id_problem = excluded.id_problem,
-                    id_cleaned = excluded.id_cleaned, id15 = excluded.id15, sex = excluded.sex, birthdate = excluded.birthdate,
-                    phone_raw = excluded.phone_raw, phone_norm = excluded.phone_norm, phone_valid = excluded.phone_valid,
-                    college = excluded.college, major = excluded.major, class = excluded.class,
-                    counselor = excluded.counselor, counselor_email = excluded.counselor_email,
-                    last_seen = excluded.last_seen, left_on = NULL, file_id = excluded.file_id, line = excluded.line
-                WHERE student.file_id <> excluded.file_id
+                ON CONFLICT (ksh) DO NOTHING
                 """)
         }
+        if let replacement {
+            replacement.find.bind(1, s.ksh)
+            if let id = try replacement.find.fetchInt64(db) {
+                guard replacement.mark(id) else { return false }
+                bind(replacement.update, s)
+                replacement.update.bind(28, id)
+                try replacement.update.execute(db)
+                return true
+            }
+            bind(insertStudent!, s)
+            try insertStudent!.execute(db)
+            _ = replacement.mark(db.lastInsertedRowID)
+            return true
+        }
+        bind(insertStudent!, s)
+        try insertStudent!.execute(db)
+        return db.changesCount > 0
+    }
+
+    /// Binds a roster row as parameters 1–24 and 27 of the student statements.
+    private func bind(_ st: FastStatement, _ s: StudentRow) {
         let admission = s.admissionName?.normalized ?? s.name.normalized
         let id15: String? = s.id.isValid ? IDNumber.fifteenForm(of: s.id.normalized) : nil
-        let st = insertStudent!
         st.bind(1, s.ksh); st.bind(2, s.xh); st.bind(3, s.name.raw); st.bind(4, s.name.normalized); st.bind(5, admission)
         st.bind(6, s.id.raw); st.bind(7, s.id.normalized); st.bind(8, s.id.problem?.rawValue); st.bind(9, s.id.neededCleaning)
         st.bind(10, id15); st.bind(11, s.sex); st.bind(12, s.birthdate); st.bind(13, s.phone.raw); st.bind(14, s.phone.normalized)
         st.bind(15, s.phone.isMobile); st.bind(16, s.college); st.bind(17, s.major); st.bind(18, s.className)
         st.bind(19, s.counselor); st.bind(20, s.counselorEmail); st.bind(21, asOf); st.bind(22, asOf); st.bind(23, fileID)
         st.bind(24, s.line); st.bind(27, s.admissionName != nil)
-        try st.execute(db)
-        return db.changesCount > 0
     }
 
     /// Stores a log event.
@@ -150,8 +169,16 @@ public final class ImportSession {
     public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> Int {
         try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
                        arguments: [accepted, rejected, fileID])
-        guard kind == .roster else { return 0 }
-        try db.execute(sql: "UPDATE student SET left_on = ? WHERE file_id <> ? AND left_on IS NULL", arguments: [asOf, fileID])
+        guard kind == .roster, let replacement else { return 0 }  // a first roster: nobody to leave
+        self.replacement = nil
+        let seen = replacement.seen
+        let function = DatabaseFunction("zicha_roster_has", argumentCount: 1, pure: true) { values in
+            guard let id = Int64.fromDatabaseValue(values[0]) else { return false }
+            return RosterReplacement.isMarked(seen, id)
+        }
+        db.add(function: function)
+        defer { db.remove(function: function) }
+        try db.execute(sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id)", arguments: [asOf])
         return db.changesCount
     }
 }
@@ -166,5 +193,43 @@ extension AppDatabase {
             StageClock.step("import.indexes")
             return result
         }
+    }
+}
+
+/// A roster stored over the students already there: each row is looked up by 考生号 and updated only when a
+/// value differs, and a bit per student row id records who the file named — a row repeated within the file, and
+/// at the end who is absent (left). (A temporary table of the file's 考生号 cost more than the updates it saved:
+/// random inserts into a million-row B-tree.)
+final class RosterReplacement {
+    let find: FastStatement
+    let update: FastStatement
+    private(set) var seen: [UInt64] = []
+
+    init(_ db: Database) throws {
+        find = try FastStatement(db, sql: "SELECT id FROM student WHERE ksh = ?1")
+        update = try FastStatement(db, sql: """
+            UPDATE student SET xh = ?2, name_raw = ?3, name = ?4, admission_name = CASE WHEN ?27 THEN ?5 ELSE admission_name END,
+                id_raw = ?6, id_norm = ?7, id_problem = ?8, id_cleaned = ?9, id15 = ?10, sex = ?11, birthdate = ?12,
+                phone_raw = ?13, phone_norm = ?14, phone_valid = ?15, college = ?16, major = ?17, class = ?18,
+                counselor = ?19, counselor_email = ?20, last_seen = ?22, left_on = NULL, file_id = ?23, line = ?24
+            WHERE id = ?28 AND (left_on IS NOT NULL OR (?27 AND admission_name IS NOT ?5)
+                OR (xh, name_raw, name, id_raw, id_norm, id_problem, id_cleaned, id15, sex, birthdate, phone_raw, phone_norm,
+                    phone_valid, college, major, class, counselor, counselor_email)
+                   IS NOT (?2, ?3, ?4, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20))
+            """)
+    }
+
+    /// Marks student `id` as named by the file; false when it already was.
+    func mark(_ id: Int64) -> Bool {
+        let word = Int(id >> 6), bit = UInt64(1) << UInt64(id & 63)
+        if word >= seen.count { seen.append(contentsOf: repeatElement(0, count: word - seen.count + 1 + seen.count / 4)) }
+        if seen[word] & bit != 0 { return false }
+        seen[word] |= bit
+        return true
+    }
+
+    static func isMarked(_ seen: [UInt64], _ id: Int64) -> Bool {
+        let word = Int(id >> 6)
+        return word < seen.count && seen[word] & (UInt64(1) << UInt64(id & 63)) != 0
     }
 }
