@@ -116,8 +116,9 @@ public enum Pipeline {
         } else {
             let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
             if let base = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile) {
-                diagnostics.report(Diagnostic(.note, "only logs came in since the night of \(base.asOf): reconciled the "
-                    + "\(base.touchedIDs) IDs their rows name and carried the other results over (--full reconciles everyone)"))
+                diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
+                    + "\(base.asOf): reconciled the \(base.touchedIDs) IDs their new or changed rows name and carried the other results "
+                    + "over (--full reconciles everyone)"))
             }
         }
         StageClock.mark("reconcile")

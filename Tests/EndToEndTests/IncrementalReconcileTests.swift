@@ -126,26 +126,42 @@ struct IncrementalReconcileTests {
         #expect(unmatched.isSuperset(of: ["110105200601019014", "110108200505051232", "320102199912314568"]), "\(unmatched)")
     }
 
-    @Test("a roster, a counselor list, or an earlier night means every student is reconciled again")
-    func fullWhenNotOnlyLogs() throws {
+    @Test("a new roster is reconciled incrementally too; a counselor list or an earlier night means every student")
+    func rostersCounselorListsAndEarlierNights() throws {
         let tmp = try TempFolder("incremental-full")
         let copies = try twoCopies(tmp)
         let log3 = try tmp.write(Self.log3, to: "log3.csv")
-        // Night 1's roster again: students change (S34 goes, S35 comes back).
-        var arguments = ["nightly", "--roster", PackagePaths.file("SampleData/night1/roster.csv").path, "--log", log3,
-                         "--counselors", Self.counselors, "--db", "zicha.sqlite", "--out", "Reports", "--as-of", "2026-11-30",
-                         "--config", Self.config, "--no-mail"]
-        let rosterNight = try ZichaBinary.run(arguments: arguments, cwd: copies[0])
-        try #require(rosterNight.status == 0, "\(rosterNight.stderr)")
-        #expect(!rosterNight.stderr.contains("only logs came in"), "\(rosterNight.stderr)")
-        arguments += ["--full"]
-        _ = try ZichaBinary.run(arguments: arguments, cwd: copies[1])
-        #expect(try differences(copies) == "")
-
-        // A night before the latest one: no night to carry over from.
+        func both(roster: String, counselors: String, asOf: String, log: String) throws -> String {
+            let arguments = ["nightly", "--roster", roster, "--log", log, "--counselors", counselors, "--db", "zicha.sqlite",
+                             "--out", "Reports", "--as-of", asOf, "--config", Self.config, "--no-mail"]
+            let run = try ZichaBinary.run(arguments: arguments, cwd: copies[0])
+            try #require(run.status == 0, "\(run.stderr)")
+            _ = try ZichaBinary.run(arguments: arguments + ["--full"], cwd: copies[1])
+            #expect(try differences(copies) == "")
+            return run.stderr
+        }
+        // Night 1's roster again: S34 goes, S35 comes back.
+        let rosterNight = try both(roster: PackagePaths.file("SampleData/night1/roster.csv").path, counselors: Self.counselors,
+                                   asOf: "2026-11-30", log: log3)
+        #expect(rosterNight.contains("only logs and a roster came in since the night of 2026-11-29"), "\(rosterNight)")
+        // 唐嘉怡 (born 2006, logging under her 15-digit ID) gets another ID on the roster: her 15-digit rows now stand
+        // for nobody on it, under their 19xx form.
+        let night2 = try String(contentsOfFile: Self.roster, encoding: .utf8)
+        let renumbered = try tmp.write(night2.replacingOccurrences(of: "420216200609122910", with: "440301200808081239"), to: "roster4.csv")
+        let idNight = try both(roster: renumbered, counselors: Self.counselors, asOf: "2026-12-01", log: log3)
+        #expect(night2.contains("420216200609122910") && idNight.contains("only logs and a roster came in"), "\(idNight)")
+        let unmatched = try FindingsFile(path: copies[0] + "/Reports/2026-12-01/findings.json").unmatched.compactMap { $0["id"] as? String }
+        #expect(unmatched.contains { $0.hasPrefix("42021619060912291") }, "\(unmatched)")
+        // A counselor list that gives 计科2602 to another counselor: everyone again.
+        let moved = try String(contentsOfFile: Self.counselors, encoding: .utf8)
+            .replacingOccurrences(of: "王老师,wang.laoshi@example.com", with: "赵老师,zhao.laoshi@example.com")
+        let counselors = try tmp.write(moved, to: "counselors.csv")
         let log3b = try tmp.write(Self.log3b, to: "log3b.csv")
+        let counselorNight = try both(roster: renumbered, counselors: counselors, asOf: "2026-12-02", log: log3b)
+        #expect(moved.contains("赵老师") && !counselorNight.contains("came in since the night"), "\(counselorNight)")
+        // A night before the latest one: no night to carry over from.
         let earlier = try night(copies[0], asOf: "2026-11-29", logs: [log3b], full: false)
-        #expect(!earlier.stderr.contains("only logs came in"), "\(earlier.stderr)")
+        #expect(!earlier.stderr.contains("came in since the night"), "\(earlier.stderr)")
     }
 
     @Test("another build of zicha does not carry over what this one computed")
@@ -210,6 +226,93 @@ struct IncrementalReconcileTests {
             #expect(diff == "", "step \(step), \(asOf):\n\(text)\n\(diff)")
             if !diff.isEmpty { break }
         }
+    }
+}
+
+extension IncrementalReconcileTests {
+    /// A roster's people: the IDs cover a shared ID (2 and 3), a 1999 birth and a 2006 birth that log under their
+    /// 15-digit forms, and an ID two strangers' log rows also use once it leaves the roster.
+    static let rosterPeople: [(ksh: String, name: String, id: String, phone: String, className: String)] = [
+        ("26420101000101", "王晓明", "420102200703150113", "13800000101", "计科2601"),
+        ("26420101000102", "李静", "420202200607071410", "13800000102", "计科2601"),
+        ("26420101000103", "朱琳", "420202200607071410", "13800000103", "计科2602"),
+        ("26420101000104", "宋立成", "420215199908112817", "13800000104", "计科2602"),
+        ("26420101000105", "唐嘉怡", "420216200609122910", "13800000105", "计科2601"),
+        ("26420101000106", "張偉", "420104200701010339", "13800000106", "电信2601"),
+        ("26420101000107", "郭强", "420203200608081617", "13800000107", "电信2601"),
+        ("26420101000108", "何芳", "420204200609091717", "13800000107", "电信2602"),
+        ("26420101000109", "马超", "420117200705051316", "138 0000 0109", "计科2609"),
+        ("26420101000110", "新人", "110108200505051232", "13800000110", "计科2602"),
+    ]
+
+    /// A roster CSV of `people` (each row possibly edited), with the roster's own counselor for some.
+    static func rosterText(_ rows: [(ksh: String, name: String, id: String, phone: String, className: String)]) -> String {
+        var text = "考生号,学号,姓名,录取姓名,身份证号,性别,出生日期,手机号,学院,专业,班级,辅导员,辅导员邮箱\n"
+        for (i, p) in rows.enumerated() {
+            let college = p.className.hasPrefix("计科") ? "计算机学院" : "电子信息学院"
+            let own = p.ksh.hasSuffix("7") ? "韩老师,han@example.com" : ","
+            text += "\(p.ksh),2026\(String(format: "%06d", i)),\(p.name),,\(p.id),男,2006-01-01,\(p.phone),\(college),专业,\(p.className),\(own)\n"
+        }
+        return text
+    }
+
+    @Test("seeded random rosters and logs, night after night: incremental nights give what --full gives")
+    func randomRosterNights() throws {
+        let tmp = try TempFolder("incremental-rosters")
+        var random = SplitMix64(seed: 20261201)
+        func pick<T>(_ a: [T]) -> T { a[Int(random.next() % UInt64(a.count))] }
+        let first = tmp.file("default"), second = tmp.file("full")
+        for folder in [first, second] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let copies = [first, second]
+        var people = Self.rosterPeople
+        let ids = Self.rosterPeople.map(\.id) + ["420215990811281", "420216060912291", "320102199912314568", "420301200707163671"]
+        let names = ["王晓明", "李静", "张伟", "張偉", "何芳", "新人", "买买提·艾力"]
+        let classes = ["计科2601", "计科2602", "计科2609", "电信2601", "电信2602"]
+        let phones = ["13800000101", "13800000107", "13900000001", "027-87654321", "+86 138 0000 0102", ""]
+        let events = ["注册成功", "登录", "查看学籍", "自查完成", "未查", "信息有误", "注册失败", "找回失败"]
+        let details = ["", "该证件号码已被注册", "该证件号码已被征兵部门注册", "手机号码已存在", "证件和姓名不符", "请求被取消"]
+        var rosterFile = "", incrementalNights = 0
+        for step in 0..<12 {
+            let day = 1 + step / 2  // a new night, then the same night again with other files
+            let asOf = "2026-12-\(String(format: "%02d", day))"
+            if step == 0 || random.next() % 3 != 0 {  // a roster with a few edits (else yesterday's file again)
+                var rows: [(ksh: String, name: String, id: String, phone: String, className: String)] = []
+                for var p in people {
+                    switch random.next() % 12 {
+                    case 0: continue  // absent tonight (left)
+                    case 1: p.id = pick(ids)
+                    case 2: p.phone = pick(phones)
+                    case 3: p.name = pick(names)
+                    case 4: p.className = pick(classes)
+                    default: break
+                    }
+                    rows.append(p)
+                }
+                if step > 0 { people = people.map { p in rows.first { $0.ksh == p.ksh } ?? p } }  // edits persist, the absent return
+                rosterFile = try tmp.write(Self.rosterText(rows), to: "roster\(step).csv")
+            }
+            var log = "时间,身份证号,姓名,事件,说明\n"
+            for _ in 0..<(2 + Int(random.next() % 6)) {
+                let event = pick(events)
+                let minute = Int(random.next() % 600)
+                log += "\(asOf) \(String(format: "%02d:%02d", 8 + minute / 60, minute % 60)):00,\(pick(ids)),某人,\(event),"
+                    + "\(event.hasSuffix("失败") ? pick(details) : "")\n"
+            }
+            let logFile = try tmp.write(log, to: "log\(step).csv")
+            var arguments = ["nightly", "--roster", rosterFile, "--log", logFile, "--counselors", Self.counselors, "--db", "zicha.sqlite",
+                             "--out", "Reports", "--as-of", asOf, "--config", Self.config, "--no-mail"]
+            if step % 2 == 1 { arguments += ["--log", tmp.file("log\(step - 1).csv")] }
+            let run = try ZichaBinary.run(arguments: arguments, cwd: copies[0])
+            try #require(run.status == 0, "step \(step): \(run.stderr)")
+            if run.stderr.contains("came in since the night") { incrementalNights += 1 }
+            let full = try ZichaBinary.run(arguments: arguments + ["--full"], cwd: copies[1])
+            try #require(full.status == 0, "step \(step): \(full.stderr)")
+            let diff = try differences(copies)
+            let roster = try String(contentsOfFile: rosterFile, encoding: .utf8)
+            #expect(diff == "", "step \(step), \(asOf):\n\(roster)\n\(log)\n\(diff)")
+            if !diff.isEmpty { break }
+        }
+        #expect(incrementalNights >= 10, "only \(incrementalNights) of 11 later nights were incremental")
     }
 }
 

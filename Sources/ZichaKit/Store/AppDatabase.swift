@@ -117,6 +117,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v4: results keyed by the student's row id") { db in
             try Schema.keyByStudentV4(db)
         }
+        migrator.registerMigration("v5: students a roster changed") { db in
+            try Schema.trackChangesV5(db)
+        }
         return migrator
     }
 }

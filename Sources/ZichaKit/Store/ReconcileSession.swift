@@ -10,8 +10,9 @@ public final class ReconcileSession {
     public let asOf: String
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
-    /// Set when only log files came in since the latest night: then only the IDs their rows name are
-    /// reconciled (`temp.touched`), and every other result is carried over from that night.
+    /// Set when only logs and rosters came in since the latest night: then only the IDs their new or changed rows
+    /// name are reconciled (`temp.touched`, the students holding them `temp.redone`), and every other result is
+    /// carried over from that night.
     public let base: ReconcileBase?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
@@ -65,7 +66,9 @@ public final class ReconcileSession {
         // Every ID a new log row names; a legacy 15-digit one under both 18-digit forms it may stand for.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.touched;
+            DROP TABLE IF EXISTS temp.redone;
             CREATE TEMP TABLE touched (id TEXT PRIMARY KEY) WITHOUT ROWID;
+            CREATE TEMP TABLE redone (id INTEGER PRIMARY KEY);
             """)
         try db.execute(sql: "INSERT OR IGNORE INTO temp.touched SELECT id_norm FROM event WHERE file_id > ? AND NOT is15",
                        arguments: [base.lastFile])
@@ -75,22 +78,53 @@ public final class ReconcileSession {
                 WHERE id IS NOT NULL
                 """, arguments: [century, base.lastFile])
         }
+        if base.rosterChanged { try Self.touchRevisedStudents(db, since: base.lastFile) }
+        try db.execute(sql: "INSERT INTO temp.redone SELECT s.id FROM temp.touched t CROSS JOIN student s ON s.id_norm = t.id")
         base.touchedIDs = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.touched") ?? 0
         self.base = base
     }
 
     /// The night to carry results over from: the latest one, when it is not later than this one, was computed
-    /// with the same settings, and every file imported since is a log. A roster or counselor list changes who is
-    /// present, their IDs, phones and counselors — anything — so after one, every student is reconciled again.
+    /// with the same settings, and every file imported since is a log or a roster. A counselor list may move whole
+    /// classes and colleges to other counselors, so after one every student is reconciled again.
     private static func findBase(_ db: Database, asOf: String, inputs: String) throws -> ReconcileBase? {
         guard let now = NightFingerprint(inputs),
               let latest = try Row.fetchOne(db, sql: "SELECT id, as_of, inputs FROM run ORDER BY as_of DESC LIMIT 1"),
               let then = NightFingerprint(latest[2]), then.settings == now.settings, (latest[1] as String) <= asOf else { return nil }
         let files = try Row.fetchOne(db, sql: """
-            SELECT count(*) FILTER (WHERE id <= ?1), count(*) FILTER (WHERE id > ?1 AND kind <> 'log') FROM import_file
+            SELECT count(*) FILTER (WHERE id <= ?1), count(*) FILTER (WHERE id > ?1 AND kind = 'counselors'),
+                   count(*) FILTER (WHERE id > ?1 AND kind = 'roster') FROM import_file
             """, arguments: [then.lastFile])!
         guard (files[0] as Int64) == then.fileCount, (files[1] as Int64) == 0 else { return nil }
-        return ReconcileBase(runID: latest[0], asOf: latest[1], lastFile: then.lastFile)
+        return ReconcileBase(runID: latest[0], asOf: latest[1], lastFile: then.lastFile, rosterChanged: (files[2] as Int64) > 0)
+    }
+
+    /// Adds to `temp.touched` what rosters since file `lastFile` changed: the present and former IDs of the students
+    /// they added, changed or marked left (and the 18-digit forms their 15-digit forms stand for, whose log rows may
+    /// now belong elsewhere), and the IDs of everyone sharing their present or former phone. A rewritten student
+    /// carries the roster's file id; `student_change` keeps what they were before.
+    private static func touchRevisedStudents(_ db: Database, since lastFile: Int64) throws {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.revised;
+            CREATE TEMP TABLE revised (id_norm TEXT NOT NULL, id15 TEXT, phone TEXT);
+            """)
+        try db.execute(sql: """
+            INSERT INTO temp.revised SELECT id_norm, id15, CASE WHEN phone_valid THEN phone_norm END FROM student WHERE file_id > ?
+            """, arguments: [lastFile])
+        try db.execute(sql: "INSERT INTO temp.revised SELECT id_norm, id15, phone_norm FROM student_change WHERE file_id > ?",
+                       arguments: [lastFile])
+        try db.execute(sql: "INSERT OR IGNORE INTO temp.touched SELECT id_norm FROM temp.revised")
+        for century in [19, 20] {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO temp.touched SELECT id FROM (SELECT zicha_id18(id15, ?) AS id FROM temp.revised WHERE id15 IS NOT NULL)
+                WHERE id IS NOT NULL
+                """, arguments: [century])
+        }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO temp.touched SELECT id_norm FROM student
+            WHERE phone_valid AND phone_norm IN (SELECT phone FROM temp.revised WHERE phone IS NOT NULL);
+            DROP TABLE temp.revised;
+            """)
     }
 
     /// Students sharing a normalized ID, and valid mobiles shared by 2+ students (present students only); when
@@ -106,7 +140,7 @@ public final class ReconcileSession {
         while let r = try idRows.next() { ids[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
         ids = ids.filter { $0.value.count > 1 }
         let phoneRows: RowCursor
-        if let base {
+        if let base, !base.rosterChanged {
             // No index on phones: the roster is as it was for the base night, so its shared phones are exactly
             // those its DUPLICATE_PHONE findings name — looked up instead of scanning the roster.
             phoneRows = try Row.fetchCursor(db, sql: """
@@ -116,13 +150,16 @@ public final class ReconcileSession {
                 ORDER BY s.phone_norm, s.ksh
                 """, arguments: [base.runID])
         } else {
+            let phoneGroups = base == nil
+                ? "SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1"
+                : "SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid AND id_norm IN (SELECT id FROM temp.touched)"
             phoneRows = try Row.fetchCursor(db, sql: """
-                SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN
-                  (SELECT phone_norm FROM student WHERE left_on IS NULL AND phone_valid GROUP BY phone_norm HAVING count(*) > 1)
+                SELECT phone_norm, ksh, name FROM student WHERE left_on IS NULL AND phone_valid AND phone_norm IN (\(phoneGroups))
                 ORDER BY phone_norm, ksh
                 """)
         }
         while let r = try phoneRows.next() { phones[r[0], default: []].append(Classmate(ksh: r[1], name: r[2])) }
+        phones = phones.filter { $0.value.count > 1 }
         return (ids, phones)
     }
 
@@ -347,7 +384,9 @@ public final class ReconcileSession {
                 WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND student_id IN (SELECT student_id FROM temp.result_stage)" : "")
                 """, arguments: [runID, prev.id])
         }
-        try db.execute(sql: "DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage; DROP TABLE IF EXISTS temp.touched")
+        try db.execute(sql: """
+            DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage; DROP TABLE IF EXISTS temp.touched; DROP TABLE IF EXISTS temp.redone
+            """)
         // The night's totals are the classes' sums: every present student is counted in exactly one class.
         let sums = try Row.fetchOne(db, sql: """
             SELECT coalesce(sum(students), 0), coalesce(sum(checked), 0), coalesce(sum(disputed), 0) FROM class_progress WHERE run_id = ?
@@ -360,14 +399,17 @@ public final class ReconcileSession {
     /// Incrementally: the base night's results, findings and class counts become this night's, less those of the
     /// students reconciled again (and the NOT_ON_ROSTER findings of touched IDs). Re-running the base night itself
     /// edits it in place; a later night gets a copy whose findings all persist (they were the base night's).
-    /// The class counts of the students reconciled again are taken off (`progress` then adds their new ones).
+    /// The class counts of the students reconciled again are taken off — in the class they had then, which a
+    /// roster since may have changed (`student_change`) — and `progress` adds their new ones.
     private func carryOver(from base: ReconcileBase) throws -> Int64 {
-        // CROSS JOIN keeps the staged students first: SQLite has no statistics on the temporary table and would
-        // otherwise scan it once per result of the base night.
+        // CROSS JOIN keeps the students reconciled again first: SQLite has no statistics on the temporary table and
+        // would otherwise scan it once per result of the base night.
         let before = try Row.fetchCursor(db, sql: """
-            SELECT s.college, s.class, r.state FROM temp.result_stage t
-            CROSS JOIN student_result r ON r.run_id = ? AND r.student_id = t.student_id CROSS JOIN student s ON s.id = t.student_id
-            """, arguments: [base.runID])
+            SELECT coalesce(c.college, s.college), coalesce(c.class, s.class), r.state FROM temp.redone t
+            CROSS JOIN student_result r ON r.run_id = ?1 AND r.student_id = t.id CROSS JOIN student s ON s.id = t.id
+            LEFT JOIN student_change c ON c.rowid = (SELECT rowid FROM student_change WHERE student_id = t.id AND file_id > ?2
+                                                     ORDER BY file_id LIMIT 1)
+            """, arguments: [base.runID, base.lastFile])
         while let r = try before.next() {
             let state: String = r[2]
             let key = ClassKey(college: r[0], className: r[1])
@@ -375,7 +417,7 @@ public final class ReconcileSession {
             if state == CheckState.checked.rawValue { progress[key]!.checked -= 1 }
             if state == CheckState.disputed.rawValue { progress[key]!.disputed -= 1 }
         }
-        let redone = "(SELECT student_id FROM temp.result_stage)"
+        let redone = "(SELECT id FROM temp.redone)"
         let unmatchedRedone = "(student_id = 0 AND subject IN (SELECT id FROM temp.touched))"
         if base.asOf == asOf {
             try db.execute(sql: "DELETE FROM student_result WHERE run_id = ? AND student_id IN \(redone)", arguments: [base.runID])
@@ -437,7 +479,9 @@ public struct ReconcileBase: Sendable {
     public let asOf: String
     /// The last file (import_file id) that night was computed from: later ones are the new logs.
     public let lastFile: Int64
-    /// How many IDs the new log rows name (each reconciled again, with everyone sharing it).
+    /// Whether rosters came in since (they changed some students: see `student_change`).
+    public let rosterChanged: Bool
+    /// How many IDs the new log rows and changed roster rows name (each reconciled again, with everyone sharing it).
     public var touchedIDs = 0
 }
 

@@ -194,6 +194,32 @@ enum Schema {
             """)
     }
 
+    /// Students a roster changed, with the values they had before (filled by a trigger whenever a roster rewrites a
+    /// student, or marks one left): a night after a new roster reconciles only them, those sharing their former
+    /// or present ID or phone, and the IDs new log rows name (`ReconcileSession`). A first roster inserts and
+    /// changes nothing here.
+    static func trackChangesV5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE student_change (
+                file_id INTEGER NOT NULL,
+                student_id INTEGER NOT NULL,
+                id_norm TEXT NOT NULL,
+                id15 TEXT,
+                phone_norm TEXT,
+                college TEXT NOT NULL,
+                class TEXT NOT NULL
+            );
+            CREATE INDEX student_change_by_student ON student_change(student_id, file_id);
+            CREATE TRIGGER student_changed AFTER UPDATE OF name, admission_name, id_raw, id_norm, id_problem, id_cleaned,
+                phone_raw, phone_norm, phone_valid, college, class, counselor, counselor_email, left_on ON student
+            BEGIN
+                INSERT INTO student_change (file_id, student_id, id_norm, id15, phone_norm, college, class)
+                VALUES ((SELECT max(id) FROM import_file), old.id, old.id_norm, old.id15,
+                        CASE WHEN old.phone_valid THEN old.phone_norm END, old.college, old.class);
+            END;
+            """)
+    }
+
     /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
     /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
     static let lookupIndexes = """
