@@ -11,6 +11,7 @@
 #            RERUN=0 skips the second run of the same night (unchanged files, same database), the third
 #            (the same night with 1 % more log rows: an evening export of every 100th event, at 23:00) and the
 #            fourth (the next night, whose only new file is a log of 1 % of the rows: every 100th event again)
+#            and fifth (the night after: a roster with every 100th student's phone changed, and another 1 % log)
 # For each size prints, per run: wall s, peak RSS (KB), zicha's stage times (ZICHA_PROFILE); then the medians,
 # rows per second (roster + log rows / wall) and the ratio zicha / DuckDB. zicha runs with every report and
 # no mail (`--no-mail`), as the peer does; the parts of each stage ("step" lines) follow the stages.
@@ -47,7 +48,7 @@ timed() {
 
 zicha_night() {  # zicha_night NAME DATA DB OUT [MORE ARGS] — timed run of one night
   local name=$1 data=$2 db=$3 out=$4; shift 4
-  timed "$name" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "$data/roster.csv" --log "$data/log.csv" --counselors "$data/counselors.csv" \
+  timed "$name" env ZICHA_PROFILE=1 "$ZICHA" nightly --roster "${ROSTER:-$data/roster.csv}" --log "$data/log.csv" --counselors "$data/counselors.csv" \
     --db "$db" --out "$out" --as-of "${NIGHT:-$AS_OF}" --no-mail -q "$@"
 }
 
@@ -102,5 +103,13 @@ for N in "${SIZES[@]}"; do
     printf '%-9s the next night, its only new file a log of 1%% of the rows (%d, same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
       "$N" "$(( $(wc -l < "$WORK/next.csv") - 1 ))" "$nw_" "$(echo "$nm_ / 1024" | bc -l)" "$(echo "100 * $nw_ / $zw" | bc -l)" \
       "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/next.err")"
+    awk -F, 'BEGIN {OFS = ","} NR > 1 && NR % 100 == 0 {$8 = "139" substr($8, 4)} {print}' "$DATA/roster.csv" > "$WORK/roster.csv"
+    awk -F, 'NR == 1 {print; next} NR % 100 == 75 {OFS = ","; $1 = "2024-10-17 10:00:00"; print}' "$DATA/log.csv" > "$WORK/next2.csv"
+    ROSTER=$WORK/roster.csv NIGHT=2024-10-17 zicha_night roster "$DATA" "$Z/db.sqlite" "$Z/out" \
+      --log "$WORK/delta.csv" --log "$WORK/next.csv" --log "$WORK/next2.csv"
+    read -r ow_ om_ < "$WORK/roster.times"
+    printf '%-9s the night after, a roster with 1%% of students changed and a 1%% log (same db): %.2f s, %.0f MB (%.0f%% of the first)  %s\n' \
+      "$N" "$ow_" "$(echo "$om_ / 1024" | bc -l)" "$(echo "100 * $ow_ / $zw" | bc -l)" \
+      "$(awk '/^stage/ {printf "%s %s  ", $2, $3}' "$WORK/roster.err")"
   fi
 done
