@@ -29,6 +29,7 @@ enum Schema {
                 PRIMARY KEY (file_id, line)
             ) WITHOUT ROWID;
             -- The roster: one row per student ever seen; those who left keep their row with left_on set.
+            -- file_id, line and last_seen: the roster row that last changed the student (an unchanged row is not rewritten).
             -- A rowid table with a unique 考生号 index: rosters come in any order, and a small index takes random
             -- inserts far better than a wide table clustered on 考生号.
             CREATE TABLE student (
