@@ -160,8 +160,14 @@ struct IncrementalReconcileTests {
         let counselorNight = try both(roster: renumbered, counselors: counselors, asOf: "2026-12-02", log: log3b)
         #expect(moved.contains("赵老师") && !counselorNight.contains("came in since the night"), "\(counselorNight)")
         // A night before the latest one: no night to carry over from.
-        let earlier = try night(copies[0], asOf: "2026-11-29", logs: [log3b], full: false)
-        #expect(!earlier.stderr.contains("came in since the night"), "\(earlier.stderr)")
+        // A night before the latest one, with a roster where 何芳 no longer shares 郭强's phone: no night to carry over
+        // from. The next night after the latest still learns of that change (from the changes kept for it).
+        let phone = try tmp.write(night2.replacingOccurrences(of: "+86-138-0013-8000", with: "13900139000"), to: "roster5.csv")
+        let earlier = try both(roster: phone, counselors: counselors, asOf: "2026-11-29", log: log3b)
+        #expect(night2.contains("+86-138-0013-8000") && !earlier.contains("came in since the night"), "\(earlier)")
+        let log3c = try tmp.write("时间,身份证号,姓名,事件\n2026-12-03 09:00:00,420204200609091717,何芳,登录\n", to: "log3c.csv")
+        let later = try both(roster: phone, counselors: counselors, asOf: "2026-12-03", log: log3c)
+        #expect(later.contains("only logs and a roster came in since the night of 2026-12-02"), "\(later)")
     }
 
     @Test("another build of zicha does not carry over what this one computed")

@@ -394,6 +394,12 @@ public final class ReconcileSession {
         let students: Int = sums[0], checked: Int = sums[1], disputed: Int = sums[2]
         try db.execute(sql: "UPDATE run SET students = ?, checked = ?, unchecked = ?, disputed = ?, inputs = ? WHERE id = ?",
                        arguments: [students, checked, students - checked - disputed, disputed, inputs, runID])
+        // Changes up to this night's files are in its results. When it is the latest night, every later incremental
+        // night starts from it or from a later one, so those changes are not needed again.
+        if let fingerprint = NightFingerprint(inputs),
+           try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE as_of > ?)", arguments: [asOf])! {
+            try db.execute(sql: "DELETE FROM student_change WHERE file_id <= ?", arguments: [fingerprint.lastFile])
+        }
     }
 
     /// Incrementally: the base night's results, findings and class counts become this night's, less those of the
