@@ -14,7 +14,7 @@ public struct NightlyOptions: Sendable {
     public var unmasked = false
     /// Skips the mail stage: no message is composed, written to the outbox or sent (reports only).
     public var skipMail = false
-    /// Reconciles every student even when only logs came in since the latest night (see `Reconciler.run`).
+    /// Reconciles every student even when only logs and rosters came in since the latest night (see `ReconcileSession.base`).
     public var fullReconcile = false
 
     public init(inputs: NightInputs) { self.inputs = inputs }

@@ -52,7 +52,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
     var noMail = false
 
-    @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only log files came in since the latest night, only the IDs their rows name are reconciled again and the other results carried over (the same results, sooner)."))
+    @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))
     var full = false
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")

@@ -12,7 +12,8 @@ public struct Reconciler {
 
     /// Runs the rules for the night `asOf` and stores the results (read back with `NightReader`).
     /// `inputs` is stored with the night so that an unchanged re-run can be recognised. When `incremental` and
-    /// only log files were imported since the latest night, only the IDs their rows name are reconciled again
+    /// only logs and rosters were imported since the latest night, only the IDs their new or changed rows name
+    /// (see `ReconcileSession.base`) are reconciled again
     /// and the other results are carried over (the same results a full run gives: the rules of one student
     /// read nothing but the roster, the counselor list and that student's events).
     /// Returns the night carried over from, if any.
