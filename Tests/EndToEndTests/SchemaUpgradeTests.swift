@@ -7,7 +7,7 @@ import ZichaTestSupport
 @Suite("Schema upgrade")
 struct SchemaUpgradeTests {
     /// Turns a current database back into the v3 layout of `student_result` and `finding` (as `Schema.createV1`
-    /// made them), and forgets the v4 migration.
+    /// made them), forgets the v4 migration, and rewrites it in the 4 KB pages databases then had.
     static let downgradeToV3 = """
         CREATE TABLE sr3 (
             run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE, ksh TEXT NOT NULL, state TEXT NOT NULL,
@@ -24,6 +24,8 @@ struct SchemaUpgradeTests {
         DROP TABLE finding;
         ALTER TABLE f3 RENAME TO finding;
         DELETE FROM grdb_migrations WHERE identifier LIKE 'v4%';
+        PRAGMA page_size = 4096;
+        VACUUM;
         """
 
     /// Every stored result and finding, by 考生号 / subject (readable in both layouts).
@@ -42,8 +44,10 @@ struct SchemaUpgradeTests {
             let run = try SampleNights.run(night: night, db: db, out: out)
             try #require(run.status == 0, "night \(night): \(run.stderr)")
         }
+        #expect(try SQLiteShell.integer(db, "PRAGMA page_size") == 16384)  // a new database
         let before = try SQLiteShell.run(db, Self.storedNights)
         _ = try SQLiteShell.run(db, Self.downgradeToV3)
+        #expect(try SQLiteShell.integer(db, "PRAGMA page_size") == 4096)  // as databases before session 7 were made
         #expect(try SQLiteShell.run(db, "SELECT group_concat(name) FROM pragma_table_info('finding')")
                     .trimmingCharacters(in: .whitespacesAndNewlines) == "run_id,subject,code,detail,remedies,change")
         #expect(try SQLiteShell.run(db, Self.storedNights) == before)
@@ -58,6 +62,7 @@ struct SchemaUpgradeTests {
                     .trimmingCharacters(in: .whitespacesAndNewlines) == "run_id,student_id,subject,code,detail,remedies,change")
         #expect(try SQLiteShell.run(db, Self.storedNights) == before)
         #expect(try SQLiteShell.run(db, "PRAGMA integrity_check").trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+        #expect(try SQLiteShell.integer(db, "PRAGMA page_size") == 4096)  // kept: only a VACUUM changes it
         #expect(try diffFolders(tmp.file("night2-before"), night2, skipping: "outbox") == "")
 
         // NOT_ON_ROSTER findings (about an ID, not a student) have no student row id.
