@@ -50,7 +50,8 @@ import ZIPFoundation
         let odd = [" 前后有空格 ", "_x0041_ 不是 A", "a & b < c > d", "非字符\u{FFFE}", "第一行\n第二行"]
         for (i, text) in odd.enumerated() {
             var row = Array(repeating: "", count: FollowupTable.header.count)
-            row[0] = text
+            row[0] = text  // 学院: a shared string
+            row[5] = text  // 姓名: inline
             row[3] = "2411010100000\(i)"
             row[FollowupTable.header.firstIndex(of: "未查天数")!] = "\(i + 1)"
             try book.append(row)
@@ -62,8 +63,19 @@ import ZIPFoundation
         #expect(sheets.map { $0["auto_filter"] as? String } == ["A1:N3", "A1:N3", "A1:N2"])
         #expect(sheets.allSatisfy { $0["freeze_panes"] as? String == "A2" && $0["header_bold"] as? Bool == true })
         let rows = sheets.flatMap { ($0["rows"] as? [[[String: Any]]] ?? []).dropFirst() }
-        // Excel (and our reader, XLSXText) reads `_xHHHH_` as an escape; openpyxl 3.0 leaves it as it is.
-        #expect(rows.map { XLSXText.decode(Array(($0[0]["v"] as? String ?? "").utf8)) } == [" 前后有空格 ", "_x0041_ 不是 A", "a & b < c > d", "非字符\u{FFFD}", "第一行\n第二行"])
+        let written = [" 前后有空格 ", "_x0041_ 不是 A", "a & b < c > d", "非字符\u{FFFD}", "第一行\n第二行"]
+        // Excel (and our reader, XLSXText) reads `_xHHHH_` as an escape; openpyxl 3.0 decodes it in shared strings
+        // and leaves it as it is in inline ones.
+        #expect(rows.map { $0[0]["v"] as? String } == written)
+        // 学院 went into the shared strings, once per distinct value; 姓名 stayed inline.
+        let archive = try Archive(url: url, accessMode: .read)
+        var sheet1 = Data(), shared = Data()
+        _ = try archive.extract(try #require(archive["xl/worksheets/sheet1.xml"])) { sheet1.append($0) }
+        _ = try archive.extract(try #require(archive["xl/sharedStrings.xml"])) { shared.append($0) }
+        let sheetXML = String(decoding: sheet1, as: UTF8.self), sharedXML = String(decoding: shared, as: UTF8.self)
+        #expect(sheetXML.contains(#"<c r="A2" s="2" t="s"><v>"#) && sheetXML.contains(#"<c r="F2" s="2" t="inlineStr">"#), "\(sheetXML)")
+        #expect(sharedXML.contains(#"count="5" uniqueCount="5""#), "\(sharedXML)")  // the five texts of 学院 (the other shared columns are empty)
+        #expect(rows.map { XLSXText.decode(Array(($0[5]["v"] as? String ?? "").utf8)) } == written)
         #expect(rows.map { $0[3]["t"] as? String } == Array(repeating: "s", count: 5), "考生号 is text")
         #expect(rows.map { $0[12]["v"] as? Int } == [1, 2, 3, 4, 5], "未查天数 is a number")
         #expect(rows.allSatisfy { $0[1]["v"] is NSNull }, "empty cells stay empty")

@@ -27,6 +27,9 @@ public struct RemedyCatalog: Sendable {
     /// page's list item (escaped): made once, since every student of a night repeats a few of them.
     private(set) var tableText: [String: String] = [:]
     private(set) var htmlItem: [String: String] = [:]
+    /// The 处理办法 cell of each list of remedy ids seen so far (a night has a few dozen lists, each repeated by
+    /// thousands of students): made once per list instead of joined again for every row.
+    let tableCells = CombinedRemedies()
 
     private struct File: Codable { var remedies: [Remedy] }
 
@@ -75,8 +78,29 @@ public struct RemedyCatalog: Sendable {
 
     public subscript(id: String) -> Remedy? { remedies[id] }
 
+    /// The follow-up table's 处理办法 cell for remedy ids `ids` (in the order the row names them), and the
+    /// 参考 cell (`ids` joined by spaces).
+    func tableCell(for ids: [String]) -> (text: String, ids: String) {
+        let key = ids.joined(separator: " ")
+        if let text = tableCells.lookup(key) { return (text, key) }
+        let text = ids.compactMap { tableText[$0] }.joined(separator: "\n")
+        tableCells.store(text, for: key)
+        return (text, key)
+    }
+
     /// The remedy texts of a finding joined for a cell: `FAQ-9：在“手机号码存在”提示后…`.
     public func text(for ids: [String]) -> String {
         ids.compactMap { remedies[$0].map { "\($0.text)" } }.joined(separator: " ")
     }
+}
+
+/// The combined remedy cells of `RemedyCatalog.tableCell(for:)`, shared by the report's two passes (on two threads).
+final class CombinedRemedies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cells: [String: String] = [:]
+
+    func lookup(_ key: String) -> String? { lock.withLock { cells[key] } }
+
+    /// Keeps at most 10,000 lists (a night sees dozens).
+    func store(_ text: String, for key: String) { lock.withLock { if cells.count < 10_000 { cells[key] = text } } }
 }

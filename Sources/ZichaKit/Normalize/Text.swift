@@ -62,6 +62,24 @@ public enum Text {
         }
     }
 
+    /// The text after the first `label` in `text`, up to the next `;` or the end (nil without `label`): a field of
+    /// a detail such as `身份证号: …; 姓名: 王芳; 记录数: 3`. By bytes, like `contains`: Foundation's
+    /// `components(separatedBy:)` took 4 % of a 100k night for the report's list of IDs not on the roster.
+    static func field(_ text: String, after label: String) -> String? {
+        var text = text, label = label
+        return text.withUTF8 { t in
+            label.withUTF8 { l -> String? in
+                guard let first = l.first, t.count >= l.count else { return nil }
+                for i in 0...(t.count - l.count) where t[i] == first && memcmp(t.baseAddress! + i, l.baseAddress!, l.count) == 0 {
+                    let start = i + l.count
+                    let end = t[start...].firstIndex(of: UInt8(ascii: ";")) ?? t.count
+                    return String(decoding: UnsafeBufferPointer(rebasing: t[start..<end]), as: UTF8.self)
+                }
+                return nil
+            }
+        }
+    }
+
     /// The text without any white space (a key such as 考生号 typed with spaces). The same string when it has none.
     public static func removingSpaces(_ s: String) -> String {
         guard s.unicodeScalars.contains(where: isSpace) else { return s }

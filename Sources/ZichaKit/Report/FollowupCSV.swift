@@ -15,7 +15,7 @@ public enum FollowupTable {
         }
         var remedyIDs: [String] = []
         for f in row.findings { for id in f.remedies where !remedyIDs.contains(id) { remedyIDs.append(id) } }
-        let remedies = remedyIDs.compactMap { catalog.tableText[$0] }
+        let remedies = catalog.tableCell(for: remedyIDs)
         let changes = row.findings.map { "\($0.code.title)：\($0.change.title)" }
         return [
             row.college, row.className, row.counselor, row.ksh, row.xh, row.name,
@@ -23,8 +23,8 @@ public enum FollowupTable {
             masked ? Masking.phone(row.phone) : row.phone,
             row.state.title,
             problems.joined(separator: "；"),
-            remedies.joined(separator: "\n"),
-            remedyIDs.joined(separator: " "),
+            remedies.text,
+            remedies.ids,
             row.state == .checked ? "" : String(row.daysOutstanding),
             changes.joined(separator: "；"),
         ]

@@ -7,6 +7,9 @@ final class FollowupWorkbook {
     static let widths: [Double] = [16, 14, 10, 17, 14, 10, 21, 14, 8, 40, 60, 14, 9, 24]
     static let truncationNote = "…（内容过长已截断，完整内容见 followup.csv）"
     private static let daysColumn = FollowupTable.header.firstIndex(of: "未查天数")
+    /// Columns whose few distinct values (colleges, states, remedy texts and their ids, changes) go into the
+    /// shared strings: the remedies alone were 40 % of the sheet's XML at a million students.
+    private static let sharedColumns = Set(["学院", "状态", "处理办法", "参考", "变化"].compactMap { FollowupTable.header.firstIndex(of: $0) })
 
     private let workbook: XLSXWriterBook
     private var sheetCount = 1
@@ -46,6 +49,8 @@ final class FollowupWorkbook {
         for (i, cell) in row.enumerated() {
             if i == Self.daysColumn, let days = Int(cell) {
                 cells.append(.number(days, Self.style(i)))
+            } else if Self.sharedColumns.contains(i) {
+                cells.append(.shared(XLSXWriterBook.cellText(cell, note: Self.truncationNote), Self.style(i)))
             } else {
                 cells.append(.text(XLSXWriterBook.cellText(cell, note: Self.truncationNote), Self.style(i)))
             }

@@ -27,6 +27,9 @@ final class XLSXWriterBook {
     /// One cell of a row.
     enum Cell {
         case text(String, Style)
+        /// Text that many rows repeat (a remedy, a state): stored once in the shared strings and referenced by
+        /// number, so that a sheet of a million rows does not spell out the same paragraph in every row.
+        case shared(String, Style)
         case number(Int, Style)
         /// No value, only the style (what a blank cell of that column looks like).
         case blank(Style)
@@ -40,6 +43,12 @@ final class XLSXWriterBook {
     private var row = 0                          // rows written to the open sheet
     private var xml: [UInt8] = []                // the open sheet's XML not yet handed to `zip`
     private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXWriterBook.columnName($0).utf8) }
+    private var sharedIndex: [SharedText: Int] = [:]  // text of a `.shared` cell → its number in `sharedStrings`
+    private var sharedStrings: [String] = []
+    private var sharedBytes = 0
+    private var sharedUses = 0
+    /// Bounds the shared strings kept in memory until `close` (distinct texts beyond it are written inline).
+    static let sharedLimit = 4 << 20
 
     /// Creates the workbook in `file` (a new, empty file opened for writing); `created` is stored as the
     /// creation time (keep it fixed for reproducible files).
@@ -82,39 +91,67 @@ final class XLSXWriterBook {
         // The sheet's buffer is borrowed into a local for the row: one exclusive access instead of one per append.
         var xml: [UInt8] = []
         swap(&xml, &self.xml)
-        Self.append(row: row, cells, to: &xml)
+        append(row: row, cells, to: &xml)
         swap(&xml, &self.xml)
         if self.xml.count >= 1 << 16 { try flushSheet() }
     }
 
-    private static func append(row: Int, _ cells: [Cell], to xml: inout [UInt8]) {
+    /// The number of `text` in the shared strings, adding it; nil when the table is full and `text` not in it.
+    private func share(_ text: String) -> Int? {
+        if let index = sharedIndex[SharedText(text: text)] { return index }
+        guard sharedBytes + text.utf8.count <= Self.sharedLimit else { return nil }
+        sharedBytes += text.utf8.count
+        sharedStrings.append(text)
+        sharedIndex[SharedText(text: text)] = sharedStrings.count - 1
+        return sharedStrings.count - 1
+    }
+
+    private func append(row: Int, _ cells: [Cell], to xml: inout [UInt8]) {
         let r = Array(String(row).utf8)
         func style(_ style: Style) { xml.append(UInt8(ascii: "0") + UInt8(style.rawValue)) }
         xml.append(contentsOf: #"<row r=""#.utf8); xml.append(contentsOf: r); xml.append(contentsOf: #"">"#.utf8)
         for (i, cell) in cells.enumerated() {
             xml.append(contentsOf: #"<c r=""#.utf8)
-            xml.append(contentsOf: columnLetters[i]); xml.append(contentsOf: r)
+            xml.append(contentsOf: Self.columnLetters[i]); xml.append(contentsOf: r)
+            var cell = cell
+            if case .shared(let text, let s) = cell {
+                if !text.isEmpty, let index = share(text) {
+                    sharedUses += 1
+                    xml.append(contentsOf: #"" s=""#.utf8); style(s)
+                    xml.append(contentsOf: #"" t="s"><v>"#.utf8); xml.append(contentsOf: String(index).utf8)
+                    xml.append(contentsOf: "</v></c>".utf8)
+                    continue
+                }
+                cell = .text(text, s)
+            }
             switch cell {
             case .text(let text, let s) where !text.isEmpty:
                 xml.append(contentsOf: #"" s=""#.utf8); style(s)
-                xml.append(contentsOf: #"" t="inlineStr"><is><t"#.utf8)
-                let utf8 = text.utf8
-                if let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) {
-                    xml.append(contentsOf: #" xml:space="preserve""#.utf8)
-                }
-                xml.append(UInt8(ascii: ">"))
-                appendEscaped(text, to: &xml)
-                xml.append(contentsOf: "</t></is></c>".utf8)
+                xml.append(contentsOf: #"" t="inlineStr"><is>"#.utf8)
+                Self.appendTextElement(text, to: &xml)
+                xml.append(contentsOf: "</is></c>".utf8)
             case .number(let value, let s):
                 xml.append(contentsOf: #"" s=""#.utf8); style(s)
                 xml.append(contentsOf: #""><v>"#.utf8); xml.append(contentsOf: String(value).utf8)
                 xml.append(contentsOf: "</v></c>".utf8)
-            case .text(_, let s), .blank(let s):
+            case .text(_, let s), .shared(_, let s), .blank(let s):
                 xml.append(contentsOf: #"" s=""#.utf8); style(s)
                 xml.append(contentsOf: #""/>"#.utf8)
             }
         }
         xml.append(contentsOf: "</row>".utf8)
+    }
+
+    /// `<t>text</t>` (opened by the caller's `<is>` or `<si>`), keeping leading and trailing spaces.
+    private static func appendTextElement(_ text: String, to xml: inout [UInt8]) {
+        xml.append(contentsOf: "<t".utf8)
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) {
+            xml.append(contentsOf: #" xml:space="preserve""#.utf8)
+        }
+        xml.append(UInt8(ascii: ">"))
+        appendEscaped(text, to: &xml)
+        xml.append(contentsOf: "</t>".utf8)
     }
 
     /// Ends the open sheet, with filter buttons over its first `columns` columns and every row written.
@@ -139,6 +176,17 @@ final class XLSXWriterBook {
         try zip.addEntry("xl/workbook.xml", workbookPart)
         try zip.addEntry("xl/_rels/workbook.xml.rels", workbookRelationships)
         try zip.addEntry("xl/styles.xml", Self.styles)
+        if !sharedStrings.isEmpty {
+            var xml = Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#.utf8) + [0x0A]
+            xml += #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(sharedUses)" uniqueCount="\#(sharedStrings.count)">"#.utf8
+            for text in sharedStrings {
+                xml += "<si>".utf8
+                Self.appendTextElement(text, to: &xml)
+                xml += "</si>".utf8
+            }
+            xml += "</sst>".utf8
+            try zip.addEntry("xl/sharedStrings.xml", String(decoding: xml, as: UTF8.self))
+        }
         try zip.close()
     }
 
@@ -253,6 +301,9 @@ final class XLSXWriterBook {
         for i in sheetNames.indices {
             s += #"<Override PartName="/xl/worksheets/sheet\#(i + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         }
+        if !sharedStrings.isEmpty {
+            s += #"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#
+        }
         return s + "</Types>"
     }
 
@@ -305,7 +356,11 @@ final class XLSXWriterBook {
             s += #"<Relationship Id="rId\#(i + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i + 1).xml"/>"#
         }
         let styles = sheetNames.count + 1
-        return s + #"<Relationship Id="rId\#(styles)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#
+        s += #"<Relationship Id="rId\#(styles)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        if !sharedStrings.isEmpty {
+            s += #"<Relationship Id="rId\#(styles + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
+        }
+        return s + "</Relationships>"
     }
 
     /// The four `Style`s, in their order.
@@ -319,5 +374,18 @@ final class XLSXWriterBook {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
         return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))Z"
+    }
+}
+
+/// A shared string as a dictionary key, hashed and compared by its UTF-8 bytes: `String`'s own hashing
+/// normalizes Unicode first, which for a remedy paragraph of Chinese costs more than writing it out inline.
+private struct SharedText: Hashable {
+    let text: String
+
+    static func == (a: SharedText, b: SharedText) -> Bool { Text.sameBytes(a.text, b.text) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -102,8 +102,8 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                 SELECT subject, detail FROM finding WHERE run_id = ? AND student_id = 0 AND code = 'NOT_ON_ROSTER' ORDER BY subject
                 """, arguments: [runID]) { r in
                 let detail: String = r[1]
-                let name = detail.components(separatedBy: "姓名: ").dropFirst().first?.components(separatedBy: ";").first ?? ""
-                let count = Int(detail.components(separatedBy: "记录数: ").dropFirst().first?.components(separatedBy: ";").first ?? "") ?? 0
+                let name = Text.field(detail, after: "姓名: ") ?? ""
+                let count = Int(Text.field(detail, after: "记录数: ") ?? "") ?? 0
                 return UnmatchedID(id: r[0], name: name, events: count, detail: detail)
             }
             if let prevID {
