@@ -97,8 +97,6 @@ public enum RejectsCSV {
 
 /// The bytes of a findings.json entry, built in the output buffer.
 private extension Array where Element == UInt8 {
-    /// JSON text as it is (keys, punctuation, numbers).
-    mutating func text(_ s: String) { append(contentsOf: s.utf8) }
     /// A value as a JSON string literal.
     mutating func json(_ s: String) { JSONText.append(s, to: &self) }
 }

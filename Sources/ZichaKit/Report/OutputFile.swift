@@ -59,6 +59,18 @@ public final class OutputFile {
     }
 }
 
+/// Report rows built as bytes in an output buffer.
+extension Array where Element == UInt8 {
+    /// Appends the UTF-8 bytes of `s` as they are (markup, punctuation, numbers), in one copy.
+    @inline(__always) mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends `s` escaped for HTML (`HTML.escape`).
+    @inline(__always) mutating func html(_ s: String) { text(HTML.escape(s)) }
+}
+
 /// JSON string literals without a Codable round trip per row.
 public enum JSONText {
     /// `"…"` with quotes, backslashes and control characters escaped.

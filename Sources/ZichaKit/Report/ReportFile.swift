@@ -36,6 +36,12 @@ final class ReportFile {
         if buffer.count >= Self.flushSize { try flush() }
     }
 
+    /// Lets `body` append bytes straight into the buffer (a row built without intermediate Strings).
+    func write(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
     /// Appends one CSV record (`CSVText.append(line:to:)`), without building it as a String first.
     func writeCSV(_ cells: [String]) throws {
         CSVText.append(line: cells, to: &buffer)

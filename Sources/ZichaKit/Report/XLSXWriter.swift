@@ -82,7 +82,7 @@ final class XLSXWriterBook {
             head += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(Self.excelWidth(column.width))" style="\#(column.style.rawValue)" customWidth="1"/>"#
         }
         head += "</cols><sheetData>"
-        xml.append(contentsOf: head.utf8)
+        xml.text(head)
     }
 
     /// Appends the next row of the open sheet.
@@ -109,60 +109,60 @@ final class XLSXWriterBook {
     private func append(row: Int, _ cells: [Cell], to xml: inout [UInt8]) {
         let r = Array(String(row).utf8)
         func style(_ style: Style) { xml.append(UInt8(ascii: "0") + UInt8(style.rawValue)) }
-        xml.append(contentsOf: #"<row r=""#.utf8); xml.append(contentsOf: r); xml.append(contentsOf: #"">"#.utf8)
+        xml.text(#"<row r=""#); xml.append(contentsOf: r); xml.text(#"">"#)
         for (i, cell) in cells.enumerated() {
-            xml.append(contentsOf: #"<c r=""#.utf8)
+            xml.text(#"<c r=""#)
             xml.append(contentsOf: Self.columnLetters[i]); xml.append(contentsOf: r)
             var cell = cell
             if case .shared(let text, let s) = cell {
                 if !text.isEmpty, let index = share(text) {
                     sharedUses += 1
-                    xml.append(contentsOf: #"" s=""#.utf8); style(s)
-                    xml.append(contentsOf: #"" t="s"><v>"#.utf8); xml.append(contentsOf: String(index).utf8)
-                    xml.append(contentsOf: "</v></c>".utf8)
+                    xml.text(#"" s=""#); style(s)
+                    xml.text(#"" t="s"><v>"#); xml.text(String(index))
+                    xml.text("</v></c>")
                     continue
                 }
                 cell = .text(text, s)
             }
             switch cell {
             case .text(let text, let s) where !text.isEmpty:
-                xml.append(contentsOf: #"" s=""#.utf8); style(s)
-                xml.append(contentsOf: #"" t="inlineStr"><is>"#.utf8)
+                xml.text(#"" s=""#); style(s)
+                xml.text(#"" t="inlineStr"><is>"#)
                 Self.appendTextElement(text, to: &xml)
-                xml.append(contentsOf: "</is></c>".utf8)
+                xml.text("</is></c>")
             case .number(let value, let s):
-                xml.append(contentsOf: #"" s=""#.utf8); style(s)
-                xml.append(contentsOf: #""><v>"#.utf8); xml.append(contentsOf: String(value).utf8)
-                xml.append(contentsOf: "</v></c>".utf8)
+                xml.text(#"" s=""#); style(s)
+                xml.text(#""><v>"#); xml.text(String(value))
+                xml.text("</v></c>")
             case .text(_, let s), .shared(_, let s), .blank(let s):
-                xml.append(contentsOf: #"" s=""#.utf8); style(s)
-                xml.append(contentsOf: #""/>"#.utf8)
+                xml.text(#"" s=""#); style(s)
+                xml.text(#""/>"#)
             }
         }
-        xml.append(contentsOf: "</row>".utf8)
+        xml.text("</row>")
     }
 
     /// `<t>text</t>` (opened by the caller's `<is>` or `<si>`), keeping leading and trailing spaces.
     private static func appendTextElement(_ text: String, to xml: inout [UInt8]) {
-        xml.append(contentsOf: "<t".utf8)
+        xml.text("<t")
         let utf8 = text.utf8
         if let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) {
-            xml.append(contentsOf: #" xml:space="preserve""#.utf8)
+            xml.text(#" xml:space="preserve""#)
         }
         xml.append(UInt8(ascii: ">"))
         appendEscaped(text, to: &xml)
-        xml.append(contentsOf: "</t>".utf8)
+        xml.text("</t>")
     }
 
     /// Ends the open sheet, with filter buttons over its first `columns` columns and every row written.
     func finishSheet(filterColumns columns: Int) throws {
-        xml.append(contentsOf: "</sheetData>".utf8)
+        xml.text("</sheetData>")
         if columns > 0 {
             let range = "A1:\(Self.columnName(columns - 1))\(max(row, 1))"
             filters[filters.count - 1] = range
-            xml.append(contentsOf: #"<autoFilter ref="\#(range)"/>"#.utf8)
+            xml.text(#"<autoFilter ref="\#(range)"/>"#)
         }
-        xml.append(contentsOf: #"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#.utf8)
+        xml.text(#"<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>"#)
         try flushSheet()
         try zip.endEntry()
     }
