@@ -49,9 +49,10 @@ final class CounselorListFiles {
     /// Adds one student to both files.
     func append(_ row: FollowupRow) throws {
         students += 1
-        let cells = FollowupTable.cells(row, catalog: catalog, masked: masked)
+        let row = masked ? row.maskedForCounselors : row  // masked once for both files
+        let cells = FollowupTable.cells(row, catalog: catalog, masked: false)
         try csv.writeCSV(cells)
-        let limit = Self.cellLimit, full = csvName, number = students, masked = masked, catalog = catalog
+        let limit = Self.cellLimit, full = csvName, number = students, catalog = catalog
         // Built as bytes in the file's buffer: a String grown piece by piece cost twice the rest of the row.
         try html.write { b in
             b.text("<article class=\"student\">\n<h3>"); b.text(String(number)); b.text(". ")
@@ -65,14 +66,13 @@ final class CounselorListFiles {
             field("学院班级", row.college.isEmpty || row.className.isEmpty ? row.college + row.className : row.college + " " + row.className)
             field("考生号", row.ksh)
             field("学号", row.xh)
-            field("身份证号", masked ? Masking.id(row.idNumber) : row.idNumber)
-            field("手机号", masked ? Masking.phone(row.phone) : row.phone)
+            field("身份证号", row.idNumber)
+            field("手机号", row.phone)
             if row.state != .checked { field("未查天数", String(row.daysOutstanding)) }
             b.text("</dl>\n<p><b>问题</b></p>\n<ol>\n")
             for f in row.findings {
-                let detail = masked ? Masking.text(f.detail) : f.detail
                 b.text("<li>"); b.html(f.code.title)
-                if !detail.isEmpty { b.text("（"); b.text(HTML.escape(detail, limit: limit, fullIn: full)); b.text("）") }
+                if !f.detail.isEmpty { b.text("（"); b.text(HTML.escape(f.detail, limit: limit, fullIn: full)); b.text("）") }
                 if f.change == .new { b.text(" <span class=\"new\">新增</span>") }
                 b.text("</li>\n")
             }

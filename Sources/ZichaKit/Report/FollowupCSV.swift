@@ -1,4 +1,15 @@
 /// The follow-up table's columns, shared by `followup.csv`, `followup.xlsx`, counselor lists and mail attachments.
+extension FollowupRow {
+    /// The row as counselors see it: ID number, phone and the numbers inside finding details masked.
+    var maskedForCounselors: FollowupRow {
+        var row = self
+        row.idNumber = Masking.id(idNumber)
+        row.phone = Masking.phone(phone)
+        for i in row.findings.indices { row.findings[i].detail = Masking.text(row.findings[i].detail) }
+        return row
+    }
+}
+
 public enum FollowupTable {
     /// Column titles in Chinese, in order.
     public static let header = ["学院", "班级", "辅导员", "考生号", "学号", "姓名", "身份证号", "手机号", "状态",

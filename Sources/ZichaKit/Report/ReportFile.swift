@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -90,7 +91,7 @@ final class ReportFile {
 enum ReportPaths {
     /// `directory/name`, refusing anything that would resolve outside `directory`.
     static func inside(_ directory: URL, _ name: String) throws -> URL {
-        let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let base = resolved(directory)
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
         let bad = parts.isEmpty || parts.contains { $0.isEmpty || $0 == "." || $0 == ".." || $0.contains("\\") || $0.contains("\0") }
         let url = URL(fileURLWithPath: base).appendingPathComponent(name)
@@ -101,6 +102,18 @@ enum ReportPaths {
         }
         return url
     }
+
+    /// `directory` with its links resolved, remembered for the directory asked last: the pass by counselor creates
+    /// tens of thousands of files in one folder, and resolving costs a system call per path component.
+    private static func resolved(_ directory: URL) -> String {
+        let path = directory.path
+        if let last = lastResolved.withLock({ $0 }), last.directory == path { return last.base }
+        let base = directory.standardizedFileURL.resolvingSymlinksInPath().path
+        lastResolved.withLock { $0 = (path, base) }
+        return base
+    }
+
+    private static let lastResolved = Mutex<(directory: String, base: String)?>(nil)
 
     /// Creates `name` (one level) inside `directory` with mode 0700 and returns it.
     static func makeFolder(_ name: String, in directory: URL) throws -> URL {
