@@ -9,9 +9,18 @@ enum ImportFixtures {
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
+    /// The folder of this test process's temporary files (0700), removed when the process exits: the tests write
+    /// hundreds of small files, which were once left behind in /tmp run after run.
+    static let processFolder: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-unittests-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        atexit { try? FileManager.default.removeItem(at: ImportFixtures.processFolder) }
+        return dir
+    }()
+
     /// Writes `data` to a fresh file in a fresh temporary folder (0700) and returns its path.
     static func temporaryFile(_ data: Data, name: String = "t.csv") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-unittests-\(UUID().uuidString)")
+        let dir = processFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let url = dir.appendingPathComponent(name)
         try data.write(to: url)
