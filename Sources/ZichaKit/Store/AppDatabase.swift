@@ -27,8 +27,8 @@ public final class AppDatabase: @unchecked Sendable {
             // only read what is committed, or run while this connection writes nothing but temporary tables.
             // 16 KB pages for a new database (an existing one keeps its own size: changing it means a VACUUM): a
             // night's passes read a million rows through pread, a page at a time, and wide student rows spill onto
-            // overflow pages less often. At 1M: 28.9 → 26.1 s a night (medians of 5), the kernel's share 6–9 → 3–4 s.
-            // 8 KB bought nothing measurable, 32 and 64 KB less than 16.
+            // overflow pages less often. At 1M: 28.9 → 26.5 s a night (medians of 5 and 6 runs), the
+            // kernel's share 5–9 → 3–7 s. 8 KB bought nothing measurable, 32 KB about as much as 16, 64 KB less.
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA journal_mode = DELETE")  // the journal file goes at each commit: none is left beside the database
             try db.execute(sql: "PRAGMA synchronous = FULL")  // the few commits of a night are synced in full
