@@ -361,6 +361,37 @@ extension AppDatabase {
         ])
     }
 
+    @Test func unchangedRowsAreSkippedByTheirHashAndADatabaseWithoutHashesGetsThem() throws {
+        // Given night 1, stored with a hash of each row's values
+        let database = try AppDatabase(inMemory: ())
+        let rows = ["26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017"]
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster(rows))
+        let hashes = try database.rows("SELECT ksh, row_hash FROM student ORDER BY ksh")
+        #expect(try database.rows("SELECT count(*) FROM student WHERE row_hash IS NULL") == ["[count(*):0]"])
+        // And the hashes of a database from before they were kept (v5)
+        try database.writer.write { try $0.execute(sql: "UPDATE student SET row_hash = NULL") }
+        // When night 2's roster holds the same values in other bytes (another order, a blank line, CRLF)
+        let same = try ImportFixtures.temporaryFile("考生号,姓名,身份证号\r\n" + rows.reversed().joined(separator: "\r\n") + "\r\n\r\n", name: "roster.csv")
+        try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: same)
+        // Then no row was rewritten (file, line, last seen, no change recorded), and the hashes are back
+        #expect(try database.rows("SELECT ksh, file_id, line, last_seen FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" file_id:1 line:2 last_seen:\"2026-09-04\"]",
+            "[ksh:\"26110101000002\" file_id:1 line:3 last_seen:\"2026-09-04\"]",
+        ])
+        #expect(try database.rows("SELECT count(*) FROM student_change") == ["[count(*):0]"])
+        #expect(try database.rows("SELECT ksh, row_hash FROM student ORDER BY ksh") == hashes)
+        // And when night 3 changes one student's ID, only that row is rewritten, with a new hash
+        try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030033"]))
+        #expect(try database.rows("SELECT ksh, file_id, id_norm FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" file_id:1 id_norm:\"110105199001010029\"]",
+            "[ksh:\"26110101000002\" file_id:3 id_norm:\"110101200602030033\"]",
+        ])
+        let after = try database.rows("SELECT ksh, row_hash FROM student ORDER BY ksh")
+        #expect(after[0] == hashes[0] && after[1] != hashes[1])
+        #expect(try database.rows("SELECT student_id, id_norm FROM student_change") == ["[student_id:2 id_norm:\"110101200602030017\"]"])
+    }
+
     @Test func eventsOfIDsNotOnTheRosterAreKept() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [ImportFixtures.path("log-utf8-comma-lf-zh.csv")])

@@ -103,7 +103,7 @@ struct RowPreparer {
         let idText = map.value("id", in: c)
         if idText.isEmpty { return reject("身份证号 is empty") }
         let admission = map.value("admission_name", in: c)
-        return .student(StudentRow(
+        return .student(StudentRow.hashed(
             ksh: ksh, xh: Text.halfWidth(map.value("xh", in: c)), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
             id: IDNumber(idText, today: today), sex: map.value("sex", in: c), birthdate: map.value("birthdate", in: c),

@@ -125,6 +125,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v5: students a roster changed") { db in
             try Schema.trackChangesV5(db)
         }
+        migrator.registerMigration("v6: a hash of each student's stored values") { db in
+            try db.execute(sql: "ALTER TABLE student ADD COLUMN row_hash INTEGER")  // NULL until a roster rewrites the row
+        }
         return migrator
     }
 }

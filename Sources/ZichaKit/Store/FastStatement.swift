@@ -51,10 +51,10 @@ struct FastStatement {
 }
 
 extension FastStatement {
-    /// Runs a query once and returns its first row's first column as an integer (nil when there is no row).
-    func fetchInt64(_ db: Database) throws -> Int64? {
+    /// Runs a query once and returns its first row's first two columns as integers (nil when there is no row).
+    func fetchInt64Pair(_ db: Database) throws -> (Int64, Int64)? {
         let code = sqlite3_step(handle)
-        let value = code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil
+        let value = code == SQLITE_ROW ? (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1)) : nil
         sqlite3_reset(handle)
         arena.reset()
         guard code == SQLITE_DONE || code == SQLITE_ROW else {

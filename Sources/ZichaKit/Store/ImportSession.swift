@@ -18,6 +18,49 @@ public struct StudentRow: Sendable {
     public var counselor: String
     public var counselorEmail: String
     public var line: Int
+    /// A hash of the values the row stores (`valuesHash`), made on the reading thread by `hashed`.
+    public var storedValuesHash: Int64 = 0
+
+    /// The row with `storedValuesHash` filled in.
+    static func hashed(ksh: String, xh: String, name: PersonName, admissionName: PersonName?, id: IDNumber, sex: String,
+                       birthdate: String, phone: PhoneNumber, college: String, major: String, className: String,
+                       counselor: String, counselorEmail: String, line: Int) -> StudentRow {
+        var row = StudentRow(ksh: ksh, xh: xh, name: name, admissionName: admissionName, id: id, sex: sex, birthdate: birthdate,
+                             phone: phone, college: college, major: major, className: className, counselor: counselor,
+                             counselorEmail: counselorEmail, line: line)
+        row.storedValuesHash = row.valuesHash()
+        return row
+    }
+
+    /// The admission name stored: the 录取姓名 cell, else the name.
+    var storedAdmissionName: String { admissionName?.normalized ?? name.normalized }
+    /// The 15-digit form stored for a valid ID.
+    var storedID15: String? { id.isValid ? IDNumber.fifteenForm(of: id.normalized) : nil }
+
+    /// FNV-1a (64-bit) over every value `ImportSession.bind` stores as parameters 2–20 and 27, each ended by a byte
+    /// UTF-8 never holds, then mixed (SplitMix64's finalizer). A roster stored over another compares it with the
+    /// stored row's and skips the row when they match (see `RosterReplacement`). Not a cryptographic hash: two
+    /// different rows share one with a chance of about 2⁻⁶⁴, and the rows are the school's own file.
+    func valuesHash() -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func end(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        func add(_ s: String) {
+            var s = s
+            s.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+            end(0xFF)
+        }
+        func add(_ s: String?) { if let s { add(s) } else { end(0xFE) } }
+        func add(_ b: Bool) { end(b ? 1 : 0) }
+        add(xh); add(name.raw); add(name.normalized)
+        add(admissionName != nil)
+        if admissionName != nil { add(storedAdmissionName) }
+        add(id.raw); add(id.normalized); add(id.problem?.rawValue); add(id.neededCleaning); add(storedID15)
+        add(sex); add(birthdate); add(phone.raw); add(phone.normalized); add(phone.isMobile)
+        add(college); add(major); add(className); add(counselor); add(counselorEmail)
+        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
+        return Int64(bitPattern: h ^ (h >> 31))
+    }
 }
 
 /// A log row ready to store.
@@ -88,25 +131,32 @@ public final class ImportSession {
     /// Stores a roster student. Returns false when the 考生号 already came earlier in this same file.
     /// Over a roster already stored, a student whose stored values the row repeats is not written again: a roster
     /// re-imported every night with a few changes rewrote the whole table (and its rollback journal). So a row's
-    /// file, line and last_seen are those of the roster that last changed it.
+    /// file, line and last_seen are those of the roster that last changed it. A row whose values hash to the stored
+    /// row's (and who had not left) is not even compared: the comparing UPDATE was most of such a night's import.
     public func addStudent(_ s: StudentRow) throws -> Bool {
         if insertStudent == nil {
             // Over an empty table, only a row repeated within the file meets a stored one (and is set aside).
             insertStudent = try FastStatement(db, sql: """
                 INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
                     sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
-                    first_seen, last_seen, left_on, file_id, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                    first_seen, last_seen, left_on, file_id, line, row_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?29)
                 ON CONFLICT (ksh) DO NOTHING
                 """)
         }
         if let replacement {
             replacement.find.bind(1, s.ksh)
-            if let id = try replacement.find.fetchInt64(db) {
+            replacement.find.bind(2, s.storedValuesHash)
+            if let (id, unchanged) = try replacement.find.fetchInt64Pair(db) {
                 guard replacement.mark(id) else { return false }
+                if unchanged == 1 { return true }
                 bind(replacement.update, s)
                 replacement.update.bind(28, id)
                 try replacement.update.execute(db)
+                if db.changesCount == 0 {  // the same values under another hash (a database from before v6)
+                    replacement.setHash.bind(1, id); replacement.setHash.bind(2, s.storedValuesHash)
+                    try replacement.setHash.execute(db)
+                }
                 return true
             }
             bind(insertStudent!, s)
@@ -119,16 +169,17 @@ public final class ImportSession {
         return db.changesCount > 0
     }
 
-    /// Binds a roster row as parameters 1–24 and 27 of the student statements.
+    /// Binds a roster row as parameters 1–24, 27 and 29 of the student statements (what `StudentRow.valuesHash`
+    /// hashes: keep the two in step).
     private func bind(_ st: FastStatement, _ s: StudentRow) {
-        let admission = s.admissionName?.normalized ?? s.name.normalized
-        let id15: String? = s.id.isValid ? IDNumber.fifteenForm(of: s.id.normalized) : nil
+        let admission = s.storedAdmissionName
+        let id15 = s.storedID15
         st.bind(1, s.ksh); st.bind(2, s.xh); st.bind(3, s.name.raw); st.bind(4, s.name.normalized); st.bind(5, admission)
         st.bind(6, s.id.raw); st.bind(7, s.id.normalized); st.bind(8, s.id.problem?.rawValue); st.bind(9, s.id.neededCleaning)
         st.bind(10, id15); st.bind(11, s.sex); st.bind(12, s.birthdate); st.bind(13, s.phone.raw); st.bind(14, s.phone.normalized)
         st.bind(15, s.phone.isMobile); st.bind(16, s.college); st.bind(17, s.major); st.bind(18, s.className)
         st.bind(19, s.counselor); st.bind(20, s.counselorEmail); st.bind(21, asOf); st.bind(22, asOf); st.bind(23, fileID)
-        st.bind(24, s.line); st.bind(27, s.admissionName != nil)
+        st.bind(24, s.line); st.bind(27, s.admissionName != nil); st.bind(29, s.storedValuesHash)
     }
 
     /// Stores a log event.
@@ -203,15 +254,19 @@ extension AppDatabase {
 final class RosterReplacement {
     let find: FastStatement
     let update: FastStatement
+    let setHash: FastStatement
     private(set) var seen: [UInt64] = []
 
     init(_ db: Database) throws {
-        find = try FastStatement(db, sql: "SELECT id FROM student WHERE ksh = ?1")
+        // The id, and 1 when the stored values hash as the row's do and the student had not left.
+        find = try FastStatement(db, sql: "SELECT id, row_hash IS ?2 AND left_on IS NULL FROM student WHERE ksh = ?1")
+        setHash = try FastStatement(db, sql: "UPDATE student SET row_hash = ?2 WHERE id = ?1")
         update = try FastStatement(db, sql: """
             UPDATE student SET xh = ?2, name_raw = ?3, name = ?4, admission_name = CASE WHEN ?27 THEN ?5 ELSE admission_name END,
                 id_raw = ?6, id_norm = ?7, id_problem = ?8, id_cleaned = ?9, id15 = ?10, sex = ?11, birthdate = ?12,
                 phone_raw = ?13, phone_norm = ?14, phone_valid = ?15, college = ?16, major = ?17, class = ?18,
-                counselor = ?19, counselor_email = ?20, last_seen = ?22, left_on = NULL, file_id = ?23, line = ?24
+                counselor = ?19, counselor_email = ?20, last_seen = ?22, left_on = NULL, file_id = ?23, line = ?24,
+                row_hash = ?29
             WHERE id = ?28 AND (left_on IS NOT NULL OR (?27 AND admission_name IS NOT ?5)
                 OR (xh, name_raw, name, id_raw, id_norm, id_problem, id_cleaned, id15, sex, birthdate, phone_raw, phone_norm,
                     phone_valid, college, major, class, counselor, counselor_email)
