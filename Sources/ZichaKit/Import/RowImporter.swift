@@ -103,13 +103,13 @@ struct RowPreparer {
         let idText = map.value("id", in: c)
         if idText.isEmpty { return reject("身份证号 is empty") }
         let admission = map.value("admission_name", in: c)
-        return .student(StudentRow.hashed(
+        return .student(StudentRow(
             ksh: ksh, xh: Text.halfWidth(map.value("xh", in: c)), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
             id: IDNumber(idText, today: today), sex: map.value("sex", in: c), birthdate: map.value("birthdate", in: c),
             phone: PhoneNumber(map.value("phone", in: c)), college: map.value("college", in: c), major: map.value("major", in: c),
             className: map.value("class", in: c), counselor: map.value("counselor", in: c),
-            counselorEmail: map.value("counselor_email", in: c), line: record.line), record)
+            counselorEmail: map.value("counselor_email", in: c), line: record.line).hashed(), record)
     }
 
     private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {

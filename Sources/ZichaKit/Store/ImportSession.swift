@@ -18,17 +18,13 @@ public struct StudentRow: Sendable {
     public var counselor: String
     public var counselorEmail: String
     public var line: Int
-    /// A hash of the values the row stores (`valuesHash`), made on the reading thread by `hashed`.
+    /// A hash of the values the row stores (`valuesHash`), made on the reading thread by `hashed()`.
     public var storedValuesHash: Int64 = 0
 
     /// The row with `storedValuesHash` filled in.
-    static func hashed(ksh: String, xh: String, name: PersonName, admissionName: PersonName?, id: IDNumber, sex: String,
-                       birthdate: String, phone: PhoneNumber, college: String, major: String, className: String,
-                       counselor: String, counselorEmail: String, line: Int) -> StudentRow {
-        var row = StudentRow(ksh: ksh, xh: xh, name: name, admissionName: admissionName, id: id, sex: sex, birthdate: birthdate,
-                             phone: phone, college: college, major: major, className: className, counselor: counselor,
-                             counselorEmail: counselorEmail, line: line)
-        row.storedValuesHash = row.valuesHash()
+    func hashed() -> StudentRow {
+        var row = self
+        row.storedValuesHash = valuesHash()
         return row
     }
 
