@@ -199,11 +199,13 @@ public enum Pipeline {
 }
 
 /// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise):
-/// `stage NAME SECONDS` lines, and `step STAGE.PART SECONDS` lines for the parts of a stage.
+/// `stage NAME SECONDS` lines, and `step STAGE.PART SECONDS` lines for the parts of a stage, each with the
+/// resident memory; `ZICHA_PROFILE=memory` adds the part SQLite holds (counting it slows SQLite down).
 enum StageClock {
     nonisolated(unsafe) static var last = ProcessStart.time
     nonisolated(unsafe) static var lastStep = ProcessStart.time
     static let enabled = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] != nil
+    static let countsSQLiteMemory = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] == "memory"
 
     static func mark(_ stage: String) {
         guard enabled else { return }
@@ -230,10 +232,11 @@ enum StageClock {
     }
 
     /// One line on standard error, written at once (parts on two threads do not interleave), with the memory
-    /// the process holds at that moment and the part of it SQLite holds.
+    /// the process holds at that moment (and the part of it SQLite holds, when counted).
     private static func line(_ kind: String, _ name: String, _ seconds: TimeInterval) {
-        FileHandle.standardError.write(Data(String(format: "%@ %-24@ %8.3f s  rss %4d MB  sqlite %4d MB\n", kind, name,
-                                                   seconds, residentMegabytes(), Int(AppDatabase.sqliteMemoryUsed >> 20)).utf8))
+        var text = String(format: "%@ %-24@ %8.3f s  rss %4d MB", kind, name, seconds, residentMegabytes())
+        if countsSQLiteMemory { text += String(format: "  sqlite %4d MB", Int(AppDatabase.sqliteMemoryUsed >> 20)) }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Resident memory now, from /proc/self/statm (0 where it cannot be read).

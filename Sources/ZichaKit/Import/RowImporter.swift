@@ -25,6 +25,8 @@ struct RowPreparer {
     /// The log's columns, looked up once per file: hashing field names for each cell of millions of events cost
     /// 7 % of the reading thread, which bounds the log's import.
     private var logColumns: (id: Int?, event: Int?, time: Int?, detail: Int?, name: Int?) = (nil, nil, nil, nil, nil)
+    /// The roster's columns, looked up once per file like the log's (13 lookups per student otherwise).
+    private var rosterColumns = RosterColumns(HeaderMap(kind: .roster, header: []))
 
     init(kind: TableKind, reader: any TableReader, importer: Importer) {
         self.kind = kind
@@ -44,6 +46,7 @@ struct RowPreparer {
                 header = candidate
                 let c = candidate.columns
                 logColumns = (c["id"], c["event"], c["time"], c["detail"], c["name"])
+                if kind == .roster { rosterColumns = RosterColumns(candidate) }
                 if !candidate.unknown.isEmpty {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
                                                       at: reader.location(line: record.line, column: nil))))
@@ -60,14 +63,14 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if kind != .counselors, let column = map.columns["id"], record.isNumeric(column) {
+        if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
             return try emit(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
                                       column: column))
         }
         let prepared: PreparedRow
         switch kind {
-        case .roster: prepared = roster(record, map)
+        case .roster: prepared = roster(record)
         case .counselors: prepared = counselor(record, map)
         case .log: prepared = event(record)
         }
@@ -92,24 +95,24 @@ struct RowPreparer {
                           hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
     }
 
-    private func roster(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
-        let c = record.cells
+    private func roster(_ record: TableRecord) -> PreparedRow {
+        let c = record.cells, columns = rosterColumns
         func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
-        let keyField = map.has("ksh") ? "ksh" : "xh"
-        let ksh = Text.removingSpaces(Text.halfWidth(map.value(keyField, in: c)))
-        if ksh.isEmpty { return reject(keyField == "ksh" ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
-        let name = PersonName(map.value("name", in: c))
+        func cell(_ column: Int?) -> String { HeaderMap.cell(column, in: c) }
+        let ksh = Text.removingSpaces(Text.halfWidth(cell(columns.key)))
+        if ksh.isEmpty { return reject(columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
+        let name = PersonName(cell(columns.name))
         if name.normalized.isEmpty { return reject("姓名 is empty") }
-        let idText = map.value("id", in: c)
+        let idText = cell(columns.id)
         if idText.isEmpty { return reject("身份证号 is empty") }
-        let admission = map.value("admission_name", in: c)
+        let admission = cell(columns.admissionName)
         return .student(StudentRow(
-            ksh: ksh, xh: Text.halfWidth(map.value("xh", in: c)), name: name,
+            ksh: ksh, xh: Text.halfWidth(cell(columns.xh)), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
-            id: IDNumber(idText, today: today), sex: map.value("sex", in: c), birthdate: map.value("birthdate", in: c),
-            phone: PhoneNumber(map.value("phone", in: c)), college: map.value("college", in: c), major: map.value("major", in: c),
-            className: map.value("class", in: c), counselor: map.value("counselor", in: c),
-            counselorEmail: map.value("counselor_email", in: c), line: record.line).hashed(), record)
+            id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
+            phone: PhoneNumber(cell(columns.phone)), college: cell(columns.college), major: cell(columns.major),
+            className: cell(columns.className), counselor: cell(columns.counselor),
+            counselorEmail: cell(columns.counselorEmail), line: record.line).hashed(), record)
     }
 
     private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
@@ -151,6 +154,21 @@ struct RowPreparer {
         let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
         return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(HeaderMap.cell(columns.name, in: c)).normalized,
                                kind: kind, detail: detail, reason: reason, time: time, line: record.line))
+    }
+}
+
+/// A roster's column per field (nil when absent). The key is 考生号, or 学号 in a roster without 考生号.
+private struct RosterColumns {
+    let key, xh, name, admissionName, id, sex, birthdate, phone, college, major, className, counselor, counselorEmail: Int?
+    let keyIsKsh: Bool
+
+    init(_ map: HeaderMap) {
+        let c = map.columns
+        keyIsKsh = c["ksh"] != nil
+        key = c["ksh"] ?? c["xh"]
+        xh = c["xh"]; name = c["name"]; admissionName = c["admission_name"]; id = c["id"]; sex = c["sex"]
+        birthdate = c["birthdate"]; phone = c["phone"]; college = c["college"]; major = c["major"]; className = c["class"]
+        counselor = c["counselor"]; counselorEmail = c["counselor_email"]
     }
 }
 

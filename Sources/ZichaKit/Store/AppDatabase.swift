@@ -16,7 +16,7 @@ public final class AppDatabase: @unchecked Sendable {
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// Waits up to `busyTimeout` seconds for another zicha holding the database.
     public init(path: String, busyTimeout: TimeInterval = 5) throws {
-        _ = Self.multiThreadMode
+        _ = Self.configureSQLite
         self.path = path
         var config = GRDB.Configuration()
         config.busyMode = .timeout(busyTimeout)
@@ -62,18 +62,22 @@ public final class AppDatabase: @unchecked Sendable {
 
     /// An in-memory database, for tests.
     public init(inMemory: Void = ()) throws {
-        _ = Self.multiThreadMode
+        _ = Self.configureSQLite
         path = ":memory:"
         writer = try DatabaseQueue()
         try Self.migrator.migrate(writer)
     }
 
-    /// SQLite's multi-thread mode, set once before the first connection opens: Debian's library defaults to
-    /// serialized mode, a mutex taken and released around every call — every bind, step and column read of a
-    /// million-row night — although GRDB never lets two threads use one connection at a time.
-    private static let multiThreadMode: Void = { _ = zicha_sqlite_use_multithread_mode() }()
+    /// SQLite's configuration, set once before the first connection opens. Multi-thread mode: Debian's library
+    /// defaults to serialized mode, a mutex taken and released around every call — every bind, step and column read
+    /// of a million-row night — although GRDB never lets two threads use one connection at a time. Memory
+    /// statistics off (unless `ZICHA_PROFILE=memory` asks for them): counting bytes takes a global mutex around
+    /// every allocation and free of SQLite's, on the storing and the reading threads alike (a 100k first night:
+    /// 37.41 → 36.69 G instructions).
+    private static let configureSQLite: Void = { _ = zicha_sqlite_configure(StageClock.countsSQLiteMemory ? 1 : 0) }()
 
-    /// Bytes SQLite holds in this process (page caches, sorters, statements), for the profile lines.
+    /// Bytes SQLite holds in this process (page caches, sorters, statements), for the profile lines; 0 unless
+    /// `StageClock.countsSQLiteMemory`.
     static var sqliteMemoryUsed: Int64 {
         var current: Int64 = 0, highwater: Int64 = 0
         sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highwater, 0)

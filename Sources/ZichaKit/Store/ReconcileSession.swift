@@ -246,19 +246,19 @@ public final class ReconcileSession {
         var nextStudent = try students.next(), studentID: String? = nextStudent?[0]
         var nextEvent = try events.next(), eventID: String? = nextEvent?[0]
         var nextFifteen = try fifteen.next(), fifteenID: String? = nextFifteen?[0]
-        var lastKind: (text: String, kind: EventKind)? = nil
+        var kinds: [(text: String, kind: EventKind)] = []
         while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
             while let e = nextEvent, eventID == id {
                 if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1, kinds: &lastKind))
+                group.append(Self.event(e, from: 1, kinds: &kinds))
                 nextEvent = try events.next()
                 eventID = nextEvent?[0]
             }
             while let e = nextFifteen, fifteenID == id {
                 if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1, kinds: &lastKind))
+                group.append(Self.event(e, from: 1, kinds: &kinds))
                 nextFifteen = try fifteen.next()
                 fifteenID = nextFifteen?[0]
             }
@@ -289,13 +289,15 @@ public final class ReconcileSession {
         return aFirst ? a : b
     }
 
-    /// The last stored kind seen and its event: the join reads millions of events with a handful of kinds.
-    private static func event(_ r: Row, from i: Int, kinds: inout (text: String, kind: EventKind)?) -> LoggedEvent {
+    /// `kinds`: the stored kinds seen so far and their events: the join reads millions of events with nine kinds,
+    /// one after another in no order (remembering only the last one, the string switch of `EventKind(rawValue:)`
+    /// ran for nearly every event).
+    private static func event(_ r: Row, from i: Int, kinds: inout [(text: String, kind: EventKind)]) -> LoggedEvent {
         let text: String = r[i]
         let kind: EventKind
-        if let last = kinds, Text.sameBytes(last.text, text) { kind = last.kind } else {
+        if let seen = kinds.first(where: { Text.sameBytes($0.text, text) }) { kind = seen.kind } else {
             kind = EventKind(rawValue: text) ?? .login
-            kinds = (text, kind)
+            if kinds.count < 32 { kinds.append((text, kind)) }
         }
         let reason: String? = r[i + 1]
         return LoggedEvent(kind: kind, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
