@@ -38,22 +38,37 @@ public struct StudentRow: Sendable {
     /// stored row's and skips the row when they match (see `RosterReplacement`). Not a cryptographic hash: two
     /// different rows share one with a chance of about 2⁻⁶⁴, and the rows are the school's own file.
     func valuesHash() -> Int64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func end(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        func add(_ s: String) {
-            var s = s
-            s.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
-            end(0xFF)
-        }
-        func add(_ s: String?) { if let s { add(s) } else { end(0xFE) } }
-        func add(_ b: Bool) { end(b ? 1 : 0) }
-        add(xh); add(name.raw); add(name.normalized)
-        add(admissionName != nil)
-        if admissionName != nil { add(storedAdmissionName) }
-        add(id.raw); add(id.normalized); add(id.problem?.rawValue); add(id.neededCleaning); add(storedID15)
-        add(sex); add(birthdate); add(phone.raw); add(phone.normalized); add(phone.isMobile)
-        add(college); add(major); add(className); add(counselor); add(counselorEmail)
-        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        var h = ValuesHasher()
+        h.add(xh); h.add(name.raw); h.add(name.normalized)
+        h.add(admissionName != nil)
+        if admissionName != nil { h.add(storedAdmissionName) }
+        h.add(id.raw); h.add(id.normalized); h.add(id.problem?.rawValue); h.add(id.neededCleaning); h.add(storedID15)
+        h.add(sex); h.add(birthdate); h.add(phone.raw); h.add(phone.normalized); h.add(phone.isMobile)
+        h.add(college); h.add(major); h.add(className); h.add(counselor); h.add(counselorEmail)
+        return h.finish()
+    }
+}
+
+/// FNV-1a (64-bit) over values, each ended by a byte UTF-8 never holds, then SplitMix64's finalizer. A struct
+/// rather than closures over a local: a variable captured by nested functions is boxed, and every access to it
+/// checked for exclusivity at run time (a third of the hash's cost).
+private struct ValuesHasher {
+    private var h: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    @inline(__always) private mutating func end(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+
+    mutating func add(_ s: String) {
+        var s = s, x = h
+        s.withUTF8 { for b in $0 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        h = x
+        end(0xFF)
+    }
+
+    mutating func add(_ s: String?) { if let s { add(s) } else { end(0xFE) } }
+    mutating func add(_ b: Bool) { end(b ? 1 : 0) }
+
+    func finish() -> Int64 {
+        var h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
         h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
         return Int64(bitPattern: h ^ (h >> 31))
     }
