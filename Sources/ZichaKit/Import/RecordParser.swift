@@ -106,8 +106,7 @@ struct RecordParser {
 
     /// Whether `s` is made of exactly `bytes`.
     private static func holds(_ s: String, _ bytes: [UInt8]) -> Bool {
-        var s = s
-        return s.withUTF8 { u in
+        return s.withBytes { u in
             bytes.withUnsafeBufferPointer { b in u.count == b.count && memcmp(u.baseAddress!, b.baseAddress!, b.count) == 0 }
         }
     }

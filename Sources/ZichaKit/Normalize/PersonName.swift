@@ -26,8 +26,7 @@ public struct PersonName: Sendable, Equatable {
     /// the reading thread of a million-row log).
     @inline(__always)
     static func mayHoldDot(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { b in b.contains { $0 == 0xCE || $0 == 0xE2 || $0 == 0xE3 || $0 == 0xEF } }
+        return text.withBytes { b in b.contains { $0 == 0xCE || $0 == 0xE2 || $0 == 0xE3 || $0 == 0xEF } }
     }
 }
 

@@ -42,16 +42,14 @@ public enum Text {
     /// Byte equality (no Unicode canonical equivalence: a label read from a file against one seen before).
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+        a.withBytes { x in b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
     /// Whether `text` holds `part`, compared by bytes: exact for UTF-8, whose characters never start inside
     /// another's bytes, and without Foundation's per-call string search (a log has millions of details).
     static func contains(_ text: String, _ part: String) -> Bool {
-        var text = text, part = part
-        return text.withUTF8 { t in
-            part.withUTF8 { p in
+        text.withBytes { t in
+            part.withBytes { p in
                 guard let first = p.first else { return true }
                 guard t.count >= p.count else { return false }
                 for i in 0...(t.count - p.count) where t[i] == first {
@@ -66,9 +64,8 @@ public enum Text {
     /// a detail such as `身份证号: …; 姓名: 王芳; 记录数: 3`. By bytes, like `contains`: Foundation's
     /// `components(separatedBy:)` took 4 % of a 100k night for the report's list of IDs not on the roster.
     static func field(_ text: String, after label: String) -> String? {
-        var text = text, label = label
-        return text.withUTF8 { t in
-            label.withUTF8 { l -> String? in
+        text.withBytes { t in
+            label.withBytes { l -> String? in
                 guard let first = l.first, t.count >= l.count else { return nil }
                 for i in 0...(t.count - l.count) where t[i] == first && memcmp(t.baseAddress! + i, l.baseAddress!, l.count) == 0 {
                     let start = i + l.count
@@ -101,5 +98,17 @@ public enum Text {
     /// A header cell folded for matching: trimmed, half-width, lowercased, inner white space removed.
     public static func headerKey(_ s: String) -> String {
         String(String.UnicodeScalarView(halfWidth(s).unicodeScalars.filter { !isSpace($0) && $0 != "\u{FEFF}" })).lowercased()
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes, in place. `withUTF8` is mutating, so calling it on a value
+    /// meant a copy — a retain and a release of the string's storage — for every cell bound, hashed or written;
+    /// a native string (every string zicha makes) is always contiguous, and only a foreign one is copied.
+    @inline(__always)
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
     }
 }

@@ -14,8 +14,7 @@ public enum CSVText {
 
     /// Appends one cell to `out` as `cell(_:)` writes it (the report writers' bytes, no String in between).
     public static func append(cell value: String, to out: inout [UInt8]) {
-        var value = value
-        value.withUTF8 { bytes in
+        value.withBytes { bytes in
             let formula = startsFormula(bytes)
             // Byte scan: the delimiters are ASCII, and comparing Characters costs a grapheme walk per cell.
             if bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {

@@ -5,8 +5,7 @@ enum HTML {
     /// and bidi overrides (which could disguise text) become visible `[U+202E]` marks; CR/CRLF become LF.
     static func escape(_ s: String) -> String {
         // Most values need no change: one byte scan, no copy.
-        var s = s
-        if !s.withUTF8(mayNeedEscape) { return s }
+        if !s.withBytes(mayNeedEscape) { return s }
         if !s.unicodeScalars.contains(where: needsEscape) { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)

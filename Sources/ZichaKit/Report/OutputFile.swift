@@ -63,8 +63,7 @@ public final class OutputFile {
 extension Array where Element == UInt8 {
     /// Appends the UTF-8 bytes of `s` as they are (markup, punctuation, numbers), in one copy.
     @inline(__always) mutating func text(_ s: String) {
-        var s = s
-        s.withUTF8 { append(contentsOf: $0) }
+        s.withBytes { append(contentsOf: $0) }
     }
 
     /// Appends `s` escaped for HTML (`HTML.escape`).
@@ -84,8 +83,7 @@ public enum JSONText {
     /// Appends `s` as a JSON string literal to `out` (the report writers' bytes, no String in between).
     public static func append(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
-        var s = s
-        s.withUTF8 { bytes in
+        s.withBytes { bytes in
             // Runs of bytes that need no escape are copied whole; only the few special bytes are looked at.
             var i = 0, run = 0
             let n = bytes.count

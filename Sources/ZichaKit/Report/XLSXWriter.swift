@@ -202,8 +202,7 @@ final class XLSXWriterBook {
     static func cellText(_ s: String, note: String) -> String {
         // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes;
         // EF BF BE/BF are U+FFFE/U+FFFF, which XML forbids as well).
-        var s = s
-        let clean = s.withUTF8 { b in
+        let clean = s.withBytes { b in
             guard b.count <= maxCellCharacters else { return false }
             for i in b.indices {
                 let c = b[i]
@@ -236,8 +235,7 @@ final class XLSXWriterBook {
     /// Appends `text` as XML character data: `& < >` escaped, and `_x` of a literal `_xHHHH_` written as
     /// `_x005F_x`, since Excel would read `_xHHHH_` as the escape of a character.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { b in
+        text.withBytes { b in
             var start = 0
             for i in b.indices {
                 let c = b[i]
@@ -385,7 +383,6 @@ private struct SharedText: Hashable {
     static func == (a: SharedText, b: SharedText) -> Bool { Text.sameBytes(a.text, b.text) }
 
     func hash(into hasher: inout Hasher) {
-        var text = text
-        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        text.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -85,8 +85,7 @@ final class ZipStreamWriter {
 
     /// Appends text (UTF-8) to the open entry.
     func write(_ text: String) throws {
-        var text = text
-        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+        try text.withBytes { try write(UnsafeRawBufferPointer($0)) }
     }
 
     /// Uncompressed bytes in the open entry so far.

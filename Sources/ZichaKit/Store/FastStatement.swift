@@ -21,8 +21,7 @@ struct FastStatement {
     }
 
     @inline(__always) func bind(_ i: Int32, _ s: String) {
-        var s = s
-        s.withUTF8 { b in
+        s.withBytes { b in
             let count = b.count
             if let slot = arena.take(count) {
                 if count > 0 { slot.initialize(from: b.baseAddress!, count: count) }

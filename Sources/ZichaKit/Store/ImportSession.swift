@@ -58,8 +58,8 @@ private struct ValuesHasher {
     @inline(__always) private mutating func end(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
 
     mutating func add(_ s: String) {
-        var s = s, x = h
-        s.withUTF8 { for b in $0 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var x = h
+        s.withBytes { for b in $0 { x = (x ^ UInt64(b)) &* 0x100_0000_01b3 } }
         h = x
         end(0xFF)
     }

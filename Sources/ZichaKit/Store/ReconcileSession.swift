@@ -31,10 +31,9 @@ public final class ReconcileSession {
         }
 
         func hash(into hasher: inout Hasher) {
-            var college = college, className = className
-            college.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            college.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
             hasher.combine(UInt8(0xFF))  // never inside UTF-8: "ab"+"c" and "a"+"bc" differ
-            className.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            className.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 
@@ -278,9 +277,8 @@ public final class ReconcileSession {
     private static func lowest(_ a: String?, _ b: String?) -> String? {
         guard let a else { return b }
         guard let b else { return a }
-        var x = a, y = b
-        let aFirst = x.withUTF8 { p in
-            y.withUTF8 { q in
+        let aFirst = a.withBytes { p in
+            b.withBytes { q in
                 let n = min(p.count, q.count)
                 let c = n == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, n)
                 return c < 0 || (c == 0 && p.count <= q.count)
