@@ -47,7 +47,7 @@ targets=${*:-"encoding csv normalize escape xlsx mime"}
 for t in $targets; do
     case $t in
     encoding) build encoding $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" ;;
-    csv) build csv $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" "$K/Import/RecordParser.swift" \
+    csv) build csv $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" "$K/Import/RecordParser.swift" "$K/Normalize/Text.swift" \
             "$K/Import/DelimitedTextReader.swift" ;;
     normalize) build normalize "$K/Diagnostics/Diagnostic.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/PhoneNumber.swift" \
             "$K/Normalize/PersonName.swift" "$K/Normalize/Masking.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/Text.swift" \
