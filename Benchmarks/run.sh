@@ -42,7 +42,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[
 # timed NAME CMD... — runs CMD under /usr/bin/time; appends "wall rss" to $WORK/NAME.times, stderr to $WORK/NAME.err
 timed() {
   local name=$1; shift
-  /usr/bin/time -o "$WORK/time" -f "%e %M" "$@" 2> "$WORK/$name.err" > /dev/null
+  if ! /usr/bin/time -o "$WORK/time" -f "%e %M" "$@" 2> "$WORK/$name.err" > /dev/null; then
+    # Its stderr goes with the work folder at exit: say why here (a full disk stopped a 1M batch silently once).
+    echo "run.sh: the $name run failed:" >&2; { grep -v '^\(stage\|step\)' "$WORK/$name.err" || true; } | tail -5 >&2; df -h "$WORK" | tail -1 >&2
+    exit 1
+  fi
   cat "$WORK/time" >> "$WORK/$name.times"
 }
 
