@@ -106,6 +106,4 @@ public struct HeaderMap: Sendable {
         guard let i = column, i < cells.count else { return "" }
         return Text.trimmed(cells[i])
     }
-
-    public func has(_ field: String) -> Bool { columns[field] != nil }
 }
