@@ -78,7 +78,6 @@ public struct ZichaError: Error, Sendable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch kind {
         case .unreadableInput: return 65
-        case .usage: return 64
         default: return 1
         }
     }
