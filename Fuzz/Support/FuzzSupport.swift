@@ -59,3 +59,18 @@ func hasDigitRun(_ text: String, length: Int, allowX: Bool) -> Bool {
     }
     return run == length
 }
+
+/// Paths a target writes scratch files to, removed when the fuzzer exits (libFuzzer ends a run with `exit`);
+/// a crash leaves them, next to the saved input.
+nonisolated(unsafe) private var scratchPaths: [String] = []  // a fuzzer runs its target on one thread
+
+/// Registers `path` for removal at exit, the last registered first: register a folder before the files in it.
+func scratch(_ path: String) -> String {
+    if scratchPaths.isEmpty {
+        atexit {
+            for path in scratchPaths.reversed() where unlink(path) != 0 { rmdir(path) }
+        }
+    }
+    scratchPaths.append(path)
+    return path
+}

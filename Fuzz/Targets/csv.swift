@@ -37,7 +37,7 @@ private func quoted(_ records: [TableRecord], delimiter: UInt8) -> [UInt8] {
     return out
 }
 
-private let tempPath = "/tmp/zicha-fuzz-csv-\(getpid()).csv"
+private let tempPath = scratch("/tmp/zicha-fuzz-csv-\(getpid()).csv")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -10,8 +10,8 @@
 import Foundation
 import ZIPFoundation
 
-private let directory = NSTemporaryDirectory() + "zicha-fuzz-xlsx-\(getpid())"
-private let path = directory + "/fuzz.xlsx"
+private let directory = scratch(NSTemporaryDirectory() + "zicha-fuzz-xlsx-\(getpid())")
+private let path = scratch(directory + "/fuzz.xlsx")
 
 private let defaults = [
     #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#,
