@@ -368,8 +368,8 @@ extension AppDatabase {
         try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster(rows))
         let hashes = try database.rows("SELECT ksh, row_hash FROM student ORDER BY ksh")
         #expect(try database.rows("SELECT count(*) FROM student WHERE row_hash IS NULL") == ["[count(*):0]"])
-        // And the hashes of a database from before they were kept (v5)
-        try database.writer.write { try $0.execute(sql: "UPDATE student SET row_hash = NULL") }
+        // And the hashes of a database from before they were kept (v5, and so without the roster's order either)
+        try database.writer.write { try $0.execute(sql: "UPDATE student SET row_hash = NULL; DELETE FROM roster_sequence") }
         // When night 2's roster holds the same values in other bytes (another order, a blank line, CRLF)
         let same = try ImportFixtures.temporaryFile("考生号,姓名,身份证号\r\n" + rows.reversed().joined(separator: "\r\n") + "\r\n\r\n", name: "roster.csv")
         try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: same)
@@ -390,6 +390,64 @@ extension AppDatabase {
         let after = try database.rows("SELECT ksh, row_hash FROM student ORDER BY ksh")
         #expect(after[0] == hashes[0] && after[1] != hashes[1])
         #expect(try database.rows("SELECT student_id, id_norm FROM student_change") == ["[student_id:2 id_norm:\"110101200602030017\"]"])
+    }
+
+    /// A roster of `count` made-up students (the IDs need not be valid: the import keeps invalid ones too).
+    static func manyStudents(_ count: Int, changedPhone: (Int) -> Bool = { _ in false }) -> [Int: String] {
+        var rows: [Int: String] = [:]
+        for i in 0..<count {
+            let phone = changedPhone(i) ? "139" : "138"
+            rows[i] = "2611010\(String(format: "%07d", i)),学生\(i),1101052006\(String(format: "%08d", i)),\(phone)\(String(format: "%08d", i)),计科\(i / 40)班"
+        }
+        return rows
+    }
+
+    @Test func aRosterInTheLatestOnesOrderIsMatchedByPlaceWithTheSameResultAsByLookup() throws {
+        // Given night 1: 10,000 students (three blobs of the stored order), with and without the stored order
+        let header = "考生号,姓名,身份证号,手机号,班级"
+        let first = Self.manyStudents(10_000)
+        let night1 = try Self.roster((0..<10_000).map { first[$0]! }, header: header)
+        let byPlace = try AppDatabase(inMemory: ()), byLookup = try AppDatabase(inMemory: ()), spoilt = try AppDatabase(inMemory: ())
+        for database in [byPlace, byLookup, spoilt] { try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: night1) }
+        #expect(try byPlace.rows("SELECT file_id, count(*), sum(length(entries)) FROM roster_sequence GROUP BY file_id")
+                == ["[file_id:1 count(*):3 sum(length(entries)):160000]"])
+        try byLookup.writer.write { try $0.execute(sql: "DELETE FROM roster_sequence") }
+        // When night 2's roster keeps the order but changes every 97th phone, adds students between others, drops
+        // a few, drops a whole class of 40 and later 300 rows in a row (past the matching window), repeats a 考生号
+        // and moves a block of rows further down
+        let changed = Self.manyStudents(10_000) { $0 % 97 == 5 }
+        var order = Array(0..<10_000).filter { ![17, 18, 2_000, 9_999].contains($0) && !(400..<440).contains($0) && !(5_000..<5_300).contains($0) }
+        let moved = Array(order[7_000..<7_100])
+        order.removeSubrange(7_000..<7_100)
+        order.insert(contentsOf: moved, at: 8_000)
+        var lines = order.map { changed[$0]! }
+        lines.insert("26110109999991,新生甲,110105200601019999,13900000001,计科1班", at: 50)
+        lines.insert("26110109999992,新生乙,110105200601019998,13900000002,计科9班", at: 3_000)
+        lines.insert(changed[123]!, at: 6_000)
+        let night2 = try Self.roster(lines, header: header)
+        let place = DiagnosticCollector(), lookup = DiagnosticCollector()
+        let placeFiles = try ImportFixtures.importNight(byPlace, asOf: "2026-09-05", roster: night2, diagnostics: place)
+        let lookupFiles = try ImportFixtures.importNight(byLookup, asOf: "2026-09-05", roster: night2, diagnostics: lookup)
+        // Then both databases hold the same students, changes and leavers, and the same rows were set aside
+        #expect(placeFiles == lookupFiles)
+        #expect(placeFiles.map(\.rejected) == [1])
+        #expect(place.errors.map(\.description) == lookup.errors.map(\.description))
+        for database in [byPlace, byLookup] { try database.writer.write { try $0.execute(sql: "UPDATE import_file SET imported_at = ''") } }
+        #expect(try byPlace.dump() == byLookup.dump())
+        // And the order is found again after each of those edits: only rows near them are looked up (a row looked up
+        // gets its stored hash, spoilt here, written again; 98 rows were rewritten and 2 are new)
+        try spoilt.writer.write { try $0.execute(sql: "UPDATE student SET row_hash = 0") }
+        try ImportFixtures.importNight(spoilt, asOf: "2026-09-05", roster: night2)
+        let lookedUp = try spoilt.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM student WHERE row_hash <> 0 AND file_id = 1 AND left_on IS NULL")! }
+        #expect(lookedUp < 150, "\(lookedUp) unchanged rows were looked up")
+        #expect(try byPlace.rows("SELECT count(*) FROM student WHERE left_on IS NOT NULL") == ["[count(*):344]"])
+        #expect(try byPlace.rows("SELECT count(*) FROM student WHERE file_id = 2") == ["[count(*):\(2 + (0..<10_000).filter { $0 % 97 == 5 && order.contains($0) }.count)]"])
+        // And night 3's roster, night 2's in its order, matches every row by place: none is looked up (a row looked up
+        // would get its stored hash, spoilt here, written again), rewritten or marked left
+        try byPlace.writer.write { try $0.execute(sql: "UPDATE student SET row_hash = 0") }
+        try ImportFixtures.importNight(byPlace, asOf: "2026-09-06", roster: try Self.roster(lines.enumerated().filter { $0.offset != 6_000 }.map(\.element), header: header))
+        #expect(try byPlace.rows("SELECT count(*) FROM student WHERE file_id = 3 OR left_on = '2026-09-06'") == ["[count(*):0]"])
+        #expect(try byPlace.rows("SELECT count(*) FROM student WHERE row_hash = 0 AND left_on IS NULL") == ["[count(*):9658]"])
     }
 
     @Test func eventsOfIDsNotOnTheRosterAreKept() throws {

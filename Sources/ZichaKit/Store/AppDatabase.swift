@@ -132,6 +132,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v6: a hash of each student's stored values") { db in
             try db.execute(sql: "ALTER TABLE student ADD COLUMN row_hash INTEGER")  // NULL until a roster rewrites the row
         }
+        migrator.registerMigration("v7: the latest roster's rows in order") { db in
+            try Schema.rosterSequenceV7(db)
+        }
         return migrator
     }
 }

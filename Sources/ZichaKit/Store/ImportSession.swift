@@ -20,11 +20,14 @@ public struct StudentRow: Sendable {
     public var line: Int
     /// A hash of the values the row stores (`valuesHash`), made on the reading thread by `hashed()`.
     public var storedValuesHash: Int64 = 0
+    /// A hash of the 考生号 and the values the row stores, matched against the latest roster's row at the same place
+    /// (`RosterSequence`).
+    public var placeHash: Int64 = 0
 
-    /// The row with `storedValuesHash` filled in.
+    /// The row with `storedValuesHash` and `placeHash` filled in.
     func hashed() -> StudentRow {
         var row = self
-        row.storedValuesHash = valuesHash()
+        (row.storedValuesHash, row.placeHash) = hashes()
         return row
     }
 
@@ -37,7 +40,10 @@ public struct StudentRow: Sendable {
     /// UTF-8 never holds, then mixed (SplitMix64's finalizer). A roster stored over another compares it with the
     /// stored row's and skips the row when they match (see `RosterReplacement`). Not a cryptographic hash: two
     /// different rows share one with a chance of about 2⁻⁶⁴, and the rows are the school's own file.
-    func valuesHash() -> Int64 {
+    func valuesHash() -> Int64 { hashes().values }
+
+    /// `valuesHash`, and the same hash continued over the 考生号 (`placeHash`).
+    private func hashes() -> (values: Int64, withKey: Int64) {
         var h = ValuesHasher()
         h.add(xh); h.add(name.raw); h.add(name.normalized)
         h.add(admissionName != nil)
@@ -45,7 +51,9 @@ public struct StudentRow: Sendable {
         h.add(id.raw); h.add(id.normalized); h.add(id.problem?.rawValue); h.add(id.neededCleaning); h.add(storedID15)
         h.add(sex); h.add(birthdate); h.add(phone.raw); h.add(phone.normalized); h.add(phone.isMobile)
         h.add(college); h.add(major); h.add(className); h.add(counselor); h.add(counselorEmail)
-        return h.finish()
+        var keyed = h
+        keyed.add(ksh)
+        return (h.finish(), keyed.finish())
     }
 }
 
@@ -106,6 +114,8 @@ public final class ImportSession {
     private var insertStudent: FastStatement?
     /// Set while a roster is stored over students already there.
     private var replacement: RosterReplacement?
+    /// Set while a roster is stored: its rows in order, for the next roster (`RosterSequence`).
+    private var sequence: RosterSequence.Writer?
     private var insertEvent: FastStatement?
     private var insertReject: Statement?
     private var insertScope: Statement?
@@ -133,8 +143,12 @@ public final class ImportSession {
         fileID = db.lastInsertedRowID
         if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
         replacement = nil
-        if kind == .roster, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
-            replacement = try RosterReplacement(db)
+        sequence = nil
+        if kind == .roster {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
+                replacement = try RosterReplacement(db, previous: try RosterSequence.storedFile(db).map { try RosterSequence.Matcher(db, fileID: $0) })
+            }
+            sequence = try RosterSequence.Writer(db, fileID: fileID)
         }
         return true
     }
@@ -156,10 +170,17 @@ public final class ImportSession {
                 """)
         }
         if let replacement {
+            if let id = try replacement.previous?.match(s.placeHash, db) {
+                // The latest roster's row at this place, unchanged: its student, who had not left.
+                guard replacement.mark(id) else { return false }
+                try sequence?.append(hash: s.placeHash, studentID: id, db)
+                return true
+            }
             replacement.find.bind(1, s.ksh)
             replacement.find.bind(2, s.storedValuesHash)
             if let (id, unchanged) = try replacement.find.fetchInt64Pair(db) {
                 guard replacement.mark(id) else { return false }
+                try sequence?.append(hash: s.placeHash, studentID: id, db)
                 if unchanged == 1 { return true }
                 bind(replacement.update, s)
                 replacement.update.bind(28, id)
@@ -173,11 +194,14 @@ public final class ImportSession {
             bind(insertStudent!, s)
             try insertStudent!.execute(db)
             _ = replacement.mark(db.lastInsertedRowID)
+            try sequence?.append(hash: s.placeHash, studentID: db.lastInsertedRowID, db)
             return true
         }
         bind(insertStudent!, s)
         try insertStudent!.execute(db)
-        return db.changesCount > 0
+        guard db.changesCount > 0 else { return false }
+        try sequence?.append(hash: s.placeHash, studentID: db.lastInsertedRowID, db)
+        return true
     }
 
     /// Binds a roster row as parameters 1–24, 27 and 29 of the student statements (what `StudentRow.valuesHash`
@@ -231,6 +255,11 @@ public final class ImportSession {
     public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> Int {
         try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
                        arguments: [accepted, rejected, fileID])
+        if kind == .roster, let sequence {
+            try sequence.flush(db)
+            try RosterSequence.keepOnly(fileID, db)
+            self.sequence = nil
+        }
         guard kind == .roster, let replacement else { return 0 }  // a first roster: nobody to leave
         self.replacement = nil
         let seen = replacement.seen
@@ -263,12 +292,15 @@ extension AppDatabase {
 /// at the end who is absent (left). (A temporary table of the file's 考生号 cost more than the updates it saved:
 /// random inserts into a million-row B-tree.)
 final class RosterReplacement {
+    /// The latest roster's rows in order, when stored: most rows match there without a lookup.
+    let previous: RosterSequence.Matcher?
     let find: FastStatement
     let update: FastStatement
     let setHash: FastStatement
     private(set) var seen: [UInt64] = []
 
-    init(_ db: Database) throws {
+    init(_ db: Database, previous: RosterSequence.Matcher?) throws {
+        self.previous = previous
         // The id, and 1 when the stored values hash as the row's do and the student had not left.
         find = try FastStatement(db, sql: "SELECT id, row_hash IS ?2 AND left_on IS NULL FROM student WHERE ksh = ?1")
         setHash = try FastStatement(db, sql: "UPDATE student SET row_hash = ?2 WHERE id = ?1")

@@ -221,6 +221,19 @@ enum Schema {
             """)
     }
 
+    /// The latest roster's rows in file order, as (hash, student row id) pairs in blobs (`RosterSequence`). Empty
+    /// until the next roster: that one's rows are then looked up by 考生号 as before.
+    static func rosterSequenceV7(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE roster_sequence (
+                file_id INTEGER NOT NULL,
+                chunk INTEGER NOT NULL,
+                entries BLOB NOT NULL,
+                PRIMARY KEY (file_id, chunk)
+            ) WITHOUT ROWID;
+            """)
+    }
+
     /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
     /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
     static let lookupIndexes = """
