@@ -14,6 +14,9 @@ struct Nightly: ParsableCommand {
             Mail goes out only when the configuration file has a "mail" section; otherwise each message is \
             written to Reports/<date>/outbox/ for review (a dry run). The SMTP password is read from the \
             environment (ZICHA_SMTP_PASSWORD unless the configuration names another variable).
+
+            Exit status: 0 the night completed (findings are not errors); 65 an input file cannot be read as a \
+            table (nothing of the night is imported); 1 any other failure, a bad command line included.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The roster (在籍名单): CSV, TSV or XLSX.", valueName: "file"))

@@ -12,11 +12,12 @@ struct CLITests {
         for piece in ["nightly", "Exit status", "65", "bad usage included"] { #expect(run.stdout.contains(piece), "--help lacks \(piece)\n\(run.stdout)") }
     }
 
-    @Test("zicha nightly --help lists every option")
+    @Test("zicha nightly --help lists every option and the exit statuses")
     func nightlyHelp() throws {
         let run = try ZichaBinary.run(arguments: ["nightly", "--help"])
         #expect(run.status == 0)
-        for option in ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--no-mail", "--quiet"] {
+        for option in ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--no-mail", "--quiet",
+                       "Exit status", "65 an input file"] {
             #expect(run.stdout.contains(option), "nightly --help lacks \(option)\n\(run.stdout)")
         }
     }

@@ -44,20 +44,18 @@ struct FastStatement {
 
     /// Runs the statement once and resets it for the next row; a failure becomes GRDB's `DatabaseError`.
     func execute(_ db: Database) throws {
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        arena.reset()
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
+        try step(db) { _ in }
     }
-}
 
-extension FastStatement {
     /// Runs a query once and returns its first row's first two columns as integers (nil when there is no row).
     func fetchInt64Pair(_ db: Database) throws -> (Int64, Int64)? {
+        try step(db) { hasRow in hasRow ? (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1)) : nil }
+    }
+
+    /// Steps once, lets `read` take what it needs of the row (true when there is one), then resets the statement.
+    @inline(__always) private func step<T>(_ db: Database, _ read: (Bool) -> T) throws -> T {
         let code = sqlite3_step(handle)
-        let value = code == SQLITE_ROW ? (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1)) : nil
+        let value = read(code == SQLITE_ROW)
         sqlite3_reset(handle)
         arena.reset()
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
