@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The latest roster's rows in file order, each as (hash of its 考生号 and values, student row id), kept in
-/// `roster_sequence` in blobs of `chunkEntries` pairs: a school exports its roster from the same system in the
+/// `roster_sequence` in blobs of `chunkEntries` pairs of little-endian 64-bit integers: a school exports its roster from the same system in the
 /// same order every night, so tonight's row *n* is mostly last night's row *n*. A row whose hash equals the
 /// stored row's at its place names that student, whose stored values it repeats, without looking up its 考生号
 /// (at 1M, the lookups were 2 of the 5 s of a roster with 1 % of its rows changed). Rows that do not match fall
@@ -39,8 +39,8 @@ enum RosterSequence {
 
         /// Appends the next accepted row of the file.
         func append(hash: Int64, studentID: Int64, _ db: Database) throws {
-            pending.append(hash)
-            pending.append(studentID)
+            pending.append(hash.littleEndian)
+            pending.append(studentID.littleEndian)
             if pending.count == 2 * RosterSequence.chunkEntries { try flush(db) }
         }
 
@@ -109,8 +109,8 @@ enum RosterSequence {
                 guard !exhausted else { return nil }
                 guard let blob = try Data.fetchOne(select, arguments: [fileID, nextChunk]) else { exhausted = true; return nil }
                 nextChunk += 1
-                blob.withUnsafeBytes { raw in
-                    entries.append(contentsOf: raw.bindMemory(to: Int64.self).prefix(raw.count / 8))
+                blob.withUnsafeBytes { raw in  // little-endian, whatever the alignment of the blob's bytes
+                    for k in 0..<(raw.count / 8) { entries.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * k, as: Int64.self))) }
                 }
             }
             let i = 2 * (index - first)
