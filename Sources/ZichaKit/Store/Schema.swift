@@ -234,6 +234,12 @@ enum Schema {
             """)
     }
 
+    /// Valid mobiles, for the nights after a roster changed students: who shares a changed student's present or former
+    /// phone (`ReconcileSession`) is found through it instead of by reading the whole roster twice (0.4 + 0.6 s at 1M,
+    /// against 0.01 + 0.2 s). Created by the first such night (≈ 1.2 s at 1M, once) rather than after a first import,
+    /// where it would cost that second and speed up only the phone groups computed beside the join's sort.
+    static let phoneIndex = "CREATE INDEX IF NOT EXISTS student_by_phone ON student(phone_norm) WHERE phone_valid"
+
     /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
     /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
     static let lookupIndexes = """
