@@ -62,7 +62,11 @@ public struct Importer {
         try rows.finish()
         let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
         StageClock.step("import.\(kind.rawValue)")
-        if left > 0 { diagnostics.report(Diagnostic(.note, "\(left) students are no longer on the roster and are marked as left", at: SourceLocation(file: path))) }
+        if left > 0 {
+            let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
+                                    : "\(left) students are no longer on the roster and are marked as left"
+            diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
+        }
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
     }
 
