@@ -24,7 +24,7 @@ struct RowPreparer {
     private var recentLabels: [(label: String, kind: EventKind?)] = []
     /// The log's columns, looked up once per file: hashing field names for each cell of millions of events cost
     /// 7 % of the reading thread, which bounds the log's import.
-    private var logColumns: (id: Int?, event: Int?, time: Int?, detail: Int?, name: Int?) = (nil, nil, nil, nil, nil)
+    private var logColumns = LogColumns()
     /// The roster's columns, looked up once per file like the log's (13 lookups per student otherwise).
     private var rosterColumns = RosterColumns(HeaderMap(kind: .roster, header: []))
 
@@ -44,8 +44,7 @@ struct RowPreparer {
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
-                let c = candidate.columns
-                logColumns = (c["id"], c["event"], c["time"], c["detail"], c["name"])
+                if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
                 if !candidate.unknown.isEmpty {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
@@ -154,6 +153,19 @@ struct RowPreparer {
         let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
         return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(HeaderMap.cell(columns.name, in: c)).normalized,
                                kind: kind, detail: detail, reason: reason, time: time, line: record.line))
+    }
+}
+
+/// A log's column per field (nil when absent).
+private struct LogColumns {
+    let id, event, time, detail, name: Int?
+
+    /// No columns (before the header is found).
+    init() { id = nil; event = nil; time = nil; detail = nil; name = nil }
+
+    init(_ map: HeaderMap) {
+        let c = map.columns
+        id = c["id"]; event = c["event"]; time = c["time"]; detail = c["detail"]; name = c["name"]
     }
 }
 
