@@ -330,6 +330,82 @@ extension AppDatabase {
         #expect(error.description.contains("roster.csv:4: error:") && error.message.contains("26110101000001"))
     }
 
+    @Test func aFirstRosterRepeatingKSHsKeepsEachFirstRowAndSetsTheOthersAsideInLineOrder() throws {
+        // Given a first roster (stored without the 考生号 index, built after the load) naming one 考生号 three times,
+        // another twice, and a row with an empty 姓名 between them
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let rows = [
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017",
+            "26110101000001,张伟伟,320102197001018646", "26110101000003,,110101200602030033",
+            "26110101000002,王芳芳,110101200602030017", "26110101000004,李娜,110101200602030041",
+            "26110101000001,张三,110105199001010029"]
+        let roster = try Self.roster(rows)
+        let files = try ImportFixtures.importNight(database, roster: roster, diagnostics: diagnostics)
+        // Then the first row of each 考生号 is kept, and the others are set aside with their lines, in line order
+        #expect(files.map(\.accepted) == [3])
+        #expect(files.map(\.rejected) == [4])
+        #expect(try database.rows("SELECT ksh, name, line FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" name:\"张伟\" line:2]", "[ksh:\"26110101000002\" name:\"王芳\" line:3]",
+            "[ksh:\"26110101000004\" name:\"李娜\" line:7]"])
+        #expect(diagnostics.errors.map { $0.location?.line ?? 0 }.sorted() == [4, 5, 6, 8])
+        #expect(diagnostics.errors.filter { $0.message.contains("appears twice") }.map { $0.location?.line ?? 0 } == [4, 6, 8])
+        #expect(try database.rows("SELECT line, raw FROM reject WHERE reason LIKE '%appears twice%' ORDER BY line") == [
+            "[line:4 raw:\"[\\\"26110101000001\\\",\\\"张伟伟\\\",\\\"320102197001018646\\\"]\"]",
+            "[line:6 raw:\"[\\\"26110101000002\\\",\\\"王芳芳\\\",\\\"110101200602030017\\\"]\"]",
+            "[line:8 raw:\"[\\\"26110101000001\\\",\\\"张三\\\",\\\"110105199001010029\\\"]\"]"])
+        // And the 考生号 index is back, unique; the roster's order, which named the removed rows, is not kept
+        #expect(try database.rows("SELECT sql FROM sqlite_master WHERE name = 'student_by_ksh'")
+                == ["[sql:\"CREATE UNIQUE INDEX student_by_ksh ON student(ksh)\"]"])
+        #expect(try database.count("roster_sequence") == 0)
+        // And the same roster the next night changes nothing and sets the same rows aside, found by lookup
+        let again = DiagnosticCollector()
+        let secondFiles = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: try Self.roster(rows + ["26110101000005,赵敏,110101200602030068"]),
+                                                         diagnostics: again)
+        #expect(secondFiles.map(\.accepted) == [4])
+        #expect(again.errors.map { $0.location?.line ?? 0 } == [4, 5, 6, 8])
+        #expect(try database.rows("SELECT ksh, file_id, left_on FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" file_id:1 left_on:NULL]", "[ksh:\"26110101000002\" file_id:1 left_on:NULL]",
+            "[ksh:\"26110101000004\" file_id:1 left_on:NULL]", "[ksh:\"26110101000005\" file_id:2 left_on:NULL]"])
+    }
+
+    @Test func theKeyIndexMigrationKeepsRowIDsValuesTheTriggerAndTheIndexes() throws {
+        // Given a database of schema v7 with a night imported (the student table with its inline UNIQUE constraint)
+        let queue = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(queue, upTo: "v7: the latest roster's rows in order")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO import_file (id, kind, name, size, sha256, encoding, as_of, rows_accepted, rows_rejected, imported_at)
+                    VALUES (1, 'roster', 'r.csv', 1, 'x', 'utf-8', '2026-09-04', 2, 0, '');
+                INSERT INTO student (id, ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_cleaned, sex, birthdate,
+                    phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email, first_seen, last_seen,
+                    file_id, line, row_hash)
+                VALUES (7, '26110101000001', '', '张伟', '张伟', '张伟', 'a', '110105199001010029', 0, '', '', '1', '13800000001', 1,
+                        '计算机学院', '', '计科1班', '', '', '2026-09-04', '2026-09-04', 1, 2, 42),
+                       (9, '26110101000002', '', '王芳', '王芳', '王芳', 'b', '110101200602030017', 0, '', '', '2', '13800000002', 1,
+                        '计算机学院', '', '计科2班', '', '', '2026-09-04', '2026-09-04', 1, 3, 43);
+                """)
+            try db.execute(sql: Schema.lookupIndexes)
+            try db.execute(sql: Schema.phoneIndex)
+        }
+        let before = try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM student ORDER BY id") }
+        // When it migrates to v8
+        try AppDatabase.migrator.migrate(queue)
+        // Then the rows are the same, under the same ids; the 考生号 is unique through its own index
+        #expect(try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM student ORDER BY id") } == before)
+        let indexes = try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'student' ORDER BY name") }
+        #expect(indexes == ["student_by_id", "student_by_ksh", "student_by_phone"])
+        try queue.write { db in
+            #expect(throws: DatabaseError.self) {
+                try db.execute(sql: "INSERT INTO student SELECT 10, ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15, sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email, first_seen, last_seen, left_on, file_id, line, row_hash FROM student WHERE id = 7")
+            }
+            // And a rewritten student still records their former values
+            try db.execute(sql: "UPDATE student SET phone_norm = '13900000009' WHERE id = 9")
+        }
+        #expect(try queue.read { try Row.fetchAll($0, sql: "SELECT student_id, phone_norm FROM student_change") }.map(\.description)
+                == ["[student_id:9 phone_norm:\"13800000002\"]"])
+    }
+
     @Test func aRosterStoredOverAnotherRewritesOnlyWhatChanged() throws {
         // Given night 1: 张伟, 王芳, 李娜
         let database = try AppDatabase(inMemory: ())

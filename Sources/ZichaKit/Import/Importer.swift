@@ -59,6 +59,11 @@ public struct Importer {
         }
         var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
         try read(reader, kind: kind) { try rows.apply($0) }
+        let repeated = try session.indexKeys()
+        if !repeated.isEmpty {
+            // Rare: a first roster naming a 考生号 twice. The rows' cells are read again for the rejects.
+            try rows.rejectRepeated(repeated, in: try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete })
+        }
         try rows.finish()
         let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
         StageClock.step("import.\(kind.rawValue)")

@@ -211,7 +211,7 @@ struct RowImporter {
             if try session.addStudent(s) {
                 accepted += 1
             } else {
-                try reject(record, "考生号 \(s.ksh) appears twice in this roster; the first row is kept", column: nil)
+                try reject(record, Self.repeatedKey(s.ksh), column: nil)
             }
         case .event(let e):
             try session.addEvent(e)
@@ -222,6 +222,18 @@ struct RowImporter {
         }
         if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }
     }
+
+    /// Sets aside the rows found after the load to repeat an earlier row's 考生号 (`ImportSession.indexKeys`, by
+    /// line), reading their cells from `rereading`, the same file opened again; they no longer count as accepted.
+    mutating func rejectRepeated(_ repeated: [Int: String], in rereading: any TableReader) throws {
+        try rereading.read { record in
+            guard let ksh = repeated[record.line] else { return }
+            accepted -= 1
+            try reject(record, Self.repeatedKey(ksh), column: nil)
+        }
+    }
+
+    private static func repeatedKey(_ ksh: String) -> String { "考生号 \(ksh) appears twice in this roster; the first row is kept" }
 
     /// Ends the file: a roster without students is not a roster.
     func finish() throws {

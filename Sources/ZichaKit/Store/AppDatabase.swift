@@ -135,6 +135,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v7: the latest roster's rows in order") { db in
             try Schema.rosterSequenceV7(db)
         }
+        migrator.registerMigration("v8: the 考生号 index apart from the student table") { db in
+            try Schema.keyIndexV8(db)
+        }
         return migrator
     }
 }

@@ -112,6 +112,8 @@ public final class ImportSession {
     let asOf: String
     private var fileID: Int64 = 0
     private var insertStudent: FastStatement?
+    /// Set while a first roster fills the empty student table without its 考生号 index (`indexKeys`).
+    private var keyIndexDropped = false
     /// Set while a roster is stored over students already there.
     private var replacement: RosterReplacement?
     /// Set while a roster is stored: its rows in order, for the next roster (`RosterSequence`).
@@ -147,28 +149,55 @@ public final class ImportSession {
         if kind == .roster {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
                 replacement = try RosterReplacement(db, previous: try RosterSequence.storedFile(db).map { try RosterSequence.Matcher(db, fileID: $0) })
+                insertStudent = try FastStatement(db, sql: Self.insertStudentSQL + " ON CONFLICT (ksh) DO NOTHING")
+            } else {
+                // The first roster: each row goes to the end of the table, and the 考生号 index is built in one
+                // sort after the load (`indexKeys`) instead of taking each 考生号 at a random place.
+                try db.execute(sql: "DROP INDEX student_by_ksh")
+                keyIndexDropped = true
+                insertStudent = try FastStatement(db, sql: Self.insertStudentSQL)
             }
             sequence = try RosterSequence.Writer(db, fileID: fileID)
         }
         return true
     }
 
-    /// Stores a roster student. Returns false when the 考生号 already came earlier in this same file.
+    private static let insertStudentSQL = """
+        INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
+            sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
+            first_seen, last_seen, left_on, file_id, line, row_hash)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?29)
+        """
+
+    /// After a first roster's rows are stored: builds the 考生号 index, and when a 考生号 came more than once,
+    /// first removes every row of it but the first (as the index, present while storing, would have refused them).
+    /// Returns those rows' lines and 考生号, for the importer to set them aside; empty for any other file.
+    public func indexKeys() throws -> [Int: String] {
+        guard keyIndexDropped else { return [:] }
+        keyIndexDropped = false
+        do {
+            try db.execute(sql: Schema.keyIndex)
+            return [:]
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {}
+        let repeatedRows = "SELECT id FROM student WHERE id NOT IN (SELECT min(id) FROM student GROUP BY ksh)"
+        var repeated: [Int: String] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT line, ksh FROM student WHERE id IN (\(repeatedRows))")
+        while let row = try rows.next() { repeated[row[0]] = row[1] }
+        try db.execute(sql: "DELETE FROM student WHERE id IN (\(repeatedRows))")
+        try db.execute(sql: Schema.keyIndex)
+        // The sequence names the removed rows: the next roster is looked up by 考生号 instead.
+        sequence = nil
+        try RosterSequence.removeAll(db)
+        return repeated
+    }
+
+    /// Stores a roster student. Returns false when the 考生号 already came earlier in this same file (over the first
+    /// roster, such rows are only found by `indexKeys` after the load).
     /// Over a roster already stored, a student whose stored values the row repeats is not written again: a roster
     /// re-imported every night with a few changes rewrote the whole table (and its rollback journal). So a row's
     /// file, line and last_seen are those of the roster that last changed it. A row whose values hash to the stored
     /// row's (and who had not left) is not even compared: the comparing UPDATE was most of such a night's import.
     public func addStudent(_ s: StudentRow) throws -> Bool {
-        if insertStudent == nil {
-            // Over an empty table, only a row repeated within the file meets a stored one (and is set aside).
-            insertStudent = try FastStatement(db, sql: """
-                INSERT INTO student (ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15,
-                    sex, birthdate, phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email,
-                    first_seen, last_seen, left_on, file_id, line, row_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?29)
-                ON CONFLICT (ksh) DO NOTHING
-                """)
-        }
         if let replacement {
             if let id = try replacement.previous?.match(s.placeHash, db) {
                 // The latest roster's row at this place, unchanged: its student, who had not left.
@@ -197,9 +226,9 @@ public final class ImportSession {
             try sequence?.append(hash: s.placeHash, studentID: db.lastInsertedRowID, db)
             return true
         }
+        // The first roster: a 考生号 that came before is found by `indexKeys` after the load.
         bind(insertStudent!, s)
         try insertStudent!.execute(db)
-        guard db.changesCount > 0 else { return false }
         try sequence?.append(hash: s.placeHash, studentID: db.lastInsertedRowID, db)
         return true
     }

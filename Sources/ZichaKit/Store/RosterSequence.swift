@@ -24,6 +24,11 @@ enum RosterSequence {
         try db.execute(sql: "DELETE FROM roster_sequence WHERE file_id <> ?", arguments: [fileID])
     }
 
+    /// Drops every sequence: the next roster is matched by lookups alone.
+    static func removeAll(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM roster_sequence")
+    }
+
     /// Writes one file's sequence, a blob at a time.
     final class Writer {
         private let fileID: Int64
