@@ -232,7 +232,7 @@ enum Schema {
     /// and at 10M the index outgrows the page cache and each insert reads pages from disk. The table is rebuilt
     /// with the same row ids, values, trigger and indexes.
     static func keyIndexV8(_ db: Database) throws {
-        let hadPhoneIndex = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'student_by_phone')") == true
+        let indexes = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'student'"))
         let columns = """
             id, ksh, xh, name_raw, name, admission_name, id_raw, id_norm, id_problem, id_cleaned, id15, sex, birthdate,
             phone_raw, phone_norm, phone_valid, college, major, class, counselor, counselor_email, first_seen, last_seen,
@@ -275,10 +275,8 @@ enum Schema {
             """)
         try db.execute(sql: keyIndex)
         try db.execute(sql: changeTrigger)
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
-            try db.execute(sql: "CREATE INDEX student_by_id ON student(id_norm)")
-            if hadPhoneIndex { try db.execute(sql: phoneIndex) }
-        }
+        if indexes.contains("student_by_id") { try db.execute(sql: idIndex) }
+        if indexes.contains("student_by_phone") { try db.execute(sql: phoneIndex) }
     }
 
     /// The 考生号 index: dropped while a first roster fills an empty table, built again after it (`ImportSession`).
@@ -303,11 +301,14 @@ enum Schema {
     /// where it would cost that second and speed up only the phone groups computed beside the join's sort.
     static let phoneIndex = "CREATE INDEX IF NOT EXISTS student_by_phone ON student(phone_norm) WHERE phone_valid"
 
+    /// Students by normalized ID (the join, shared IDs, the touched IDs of an incremental night).
+    static let idIndex = "CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm)"
+
     /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
     /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
-    static let lookupIndexes = """
-        CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm);
-        CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail);
-        CREATE INDEX IF NOT EXISTS event_15 ON event(id_norm) WHERE is15;
-        """
+    static let lookupIndexes = [
+        idIndex,
+        "CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail)",
+        "CREATE INDEX IF NOT EXISTS event_15 ON event(id_norm) WHERE is15",
+    ].joined(separator: ";\n")
 }
