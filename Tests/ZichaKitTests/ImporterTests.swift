@@ -369,6 +369,28 @@ extension AppDatabase {
             "[ksh:\"26110101000004\" file_id:1 left_on:NULL]", "[ksh:\"26110101000005\" file_id:2 left_on:NULL]"])
     }
 
+    @Test func aFirstWorkbookRosterRepeatingAKSHSetsTheLaterRowAsideReadAgainFromTheSheet() throws {
+        // Given a first roster as a workbook (written by the report's own writer) naming a 考生号 twice
+        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
+        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text)], frozenRows: 1)
+        for row in [["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"],
+                    ["26110101000002", "王芳", "110101200602030017"], ["26110101000001", "张伟伟", "320102197001018646"]] {
+            try book.appendRow(row.map { .text($0, .text) })
+        }
+        try book.finishSheet(filterColumns: 0)
+        try book.close()
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
+        // Then the workbook is read again for the repeated row: its sheet and row in the message, its cells kept
+        #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [1])
+        #expect(diagnostics.errors.map(\.description).first?.contains("roster.xlsx:花名册!") == true)
+        #expect(try database.rows("SELECT line, raw FROM reject") ==
+                ["[line:4 raw:\"[\\\"26110101000001\\\",\\\"张伟伟\\\",\\\"320102197001018646\\\"]\"]"])
+        #expect(try database.rows("SELECT name FROM student ORDER BY ksh") == ["[name:\"张伟\"]", "[name:\"王芳\"]"])
+    }
+
     @Test func theKeyIndexMigrationKeepsRowIDsValuesTheTriggerAndTheIndexes() throws {
         // Given a database of schema v7 with a night imported (the student table with its inline UNIQUE constraint)
         let queue = try DatabaseQueue()
