@@ -230,7 +230,8 @@ enum Schema {
     /// first roster can be loaded without it and the index built after, in one sort: at 1M, inserting into the
     /// table with its unique index took 1.69 s in `sqlite3`, against 0.48 s without it and 0.83 s to build it after,
     /// and at 10M the index outgrows the page cache and each insert reads pages from disk. The table is rebuilt
-    /// with the same row ids, values, trigger and indexes.
+    /// with the same row ids, values, trigger and indexes. (Its columns repeat v1's and v6's on purpose: a migration
+    /// spells out the table it makes, so that it never changes with later code.)
     static func keyIndexV8(_ db: Database) throws {
         let indexes = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'student'"))
         let columns = """
