@@ -391,6 +391,19 @@ extension AppDatabase {
         #expect(try database.rows("SELECT name FROM student ORDER BY ksh") == ["[name:\"张伟\"]", "[name:\"王芳\"]"])
     }
 
+    @Test func theDatabaseZeroesDeletedRowsButItsTemporaryDatabaseDoesNot() throws {
+        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString).sqlite").path
+        let database = try AppDatabase(path: path)
+        defer { database.removeFiles() }
+        // Deleted IDs and phones do not linger in the database's free pages; staging tables, in a file removed at
+        // close, are dropped without zeroing them; the cache (and so each sort run) is 4 MB.
+        let settings = try database.writer.read { db in
+            [try Int.fetchOne(db, sql: "PRAGMA main.secure_delete"), try Int.fetchOne(db, sql: "PRAGMA temp.secure_delete"),
+             try Int.fetchOne(db, sql: "PRAGMA main.cache_size")]
+        }
+        #expect(settings == [1, 0, -AppDatabase.cacheKiB])
+    }
+
     @Test func theKeyIndexMigrationKeepsRowIDsValuesTheTriggerAndTheIndexes() throws {
         // Given a database of schema v7 with a night imported (the student table with its inline UNIQUE constraint)
         let queue = try DatabaseQueue()
