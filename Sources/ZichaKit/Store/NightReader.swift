@@ -34,7 +34,7 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         }
         try database.readAlongside { db in
             // One pass: students joined with their findings, consecutive rows of one student folded together.
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try SQLiteRows(db, sql: """
                 SELECT s.college, s.class, s.major, r.counselor, r.counselor_email, s.ksh, s.xh, s.name, s.id_norm,
                        CASE WHEN s.phone_valid THEN s.phone_norm ELSE s.phone_raw END, r.state,
                        CASE WHEN r.outstanding_since IS NULL THEN 0 ELSE CAST(julianday(?1) - julianday(r.outstanding_since) AS INTEGER) END,
@@ -44,17 +44,18 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                 WHERE r.run_id = ?2 \(filter) ORDER BY \(orderBy)
                 """, arguments: [asOf, runID])
             var current: FollowupRow? = nil
-            while let r = try rows.next() {
-                let ksh: String = r[5]
+            while try rows.next() {
+                let ksh = rows.text(5)
                 if current?.ksh != ksh {
                     if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }
-                    current = FollowupRow(college: r[0], className: r[1], major: r[2], counselor: r[3], counselorEmail: r[4], ksh: ksh,
-                                          xh: r[6], name: r[7], idNumber: r[8], phone: r[9], state: CheckState(rawValue: r[10]) ?? .unchecked,
-                                          daysOutstanding: r[11], findings: [])
+                    current = FollowupRow(college: rows.text(0), className: rows.text(1), major: rows.text(2), counselor: rows.text(3),
+                                          counselorEmail: rows.text(4), ksh: ksh, xh: rows.text(6), name: rows.text(7), idNumber: rows.text(8),
+                                          phone: rows.text(9), state: CheckState(rawValue: rows.text(10)) ?? .unchecked,
+                                          daysOutstanding: rows.int(11), findings: [])
                 }
-                if let codeText: String = r[12], let code = FindingCode(rawValue: codeText) {
-                    current!.findings.append(FindingLine(code: code, detail: r[13], remedies: (r[14] as String).split(separator: " ").map(String.init),
-                                                         change: FindingChange(rawValue: r[15]) ?? .new))
+                if let codeText = rows.optionalText(12), let code = FindingCode(rawValue: codeText) {
+                    current!.findings.append(FindingLine(code: code, detail: rows.text(13), remedies: rows.text(14).split(separator: " ").map(String.init),
+                                                         change: FindingChange(rawValue: rows.text(15)) ?? .new))
                 }
             }
             if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }

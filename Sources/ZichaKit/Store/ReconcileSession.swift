@@ -220,7 +220,7 @@ public final class ReconcileSession {
         // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
         // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
         // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
-        let fifteen = try Row.fetchCursor(db, sql: """
+        let fifteen = try SQLiteRows(db, sql: """
             SELECT key, kind, reason, ts, detail, name FROM (
               SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
                             THEN zicha_id18(e.id_norm, 19)
@@ -234,7 +234,7 @@ public final class ReconcileSession {
         // Each student comes with the counselor list's mappings for their class and college, looked up here
         // rather than held in memory (a national roster has hundreds of thousands of classes). The table is read
         // in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at random.
-        let students = try Row.fetchCursor(db, sql: """
+        let students = try SQLiteRows(db, sql: """
             SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
                    s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
                    c.counselor, c.email, g.counselor, g.email, s.id
@@ -243,36 +243,33 @@ public final class ReconcileSession {
             LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
             ORDER BY s.id_norm, s.ksh
             """)
-        let events = try Row.fetchCursor(db, sql: """
+        let events = try SQLiteRows(db, sql: """
             SELECT id_norm, kind, reason, ts, detail, name FROM event
             WHERE NOT is15 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
             """)
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
-        var nextStudent = try students.next(), studentID: String? = nextStudent?[0]
-        var nextEvent = try events.next(), eventID: String? = nextEvent?[0]
-        var nextFifteen = try fifteen.next(), fifteenID: String? = nextFifteen?[0]
+        var studentID = try students.next() ? students.text(0) : nil
+        var eventID = try events.next() ? events.text(0) : nil
+        var fifteenID = try fifteen.next() ? fifteen.text(0) : nil
         var kinds: [(text: String, kind: EventKind)] = []
         while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
-            while let e = nextEvent, eventID == id {
-                if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1, kinds: &kinds))
-                nextEvent = try events.next()
-                eventID = nextEvent?[0]
+            while eventID == id {
+                if logName.isEmpty { logName = events.text(5) }
+                group.append(Self.event(events, kinds: &kinds))
+                eventID = try events.next() ? events.text(0) : nil
             }
-            while let e = nextFifteen, fifteenID == id {
-                if logName.isEmpty { logName = e[5] }
-                group.append(Self.event(e, from: 1, kinds: &kinds))
-                nextFifteen = try fifteen.next()
-                fifteenID = nextFifteen?[0]
+            while fifteenID == id {
+                if logName.isEmpty { logName = fifteen.text(5) }
+                group.append(Self.event(fifteen, kinds: &kinds))
+                fifteenID = try fifteen.next() ? fifteen.text(0) : nil
             }
             var matched = false
-            while let s = nextStudent, studentID == id {
+            while studentID == id {
                 matched = true
-                try emit(.student(Self.facts(s, id: id), present: s[14], events: group, storeID: s[19]))
-                nextStudent = try students.next()
-                studentID = nextStudent?[0]
+                try emit(.student(Self.facts(students, id: id), present: students.bool(14), events: group, storeID: students.int64(19)))
+                studentID = try students.next() ? students.text(0) : nil
             }
             if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
         }
@@ -296,25 +293,24 @@ public final class ReconcileSession {
     /// `kinds`: the stored kinds seen so far and their events: the join reads millions of events with nine kinds,
     /// one after another in no order (remembering only the last one, the string switch of `EventKind(rawValue:)`
     /// ran for nearly every event).
-    private static func event(_ r: Row, from i: Int, kinds: inout [(text: String, kind: EventKind)]) -> LoggedEvent {
-        let text: String = r[i]
+    private static func event(_ r: SQLiteRows, kinds: inout [(text: String, kind: EventKind)]) -> LoggedEvent {
+        let text = r.text(1)
         let kind: EventKind
         if let seen = kinds.first(where: { Text.sameBytes($0.text, text) }) { kind = seen.kind } else {
             kind = EventKind(rawValue: text) ?? .login
             if kinds.count < 32 { kinds.append((text, kind)) }
         }
-        let reason: String? = r[i + 1]
-        return LoggedEvent(kind: kind, reason: reason.flatMap(FailureReason.init(rawValue:)), time: r[i + 2], detail: r[i + 3])
+        return LoggedEvent(kind: kind, reason: r.optionalText(2).flatMap(FailureReason.init(rawValue:)), time: r.int64(3), detail: r.text(4))
     }
 
-    static func facts(_ r: Row, id: String) -> StudentFacts {
-        func scope(_ i: Int) -> Assignment? {
-            let counselor: String? = r[i], email: String? = r[i + 1]
-            return counselor.map { Assignment(counselor: $0, email: email ?? "") }
+    static func facts(_ r: SQLiteRows, id: String) -> StudentFacts {
+        func scope(_ i: Int32) -> Assignment? {
+            r.optionalText(i).map { Assignment(counselor: $0, email: r.optionalText(i + 1) ?? "") }
         }
-        return StudentFacts(ksh: r[1], name: r[2], admissionName: r[3], idRaw: r[4], idNorm: id, idProblem: r[5], idNeededCleaning: r[6],
-                            phoneRaw: r[7], phoneNorm: r[8], phoneValid: r[9], college: r[10], className: r[11], counselor: r[12],
-                            counselorEmail: r[13], classCounselor: scope(15), collegeCounselor: scope(17))
+        return StudentFacts(ksh: r.text(1), name: r.text(2), admissionName: r.text(3), idRaw: r.text(4), idNorm: id,
+                            idProblem: r.optionalText(5), idNeededCleaning: r.bool(6), phoneRaw: r.text(7), phoneNorm: r.text(8),
+                            phoneValid: r.bool(9), college: r.text(10), className: r.text(11), counselor: r.text(12),
+                            counselorEmail: r.text(13), classCounselor: scope(15), collegeCounselor: scope(17))
     }
 
     /// Records a present student's verdict, and counts it for their college and class. `storeID` is the student's
