@@ -166,6 +166,36 @@ extension AppDatabase {
         }
     }
 
+    @Test func aLogLongerThanOneMultiRowStatementStoresEveryEventWithItsOwnValues() throws {
+        // Given a log of 150 rows — events are stored 64 rows per statement, the rest one by one — with one bad row
+        let perStatement = 64
+        let id = { (i: Int) in IDNumber.upgrade("110105900101" + String(format: "%03d", i), century: 19) }
+        var log = "时间,身份证号,姓名,事件,说明\n"
+        for i in 0..<150 {
+            let time = i == 100 ? "not a time" : String(format: "2026-09-01 08:%02d:%02d", i / 60, i % 60)
+            let reason = i % 7 == 0 ? "证件号码已被注册" : ""
+            log += "\(time),\(id(i)),学生\(i),\(reason.isEmpty ? "查看学籍" : "注册失败"),\(reason)\n"
+        }
+        let database = try AppDatabase(inMemory: ())
+        let files = try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-utf8-comma-lf-zh.csv"),
+                                                   logs: [try ImportFixtures.temporaryFile(log)])
+        #expect(files.map(\.accepted) == [5, 149])
+        #expect(files.map(\.rejected) == [0, 1])
+        // Then each stored event carries its own row's values, in line order: the two full statements and the rest
+        let rows = try database.writer.read { db in try Row.fetchAll(db, sql: Self.eventColumns) }
+        let expected = (0..<150).filter { $0 != 100 }
+        #expect(rows.count == expected.count)
+        #expect(expected.count > 2 * perStatement)
+        for (row, i) in zip(rows, expected) {
+            #expect(row["line"] as Int == i + 2)
+            #expect(row["id_norm"] as String == id(i))
+            #expect(row["name"] as String == "学生\(i)")
+            #expect(row["kind"] as String == (i % 7 == 0 ? "register_failed" : "viewed"), "line \(i + 2)")
+            #expect(row["reason"] as String? == (i % 7 == 0 ? "id_taken" : nil), "line \(i + 2)")
+            #expect(row["ts"] as Int64 == EventTime.parse(String(format: "2026-09-01 08:%02d:%02d", i / 60, i % 60))!)
+        }
+    }
+
     @Test func theDetectedEncodingIsRecorded() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),

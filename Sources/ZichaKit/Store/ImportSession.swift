@@ -118,7 +118,7 @@ public final class ImportSession {
     private var replacement: RosterReplacement?
     /// Set while a roster is stored: its rows in order, for the next roster (`RosterSequence`).
     private var sequence: RosterSequence.Writer?
-    private var insertEvent: FastStatement?
+    private var insertEvents: MultiRowInsert<EventRow>?
     private var insertReject: Statement?
     private var insertScope: Statement?
 
@@ -246,17 +246,16 @@ public final class ImportSession {
         st.bind(24, s.line); st.bind(27, s.admissionName != nil); st.bind(29, s.storedValuesHash)
     }
 
-    /// Stores a log event.
+    /// Stores a log event (many at a time: `finishFile` stores the last ones).
     public func addEvent(_ e: EventRow) throws {
-        if insertEvent == nil {
-            insertEvent = try FastStatement(db, sql: """
-                INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        if insertEvents == nil {
+            insertEvents = try MultiRowInsert(db, head: "INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)",
+                                              values: "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", parametersPerRow: 9) { [unowned self] st, e, o in
+                st.bind(o + 1, fileID); st.bind(o + 2, e.line); st.bind(o + 3, e.id); st.bind(o + 4, e.isFifteen); st.bind(o + 5, e.name)
+                st.bind(o + 6, e.kind.rawValue); st.bind(o + 7, e.detail); st.bind(o + 8, e.reason?.rawValue); st.bind(o + 9, e.time)
+            }
         }
-        let st = insertEvent!
-        st.bind(1, fileID); st.bind(2, e.line); st.bind(3, e.id); st.bind(4, e.isFifteen); st.bind(5, e.name)
-        st.bind(6, e.kind.rawValue); st.bind(7, e.detail); st.bind(8, e.reason?.rawValue); st.bind(9, e.time)
-        try st.execute(db)
+        try insertEvents!.add(e, db)
     }
 
     /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.
@@ -282,6 +281,7 @@ public final class ImportSession {
 
     /// Closes a file: counts, and for a roster, marks students absent from it as left.
     public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> Int {
+        try insertEvents?.flush(db)
         try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
                        arguments: [accepted, rejected, fileID])
         if kind == .roster, let sequence {
