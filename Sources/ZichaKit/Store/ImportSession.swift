@@ -250,7 +250,7 @@ public final class ImportSession {
     public func addEvent(_ e: EventRow) throws {
         if insertEvents == nil {
             insertEvents = try MultiRowInsert(db, head: "INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)",
-                                              values: "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", parametersPerRow: 9) { [unowned self] st, e, o in
+                                              parametersPerRow: 9) { [unowned self] st, e, o in
                 st.bind(o + 1, fileID); st.bind(o + 2, e.line); st.bind(o + 3, e.id); st.bind(o + 4, e.isFifteen); st.bind(o + 5, e.name)
                 st.bind(o + 6, e.kind.rawValue); st.bind(o + 7, e.detail); st.bind(o + 8, e.reason?.rawValue); st.bind(o + 9, e.time)
             }
