@@ -10,8 +10,6 @@ final class SQLiteRows {
     private let statement: Statement
     private let handle: OpaquePointer
     private let db: Database
-    /// False once the query has run out of rows.
-    private(set) var hasRow = false
 
     /// Prepares `sql` with `arguments`; call `next()` for the first row.
     init(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws {
@@ -24,17 +22,13 @@ final class SQLiteRows {
     deinit { sqlite3_reset(handle) }
 
     /// Steps to the next row: true when there is one. A failure becomes GRDB's `DatabaseError`.
-    @discardableResult
     func next() throws -> Bool {
         let code = sqlite3_step(handle)
         switch code {
-        case SQLITE_ROW: hasRow = true
-        case SQLITE_DONE: hasRow = false
-        default:
-            hasRow = false
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
-        return hasRow
     }
 
     /// Column `i` as text ("" for NULL).
