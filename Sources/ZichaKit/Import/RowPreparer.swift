@@ -1,0 +1,198 @@
+/// One record of a file, made ready on the reading thread: a row to store, a row to set aside, or a note.
+enum PreparedRow {
+    /// The record rides along: a 考生号 seen earlier in the file is only known when storing, and set aside as it was.
+    case student(PreparedStudent)
+    case event(EventRow)
+    case scope(kind: String, scope: String, counselor: String, email: String, line: Int)
+    case reject(TableRecord, reason: String, column: Int?)
+    case diagnostic(Diagnostic)
+}
+
+/// A roster row ready to store, with the record it came from. A class, so that the storing thread takes it from
+/// its batch with one retain: an enum payload of two structs was copied out field by field (≈ 30 strings, a
+/// retain and a release each) for every row of a roster.
+final class PreparedStudent {
+    let row: StudentRow
+    let record: TableRecord
+
+    init(_ row: StudentRow, _ record: TableRecord) {
+        self.row = row
+        self.record = record
+    }
+}
+
+/// Turns one file's records into rows ready to store: header matching, normalization, reasons to reject.
+/// Pure of the database, so it runs on the thread that reads the file while another stores (`RowImporter`).
+struct RowPreparer {
+    let kind: TableKind
+    let reader: any TableReader
+    let today: Int
+    let vocabulary: EventVocabulary
+    private var header: HeaderMap? = nil
+    private var recordsBeforeHeader = 0
+    private var firstHeaderRecord: TableRecord? = nil
+    private let asOfMidnight: Int64
+    /// The last few distinct 事件 labels and their events: a log repeats a handful of labels millions of times,
+    /// and folding each (full-width, spaces, case) costs more than comparing it with the few already seen.
+    private var recentLabels: [(label: String, kind: EventKind?)] = []
+    /// The log's columns, looked up once per file: hashing field names for each cell of millions of events cost
+    /// 7 % of the reading thread, which bounds the log's import.
+    private var logColumns = LogColumns()
+    /// The roster's columns, looked up once per file like the log's (13 lookups per student otherwise).
+    private var rosterColumns = RosterColumns(HeaderMap(kind: .roster, header: []))
+
+    init(kind: TableKind, reader: any TableReader, importer: Importer) {
+        self.kind = kind
+        self.reader = reader
+        self.today = importer.today
+        self.vocabulary = importer.vocabulary
+        asOfMidnight = EventTime.startOfDay(importer.asOf) ?? 0
+    }
+
+    /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
+    /// handed to `emit` (nothing for blank rows).
+    mutating func prepare(_ record: TableRecord, _ emit: (PreparedRow) throws -> Void) throws {
+        guard let map = header else {
+            let candidate = HeaderMap(kind: kind, header: record.cells)
+            if firstHeaderRecord == nil { firstHeaderRecord = record }
+            if candidate.isComplete {
+                header = candidate
+                if kind == .log { logColumns = LogColumns(candidate) }
+                if kind == .roster { rosterColumns = RosterColumns(candidate) }
+                if !candidate.unknown.isEmpty {
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
+                                                      at: reader.location(line: record.line, column: nil))))
+                }
+                if recordsBeforeHeader > 0 {
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
+                                                      at: reader.location(line: record.line, column: nil))))
+                }
+                return
+            }
+            recordsBeforeHeader += 1
+            if recordsBeforeHeader >= 10 { throw missingColumns() }
+            return
+        }
+        if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
+        if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
+        if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column) {
+            // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
+            return try emit(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
+                                      column: column))
+        }
+        let prepared: PreparedRow
+        switch kind {
+        case .roster: prepared = roster(record)
+        case .counselors: prepared = counselor(record, map)
+        case .log: prepared = event(record)
+        }
+        try emit(prepared)
+    }
+
+    /// Ends the file: a file without a usable header is not a table for zicha.
+    func finish() throws {
+        if header == nil {
+            if firstHeaderRecord == nil {
+                throw ZichaError(.unreadableInput, "the file has no header row and no rows", at: SourceLocation(file: reader.source))
+            }
+            throw missingColumns()
+        }
+    }
+
+    private func missingColumns() -> ZichaError {
+        let map = HeaderMap(kind: kind, header: firstHeaderRecord?.cells ?? [])
+        let names = map.missing.map { "\($0.aliases[0]) (tried: \($0.aliases.joined(separator: ", ")))" }
+        return ZichaError(.unreadableInput, "the \(kind.title) lacks required column(s): \(names.joined(separator: "; "))",
+                          at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
+                          hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
+    }
+
+    private func roster(_ record: TableRecord) -> PreparedRow {
+        let c = record.cells, columns = rosterColumns
+        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
+        func cell(_ column: Int?) -> String { HeaderMap.cell(column, in: c) }
+        let ksh = Text.removingSpaces(Text.halfWidth(cell(columns.key)))
+        if ksh.isEmpty { return reject(columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
+        let name = PersonName(cell(columns.name))
+        if name.normalized.isEmpty { return reject("姓名 is empty") }
+        let idText = cell(columns.id)
+        if idText.isEmpty { return reject("身份证号 is empty") }
+        let admission = cell(columns.admissionName)
+        return .student(PreparedStudent(StudentRow(
+            ksh: ksh, xh: Text.halfWidth(cell(columns.xh)), name: name,
+            admissionName: admission.isEmpty ? nil : PersonName(admission),
+            id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
+            phone: PhoneNumber(cell(columns.phone)), college: cell(columns.college), major: cell(columns.major),
+            className: cell(columns.className), counselor: cell(columns.counselor),
+            counselorEmail: cell(columns.counselorEmail), line: record.line).hashed(), record))
+    }
+
+    private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
+        let c = record.cells
+        let className = map.value("class", in: c), college = map.value("college", in: c)
+        let name = map.value("counselor", in: c), email = map.value("email", in: c)
+        if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
+        if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }
+        return .scope(kind: className.isEmpty ? "college" : "class", scope: className.isEmpty ? college : className,
+                      counselor: name, email: email, line: record.line)
+    }
+
+    private mutating func eventKind(_ label: String) -> EventKind? {
+        for seen in recentLabels where Text.sameBytes(seen.label, label) { return seen.kind }
+        let kind = vocabulary.kind(of: label)
+        if recentLabels.count == 16 { recentLabels.removeFirst() }
+        recentLabels.append((label, kind))
+        return kind
+    }
+
+    private mutating func event(_ record: TableRecord) -> PreparedRow {
+        let c = record.cells, columns = logColumns
+        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
+        let idText = HeaderMap.cell(columns.id, in: c)
+        if idText.isEmpty { return reject("身份证号 is empty") }
+        let id = IDNumber(idText, today: today)
+        if let problem = id.problem { return reject("身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)") }
+        let label = HeaderMap.cell(columns.event, in: c)
+        guard let kind = eventKind(label) else {
+            return reject(label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one")
+        }
+        let timeText = HeaderMap.cell(columns.time, in: c)
+        let time: Int64
+        if timeText.isEmpty { time = asOfMidnight } else if let t = EventTime.parse(timeText) { time = t } else {
+            return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
+        }
+        let detail = HeaderMap.cell(columns.detail, in: c)
+        let reason = kind == .registerFailed || kind == .recoverFailed ? FailureReason.classify(detail) : nil
+        let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
+        return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(HeaderMap.cell(columns.name, in: c)).normalized,
+                               kind: kind, detail: detail, reason: reason, time: time, line: record.line))
+    }
+}
+
+/// A log's column per field (nil when absent).
+private struct LogColumns {
+    let id, event, time, detail, name: Int?
+
+    /// No columns (before the header is found).
+    init() { id = nil; event = nil; time = nil; detail = nil; name = nil }
+
+    init(_ map: HeaderMap) {
+        let c = map.columns
+        id = c["id"]; event = c["event"]; time = c["time"]; detail = c["detail"]; name = c["name"]
+    }
+}
+
+/// A roster's column per field (nil when absent). The key is 考生号, or 学号 in a roster without 考生号.
+private struct RosterColumns {
+    let key, xh, name, admissionName, id, sex, birthdate, phone, college, major, className, counselor, counselorEmail: Int?
+    let keyIsKsh: Bool
+
+    init(_ map: HeaderMap) {
+        let c = map.columns
+        keyIsKsh = c["ksh"] != nil
+        key = c["ksh"] ?? c["xh"]
+        xh = c["xh"]; name = c["name"]; admissionName = c["admission_name"]; id = c["id"]; sex = c["sex"]
+        birthdate = c["birthdate"]; phone = c["phone"]; college = c["college"]; major = c["major"]; className = c["class"]
+        counselor = c["counselor"]; counselorEmail = c["counselor_email"]
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+
+/// The merge join of a night's reconciliation: the roster and the log read in ID order on a connection of their own.
+extension ReconcileSession {
+    /// One step of the merge join: a roster student with the events of their ID, or a log ID that matches nobody.
+    enum Match {
+        case student(StudentFacts, present: Bool, events: [LoggedEvent], storeID: Int64)
+        case unmatched(id: String, name: String, events: [LoggedEvent])
+    }
+
+    /// Calls `student` for each roster student (left ones with `present == false`) with the events matched to
+    /// their ID, and `unmatched` for each log ID that matches nobody. Legacy 15-digit log IDs match the
+    /// student whose ID, less century and check character, equals them.
+    ///
+    /// The join reads on a connection of its own, on a second thread, a few thousand students ahead of the
+    /// caller's rules and writes (an in-memory database has one connection: the join then runs in line).
+    /// `meanwhile` runs on this thread first, while the join sorts its first rows.
+    public func forEachMatch(meanwhile: () throws -> Void = {},
+                             student: (_ facts: StudentFacts, _ present: Bool, _ events: [LoggedEvent], _ storeID: Int64) throws -> Void,
+                             unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
+        func take(_ match: Match) throws {
+            switch match {
+            case .student(let facts, let present, let events, let storeID): try student(facts, present, events, storeID)
+            case .unmatched(let id, let name, let events): try unmatched(id, name, events)
+            }
+        }
+        // Incrementally, the join reads the few touched IDs through the indexes, in line: `temp.touched` is a table
+        // of this connection.
+        guard database.path != ":memory:", base == nil else {
+            try meanwhile()
+            return try Self.merge(db, touchedOnly: base != nil, take)
+        }
+        let database = UncheckedBox(database)
+        try streamOnSecondThread(meanwhile: meanwhile, produce: { emit in
+            try database.value.readAlongside { db in
+                Self.addID18Function(db)
+                try Self.merge(db, touchedOnly: false, emit)
+            }
+        }, consume: take)
+    }
+
+    /// `zicha_id18(id15, century)`: a legacy ID's 18-digit form for that century, for the join and `temp.touched`.
+    static func addID18Function(_ db: Database) {
+        db.add(function: DatabaseFunction("zicha_id18", argumentCount: 2, pure: true) { values in
+            guard let id15 = String.fromDatabaseValue(values[0]), let century = Int.fromDatabaseValue(values[1]) else { return nil }
+            return IDNumber.upgrade(id15, century: century)
+        })
+    }
+
+    /// The merge join itself, in ID order: memory holds one ID's events at a time. Three sorted streams meet:
+    /// the roster, the 18-digit events, and the legacy 15-digit events under the 18-digit ID they stand for.
+    /// `touchedOnly` limits all three to the IDs of `temp.touched`.
+    private static func merge(_ db: Database, touchedOnly: Bool, _ emit: (Match) throws -> Void) throws {
+        // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
+        // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
+        // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
+        let fifteen = try SQLiteRows(db, sql: """
+            SELECT key, kind, reason, ts, detail, name FROM (
+              SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
+                            THEN zicha_id18(e.id_norm, 19)
+                          WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 20) AND id_problem IS NULL)
+                            THEN zicha_id18(e.id_norm, 20)
+                          ELSE zicha_id18(e.id_norm, 19) END AS key,
+                     e.kind, e.reason, e.ts, e.detail, e.name, e.file_id, e.line
+              FROM event e INDEXED BY event_15 WHERE e.is15)
+            \(touchedOnly ? "WHERE key IN (SELECT id FROM temp.touched)" : "") ORDER BY key, ts, file_id, line
+            """)
+        // Each student comes with the counselor list's mappings for their class and college, looked up here
+        // rather than held in memory (a national roster has hundreds of thousands of classes). The table is read
+        // in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at random.
+        let students = try SQLiteRows(db, sql: """
+            SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
+                   s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
+                   c.counselor, c.email, g.counselor, g.email, s.id
+            FROM \(touchedOnly ? "temp.touched t JOIN student s ON s.id_norm = t.id" : "student s NOT INDEXED")
+            LEFT JOIN counselor_scope c ON c.scope_kind = 'class' AND c.scope = s.class
+            LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
+            ORDER BY s.id_norm, s.ksh
+            """)
+        let events = try SQLiteRows(db, sql: """
+            SELECT id_norm, kind, reason, ts, detail, name FROM event
+            WHERE NOT is15 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
+            """)
+        // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
+        var studentID = try students.next() ? students.text(0) : nil
+        var eventID = try events.next() ? events.text(0) : nil
+        var fifteenID = try fifteen.next() ? fifteen.text(0) : nil
+        var kinds: [(text: String, kind: EventKind)] = []
+        while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
+            var group: [LoggedEvent] = []
+            var logName = ""
+            while eventID == id {
+                if logName.isEmpty { logName = events.text(5) }
+                group.append(Self.event(events, kinds: &kinds))
+                eventID = try events.next() ? events.text(0) : nil
+            }
+            while fifteenID == id {
+                if logName.isEmpty { logName = fifteen.text(5) }
+                group.append(Self.event(fifteen, kinds: &kinds))
+                fifteenID = try fifteen.next() ? fifteen.text(0) : nil
+            }
+            var matched = false
+            while studentID == id {
+                matched = true
+                try emit(.student(Self.facts(students, id: id), present: students.bool(14), events: group, storeID: students.int64(19)))
+                studentID = try students.next() ? students.text(0) : nil
+            }
+            if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
+        }
+    }
+
+    /// The lower of two IDs in SQLite's TEXT order (bytes), without an array per step of the join.
+    @inline(__always)
+    private static func lowest(_ a: String?, _ b: String?) -> String? {
+        guard let a else { return b }
+        guard let b else { return a }
+        let aFirst = a.withBytes { p in
+            b.withBytes { q in
+                let n = min(p.count, q.count)
+                let c = n == 0 ? 0 : memcmp(p.baseAddress!, q.baseAddress!, n)
+                return c < 0 || (c == 0 && p.count <= q.count)
+            }
+        }
+        return aFirst ? a : b
+    }
+
+    /// `kinds`: the stored kinds seen so far and their events: the join reads millions of events with nine kinds,
+    /// one after another in no order (remembering only the last one, the string switch of `EventKind(rawValue:)`
+    /// ran for nearly every event).
+    private static func event(_ r: SQLiteRows, kinds: inout [(text: String, kind: EventKind)]) -> LoggedEvent {
+        let text = r.text(1)
+        let kind: EventKind
+        if let seen = kinds.first(where: { Text.sameBytes($0.text, text) }) { kind = seen.kind } else {
+            kind = EventKind(rawValue: text) ?? .login
+            if kinds.count < 32 { kinds.append((text, kind)) }
+        }
+        return LoggedEvent(kind: kind, reason: r.optionalText(2).flatMap(FailureReason.init(rawValue:)), time: r.int64(3), detail: r.text(4))
+    }
+
+    static func facts(_ r: SQLiteRows, id: String) -> StudentFacts {
+        func scope(_ i: Int32) -> Assignment? {
+            r.optionalText(i).map { Assignment(counselor: $0, email: r.optionalText(i + 1) ?? "") }
+        }
+        return StudentFacts(ksh: r.text(1), name: r.text(2), admissionName: r.text(3), idRaw: r.text(4), idNorm: id,
+                            idProblem: r.optionalText(5), idNeededCleaning: r.bool(6), phoneRaw: r.text(7), phoneNorm: r.text(8),
+                            phoneValid: r.bool(9), college: r.text(10), className: r.text(11), counselor: r.text(12),
+                            counselorEmail: r.text(13), classCounselor: scope(15), collegeCounselor: scope(17))
+    }
+}
