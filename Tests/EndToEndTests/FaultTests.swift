@@ -178,28 +178,31 @@ import ZichaTestSupport
     @Test func lockedDatabaseWaitsThenSaysSo() throws {
         let folder = try TempFolder("fault-lock")
         #expect(try ZichaBinary.run(arguments: Self.arguments(folder)).status == 0)
+        // sqlite3 holds an exclusive transaction for as long as its input stays open: the test keeps the pipe open
+        // until zicha has given up, then closes it. sqlite3 writes a marker file once it has the lock, so the test
+        // waits on facts (the marker, zicha's exit), never on a delay.
         let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: Self.sh)
-        // sqlite3 keeps the exclusive transaction open while it waits for more input (`sleep` holds stdin
-        // open); once it has the lock it writes a marker file, so the test waits on a fact, not a delay.
-        let marker = folder.file("locked")
-        holder.arguments = ["-c", "(echo '.timeout 5000'; echo 'BEGIN EXCLUSIVE;'; echo \".output \(marker)\"; echo 'SELECT 1;'; "
-                                  + "echo '.output stdout'; sleep 12) | sqlite3 '\(folder.file("db.sqlite"))' >/dev/null"]
+        holder.executableURL = URL(fileURLWithPath: SQLiteShell.path)
+        holder.arguments = [folder.file("db.sqlite")]
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
         try holder.run()
-        defer { holder.terminate() }
+        let marker = folder.file("locked")
+        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\n.output \(marker)\nSELECT 1;\n.output stdout\n".utf8))
         var held = false
-        for _ in 0..<200 where !held {
+        for _ in 0..<400 where !held {
             held = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1")
             if !held { usleep(50_000) }
         }
         #expect(held, "the holder never took the lock")
         let r = try ZichaBinary.run(arguments: Self.arguments(folder, night: 2))
+        try input.fileHandleForWriting.close()  // sqlite3 reads the end of its input, rolls back and exits
+        holder.waitUntilExit()
         #expect(r.status == 1)
         let message = Self.failure(r.stderr)
         #expect(message.contains("in use by another zicha run") && message.contains(folder.file("db.sqlite")), "\(message)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("Reports/" + SampleNights.asOf[1])))
-        holder.terminate()
-        holder.waitUntilExit()
         #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
     }
 }
