@@ -16,10 +16,8 @@ public enum SQLiteShell {
         process.arguments = ["-bail", database, sql]
         let scratch = try TempFolder("sqlite")
         let outPath = scratch.file("out"), errPath = scratch.file("err")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = try FileHandle.emptyFile(atPath: outPath)
+        process.standardError = try FileHandle.emptyFile(atPath: errPath)
         try process.run()
         process.waitUntilExit()
         let out = try String(contentsOfFile: outPath, encoding: .utf8)

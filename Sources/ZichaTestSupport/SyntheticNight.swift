@@ -51,8 +51,7 @@ public enum SyntheticNight {
         var buffer = Data()
 
         init(path: String) throws {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            handle = try FileHandle.emptyFile(atPath: path)
         }
 
         func append(_ s: String) throws {

@@ -42,3 +42,14 @@ public final class TempFolder: @unchecked Sendable {
         ((try? FileManager.default.contentsOfDirectory(atPath: name.isEmpty ? path : file(name))) ?? []).sorted()
     }
 }
+
+extension FileHandle {
+    /// A new, empty file at `path` (an existing one is emptied), opened for writing: where a child process's
+    /// output goes (a file, never a pipe a chatty child could fill while the test waits for it).
+    public static func emptyFile(atPath path: String) throws -> FileHandle {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+}

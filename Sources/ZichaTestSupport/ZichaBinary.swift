@@ -47,10 +47,8 @@ public enum ZichaBinary {
         let id = UUID().uuidString.prefix(8)
         let outPath = captureDirectory + "/.stdout-\(id)", errPath = captureDirectory + "/.stderr-\(id)"
         // Files, not pipes: a chatty child can never block on a full pipe while we wait for it.
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let out = try FileHandle.emptyFile(atPath: outPath)
+        let err = try FileHandle.emptyFile(atPath: errPath)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice

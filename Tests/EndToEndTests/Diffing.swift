@@ -15,8 +15,7 @@ func diffFiles(_ a: String, _ b: String, labels: (String, String)) throws -> Str
     process.arguments = ["-u", "--label", labels.0, "--label", labels.1, a, b]
     let tmp = try TempFolder("diffout")
     let outPath = tmp.file("out")
-    FileManager.default.createFile(atPath: outPath, contents: nil)
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+    process.standardOutput = try FileHandle.emptyFile(atPath: outPath)
     try process.run()
     process.waitUntilExit()
     let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "(diff output is not UTF-8)"

@@ -73,7 +73,7 @@ import ZichaTestSupport
             while let name = e?.nextObject() as? String {
                 let path = root + "/" + name
                 var isDir: ObjCBool = false
-                FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+                #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isDir), "\(path)")
                 #expect(Self.mode(path) == (isDir.boolValue ? 0o700 : 0o600), "\(night)/\(name): \(String(Self.mode(path), radix: 8))")
                 checked += 1
             }
