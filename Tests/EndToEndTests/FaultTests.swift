@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import ZichaTestSupport
 
-/// Faults injected into real runs of the built binary: a file size limit (disk full), read-only
-/// folders, and a database held by another process. Each must end with a clear message naming
+/// Faults injected into real runs of the built binary: a full disk (a small tmpfs) and a file size limit,
+/// read-only folders, and a database held by another process. Each must end with a clear message naming
 /// the path, exit status 1, an intact database and no report folder that looks complete.
 @Suite(.serialized) struct FaultTests {
     static let sh = "/bin/sh"
@@ -127,6 +127,71 @@ import ZichaTestSupport
             #expect(!folder.contents(of: "Reports").contains { $0.hasSuffix(".partial") }, "a partial folder was left")
         }
         #expect(reportFailures >= 1, "no limit hit the report files")
+    }
+
+    /// `unshare` options that give a child process a mount namespace of its own (as root, or mapped to root in a
+    /// new user namespace), where it may mount a small tmpfs that no one else sees; nil where neither is allowed.
+    static let privateMount: [String]? = {
+        guard let probe = try? TempFolder("fault-unshare") else { return nil }
+        for options in geteuid() == 0 ? [["-m"], ["-r", "-m"]] : [["-r", "-m"]] {
+            let r = try? ZichaBinary.run(arguments: options + [sh, "-c", "mount -t tmpfs -o size=64k tmpfs " + quoted(probe.path)],
+                                         executable: URL(fileURLWithPath: "/usr/bin/unshare"))
+            if r?.status == 0 { return options }
+        }
+        return nil
+    }()
+
+    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// A real full disk (ENOSPC, where `ulimit -f` above gives EFBIG): the sample's second night written to a tmpfs
+    /// mounted in a private namespace, with room for the first night's database and a little more. As the room
+    /// grows, the database's journal (SQLite's SQLITE_FULL), then a report file, then the outbox runs out of
+    /// space: exit 1, a message naming the file and saying why, the database intact, nothing published — and the
+    /// same night then completes from that database on a disk with room. Skipped where no namespace can be made.
+    @Test(.enabled(if: FaultTests.privateMount != nil)) func diskFullOnARealFilesystem() throws {
+        let reference = try TempFolder("fault-ref")
+        #expect(try SampleNights.run(night: 1, db: reference.file("db.sqlite"), out: reference.file("Reports")).status == 0)
+        #expect(try SampleNights.run(night: 2, db: reference.file("db.sqlite"), out: reference.file("Reports")).status == 0)
+        let night = SampleNights.asOf[1]
+        let complete = Self.files(reference.file("Reports/" + night))
+        let first = try TempFolder("fault-enospc-night1")
+        #expect(try SampleNights.run(night: 1, db: first.file("db.sqlite"), out: first.file("Reports")).status == 0)
+        let databaseKiB = (try FileManager.default.attributesOfItem(atPath: first.file("db.sqlite"))[.size] as? Int ?? 0) / 1024
+        var failedIn: Set<String> = []
+        for room in Array(stride(from: 32, through: 352, by: 32)) + [4096] {
+            let folder = try TempFolder("fault-enospc")
+            let disk = folder.file("disk"), after = folder.file("after")
+            for f in [disk, after] { try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: false) }
+            let zicha = ([ZichaBinary.url.path] + SampleNights.arguments(night: 2, db: disk + "/db.sqlite", out: disk + "/Reports"))
+                .map(Self.quoted).joined(separator: " ")
+            // The tmpfs goes away with the namespace: the database (and a journal, were one left) is copied out first.
+            let script = """
+                mount -t tmpfs -o size=\(databaseKiB + room)k tmpfs \(Self.quoted(disk)) || exit 97
+                cp \(Self.quoted(first.file("db.sqlite"))) \(Self.quoted(disk))/db.sqlite || exit 98
+                \(zicha) > /dev/null; status=$?
+                cp \(Self.quoted(disk))/db.sqlite* \(Self.quoted(after))/
+                ls -A \(Self.quoted(disk))/Reports > \(Self.quoted(folder.file("listing"))) 2> /dev/null
+                exit $status
+                """
+            let r = try ZichaBinary.run(arguments: Self.privateMount! + [Self.sh, "-c", script], executable: URL(fileURLWithPath: "/usr/bin/unshare"))
+            let listing = ((try? String(contentsOfFile: folder.file("listing"), encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            #expect(r.status == 0 || r.status == 1, "room \(room) KiB: status \(r.status)\n\(r.stderr)")
+            if r.status == 1 {
+                let text = Self.failure(r.stderr)
+                #expect(text.contains(disk + "/") && text.contains(": error: cannot write"), "room \(room) KiB: unclear error: \(text)")
+                #expect(text.contains("full") || text.contains("No space left"), "room \(room) KiB: no reason given: \(text)")
+                #expect(!text.contains("SQLite error"), "room \(room) KiB: raw SQLite error: \(text)")
+                #expect(!listing.contains(night), "room \(room) KiB: a night folder was published after a failure")
+                failedIn.insert(text.contains("db.sqlite: error") ? "database" : text.contains("/outbox/") ? "outbox" : "reports")
+            } else {
+                #expect(listing.contains(night), "room \(room) KiB: exit 0 but nothing published")
+            }
+            #expect(try Self.integrity(after + "/db.sqlite") == "ok", "room \(room) KiB: database damaged")
+            let again = try SampleNights.run(night: 2, db: after + "/db.sqlite", out: folder.file("Reports"))
+            #expect(again.status == 0, "after room \(room) KiB: \(again.stderr)")
+            #expect(Self.files(folder.file("Reports/" + night)) == complete, "after room \(room) KiB")
+        }
+        #expect(failedIn.isSuperset(of: ["database", "reports"]), "the full disk was met in \(failedIn.sorted())")
     }
 
     /// A read-only reports folder: a clear error naming it, exit 1, nothing published. Root ignores

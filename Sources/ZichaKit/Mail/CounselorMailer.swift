@@ -90,9 +90,7 @@ public final class CounselorMailer {
         try Outbox(folder: folder).create()
         let lines = queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
         let path = folder.appendingPathComponent(Self.manifestName).path
-        guard FileManager.default.createFile(atPath: path, contents: Data(lines.joined().utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ZichaError(.output, "cannot write the outbox's table of contents", at: SourceLocation(file: path))
-        }
+        try Outbox.writeWhole(Data(lines.joined().utf8), to: URL(fileURLWithPath: path), what: "the outbox's table of contents")
     }
 
     /// Takes the messages of an earlier run of this night from `folder`'s table of contents instead of composing.

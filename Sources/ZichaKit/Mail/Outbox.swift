@@ -32,11 +32,26 @@ struct Outbox {
         while used.contains(stem.lowercased()) { stem = "\(Self.fileStem(for: message))-\(n)"; n += 1 }
         used.insert(stem.lowercased())
         let url = folder.appendingPathComponent(stem + ".eml")
-        try? FileManager.default.removeItem(at: url)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(message.bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw ZichaError(.output, "cannot write a message to the outbox", at: SourceLocation(file: url.path))
-        }
+        try Self.writeWhole(Data(message.bytes), to: url, what: "a message to the outbox")
         return url
+    }
+
+    /// Writes `data` as the whole file at `url` (0600), replacing it. Atomic: Foundation writes a temporary file and
+    /// renames it, so a run killed meanwhile leaves no half message. A failure says why (a full disk, a read-only
+    /// folder), which `FileManager.createFile` would not.
+    static func writeWhole(_ data: Data, to url: URL, what: String) throws {
+        do {
+            try data.write(to: url, options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        } catch {
+            let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
+                $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil
+            }
+            let reason = posix.map { String(cString: strerror($0)) } ?? error.localizedDescription
+            let full = posix == ENOSPC || posix == EFBIG || posix == EDQUOT
+            throw ZichaError(.output, "cannot write \(what): \(reason)", at: SourceLocation(file: url.path),
+                             hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+        }
     }
 
     /// Writes every message; returns the file of each, in order.
