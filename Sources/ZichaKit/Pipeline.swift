@@ -61,6 +61,12 @@ public enum Pipeline {
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
         let vocabulary = try EventVocabulary(extra: config.events ?? [:])
         let traditional = try TraditionalNameCheck.bundled()
+        // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
+        // says so, as it does for a transaction SQLite holds.
+        let databaseLock = options.databasePath == ":memory:" ? nil : try RunLock.take(options.databasePath + ".lock", wait: lockWait,
+            error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: options.databasePath),
+                              hint: "wait for the other run to finish, or check for a stuck process"))
+        defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
 
@@ -77,6 +83,9 @@ public enum Pipeline {
         }
         StageClock.mark("import")
         returnFreeMemory()
+        // And one run at a time in a reports folder (two databases may share one): taken once the night is imported.
+        let reportsLock = try lockReports(options.outputDirectory)
+        defer { withExtendedLifetime(reportsLock) {} }
 
         // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
@@ -168,6 +177,17 @@ public enum Pipeline {
         StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                              reportDirectory: reportDirectory, mail: mail)
+    }
+
+    /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.
+    static let lockWait: TimeInterval = 5
+
+    /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).
+    private static func lockReports(_ root: String) throws -> RunLock? {
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        return try RunLock.take(root, folder: true, wait: lockWait,
+            error: ZichaError(.output, "the reports folder is in use by another zicha run", at: SourceLocation(file: root),
+                              hint: "wait for the other run to finish, or give each database its own --out folder"))
     }
 
     private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,

@@ -270,4 +270,58 @@ import ZichaTestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.file("Reports/" + SampleNights.asOf[1])))
         #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
     }
+
+    /// Holds an exclusive `flock` on `path` (a file or a folder) with util-linux's flock(1) until `release` is called;
+    /// returns once the lock is held (flock writes a marker file then: the test waits on that fact).
+    static func holdRunLock(_ path: String, in folder: TempFolder) throws -> (release: () -> Void, held: Bool) {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        let marker = folder.file("flock-held")
+        holder.arguments = ["-x", path, sh, "-c", "echo 1 > " + quoted(marker) + "; cat > /dev/null"]
+        let input = Pipe()
+        holder.standardInput = input
+        try holder.run()
+        var held = false
+        for _ in 0..<400 where !held {
+            held = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1")
+            if !held { usleep(50_000) }
+        }
+        return ({ try? input.fileHandleForWriting.close(); holder.waitUntilExit() }, held)
+    }
+
+    /// Another zicha run holds the database for the night (its run lock, `<db>.lock`, between transactions too):
+    /// this one waits about 5 s, then says the database is in use, exit 1, the database untouched, nothing published.
+    @Test func anotherRunOnTheDatabaseWaitsThenSaysSo() throws {
+        let folder = try TempFolder("fault-runlock-db")
+        #expect(try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports")).status == 0)
+        let before = try SQLiteShell.run(folder.file("db.sqlite"), "SELECT count(*) FROM import_file")
+        let (release, held) = try Self.holdRunLock(folder.file("db.sqlite.lock"), in: folder)
+        #expect(held, "flock never took the lock")
+        let r = try SampleNights.run(night: 2, db: folder.file("db.sqlite"), out: folder.file("Reports"))
+        release()
+        #expect(r.status == 1)
+        let message = Self.failure(r.stderr)
+        #expect(message.contains(folder.file("db.sqlite") + ": error: the database is in use by another zicha run"), "\(message)")
+        #expect(try SQLiteShell.run(folder.file("db.sqlite"), "SELECT count(*) FROM import_file") == before, "the night was imported")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("Reports/" + SampleNights.asOf[1])))
+        #expect(try SampleNights.run(night: 2, db: folder.file("db.sqlite"), out: folder.file("Reports")).status == 0)
+    }
+
+    /// Another zicha run, on another database, writes into the same reports folder: this one imports its night,
+    /// waits about 5 s for the folder, then says so, exit 1, nothing published; the next run completes.
+    @Test func anotherRunInTheReportsFolderWaitsThenSaysSo() throws {
+        let folder = try TempFolder("fault-runlock-out")
+        try FileManager.default.createDirectory(atPath: folder.file("Reports"), withIntermediateDirectories: false)
+        let (release, held) = try Self.holdRunLock(folder.file("Reports"), in: folder)
+        #expect(held, "flock never took the lock")
+        let r = try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports"))
+        release()
+        #expect(r.status == 1)
+        let message = Self.failure(r.stderr)
+        #expect(message.contains(folder.file("Reports") + ": error: the reports folder is in use by another zicha run"), "\(message)")
+        #expect(folder.contents(of: "Reports").isEmpty, "something was written into the reports folder")
+        #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
+        #expect(try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports")).status == 0)
+        #expect(folder.exists("Reports/" + SampleNights.asOf[0] + "/summary.html"))
+    }
 }

@@ -60,7 +60,8 @@ import ZichaTestSupport
 
     @Test func createdFilesAreOwnerOnly() throws {
         let (folder, _) = try Self.runNights()
-        for suffix in ["", "-journal", "-wal", "-shm"] where FileManager.default.fileExists(atPath: folder.file("db.sqlite" + suffix)) {
+        #expect(FileManager.default.fileExists(atPath: folder.file("db.sqlite.lock")), "the run lock's file")
+        for suffix in ["", "-journal", "-wal", "-shm", ".lock"] where FileManager.default.fileExists(atPath: folder.file("db.sqlite" + suffix)) {
             #expect(Self.mode(folder.file("db.sqlite" + suffix)) == 0o600, "db.sqlite\(suffix)")
         }
         #expect(Self.mode(folder.file("Reports")) == 0o700, "the Reports folder zicha created")
