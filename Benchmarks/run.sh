@@ -51,7 +51,7 @@ timed() {
 }
 
 # Between the runs after a first night: a night follows the previous one by a day, not by seconds. The same-night
-# run replaces its folder (27,400 files deleted), and on this journal-less ext4 files created within ~30 s of such
+# run replaces its folder (13,726 counselor files deleted), and on this journal-less ext4 files created within ~30 s of such
 # a deletion are slower to create (see "How the runs are laid out" in BENCHMARKS.md): written back and waited out.
 settle() { sync; sleep "${SETTLE:-35}"; }
 
@@ -72,7 +72,7 @@ for N in "${SIZES[@]}"; do
   rm -f "$WORK"/*.times "$WORK"/stages.*
   # Every run writes into a folder of its own, all removed when the benchmark ends. This machine's ext4 has no
   # journal, and without one ext4 skips inodes deleted in the last 30 s (minutes while their table block is dirty)
-  # when it creates a file: removing the last run's 27,400 counselor files just before a run cost that run's
+  # when it creates a file: removing the last run's 13,726 counselor files just before a run cost that run's
   # counselor pass 3 s at 1M. A night never follows such a deletion (yesterday's folder stays).
   for ((i = 1; i <= RUNS; i++)); do
     rm -rf "$WORK/d"; Z=$WORK/z$N-$i; mkdir -p "$Z"
