@@ -255,12 +255,7 @@ import ZichaTestSupport
         try holder.run()
         let marker = folder.file("locked")
         input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\n.output \(marker)\nSELECT 1;\n.output stdout\n".utf8))
-        var held = false
-        for _ in 0..<400 where !held {
-            held = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1")
-            if !held { usleep(50_000) }
-        }
-        #expect(held, "the holder never took the lock")
+        #expect(Self.waitForMarker(marker), "the holder never took the lock")
         let r = try ZichaBinary.run(arguments: Self.arguments(folder, night: 2))
         try input.fileHandleForWriting.close()  // sqlite3 reads the end of its input, rolls back and exits
         holder.waitUntilExit()
@@ -271,22 +266,32 @@ import ZichaTestSupport
         #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
     }
 
-    /// Holds an exclusive `flock` on `path` (a file or a folder) with util-linux's flock(1) until `release` is called;
-    /// returns once the lock is held (flock writes a marker file then: the test waits on that fact).
-    static func holdRunLock(_ path: String, in folder: TempFolder) throws -> (release: () -> Void, held: Bool) {
+    /// Waits (up to 20 s) for a lock holder's marker file to say "1": it holds the lock from then on.
+    static func waitForMarker(_ marker: String) -> Bool {
+        for _ in 0..<400 {
+            if ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1") { return true }
+            usleep(50_000)
+        }
+        return false
+    }
+
+    /// Runs sample night `night` into `folder` (db.sqlite, Reports) while util-linux's flock(1) holds an exclusive
+    /// lock on `lockPath` (a file or a folder), as another zicha run would; expects exit 1 and returns the error lines.
+    /// flock writes a marker file once it holds the lock and lets go when the test closes its input: facts, no delay.
+    static func runWhileLocked(_ lockPath: String, night: Int, in folder: TempFolder) throws -> String {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
         let marker = folder.file("flock-held")
-        holder.arguments = ["-x", path, sh, "-c", "echo 1 > " + quoted(marker) + "; cat > /dev/null"]
+        holder.arguments = ["-x", lockPath, sh, "-c", "echo 1 > " + quoted(marker) + "; cat > /dev/null"]
         let input = Pipe()
         holder.standardInput = input
         try holder.run()
-        var held = false
-        for _ in 0..<400 where !held {
-            held = ((try? String(contentsOfFile: marker, encoding: .utf8)) ?? "").contains("1")
-            if !held { usleep(50_000) }
-        }
-        return ({ try? input.fileHandleForWriting.close(); holder.waitUntilExit() }, held)
+        #expect(waitForMarker(marker), "flock never took the lock")
+        let r = try SampleNights.run(night: night, db: folder.file("db.sqlite"), out: folder.file("Reports"))
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(r.status == 1)
+        return failure(r.stderr)
     }
 
     /// Another zicha run holds the database for the night (its run lock, `<db>.lock`, between transactions too):
@@ -295,12 +300,7 @@ import ZichaTestSupport
         let folder = try TempFolder("fault-runlock-db")
         #expect(try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports")).status == 0)
         let before = try SQLiteShell.run(folder.file("db.sqlite"), "SELECT count(*) FROM import_file")
-        let (release, held) = try Self.holdRunLock(folder.file("db.sqlite.lock"), in: folder)
-        #expect(held, "flock never took the lock")
-        let r = try SampleNights.run(night: 2, db: folder.file("db.sqlite"), out: folder.file("Reports"))
-        release()
-        #expect(r.status == 1)
-        let message = Self.failure(r.stderr)
+        let message = try Self.runWhileLocked(folder.file("db.sqlite.lock"), night: 2, in: folder)
         #expect(message.contains(folder.file("db.sqlite") + ": error: the database is in use by another zicha run"), "\(message)")
         #expect(try SQLiteShell.run(folder.file("db.sqlite"), "SELECT count(*) FROM import_file") == before, "the night was imported")
         #expect(!FileManager.default.fileExists(atPath: folder.file("Reports/" + SampleNights.asOf[1])))
@@ -312,12 +312,7 @@ import ZichaTestSupport
     @Test func anotherRunInTheReportsFolderWaitsThenSaysSo() throws {
         let folder = try TempFolder("fault-runlock-out")
         try FileManager.default.createDirectory(atPath: folder.file("Reports"), withIntermediateDirectories: false)
-        let (release, held) = try Self.holdRunLock(folder.file("Reports"), in: folder)
-        #expect(held, "flock never took the lock")
-        let r = try SampleNights.run(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports"))
-        release()
-        #expect(r.status == 1)
-        let message = Self.failure(r.stderr)
+        let message = try Self.runWhileLocked(folder.file("Reports"), night: 1, in: folder)
         #expect(message.contains(folder.file("Reports") + ": error: the reports folder is in use by another zicha run"), "\(message)")
         #expect(folder.contents(of: "Reports").isEmpty, "something was written into the reports folder")
         #expect(try Self.integrity(folder.file("db.sqlite")) == "ok")
