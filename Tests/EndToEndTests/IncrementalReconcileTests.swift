@@ -126,6 +126,30 @@ struct IncrementalReconcileTests {
         #expect(unmatched.isSuperset(of: ["110105200601019014", "110108200505051232", "320102199912314568"]), "\(unmatched)")
     }
 
+    @Test("a log exported whole each night: the events an earlier log gave are stored once, results as with only the new rows")
+    func wholeLogExportedEachNight() throws {
+        let tmp = try TempFolder("incremental-whole-log")
+        let copies = try twoCopies(tmp)
+        let log3 = try tmp.write(Self.log3, to: "log3.csv")
+        // Night 4's export repeats night 3's (with another header spelling and CRLF: the same events all the same).
+        let whole = try tmp.write("操作时间,身份证号码,姓名,操作,备注\r\n" + (Self.log3 + Self.log3b).split(separator: "\n")
+            .filter { !$0.isEmpty && !$0.hasPrefix("时间") }.joined(separator: "\r\n") + "\r\n", to: "whole.csv")
+        let onlyNew = try tmp.write(Self.log3b, to: "log3b.csv")
+        for copy in copies { _ = try night(copy, asOf: "2026-11-30", logs: [log3], full: false) }
+
+        let wholeNight = try night(copies[0], asOf: "2026-12-01", logs: [whole], full: false)
+        #expect(wholeNight.stderr.contains("whole.csv: note: 13 of its 17 events came in an earlier log already"), "\(wholeNight.stderr)")
+        #expect(wholeNight.stderr.contains("reconciled the 4 IDs"), "only the new rows' IDs are touched: \(wholeNight.stderr)")
+        _ = try night(copies[1], asOf: "2026-12-01", logs: [onlyNew], full: false)
+        let stored = "SELECT count(*) FROM event e JOIN import_file f ON f.id = e.file_id WHERE f.as_of = '2026-12-01'"
+        #expect(try SQLiteShell.run(copies[0] + "/zicha.sqlite", stored) == "4\n")
+        #expect(try SQLiteShell.run(copies[0] + "/zicha.sqlite", "SELECT count(*) FROM event")
+                == (try SQLiteShell.run(copies[1] + "/zicha.sqlite", "SELECT count(*) FROM event")))
+        let a = try Data(contentsOf: URL(fileURLWithPath: copies[0] + "/Reports/2026-12-01/findings.json"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: copies[1] + "/Reports/2026-12-01/findings.json"))
+        #expect(a == b, "findings.json differs between the whole export and the new rows alone")
+    }
+
     @Test("a new roster is reconciled incrementally too; a counselor list or an earlier night means every student")
     func rostersCounselorListsAndEarlierNights() throws {
         let tmp = try TempFolder("incremental-full")

@@ -38,6 +38,8 @@ public final class ImportSession {
     /// Set while a roster is stored: its rows in order, for the next roster (`RosterSequence`).
     private var sequence: RosterSequence.Writer?
     private var insertEvents: MultiRowInsert<EventRow>?
+    /// Set while a log is stored over events already there: finds an event an earlier file already gave (see `addEvent`).
+    private var findRepeat: FastStatement?
     private var insertReject: Statement?
     private var insertScope: Statement?
 
@@ -65,6 +67,15 @@ public final class ImportSession {
         if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
         replacement = nil
         sequence = nil
+        findRepeat = nil
+        if kind == .log, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event)") == true {
+            // Built here only by a first night's second log, over the first one's events; there after.
+            try db.execute(sql: Schema.eventIndex)
+            findRepeat = try FastStatement(db, sql: """
+                SELECT 1 FROM event INDEXED BY event_by_id WHERE id_norm = ?1 AND ts = ?2 AND file_id <> ?3 AND is15 = ?4
+                  AND kind = ?5 AND reason IS ?6 AND name = ?7 AND detail = ?8 LIMIT 1
+                """)
+        }
         if kind == .roster {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
                 replacement = try RosterReplacement(db, previous: try RosterSequence.storedFile(db).map { try RosterSequence.Matcher(db, fileID: $0) })
@@ -165,8 +176,17 @@ public final class ImportSession {
         st.bind(24, s.line); st.bind(27, s.admissionName != nil); st.bind(29, s.storedValuesHash)
     }
 
-    /// Stores a log event (many at a time: `finishFile` stores the last ones).
-    public func addEvent(_ e: EventRow) throws {
+    /// Stores a log event (many at a time: `finishFile` stores the last ones). Returns false, storing nothing, for an
+    /// event an earlier file already gave — same ID, time, event, reason, name and detail: offices often export the
+    /// whole log each night, and each night's export repeats every earlier one. Stored twice, such events would count
+    /// twice (a NOT_ON_ROSTER's 记录数), grow the database by the whole log each night and touch every ID on
+    /// incremental nights. Rows of one file are all kept: within one export, each row is an event.
+    public func addEvent(_ e: EventRow) throws -> Bool {
+        if let find = findRepeat {
+            find.bind(1, e.id); find.bind(2, e.time); find.bind(3, fileID); find.bind(4, e.isFifteen); find.bind(5, e.kind.rawValue)
+            find.bind(6, e.reason?.rawValue); find.bind(7, e.name); find.bind(8, e.detail)
+            if try find.fetchExists(db) { return false }
+        }
         if insertEvents == nil {
             insertEvents = try MultiRowInsert(db, head: "INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)",
                                               parametersPerRow: 9) { [unowned self] st, e, o in
@@ -175,6 +195,7 @@ public final class ImportSession {
             }
         }
         try insertEvents!.add(e, db)
+        return true
     }
 
     /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.

@@ -305,11 +305,15 @@ enum Schema {
     /// Students by normalized ID (the join, shared IDs, the touched IDs of an incremental night).
     static let idIndex = "CREATE INDEX IF NOT EXISTS student_by_id ON student(id_norm)"
 
-    /// Indexes that bulk loads would slow down; created once, after the first load. `event_by_id` covers the
-    /// reconciliation's scan in ID order, so it reads the index alone, sequentially, instead of one row lookup per event.
+    /// Events by ID and time, covering every column the join reads: the reconciliation's scan in ID order reads the
+    /// index alone, sequentially, instead of one row lookup per event; a log stored over earlier ones finds there
+    /// the events they already gave (`ImportSession`).
+    static let eventIndex = "CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail)"
+
+    /// Indexes that bulk loads would slow down; created once, after the first load.
     static let lookupIndexes = [
         idIndex,
-        "CREATE INDEX IF NOT EXISTS event_by_id ON event(id_norm, ts, file_id, line, is15, kind, reason, name, detail)",
+        eventIndex,
         "CREATE INDEX IF NOT EXISTS event_15 ON event(id_norm) WHERE is15",
     ].joined(separator: ";\n")
 }
