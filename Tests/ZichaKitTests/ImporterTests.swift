@@ -196,6 +196,36 @@ extension AppDatabase {
         }
     }
 
+    @Test func anEventAnEarlierLogGaveIsStoredOnceAndRowsOfOneLogAreAllKept() throws {
+        // Given two logs of one first night: the second repeats the first's rows (an export of the whole log), adds one
+        // row twice, and three rows that differ from one of the first's only in the time, the detail or the name
+        let id = IDNumber.upgrade("110105900101001", century: 19)
+        let first = "时间,身份证号,姓名,事件,说明\n2026-09-01 08:00:00,\(id),李明,注册成功,\n2026-09-01 08:05:00,\(id),李明,查看学籍,\n"
+        let second = first + """
+            2026-09-02 09:00:00,\(id),李明,登录,
+            2026-09-02 09:00:00,\(id),李明,登录,
+            2026-09-01 08:05:01,\(id),李明,查看学籍,
+            2026-09-01 08:05:00,\(id),李明,查看学籍,第二次
+            2026-09-01 08:05:00,\(id),李明明,查看学籍,
+
+            """
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let logs = [try ImportFixtures.temporaryFile(first), try ImportFixtures.temporaryFile(second)]
+        let files = try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-utf8-comma-lf-zh.csv"), logs: logs,
+                                                   diagnostics: diagnostics)
+        // Then the second log's copies of the first's two events are left out, with a note; every other row is stored
+        #expect(files.map(\.accepted) == [5, 2, 7])
+        #expect(try database.rows("SELECT f.id, count(e.line) FROM import_file f LEFT JOIN event e ON e.file_id = f.id GROUP BY f.id ORDER BY f.id")
+                == ["[id:1 count(e.line):0]", "[id:2 count(e.line):2]", "[id:3 count(e.line):5]"])
+        #expect(diagnostics.diagnostics.contains { $0.severity == .note && $0.message.hasPrefix("2 of its 7 events came in an earlier log already") })
+        // And a third night's log that repeats everything stores nothing new
+        let third = try ImportFixtures.temporaryFile(second + "2026-09-01 08:00:00,\(id),李明,注册成功,\n")
+        try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: nil, logs: [third], diagnostics: diagnostics)
+        #expect(try database.rows("SELECT count(*) FROM event") == ["[count(*):7]"])
+        #expect(diagnostics.diagnostics.contains { $0.message.hasPrefix("all 8 of its events came in an earlier log already") })
+    }
+
     @Test func theDetectedEncodingIsRecorded() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),

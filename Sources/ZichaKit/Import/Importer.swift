@@ -65,12 +65,18 @@ public struct Importer {
             try rows.rejectRepeated(repeated, in: try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete })
         }
         try rows.finish()
-        let left = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
+        let outcome = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
         StageClock.step("import.\(kind.rawValue)")
+        let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
         if left > 0 {
             let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
                                     : "\(left) students are no longer on the roster and are marked as left"
             diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
+        }
+        if repeatedEvents > 0 {
+            let which = repeatedEvents == rows.accepted ? "all \(repeatedEvents) of its events" : "\(repeatedEvents) of its \(rows.accepted) events"
+            diagnostics.report(Diagnostic(.note, "\(which) came in an earlier log already (an export of the whole log?); each is kept once",
+                                          at: SourceLocation(file: path)))
         }
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
     }

@@ -6,8 +6,6 @@ struct RowImporter {
     let session: ImportSession
     private(set) var accepted = 0
     private(set) var rejected = 0
-    /// Log rows whose event an earlier file already gave: accepted, not stored again (`ImportSession.addEvent`).
-    private(set) var alreadyLogged = 0
 
     init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
         self.kind = kind
@@ -30,7 +28,7 @@ struct RowImporter {
                 try reject(s.record, Self.repeatedKey(s.row.ksh), column: nil)
             }
         case .event(let e):
-            if try !session.addEvent(e) { alreadyLogged += 1 }
+            try session.addEvent(e)
             accepted += 1
         case .scope(let kind, let scope, let counselor, let email, let line):
             try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line)
@@ -54,11 +52,6 @@ struct RowImporter {
     /// Ends the file: a roster without students is not a roster.
     func finish() throws {
         importer.progress?.finish("import \(kind.rawValue)")
-        if alreadyLogged > 0 {
-            let all = alreadyLogged == accepted ? "all \(accepted) of its events" : "\(alreadyLogged) of its \(accepted) events"
-            importer.diagnostics.report(Diagnostic(.note, "\(all) came in an earlier log already (an export of the whole log?); each is kept once",
-                                                   at: SourceLocation(file: reader.source)))
-        }
         if kind == .roster, accepted == 0 {
             throw ZichaError(.unreadableInput, rejected == 0 ? "the roster has a header but no students" : "no roster row could be used (\(rejected) rejected)",
                              at: SourceLocation(file: reader.source),

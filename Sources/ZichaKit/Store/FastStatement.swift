@@ -52,11 +52,6 @@ struct FastStatement {
         try step(db) { hasRow in hasRow ? (sqlite3_column_int64(handle, 0), sqlite3_column_int64(handle, 1)) : nil }
     }
 
-    /// Runs a query once and returns whether it gave a row.
-    func fetchExists(_ db: Database) throws -> Bool {
-        try step(db) { $0 }
-    }
-
     /// Steps once, lets `read` take what it needs of the row (true when there is one), then resets the statement.
     @inline(__always) private func step<T>(_ db: Database, _ read: (Bool) -> T) throws -> T {
         let code = sqlite3_step(handle)
