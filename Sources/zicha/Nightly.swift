@@ -9,7 +9,8 @@ struct Nightly: ParsableCommand {
             Two runs with one --db and two --as-of days are two nights: zicha keeps each night's results and \
             reports what is new, persisting or resolved. Re-importing a file changes nothing. Re-running a night \
             rewrites its reports when an input changed, otherwise keeps them and only retries mail; nobody is \
-            mailed twice.
+            mailed twice. A log may repeat earlier ones (the whole log exported each night): each event is kept \
+            once. One run at a time per database and reports folder: another waits 5 seconds, then stops (exit 1).
 
             Mail goes out only when the configuration file has a "mail" section; otherwise each message is \
             written to Reports/<date>/outbox/ for review (a dry run). The SMTP password is read from the \
