@@ -8,6 +8,9 @@ import ZichaTestSupport
 @Suite(.serialized) struct FaultTests {
     static let sh = "/bin/sh"
 
+    /// `s` as one word for sh, in single quotes.
+    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
     /// Night 1 of SampleData into `folder`: db.sqlite and Reports/.
     static func arguments(_ folder: TempFolder, night: Int = 1) -> [String] {
         SampleNights.arguments(night: night, db: folder.file("db.sqlite"), out: folder.file("Reports"))
@@ -15,10 +18,10 @@ import ZichaTestSupport
 
     /// Runs zicha under `/bin/sh -c 'ulimit -f BLOCKS; exec zicha …'` (blocks of 512 bytes).
     static func runLimited(blocks: Int, _ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let quoted = ([ZichaBinary.url.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = ([ZichaBinary.url.path] + arguments).map(quoted)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: sh)
-        process.arguments = ["-c", "ulimit -f \(blocks); exec " + quoted.joined(separator: " ")]
+        process.arguments = ["-c", "ulimit -f \(blocks); exec " + command.joined(separator: " ")]
         process.currentDirectoryURL = PackagePaths.root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -140,8 +143,6 @@ import ZichaTestSupport
         }
         return nil
     }()
-
-    static func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// A real full disk (ENOSPC, where `ulimit -f` above gives EFBIG): the sample's second night written to a tmpfs
     /// mounted in a private namespace, with room for the first night's database and a little more. As the room

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where in an input a problem is: a file, and a line (text tables) or sheet and cell (workbooks).
 public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvertible {
     /// The file name as the user gave it (not resolved).
@@ -83,4 +87,14 @@ public struct ZichaError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { diagnostic.description }
+}
+
+extension ZichaError {
+    /// A file zicha writes that could not be written: the system's reason for `code` (an errno), and for a full disk
+    /// or a file size limit the hint to free space and run the night again.
+    static func cannotWrite(_ what: String, errno code: Int32, at path: String) -> ZichaError {
+        let full = code == ENOSPC || code == EFBIG || code == EDQUOT
+        return ZichaError(.output, "cannot write \(what): \(String(cString: strerror(code)))", at: SourceLocation(file: path),
+                          hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+    }
 }

@@ -44,13 +44,10 @@ struct Outbox {
             try data.write(to: url, options: .atomic)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
         } catch {
-            let posix = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
-                $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil
+            guard let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain else {
+                throw ZichaError(.output, "cannot write \(what): \(error.localizedDescription)", at: SourceLocation(file: url.path))
             }
-            let reason = posix.map { String(cString: strerror($0)) } ?? error.localizedDescription
-            let full = posix == ENOSPC || posix == EFBIG || posix == EDQUOT
-            throw ZichaError(.output, "cannot write \(what): \(reason)", at: SourceLocation(file: url.path),
-                             hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+            throw ZichaError.cannotWrite(what, errno: Int32(posix.code), at: url.path)
         }
     }
 

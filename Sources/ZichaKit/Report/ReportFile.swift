@@ -63,10 +63,7 @@ final class ReportFile {
             let n = bytes[offset...].withUnsafeBytes { posixWrite(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let full = errno == ENOSPC || errno == EFBIG || errno == EDQUOT
-                throw ZichaError(.output, "cannot write the report file: \(String(cString: strerror(errno)))",
-                                 at: SourceLocation(file: path),
-                                 hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
+                throw ZichaError.cannotWrite("the report file", errno: errno, at: path)
             }
             offset += n
         }
