@@ -126,7 +126,7 @@ public enum Pipeline {
             let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
             if let base = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile) {
                 diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
-                    + "\(base.asOf): reconciled the \(base.touchedIDs) IDs their new or changed rows name and carried the other results "
+                    + "\(base.asOf): reconciled the \(counted(base.touchedIDs, "ID")) their new or changed rows name and carried the other results "
                     + "over (--full reconciles everyone)"))
             }
         }

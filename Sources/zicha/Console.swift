@@ -29,7 +29,7 @@ final class Console: DiagnosticSink {
     func finishDiagnostics(reportDirectory: String?) {
         for (file, hidden) in rowErrorsHidden.sorted(by: { $0.key < $1.key }) {
             let whereTo = reportDirectory.map { " (all of them are in \($0)/rejects.csv)" } ?? ""
-            FileHandle.standardError.write(Data("\(file): note: \(hidden) more rows set aside\(whereTo)\n".utf8))
+            FileHandle.standardError.write(Data("\(file): note: \(counted(hidden, "more row", plural: "more rows")) set aside\(whereTo)\n".utf8))
         }
     }
 
@@ -46,7 +46,7 @@ final class Console: DiagnosticSink {
         let codes = FindingCode.allCases.compactMap { c in r.byCode[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
         let rejected = r.imported.reduce(0) { $0 + $1.rejected }
         var line = "zicha \(r.asOf): \(t.students) students, \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
-        if rejected > 0 { line += "; \(rejected) rows set aside" }
+        if rejected > 0 { line += "; \(counted(rejected, "row")) set aside" }
         line += "; findings: \(codes.isEmpty ? "none" : codes); reports in \(r.reportDirectory)"
         if let m = r.mail {
             var parts: [String] = []

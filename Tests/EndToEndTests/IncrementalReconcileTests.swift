@@ -150,6 +150,57 @@ struct IncrementalReconcileTests {
         #expect(a == b, "findings.json differs between the whole export and the new rows alone")
     }
 
+    @Test("a status export each night: rows that repeat the previous state are stored once, whatever the order of the files")
+    func statusExportedEachNight() throws {
+        let tmp = try TempFolder("incremental-status")
+        let copies = try twoCopies(tmp)
+        // Night 2 gave 李静 未查 and 郭强 已查 without times. 宋立成 also logs under his 15-digit ID; 陌生人, on no roster,
+        // logged in on nights 1–2.
+        let status = """
+            身份证号,姓名,状态
+            420103200611220221,李静,未查
+            420203200608081617,郭强,已查
+            420204200609091717,何芳,未查
+            420215199908112817,宋立成,未查
+            110105200601019014,陌生人,未查
+
+            """
+        let status3 = try tmp.write(status, to: "status3.csv")
+        let status4 = try tmp.write(status + "420102200703150113,王晓明,已查\n", to: "status4.csv")
+        // Given after night 4's status export, but 李静's 自查完成 came between the two exports: her 未查 of night 4 stands.
+        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-30 12:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
+        func stored(_ asOf: String) throws -> String {
+            try SQLiteShell.run(copies[0] + "/zicha.sqlite", """
+                SELECT group_concat(e.name || ' ' || e.kind, ', ') FROM (SELECT e.* FROM event e JOIN import_file f ON f.id = e.file_id
+                WHERE f.as_of = '\(asOf)' ORDER BY e.file_id, e.line) e
+                """)
+        }
+
+        let night3 = try night(copies[0], asOf: "2026-11-30", logs: [status3], full: false)
+        #expect(night3.stderr.contains("status3.csv: note: 2 of its 5 rows repeat, without a time, the student's previous state"), "\(night3.stderr)")
+        #expect(try stored("2026-11-30") == "何芳 unchecked, 宋立成 unchecked, 陌生人 unchecked\n")
+        _ = try night(copies[1], asOf: "2026-11-30", logs: [status3], full: true)
+        #expect(try differences(copies) == "")
+
+        let night4 = try night(copies[0], asOf: "2026-12-01", logs: [status4, late], full: false)
+        #expect(night4.stderr.contains("status4.csv: note: 3 of its 6 rows repeat"), "\(night4.stderr)")
+        #expect(night4.stderr.contains("reconciled the 3 IDs"), "\(night4.stderr)")
+        #expect(try stored("2026-12-01") == "李静 unchecked, 宋立成 unchecked, 王晓明 checked, 李静 checked\n")
+        _ = try night(copies[1], asOf: "2026-12-01", logs: [status4, late], full: true)
+        #expect(try differences(copies) == "")
+
+        let findings = try FindingsFile(path: copies[0] + "/Reports/2026-12-01/findings.json")
+        let students = findings.studentsByKsh
+        #expect(students["26420101000002"]?["state"] as? String == "unchecked", "李静: the export after her 自查完成 says 未查")
+        #expect(students["26420101000016"]?["state"] as? String == "checked")
+        #expect(students["26420101000017"]?["state"] as? String == "unchecked")
+        #expect(students["26420101000001"]?["state"] as? String == "checked")
+        let stranger = findings.unmatched.first { $0["id"] as? String == "110105200601019014" }
+        // Two logins of nights 1–2, then one 未查 for both exports, dated when it was first reported.
+        #expect(stranger?["events"] as? Int == 3, "\(String(describing: stranger))")
+        #expect((stranger?["detail"] as? String)?.hasSuffix("至 2026-11-30 00:00:00") == true, "\(String(describing: stranger))")
+    }
+
     @Test("a new roster is reconciled incrementally too; a counselor list or an earlier night means every student")
     func rostersCounselorListsAndEarlierNights() throws {
         let tmp = try TempFolder("incremental-full")

@@ -98,3 +98,8 @@ extension ZichaError {
                           hint: full ? "the disk is full or a file size limit was reached; free space and run the night again" : nil)
     }
 }
+
+/// `1 row`, `2 rows`: a count and its noun for messages (English plurals by `s`, or the plural given).
+public func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+}

@@ -44,9 +44,15 @@ public struct Importer {
         let digests = try FileDigest.sha256(paths: plan.map(\.1))
         StageClock.step("import.digests")
         return try database.importNight(asOf: asOf) { session in
-            try zip(plan, digests).map { item, digest in
+            let files = try zip(plan, digests).map { item, digest in
                 try importFile(kind: item.0, path: item.1, digest: digest, session: session)
             }
+            for repeated in try session.collapseRepeatedStates() {
+                let verb = repeated.left == 1 ? "repeats" : "repeat"
+                diagnostics.report(Diagnostic(.note, "\(repeated.left) of its \(counted(repeated.accepted, "row")) \(verb), without a time, the student's "
+                    + "previous state (a status export?); each state is kept once, from when it was first reported", at: SourceLocation(file: repeated.file)))
+            }
+            return files
         }
     }
 

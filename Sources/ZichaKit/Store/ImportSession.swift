@@ -48,6 +48,8 @@ public final class ImportSession {
     private var insertEvents: MultiRowInsert<EventRow>?
     /// Set while a log is stored over events already there: its rows wait in `temp.event_stage` (see `storeStagedEvents`).
     private var stagingEvents = false
+    /// Tonight's logs stored over earlier events, in order (`collapseRepeatedStates`).
+    private var stagedLogs: [Int64] = []
     private var insertReject: Statement?
     private var insertScope: Statement?
 
@@ -82,6 +84,7 @@ public final class ImportSession {
             try db.execute(sql: Schema.eventIndex)
             try db.execute(sql: "DROP TABLE IF EXISTS temp.event_stage; CREATE TEMP TABLE event_stage AS SELECT * FROM event WHERE 0")
             stagingEvents = true
+            stagedLogs.append(fileID)
         }
         if kind == .roster {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
@@ -220,6 +223,50 @@ public final class ImportSession {
         let stored = db.changesCount
         try db.execute(sql: "DROP TABLE temp.event_stage")
         return staged - stored
+    }
+
+    /// Leaves out the rows of tonight's logs that only say again what the student's previous event said: a row
+    /// without a time of its own (a status export's 已查 / 未查 / 有异议, dated the night at 00:00) whose state,
+    /// reason, name and detail are those of the event just before it, from another file. A status export lists every
+    /// student every night; stored each night, it would add a row per student (a million at 1M), count again in a
+    /// NOT_ON_ROSTER's 记录数, and touch every ID, so that no night after it could reconcile incrementally.
+    ///
+    /// Leaving such a row out changes no state and no finding: the latest state is the same event either way, counts
+    /// of state events decide nothing, and with nothing between the two rows a failure stands after one exactly when
+    /// after the other (a row followed by another event at the same time is kept); the evidence keeps the time the
+    /// state was first reported. It runs once the night's files are all stored, so that "the event just before" does
+    /// not depend on the order of the files. A student whose events also come under the 15-digit form of the ID is
+    /// left alone (the two forms' events interleave). Returns, in file order, the files that had rows left out: their names, and how many of their rows.
+    public func collapseRepeatedStates() throws -> [(file: String, left: Int, accepted: Int)] {
+        guard !stagedLogs.isEmpty, let midnight = EventTime.startOfDay(asOf) else { return [] }
+        try db.execute(sql: Schema.lookupIndexes)  // a first night's second log: its indexes come now, not after
+        let files = stagedLogs.map(String.init).joined(separator: ",")
+        let states = [EventKind.checked, .unchecked, .disputed].map { "'\($0.rawValue)'" }.joined(separator: ",")
+        try db.execute(sql: """
+            CREATE TEMP TABLE repeated_state AS
+            WITH s AS MATERIALIZED (SELECT file_id, line, id_norm, name, kind, detail, reason, ts FROM event
+                                    WHERE file_id IN (\(files)) AND ts = ?1 AND NOT is15 AND kind IN (\(states))
+                                    ORDER BY id_norm)
+            SELECT file_id, line FROM s
+            WHERE (SELECT p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason
+                          AND p.name = s.name AND p.detail = s.detail
+                   FROM event p INDEXED BY event_by_id
+                   WHERE p.id_norm = s.id_norm AND (p.ts, p.file_id, p.line) < (s.ts, s.file_id, s.line)
+                   ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id
+                              WHERE q.id_norm = s.id_norm AND q.ts = s.ts AND (q.file_id, q.line) > (s.file_id, s.line))
+              AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
+                              WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
+            """, arguments: [midnight])
+        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.repeated_state") }
+        let left = try Row.fetchAll(db, sql: """
+            SELECT f.name, count(*), f.rows_accepted FROM temp.repeated_state r JOIN import_file f ON f.id = r.file_id
+            GROUP BY r.file_id ORDER BY r.file_id
+            """).map { (file: $0[0] as String, left: $0[1] as Int, accepted: $0[2] as Int) }
+        if !left.isEmpty {
+            try db.execute(sql: "DELETE FROM event WHERE (file_id, line) IN (SELECT file_id, line FROM temp.repeated_state)")
+        }
+        return left
     }
 
     /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.
