@@ -48,14 +48,18 @@ public final class ImportSession {
     private var insertEvents: MultiRowInsert<EventRow>?
     /// Set while a log is stored over events already there: its rows wait in `temp.event_stage` (see `storeStagedEvents`).
     private var stagingEvents = false
-    /// Tonight's logs stored over earlier events, in order (`collapseRepeatedStates`).
-    private var stagedLogs: [Int64] = []
+    /// Set once a time-less state row (a status export's) of a log over earlier events waits in `temp.state_stage`
+    /// for the end of the night (`storeStagedStates`).
+    private var insertStates: MultiRowInsert<EventRow>?
+    /// The night at 00:00: the time of log rows that have none.
+    private let midnight: Int64
     private var insertReject: Statement?
     private var insertScope: Statement?
 
     init(db: Database, asOf: String) {
         self.db = db
         self.asOf = asOf
+        midnight = EventTime.startOfDay(asOf) ?? 0
     }
 
     /// Registers a file; returns false when it changes nothing: a log imported before, or a roster or counselor
@@ -84,7 +88,6 @@ public final class ImportSession {
             try db.execute(sql: Schema.eventIndex)
             try db.execute(sql: "DROP TABLE IF EXISTS temp.event_stage; CREATE TEMP TABLE event_stage AS SELECT * FROM event WHERE 0")
             stagingEvents = true
-            stagedLogs.append(fileID)
         }
         if kind == .roster {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
@@ -187,17 +190,28 @@ public final class ImportSession {
     }
 
     /// Stores a log event (many at a time: `finishFile` stores the last ones). Over events already stored, the rows
-    /// are staged, and `finishFile` leaves out those an earlier file already gave (`storeStagedEvents`).
+    /// are staged, and `finishFile` leaves out those an earlier file already gave (`storeStagedEvents`); a row
+    /// without a time of its own that gives a state (a status export's) waits for the end of the night instead
+    /// (`storeStagedStates`).
     public func addEvent(_ e: EventRow) throws {
-        if insertEvents == nil {
-            let table = stagingEvents ? "temp.event_stage" : "event"
-            insertEvents = try MultiRowInsert(db, head: "INSERT INTO \(table) (file_id, line, id_norm, is15, name, kind, detail, reason, ts)",
-                                              parametersPerRow: 9) { [unowned self] st, e, o in
-                st.bind(o + 1, fileID); st.bind(o + 2, e.line); st.bind(o + 3, e.id); st.bind(o + 4, e.isFifteen); st.bind(o + 5, e.name)
-                st.bind(o + 6, e.kind.rawValue); st.bind(o + 7, e.detail); st.bind(o + 8, e.reason?.rawValue); st.bind(o + 9, e.time)
+        if stagingEvents, e.time == midnight, e.kind.state != nil, !e.isFifteen {
+            if insertStates == nil {
+                try db.execute(sql: "DROP TABLE IF EXISTS temp.state_stage; CREATE TEMP TABLE state_stage AS SELECT * FROM event WHERE 0")
+                insertStates = try eventInsert(into: "temp.state_stage")
             }
+            return try insertStates!.add(e, db)
         }
+        if insertEvents == nil { insertEvents = try eventInsert(into: stagingEvents ? "temp.event_stage" : "event") }
         try insertEvents!.add(e, db)
+    }
+
+    /// Inserts of log rows into `table`, 64 at a time, under the current file (flushed before the next one begins).
+    private func eventInsert(into table: String) throws -> MultiRowInsert<EventRow> {
+        try MultiRowInsert(db, head: "INSERT INTO \(table) (file_id, line, id_norm, is15, name, kind, detail, reason, ts)",
+                           parametersPerRow: 9) { [unowned self] st, e, o in
+            st.bind(o + 1, fileID); st.bind(o + 2, e.line); st.bind(o + 3, e.id); st.bind(o + 4, e.isFifteen); st.bind(o + 5, e.name)
+            st.bind(o + 6, e.kind.rawValue); st.bind(o + 7, e.detail); st.bind(o + 8, e.reason?.rawValue); st.bind(o + 9, e.time)
+        }
     }
 
     /// Moves a log's staged rows into `event`, less those whose event an earlier file already gave — the same ID, time,
@@ -225,47 +239,48 @@ public final class ImportSession {
         return staged - stored
     }
 
-    /// Leaves out the rows of tonight's logs that only say again what the student's previous event said: a row
-    /// without a time of its own (a status export's 已查 / 未查 / 有异议, dated the night at 00:00) whose state,
-    /// reason, name and detail are those of the event just before it, from another file. A status export lists every
-    /// student every night; stored each night, it would add a row per student (a million at 1M), count again in a
-    /// NOT_ON_ROSTER's 记录数, and touch every ID, so that no night after it could reconcile incrementally.
+    /// Stores the state rows that waited for the end of the night (`addEvent`), less those that only say again what
+    /// the student's previous event said: a row without a time of its own (a status export's 已查 / 未查 / 有异议,
+    /// dated the night at 00:00) whose state, reason, name and detail are those of the event just before it, from
+    /// another file. A status export lists every student every night; stored each night, it would add a row per
+    /// student (a million at 1M), count again in a NOT_ON_ROSTER's 记录数, and touch every ID, so that no night after
+    /// it could reconcile incrementally. Rows an earlier file gave already (`storeStagedEvents`) are left out too.
     ///
     /// Leaving such a row out changes no state and no finding: the latest state is the same event either way, counts
-    /// of state events decide nothing, and with nothing between the two rows a failure stands after one exactly when
-    /// after the other (a row followed by another event at the same time is kept); the evidence keeps the time the
-    /// state was first reported. It runs once the night's files are all stored, so that "the event just before" does
-    /// not depend on the order of the files. A student whose events also come under the 15-digit form of the ID is
-    /// left alone (the two forms' events interleave). Returns, in file order, the files that had rows left out: their names, and how many of their rows.
-    public func collapseRepeatedStates() throws -> [(file: String, left: Int, accepted: Int)] {
-        guard !stagedLogs.isEmpty, let midnight = EventTime.startOfDay(asOf) else { return [] }
+    /// of state events decide nothing, and with nothing between the two a failure stands after one exactly when
+    /// after the other; the evidence keeps the time the state was first reported. It is decided once the night's
+    /// other rows are all stored, so that "the event just before" does not depend on the order of the files. A row
+    /// that shares its time with another row of its ID is kept, and so is every row of an ID that also has events
+    /// under its 15-digit form (the two forms' events interleave). Returns, in file order, the files that had rows
+    /// left out: their names, and how many of their rows.
+    public func storeStagedStates() throws -> [(file: String, left: Int, accepted: Int)] {
+        guard let insert = insertStates else { return [] }
+        try insert.flush(db)
+        insertStates = nil
         try db.execute(sql: Schema.lookupIndexes)  // a first night's second log: its indexes come now, not after
-        let files = stagedLogs.map(String.init).joined(separator: ",")
-        let states = [EventKind.checked, .unchecked, .disputed].map { "'\($0.rawValue)'" }.joined(separator: ",")
+        // In ID order, as `storeStagedEvents` does: each lookup lands beside the last one in `event_by_id`.
         try db.execute(sql: """
-            CREATE TEMP TABLE repeated_state AS
-            WITH s AS MATERIALIZED (SELECT file_id, line, id_norm, name, kind, detail, reason, ts FROM event
-                                    WHERE file_id IN (\(files)) AND ts = ?1 AND NOT is15 AND kind IN (\(states))
-                                    ORDER BY id_norm)
-            SELECT file_id, line FROM s
-            WHERE (SELECT p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason
-                          AND p.name = s.name AND p.detail = s.detail
-                   FROM event p INDEXED BY event_by_id
-                   WHERE p.id_norm = s.id_norm AND (p.ts, p.file_id, p.line) < (s.ts, s.file_id, s.line)
-                   ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1)
-              AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id
-                              WHERE q.id_norm = s.id_norm AND q.ts = s.ts AND (q.file_id, q.line) > (s.file_id, s.line))
-              AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
-                              WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
-            """, arguments: [midnight])
-        defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.repeated_state") }
+            INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)
+            WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
+            SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM s
+            WHERE NOT EXISTS (SELECT 1 FROM event e INDEXED BY event_by_id WHERE e.id_norm = s.id_norm AND e.ts = s.ts
+                              AND e.file_id <> s.file_id AND e.is15 = s.is15 AND e.kind = s.kind AND e.reason IS s.reason
+                              AND e.name = s.name AND e.detail = s.detail)
+              AND NOT (same_time = 1
+                AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
+                AND coalesce((SELECT p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
+                                     AND p.detail = s.detail
+                              FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
+                              ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1), 0)
+                AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
+                                WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9)))
+            """)
         let left = try Row.fetchAll(db, sql: """
-            SELECT f.name, count(*), f.rows_accepted FROM temp.repeated_state r JOIN import_file f ON f.id = r.file_id
-            GROUP BY r.file_id ORDER BY r.file_id
+            SELECT f.name, count(*), f.rows_accepted FROM temp.state_stage s JOIN import_file f ON f.id = s.file_id
+            WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.file_id = s.file_id AND e.line = s.line)
+            GROUP BY s.file_id ORDER BY s.file_id
             """).map { (file: $0[0] as String, left: $0[1] as Int, accepted: $0[2] as Int) }
-        if !left.isEmpty {
-            try db.execute(sql: "DELETE FROM event WHERE (file_id, line) IN (SELECT file_id, line FROM temp.repeated_state)")
-        }
+        try db.execute(sql: "DROP TABLE temp.state_stage")
         return left
     }
 
@@ -294,6 +309,7 @@ public final class ImportSession {
     /// from it marked as left.
     public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> FileOutcome {
         try insertEvents?.flush(db)
+        try insertStates?.flush(db)
         try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
                        arguments: [accepted, rejected, fileID])
         if stagingEvents {

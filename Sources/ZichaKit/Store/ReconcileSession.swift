@@ -37,6 +37,9 @@ public final class ReconcileSession {
         }
     }
 
+    /// Touched IDs below which a night is always reconciled incrementally (see `init`).
+    static let fullNightFloor = 10_000
+
     init(db: Database, database: AppDatabase, asOf: String, inputs: String, incremental: Bool) throws {
         self.db = db
         self.database = database
@@ -81,8 +84,17 @@ public final class ReconcileSession {
             try db.execute(sql: Schema.phoneIndex)
             try Self.touchRevisedStudents(db, since: base.lastFile)
         }
-        try db.execute(sql: "INSERT INTO temp.redone SELECT s.id FROM temp.touched t CROSS JOIN student s ON s.id_norm = t.id")
         base.touchedIDs = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.touched") ?? 0
+        // Each touched ID is read through the indexes, one at a time, on one core (≈ 60 µs each at 1M), while a full
+        // reconcile sorts and joins everything on two (13 s at 1M): with every ID touched, 62 s against 13 s; with
+        // 125,000, 8.9 s against 13.2 s. Past a fifth of the students, the whole night costs less; the results are
+        // the same either way. (Under 10,000 IDs it hardly matters, and small rosters keep the incremental path.)
+        if base.touchedIDs >= Self.fullNightFloor,
+           base.touchedIDs * 5 > (try Int.fetchOne(db, sql: "SELECT count(*) FROM student") ?? 0) {
+            self.base = nil
+            return
+        }
+        try db.execute(sql: "INSERT INTO temp.redone SELECT s.id FROM temp.touched t CROSS JOIN student s ON s.id_norm = t.id")
         self.base = base
     }
 
