@@ -29,7 +29,7 @@ final class Console: DiagnosticSink {
     func finishDiagnostics(reportDirectory: String?) {
         for (file, hidden) in rowErrorsHidden.sorted(by: { $0.key < $1.key }) {
             let whereTo = reportDirectory.map { " (all of them are in \($0)/rejects.csv)" } ?? ""
-            FileHandle.standardError.write(Data("\(file): note: \(counted(hidden, "more row", plural: "more rows")) set aside\(whereTo)\n".utf8))
+            FileHandle.standardError.write(Data("\(file): note: \(counted(hidden, "more row")) set aside\(whereTo)\n".utf8))
         }
     }
 

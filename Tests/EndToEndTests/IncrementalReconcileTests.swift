@@ -311,6 +311,68 @@ struct IncrementalReconcileTests {
 }
 
 extension IncrementalReconcileTests {
+    /// Random nights of status exports beside timed logs. One copy gets the exports as they come (no times: rows
+    /// that repeat the previous state are left out); the other gets the same rows timed 00:00:01, which are all
+    /// stored. Leaving rows out must change no state, no finding, no days outstanding, new or resolved — only the
+    /// times in the evidence and a NOT_ON_ROSTER's 记录数 may differ.
+    @Test("seeded random status exports: the states left out change no state and no finding")
+    func randomStatusExports() throws {
+        let tmp = try TempFolder("incremental-status-random")
+        let copies = try twoCopies(tmp)
+        let people: [(id: String, name: String)] = [
+            ("420102200703150113", "王晓明"), ("420103200611220221", "李静"), ("420104200701010339", "张伟"),
+            ("420105200606060449", "刘洋"), ("420112200610100881", "黄磊"), ("420202200607071410", "朱琳"),
+            ("420203200608081617", "郭强"), ("420204200609091717", "何芳"), ("420215199908112817", "宋立成"),
+            ("420221200703183518", "曹阳"), ("110105200601019014", "陌生人"), ("110108200505051232", "新人"),
+        ]
+        let states = ["已查", "未查", "信息有误"]
+        let events = ["注册成功", "登录", "查看学籍", "自查完成", "未查", "信息有误", "注册失败", "找回失败"]
+        let details = ["", "该证件号码已被注册", "手机号码已存在", "证件和姓名不符", "请求被取消"]
+        var random = SplitMix64(seed: 20261202)
+        func pick<T>(_ a: [T]) -> T { a[Int(random.next() % UInt64(a.count))] }
+        var latest = people.map { _ in pick(states) }
+        var leftOut = 0
+        for day in 1...8 {
+            let asOf = "2026-12-\(String(format: "%02d", day))"
+            var status = ["身份证号,姓名,状态\n", "时间,身份证号,姓名,状态\n"]
+            for (i, p) in people.enumerated() where random.next() % 5 != 0 {
+                if random.next() % 4 == 0 { latest[i] = pick(states) }
+                status[0] += "\(p.id),\(p.name),\(latest[i])\n"
+                status[1] += "\(asOf) 00:00:01,\(p.id),\(p.name),\(latest[i])\n"
+            }
+            var log = "时间,身份证号,姓名,事件,说明\n"
+            for _ in 0..<(1 + Int(random.next() % 5)) {
+                let who = pick(people), event = pick(events), minute = Int(random.next() % 600)
+                // Some of them yesterday: a late export that lands between two status exports.
+                let date = random.next() % 3 == 0 && day > 1 ? "2026-12-\(String(format: "%02d", day - 1))" : asOf
+                log += "\(date) \(String(format: "%02d:%02d", 8 + minute / 60, minute % 60)):00,\(who.id),\(who.name),\(event),"
+                    + "\(event.hasSuffix("失败") ? pick(details) : "")\n"
+            }
+            let logFile = try tmp.write(log, to: "log\(day).csv")
+            let logFirst = random.next() % 2 == 0
+            var nights: [FindingsFile] = []
+            for (copy, text) in zip(copies, status) {
+                let statusFile = try tmp.write(text, to: "status\(day)-\(nights.count).csv")
+                let run = try night(copy, asOf: asOf, logs: logFirst ? [logFile, statusFile] : [statusFile, logFile], full: false)
+                if nights.isEmpty, run.stderr.contains("repeat, without a time") { leftOut += 1 }
+                nights.append(try FindingsFile(path: copy + "/Reports/\(asOf)/findings.json"))
+            }
+            func outcome(_ f: FindingsFile) -> String {
+                let students = (f.json["students"] as? [[String: Any]] ?? []).map { s in
+                    let findings = (s["findings"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["change"] ?? "")" }
+                    return "\(s["ksh"] ?? "") \(s["state"] ?? "") \(s["days_outstanding"] ?? "") \(findings)"
+                }
+                let unmatched = f.unmatched.map { "\($0["id"] ?? "")" }.sorted()
+                let resolved = f.resolved.map { "\($0["ksh"] ?? "") \($0["code"] ?? "")" }.sorted()
+                return "\(f.totals.sorted { $0.key < $1.key })\n" + (students + unmatched + resolved).joined(separator: "\n")
+            }
+            let diff = try unifiedDiff(outcome(nights[0]), outcome(nights[1]), labels: ("without times", "timed"))
+            #expect(diff == "", "\(asOf):\n\(status[0])\n\(log)\n\(diff)")
+            if !diff.isEmpty { break }
+        }
+        #expect(leftOut >= 5, "only \(leftOut) of 8 nights left a repeated state out")
+    }
+
     /// A roster's people: the IDs cover a shared ID (2 and 3), a 1999 birth and a 2006 birth that log under their
     /// 15-digit forms, and an ID two strangers' log rows also use once it leaves the roster.
     static let rosterPeople: [(ksh: String, name: String, id: String, phone: String, className: String)] = [
