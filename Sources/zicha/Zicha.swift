@@ -41,7 +41,7 @@ struct Zicha: ParsableCommand {
             read as a table; 1 any other failure, bad usage included.
             """,
         version: zichaVersion(),
-        subcommands: [Nightly.self],
+        subcommands: [Nightly.self, Prune.self],
         defaultSubcommand: Nightly.self
     )
 }

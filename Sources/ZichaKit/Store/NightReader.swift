@@ -77,7 +77,8 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
             let trend = try Row.fetchAll(db, sql: "SELECT as_of, students, checked FROM run WHERE as_of <= ? ORDER BY as_of", arguments: [asOf]).map {
                 TrendPoint(asOf: $0[0], students: $0[1], checked: $0[2])
             }
-            let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf])
+            let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? AND inputs <> ? ORDER BY as_of DESC LIMIT 1",
+                                           arguments: [asOf, AppDatabase.prunedInputs])
             let prevID: Int64? = previous?[0]
             // The lists themselves are read when a report writes them (see `list`), or held (`heldOrListed`).
             let resolvedSQL = """

@@ -56,7 +56,8 @@ public final class ReconcileSession {
             CREATE TEMP TABLE result_stage (student_id INTEGER, ksh TEXT, state TEXT, outstanding_since TEXT, counselor TEXT, counselor_email TEXT);
             CREATE TEMP TABLE finding_stage (student_id INTEGER, subject TEXT, code TEXT, detail TEXT, remedies TEXT);
             """)
-        if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]) {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? AND inputs <> ? ORDER BY as_of DESC LIMIT 1",
+                                           arguments: [asOf, AppDatabase.prunedInputs]) {
             previous = (row[0], row[1])
         } else {
             previous = nil

@@ -1,0 +1,33 @@
+import Foundation
+
+extension Pipeline {
+    /// What `prune` did: the nights pruned and the database's size before and after.
+    public struct PruneResult: Sendable {
+        public var outcome: PruneOutcome
+        public var sizeBefore: Int64
+        public var sizeAfter: Int64
+    }
+
+    /// Removes the results and findings of every night but the latest `keep` (at least 2: a re-run of the latest
+    /// night compares it with the one before) from the database at `databasePath`, under the same run lock as a
+    /// night, then with `vacuum` gives the freed space back to the file system.
+    public static func prune(databasePath: String, keep: Int, vacuum: Bool) throws -> PruneResult {
+        guard keep >= 2 else {
+            throw ZichaError(.usage, "--keep-nights must be 2 or more",
+                             hint: "the latest night is compared with the one before it when it is run again")
+        }
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw ZichaError(.database, "there is no database here", at: SourceLocation(file: databasePath),
+                             hint: "give the --db that zicha nightly uses")
+        }
+        let lock = try RunLock.take(databasePath + ".lock", wait: lockWait,
+            error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: databasePath),
+                              hint: "prune when no night is running, or wait for it to finish"))
+        defer { withExtendedLifetime(lock) {} }
+        let database = try AppDatabase(path: databasePath)
+        let before = database.fileSize
+        let outcome = try database.pruneNights(keeping: keep)
+        if vacuum { try database.vacuum() }
+        return PruneResult(outcome: outcome, sizeBefore: before, sizeAfter: database.fileSize)
+    }
+}

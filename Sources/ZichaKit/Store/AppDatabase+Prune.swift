@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// What `AppDatabase.pruneNights` removed.
+public struct PruneOutcome: Sendable, Equatable {
+    /// The nights whose results and findings went, oldest first (nights pruned before are not counted again).
+    public var nights: [String] = []
+    /// Student results removed.
+    public var results = 0
+    /// Findings removed.
+    public var findings = 0
+}
+
+extension AppDatabase {
+    /// Removes the per-student results and findings of every night but the latest `keep`: each night stores one
+    /// result per student and their findings (≈ 140 MB a night at 1M students), and only the latest nights are read
+    /// again — the previous night for what is new, persisting or resolved, and for days outstanding. What stays of a
+    /// pruned night: its totals (the summary's trend), its counts per college and class, its mail ledger, and the
+    /// files in its reports folder. A pruned night run again is reconciled again (its stored inputs are cleared),
+    /// compared with the latest earlier night that kept its results.
+    public func pruneNights(keeping keep: Int) throws -> PruneOutcome {
+        precondition(keep >= 1)
+        return try writer.write { db in
+            var outcome = PruneOutcome()
+            let runs = try Row.fetchAll(db, sql: """
+                SELECT id, as_of FROM run WHERE id NOT IN (SELECT id FROM run ORDER BY as_of DESC LIMIT ?)
+                  AND (inputs <> ? OR EXISTS (SELECT 1 FROM student_result r WHERE r.run_id = run.id))
+                ORDER BY as_of
+                """, arguments: [keep, Self.prunedInputs])
+            for run in runs {
+                let id: Int64 = run[0]
+                try db.execute(sql: "DELETE FROM finding WHERE run_id = ?", arguments: [id])
+                outcome.findings += db.changesCount
+                try db.execute(sql: "DELETE FROM student_result WHERE run_id = ?", arguments: [id])
+                outcome.results += db.changesCount
+                try db.execute(sql: "UPDATE run SET inputs = ? WHERE id = ?", arguments: [Self.prunedInputs, id])
+                outcome.nights.append(run[1])
+            }
+            return outcome
+        }
+    }
+
+    /// Rebuilds the database file without its free pages (SQLite's VACUUM): pruned space is otherwise reused by
+    /// later nights rather than given back. Needs free disk about the size of the database, for a while.
+    public func vacuum() throws {
+        try writer.vacuum()
+    }
+
+    /// The file size of the database, in bytes (0 when it cannot be read).
+    public var fileSize: Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// `run.inputs` of a pruned night: matches no night's inputs, so running that night again reconciles it again.
+    static let prunedInputs = "pruned"
+}
