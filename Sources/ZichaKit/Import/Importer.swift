@@ -47,7 +47,9 @@ public struct Importer {
             let files = try zip(plan, digests).map { item, digest in
                 try importFile(kind: item.0, path: item.1, digest: digest, session: session)
             }
-            for repeated in try session.storeStagedStates() {
+            let repeatedStates = try session.storeStagedStates()
+            StageClock.step("import.states")
+            for repeated in repeatedStates {
                 let verb = repeated.left == 1 ? "repeats" : "repeat"
                 diagnostics.report(Diagnostic(.note, "\(repeated.left) of its \(counted(repeated.accepted, "row")) \(verb), without a time, the student's "
                     + "previous state (a status export?); each state is kept once, from when it was first reported", at: SourceLocation(file: repeated.file)))
