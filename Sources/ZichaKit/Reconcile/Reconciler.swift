@@ -16,9 +16,9 @@ public struct Reconciler {
     /// (see `ReconcileSession.base`) are reconciled again
     /// and the other results are carried over (the same results a full run gives: the rules of one student
     /// read nothing but the roster, the counselor list and that student's events).
-    /// Returns the night carried over from, if any.
+    /// Returns the night carried over from, if any, or how many IDs made an incremental night reconcile everyone.
     @discardableResult
-    public func run(asOf: String, inputs: String = "", incremental: Bool = false) throws -> ReconcileBase? {
+    public func run(asOf: String, inputs: String = "", incremental: Bool = false) throws -> ReconcileOutcome {
         try database.reconcileNight(asOf: asOf, inputs: inputs, incremental: incremental) { session in
             var context: RosterContext! = nil
             var done = 0
@@ -43,7 +43,16 @@ public struct Reconciler {
             StageClock.step("reconcile.rules")
             try session.finish(inputs: inputs)
             StageClock.step("reconcile.store")
-            return session.base
+            return ReconcileOutcome(base: session.base, touchedIDsOfWholeNight: session.touchedIDsOfWholeNight)
         }
     }
+}
+
+/// How a night was reconciled (`Reconciler.run`).
+public struct ReconcileOutcome: Sendable {
+    /// The night whose results were carried over; nil when every student was reconciled.
+    public var base: ReconcileBase?
+    /// Set when only logs and rosters came in, but their new rows named so many IDs that reconciling everyone cost
+    /// less: how many.
+    public var touchedIDsOfWholeNight: Int?
 }

@@ -14,6 +14,8 @@ public final class ReconcileSession {
     /// name are reconciled (`temp.touched`, the students holding them `temp.redone`), and every other result is
     /// carried over from that night.
     public let base: ReconcileBase?
+    /// Set when the night could have been incremental but its new rows named too many IDs (see `init`): how many.
+    public private(set) var touchedIDsOfWholeNight: Int?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
     /// Students, checked and disputed per college and class, stored by `finish`. A counter per class (a few
@@ -93,6 +95,7 @@ public final class ReconcileSession {
         if base.touchedIDs >= Self.fullNightFloor,
            base.touchedIDs * 5 > (try Int.fetchOne(db, sql: "SELECT count(*) FROM student") ?? 0) {
             self.base = nil
+            touchedIDsOfWholeNight = base.touchedIDs
             return
         }
         try db.execute(sql: "INSERT INTO temp.redone SELECT s.id FROM temp.touched t CROSS JOIN student s ON s.id_norm = t.id")
