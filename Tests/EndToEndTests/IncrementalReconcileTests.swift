@@ -201,6 +201,37 @@ struct IncrementalReconcileTests {
         #expect((stranger?["detail"] as? String)?.hasSuffix("至 2026-11-30 00:00:00") == true, "\(String(describing: stranger))")
     }
 
+    @Test("new rows naming over a fifth of the students (10,000 IDs or more): everyone is reconciled, with a note")
+    func manyTouchedIDsReconcileEveryone() throws {
+        let tmp = try TempFolder("incremental-many")
+        for folder in ["night1", "night2", "night3", "default"] {
+            try FileManager.default.createDirectory(atPath: tmp.file(folder), withIntermediateDirectories: true)
+        }
+        let first = try SyntheticNight.write(students: 0..<20_000, eventDay: "2026-11-27", to: tmp.file("night1"))
+        // Events of the same students a day later: of 12,000 students (11,161 with events), then of 2,000 (1,860 with events).
+        let many = try SyntheticNight.write(students: 0..<12_000, eventDay: "2026-11-28", to: tmp.file("night2")).log
+        let few = try SyntheticNight.write(students: 10_000..<12_000, eventDay: "2026-11-29", to: tmp.file("night3")).log
+        func run(_ folder: String, asOf: String, logs: [String], full: Bool = false) throws -> String {
+            var arguments = ["nightly", "--roster", first.roster, "--db", "zicha.sqlite", "--out", "Reports", "--as-of", asOf, "--no-mail"]
+            for log in logs { arguments += ["--log", log] }
+            if full { arguments.append("--full") }
+            let result = try ZichaBinary.run(arguments: arguments, cwd: tmp.file(folder))
+            try #require(result.status == 0, "\(result.stderr)")
+            return result.stderr
+        }
+        _ = try run("default", asOf: "2026-11-27", logs: [first.log])
+        let night2 = try run("default", asOf: "2026-11-28", logs: [first.log, many])
+        #expect(night2.contains("note: the rows new since the latest night name 11161 IDs, more than a fifth of the students: "
+                                + "reconciled everyone"), "\(night2)")
+        #expect(!night2.contains("only logs came in"), "\(night2)")
+        // The next night, incremental again over the night reconciled whole, gives what --full gives.
+        try FileManager.default.copyItem(atPath: tmp.file("default"), toPath: tmp.file("full"))
+        let night3 = try run("default", asOf: "2026-11-29", logs: [first.log, many, few])
+        #expect(night3.contains("reconciled the 1860 IDs their new or changed rows name"), "\(night3)")
+        _ = try run("full", asOf: "2026-11-29", logs: [first.log, many, few], full: true)
+        #expect(try differences([tmp.file("default"), tmp.file("full")]) == "")
+    }
+
     @Test("a new roster is reconciled incrementally too; a counselor list or an earlier night means every student")
     func rostersCounselorListsAndEarlierNights() throws {
         let tmp = try TempFolder("incremental-full")
