@@ -20,9 +20,7 @@ extension Pipeline {
             throw ZichaError(.database, "there is no database here", at: SourceLocation(file: databasePath),
                              hint: "give the --db that zicha nightly uses")
         }
-        let lock = try RunLock.take(databasePath + ".lock", wait: lockWait,
-            error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: databasePath),
-                              hint: "prune when no night is running, or wait for it to finish"))
+        let lock = try lockDatabase(databasePath, hint: "prune when no night is running, or wait for it to finish")
         defer { withExtendedLifetime(lock) {} }
         let database = try AppDatabase(path: databasePath)
         let before = database.fileSize

@@ -63,9 +63,8 @@ public enum Pipeline {
         let traditional = try TraditionalNameCheck.bundled()
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
-        let databaseLock = options.databasePath == ":memory:" ? nil : try RunLock.take(options.databasePath + ".lock", wait: lockWait,
-            error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: options.databasePath),
-                              hint: "wait for the other run to finish, or check for a stuck process"))
+        let databaseLock = options.databasePath == ":memory:" ? nil
+            : try lockDatabase(options.databasePath, hint: "wait for the other run to finish, or check for a stuck process")
         defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
@@ -185,6 +184,12 @@ public enum Pipeline {
 
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.
     static let lockWait: TimeInterval = 5
+
+    /// Takes the run lock of the database at `path` (`<path>.lock`), or says it is in use, with `hint`.
+    static func lockDatabase(_ path: String, hint: String) throws -> RunLock? {
+        try RunLock.take(path + ".lock", wait: lockWait,
+            error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path), hint: hint))
+    }
 
     /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).
     private static func lockReports(_ root: String) throws -> RunLock? {

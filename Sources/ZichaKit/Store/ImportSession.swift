@@ -86,7 +86,7 @@ public final class ImportSession {
         if kind == .log, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event)") == true {
             // The index is built here only by a first night's second log, over the first one's events.
             try db.execute(sql: Schema.eventIndex)
-            try db.execute(sql: "DROP TABLE IF EXISTS temp.event_stage; CREATE TEMP TABLE event_stage AS SELECT * FROM event WHERE 0")
+            try createStage("event_stage")
             stagingEvents = true
         }
         if kind == .roster {
@@ -196,7 +196,7 @@ public final class ImportSession {
     public func addEvent(_ e: EventRow) throws {
         if stagingEvents, e.time == midnight, e.kind.state != nil, !e.isFifteen {
             if insertStates == nil {
-                try db.execute(sql: "DROP TABLE IF EXISTS temp.state_stage; CREATE TEMP TABLE state_stage AS SELECT * FROM event WHERE 0")
+                try createStage("state_stage")
                 insertStates = try eventInsert(into: "temp.state_stage")
             }
             return try insertStates!.add(e, db)
@@ -230,13 +230,24 @@ public final class ImportSession {
             INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)
             WITH s AS MATERIALIZED (SELECT * FROM temp.event_stage ORDER BY id_norm, ts)
             SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM s
-            WHERE NOT EXISTS (SELECT 1 FROM event e INDEXED BY event_by_id WHERE e.id_norm = s.id_norm AND e.ts = s.ts
-              AND e.file_id <> s.file_id AND e.is15 = s.is15 AND e.kind = s.kind AND e.reason IS s.reason
-              AND e.name = s.name AND e.detail = s.detail)
+            WHERE NOT \(Self.givenByAnEarlierFile)
             """)
         let stored = db.changesCount
         try db.execute(sql: "DROP TABLE temp.event_stage")
         return staged - stored
+    }
+
+    /// True for a staged row `s` whose event an earlier file already gave: the same ID, time, event, reason, name and
+    /// detail (looked up in `event_by_id`).
+    private static let givenByAnEarlierFile = """
+        EXISTS (SELECT 1 FROM event e INDEXED BY event_by_id WHERE e.id_norm = s.id_norm AND e.ts = s.ts
+          AND e.file_id <> s.file_id AND e.is15 = s.is15 AND e.kind = s.kind AND e.reason IS s.reason
+          AND e.name = s.name AND e.detail = s.detail)
+        """
+
+    /// (Re)creates the empty temporary table `name`, shaped as `event`, where log rows wait.
+    private func createStage(_ name: String) throws {
+        try db.execute(sql: "DROP TABLE IF EXISTS temp.\(name); CREATE TEMP TABLE \(name) AS SELECT * FROM event WHERE 0")
     }
 
     /// Stores the state rows that waited for the end of the night (`addEvent`), less those that only say again what
@@ -263,9 +274,7 @@ public final class ImportSession {
             INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)
             WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
             SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM s
-            WHERE NOT EXISTS (SELECT 1 FROM event e INDEXED BY event_by_id WHERE e.id_norm = s.id_norm AND e.ts = s.ts
-                              AND e.file_id <> s.file_id AND e.is15 = s.is15 AND e.kind = s.kind AND e.reason IS s.reason
-                              AND e.name = s.name AND e.detail = s.detail)
+            WHERE NOT \(Self.givenByAnEarlierFile)
               AND NOT (same_time = 1
                 AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
                 AND coalesce((SELECT p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
