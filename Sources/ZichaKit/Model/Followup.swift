@@ -57,6 +57,26 @@ public struct FollowupRow: Sendable, Equatable {
 
     /// Students the office must act on: not checked, or any finding at all.
     public var needsAction: Bool { state != .checked || !findings.isEmpty }
+
+    /// An unchecked student whom no finding read from the log explains: a status export said 未查 and nothing else
+    /// (the SPEC's NOT_REGISTERED is for "no event at all"), a 已查 moved back to 未查, or only roster findings. No
+    /// finding code fits, so findings.json lists none; the lists people read add `FollowupRow.unexplained` with its
+    /// remedy, so that no counselor gets a student to chase without being told what the student should do.
+    public var isUncheckedWithoutReason: Bool {
+        state == .unchecked && findings.allSatisfy { $0.code.isAboutRosterData || $0.code == .notOnRoster }
+    }
+
+    /// The problem line of `isUncheckedWithoutReason` students, as a finding's title and detail would read.
+    public static let unexplained = (problem: "尚未完成学籍自查（自查记录未说明原因）", remedy: "GUIDE")
+
+    /// The remedy ids of the row's problems in the order of its findings, each once (then the GUIDE when
+    /// `isUncheckedWithoutReason`).
+    public var remedyIDs: [String] {
+        var ids: [String] = []
+        for f in findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
+        if isUncheckedWithoutReason, !ids.contains(Self.unexplained.remedy) { ids.append(Self.unexplained.remedy) }
+        return ids
+    }
 }
 
 /// Check progress of one group (the school, a college or a class).

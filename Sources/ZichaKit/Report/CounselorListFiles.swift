@@ -76,10 +76,9 @@ final class CounselorListFiles {
                 if f.change == .new { b.text(" <span class=\"new\">新增</span>") }
                 b.text("</li>\n")
             }
+            if row.isUncheckedWithoutReason { b.text("<li>"); b.html(FollowupRow.unexplained.problem); b.text("</li>\n") }
             b.text("</ol>\n<p><b>怎么办</b></p>\n<ol>\n")
-            var ids: [String] = []
-            for f in row.findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
-            for id in ids { if let item = catalog.htmlItem[id] { b.text(item) } }
+            for id in row.remedyIDs { if let item = catalog.htmlItem[id] { b.text(item) } }
             b.text("</ol>\n</article>\n")
         }
     }

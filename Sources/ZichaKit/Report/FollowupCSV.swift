@@ -20,13 +20,12 @@ public enum FollowupTable {
 
     /// The cells of one student. `masked` hides ID numbers and phones (counselor-facing output).
     public static func cells(_ row: FollowupRow, catalog: RemedyCatalog, masked: Bool) -> [String] {
-        let problems = row.findings.map { f -> String in
+        var problems = row.findings.map { f -> String in
             let detail = masked ? Masking.text(f.detail) : f.detail
             return detail.isEmpty ? f.code.title : "\(f.code.title)（\(detail)）"
         }
-        var remedyIDs: [String] = []
-        for f in row.findings { for id in f.remedies where !remedyIDs.contains(id) { remedyIDs.append(id) } }
-        let remedies = catalog.tableCell(for: remedyIDs)
+        if row.isUncheckedWithoutReason { problems.append(FollowupRow.unexplained.problem) }
+        let remedies = catalog.tableCell(for: row.remedyIDs)
         let changes = row.findings.map { "\($0.code.title)：\($0.change.title)" }
         return [
             row.college, row.className, row.counselor, row.ksh, row.xh, row.name,

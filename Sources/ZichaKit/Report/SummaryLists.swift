@@ -88,13 +88,12 @@ enum SummaryLists {
     }
 
     private static func problems(_ r: FollowupRow) -> String {
-        r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(Masking.text($0.detail))）" }.joined(separator: "；")
+        (r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(Masking.text($0.detail))）" }
+            + (r.isUncheckedWithoutReason ? [FollowupRow.unexplained.problem] : [])).joined(separator: "；")
     }
 
     private static func remedyLinks(_ r: FollowupRow, catalog: RemedyCatalog) -> String {
-        var ids: [String] = []
-        for f in r.findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
-        return ids.map { id in
+        r.remedyIDs.map { id in
             let title = catalog[id]?.title ?? id
             return "<a href=\"#remedy-\(HTML.escape(id))\">\(HTML.escape(title))</a>"
         }.joined(separator: "\n")
