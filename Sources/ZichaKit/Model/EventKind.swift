@@ -15,11 +15,11 @@ public enum EventKind: String, CaseIterable, Sendable, Codable {
         switch self {
         case .registered: return ["注册成功", "注册", "registered"]
         case .registerFailed: return ["注册失败", "register_failed"]
-        case .login: return ["登录", "login"]
+        case .login: return ["登录", "登陆", "login"]  // 登陆: how many systems spell 登录
         case .viewed: return ["查看学籍", "学籍查询", "查看", "viewed"]
         case .logout: return ["退出", "注销", "logout"]
-        case .checked: return ["自查完成", "已查", "已确认", "确认", "checked"]
-        case .unchecked: return ["未查", "unchecked"]
+        case .checked: return ["自查完成", "已查", "已自查", "已确认", "确认", "checked"]
+        case .unchecked: return ["未查", "未自查", "unchecked"]
         case .disputed: return ["信息有误", "有异议", "申请更正", "disputed"]
         case .recoverFailed: return ["找回失败", "找回用户名失败", "找回密码失败", "recover_failed"]
         }
