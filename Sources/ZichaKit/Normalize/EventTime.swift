@@ -1,8 +1,8 @@
 /// Log times in Asia/Shanghai wall-clock seconds since 1970-01-01 00:00 (no time zone arithmetic needed
 /// for local times; offsets in ISO 8601 times are converted to +08:00).
 public enum EventTime {
-    /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD HH:MM[:SS]`, ISO 8601 (`T`, fractions, `Z` or `±HH:MM`),
-    /// or a date alone (midnight). Returns nil for anything else.
+    /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD …`, `YYYY.MM.DD …`, `YYYY年M月D日[ ]HH:MM[:SS]`, ISO 8601 (`T`,
+    /// fractions, `Z` or `±HH:MM`), or a date alone (midnight). Returns nil for anything else.
     public static func parse(_ text: String) -> Int64? {
         let b = Array(Text.trimmed(text).utf8)
         var i = 0
@@ -22,14 +22,28 @@ public enum EventTime {
             if i < b.count, (0x30...0x39).contains(b[i]) { v = v * 10 + Int(b[i] - 0x30); i += 1 }
             return v
         }
-        guard let year = number(4), i < b.count, b[i] == 0x2D || b[i] == 0x2F else { return nil }
-        let sep = b[i]; i += 1
-        guard let month = numberUpTo2(), i < b.count, b[i] == sep else { return nil }
-        i += 1
-        guard let day = numberUpTo2(), (1...12).contains(month), day >= 1, day <= IDNumber.daysIn(month: month, year: year) else { return nil }
+        func skip(_ word: [UInt8]) -> Bool {  // a Chinese date's 年, 月 or 日
+            guard i + word.count <= b.count, b[i..<(i + word.count)].elementsEqual(word) else { return false }
+            i += word.count
+            return true
+        }
+        guard let year = number(4), i < b.count else { return nil }
+        let month: Int, day: Int
+        if skip(Self.nian) {  // 2024年9月3日, as Chinese spreadsheets write dates
+            guard let m = numberUpTo2(), skip(Self.yue), let d = numberUpTo2(), skip(Self.ri) else { return nil }
+            month = m; day = d
+        } else {
+            guard b[i] == 0x2D || b[i] == 0x2F || b[i] == 0x2E else { return nil }  // - / .
+            let sep = b[i]; i += 1
+            guard let m = numberUpTo2(), i < b.count, b[i] == sep else { return nil }
+            i += 1
+            guard let d = numberUpTo2() else { return nil }
+            month = m; day = d
+        }
+        guard (1...12).contains(month), day >= 1, day <= IDNumber.daysIn(month: month, year: year) else { return nil }
         var hour = 0, minute = 0, second = 0, offsetMinutes = 8 * 60
         if i < b.count {
-            guard b[i] == 0x20 || b[i] == 0x54 else { return nil }
+            guard b[i] == 0x20 || b[i] == 0x54 || (b[i - 1] == Self.ri.last && (0x30...0x39).contains(b[i])) else { return nil }
             while i < b.count, b[i] == 0x20 || b[i] == 0x54 { i += 1 }
             guard let h = numberUpTo2(), i < b.count, b[i] == 0x3A else { return nil }
             i += 1
@@ -60,6 +74,8 @@ public enum EventTime {
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second) + Int64((8 * 60 - offsetMinutes) * 60)
     }
+
+    private static let nian = Array("年".utf8), yue = Array("月".utf8), ri = Array("日".utf8)
 
     /// Midnight of a `YYYY-MM-DD` day.
     public static func startOfDay(_ day: String) -> Int64? { parse(day) }
