@@ -163,6 +163,13 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .invalid("11010519900101002?", .badCharacter),
         .invalid("110105199O01010029", .badCharacter),
         .invalid("11010519900101002Ⅹ", .badCharacter),
+        // What Excel writes into a CSV for an ID column not formatted as text.
+        .invalid("1.10105E+17", .scientificNotation),
+        .invalid("4.20103E+17", .scientificNotation),
+        .invalid(" 1.10105199001010E+17 ", .scientificNotation),
+        .invalid("1.1e17", .scientificNotation),
+        .invalid("1.1E-17", .badCharacter),
+        .invalid("E+17", .badCharacter),
         // Legacy 15-digit numbers: 19 inserted, the check character computed.
         .fifteen("110105900101002", "110105199001010029"),
         .fifteen("320102700101864", "320102197001018646"),

@@ -232,6 +232,19 @@ import Testing
         #expect(detail[.idInvalid]?.contains("校验位错误") == true)
     }
 
+    @Test func numbersExcelWroteInScientificNotationSaySo() {
+        // Given a roster row whose ID and phone columns Excel saved as numbers
+        var s = Self.student()
+        s.idRaw = "4.20103E+17"; s.idNorm = "4?20103??17"; s.idProblem = IDNumber("4.20103E+17", today: 20261129).problem?.rawValue
+        s.phoneRaw = "1.38E+10"; s.phoneNorm = "1.38E+10"; s.phoneValid = false
+        // When
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s)
+        // Then both findings show the number as the file has it, and why it cannot be fixed here
+        let detail = Dictionary(uniqueKeysWithValues: v.findings.map { ($0.code, $0.detail) })
+        #expect(detail[.idInvalid] == "身份证号 4.20103E+17：被 Excel 存成了科学计数法，后几位已丢失（把该列设为文本格式后重新导出）")
+        #expect(detail[.phoneInvalid] == "手机号 1.38E+10 被 Excel 存成了科学计数法，号码已丢失（把该列设为文本格式后重新导出）")
+    }
+
     @Test func duplicatePhoneNamesTheClassmate() {
         let s = Self.student()
         let context = RosterContext(sharedPhones: ["13800138000": [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000007", name: "王芳")]])

@@ -8,6 +8,8 @@ public struct IDNumber: Sendable, Equatable {
         case date = "出生日期不存在"
         case futureDate = "出生日期晚于今天"
         case checkCharacter = "校验位错误"
+        /// `4.20103E+17`: saved by Excel from a column not formatted as text; the number itself is gone.
+        case scientificNotation = "被 Excel 存成了科学计数法，后几位已丢失（把该列设为文本格式后重新导出）"
     }
 
     /// The text as given, trimmed.
@@ -49,7 +51,7 @@ public struct IDNumber: Sendable, Equatable {
         var problem: Problem? = nil
         var fifteen = false
         if bad {
-            problem = .badCharacter
+            problem = Text.isScientificNotation(trimmed) ? .scientificNotation : .badCharacter
         } else if bytes.count == 15, !bytes.contains(0x58) {
             fifteen = true
             // Legacy numbers: 6-digit region, YYMMDD, 3-digit sequence. Born 19xx by definition of the old format.

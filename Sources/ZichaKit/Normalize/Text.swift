@@ -39,6 +39,20 @@ public enum Text {
         }
     }
 
+    /// Whether `s` is a number in scientific notation, `4.20103E+17` or `1.38E+10`: what Excel writes into a CSV (and
+    /// shows) for a long number in a column not formatted as text. The digits past the first 15 are lost for good.
+    public static func isScientificNotation(_ s: String) -> Bool {
+        let b = Array(trimmed(s).utf8)
+        var i = 0
+        func digits() -> Int { let start = i; while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }; return i - start }
+        guard digits() >= 1 else { return false }
+        if i < b.count, b[i] == 0x2E { i += 1; guard digits() >= 1 else { return false } }
+        guard i < b.count, b[i] == 0x45 || b[i] == 0x65 else { return false }
+        i += 1
+        if i < b.count, b[i] == 0x2B { i += 1 }
+        return digits() >= 1 && i == b.count
+    }
+
     /// Byte equality (no Unicode canonical equivalence: a label read from a file against one seen before).
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {

@@ -127,11 +127,17 @@ public enum Rules {
             out.append((.traditionalName, "姓名 \(s.name) 含繁体字，应写作 \(simplified)"))
         }
         if let problem = s.idProblem {
-            out.append((.idInvalid, "身份证号 \(s.idNorm)：\(problem)"))
+            // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form reads 4?20103??17).
+            let shown = problem == IDNumber.Problem.scientificNotation.rawValue ? s.idRaw : s.idNorm
+            out.append((.idInvalid, "身份证号 \(shown)：\(problem)"))
         } else if s.idNeededCleaning {
             out.append((.idFormat, "名单中的身份证号含空格、全角字符或小写x，规范写法 \(s.idNorm)"))
         }
-        if !s.phoneRaw.isEmpty, !s.phoneValid { out.append((.phoneInvalid, "手机号 \(s.phoneRaw.prefix(40)) 不是大陆手机号")) }
+        if !s.phoneRaw.isEmpty, !s.phoneValid {
+            out.append((.phoneInvalid, Text.isScientificNotation(s.phoneRaw)
+                ? "手机号 \(s.phoneRaw) 被 Excel 存成了科学计数法，号码已丢失（把该列设为文本格式后重新导出）"
+                : "手机号 \(s.phoneRaw.prefix(40)) 不是大陆手机号"))
+        }
         return out
     }
 }
