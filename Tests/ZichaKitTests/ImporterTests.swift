@@ -368,6 +368,33 @@ extension AppDatabase {
         #expect(try database.rows("SELECT left_on FROM student WHERE ksh = '26110101000002'") == ["[left_on:NULL]"])
     }
 
+    @Test func aStudentWhoseRowIsSetAsideStaysOnTheRosterAsBefore() throws {
+        // Given a stored roster of three
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017",
+            "26110101000003,李静,320102197001018646"]))
+        // When tonight's roster loses 王芳's name, has 张伟's row twice (bad, then good), and 李静's 考生号 in scientific notation
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, asOf: "2026-09-05", roster: try Self.roster([
+            "26110101000001,,110105199001010029", "26110101000002,,110101200602030017", "26110101000001,张小伟,110105199001010029",
+            "2.61101E+13,李静,320102197001018646"]), diagnostics: diagnostics)
+        // Then 王芳 stays as the previous roster had her, 张伟 takes his later row, and 李静, whose row names nobody, is left
+        #expect(files.map(\.accepted) == [1])
+        #expect(files.map(\.rejected) == [3])
+        #expect(try database.rows("SELECT ksh, name, left_on FROM student ORDER BY ksh") == [
+            "[ksh:\"26110101000001\" name:\"张小伟\" left_on:NULL]",
+            "[ksh:\"26110101000002\" name:\"王芳\" left_on:NULL]",
+            "[ksh:\"26110101000003\" name:\"李静\" left_on:\"2026-09-05\"]",
+        ])
+        let messages = diagnostics.diagnostics.map(\.description)
+        #expect(messages.contains { $0.hasSuffix("roster.csv:5: error: 考生号 2.61101E+13 was saved by Excel in scientific notation and its digits are lost; format the column as text and export again") }, "\(messages)")
+        #expect(messages.contains { $0.hasSuffix("roster.csv: note: 1 student whose row was set aside stays on the roster with their values from the previous roster (not marked as left)") }, "\(messages)")
+        let warning = try #require(diagnostics.warnings.first { $0.message.contains("marked as left") })
+        #expect(warning.message == "1 student is no longer on the roster and is marked as left, while 1 row without a usable 考生号 was set aside")
+        #expect(warning.hint?.contains("run the night again") == true)
+    }
+
     @Test func admissionNameColumnWinsOverTheFirstNightsName() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张小伟,110105199001010029,张伟",

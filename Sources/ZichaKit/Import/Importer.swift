@@ -76,10 +76,23 @@ public struct Importer {
         let outcome = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
         StageClock.step("import.\(kind.rawValue)")
         let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
+        if outcome.keptStudents > 0 {
+            let who = outcome.keptStudents == 1 ? "1 student whose row was set aside stays" : "\(outcome.keptStudents) students whose rows were set aside stay"
+            diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
+                                          at: SourceLocation(file: path)))
+        }
         if left > 0 {
             let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
                                     : "\(left) students are no longer on the roster and are marked as left"
-            diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
+            if rows.rejectedWithoutKey > 0 {
+                // They may be the students of the rows whose 考生号 could not be read: say so where cron shows it.
+                let unread = rows.rejectedWithoutKey == 1 ? "1 row without a usable 考生号 was set aside"
+                                                          : "\(rows.rejectedWithoutKey) rows without a usable 考生号 were set aside"
+                diagnostics.report(Diagnostic(.warning, message + ", while " + unread, at: SourceLocation(file: path),
+                                              hint: "if those rows are theirs, fix them and run the night again: the students come back"))
+            } else {
+                diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
+            }
         }
         if repeatedEvents > 0 {
             let which = repeatedEvents == rows.accepted ? "all \(repeatedEvents) of its events" : "\(repeatedEvents) of its \(rows.accepted) events"

@@ -6,6 +6,8 @@ struct RowImporter {
     let session: ImportSession
     private(set) var accepted = 0
     private(set) var rejected = 0
+    /// Roster rows set aside whose 考生号 could not be read: their students, if stored, are marked as left.
+    private(set) var rejectedWithoutKey = 0
 
     init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
         self.kind = kind
@@ -21,6 +23,10 @@ struct RowImporter {
             return
         case .reject(let record, let reason, let column):
             try reject(record, reason, column: column)
+            if kind == .roster { rejectedWithoutKey += 1 }
+        case .rejectStudent(let record, let reason, let column, let ksh):
+            try reject(record, reason, column: column)
+            try session.keepStudent(ksh: ksh)
         case .student(let s):
             if try session.addStudent(s.row) {
                 accepted += 1

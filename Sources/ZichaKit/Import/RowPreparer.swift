@@ -5,6 +5,8 @@ enum PreparedRow {
     case event(EventRow)
     case scope(kind: String, scope: String, counselor: String, email: String, line: Int)
     case reject(TableRecord, reason: String, column: Int?)
+    /// A roster row set aside whose 考生号 could be read: that student, if stored, is still on tonight's roster.
+    case rejectStudent(TableRecord, reason: String, column: Int?, ksh: String)
     case diagnostic(Diagnostic)
 }
 
@@ -77,8 +79,9 @@ struct RowPreparer {
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
         if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
-            return try emit(.reject(record, reason: "身份证号 stored as a number lost its last digits; format the column as text and export again",
-                                      column: column))
+            let reason = "身份证号 stored as a number lost its last digits; format the column as text and export again"
+            if kind == .roster, let ksh = rosterKey(record) { return try emit(.rejectStudent(record, reason: reason, column: column, ksh: ksh)) }
+            return try emit(.reject(record, reason: reason, column: column))
         }
         let prepared: PreparedRow
         switch kind {
@@ -107,12 +110,25 @@ struct RowPreparer {
                           hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
     }
 
+    /// The roster row's key (考生号, or 学号 in a roster without one) as stored, or nil when empty.
+    private func rosterKey(_ record: TableRecord) -> String? {
+        let ksh = Text.removingSpaces(Text.halfWidth(HeaderMap.cell(rosterColumns.key, in: record.cells)))
+        return ksh.isEmpty ? nil : ksh
+    }
+
     private func roster(_ record: TableRecord) -> PreparedRow {
         let c = record.cells, columns = rosterColumns
-        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
+        let keyName = columns.keyIsKsh ? "考生号" : "学号"
+        guard let ksh = rosterKey(record) else {
+            return .reject(record, reason: columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)", column: nil)
+        }
+        if Text.isScientificNotation(ksh) {
+            return .reject(record, reason: "\(keyName) \(ksh.prefix(40)) was saved by Excel in scientific notation and its digits are lost; format the column as text and export again",
+                           column: columns.key)
+        }
+        // Set aside with its 考生号: the student stays on tonight's roster as the previous one had them (not left).
+        func reject(_ reason: String) -> PreparedRow { .rejectStudent(record, reason: reason, column: nil, ksh: ksh) }
         func cell(_ column: Int?) -> String { HeaderMap.cell(column, in: c) }
-        let ksh = Text.removingSpaces(Text.halfWidth(cell(columns.key)))
-        if ksh.isEmpty { return reject(columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)") }
         let name = PersonName(cell(columns.name))
         if name.normalized.isEmpty { return reject("姓名 is empty") }
         let idText = cell(columns.id)

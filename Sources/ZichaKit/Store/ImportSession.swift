@@ -28,6 +28,8 @@ public struct ImportedFile: Sendable, Equatable {
 public struct FileOutcome: Sendable, Equatable {
     /// Students a roster no longer names, marked as left.
     public var leftStudents = 0
+    /// Students whose only row in the roster was set aside, kept on it (`ImportSession.keepStudent`).
+    public var keptStudents = 0
     /// A log's rows whose event an earlier file already gave: not stored again.
     public var repeatedEvents = 0
 }
@@ -304,6 +306,17 @@ public final class ImportSession {
         try insertScope!.execute()
     }
 
+    /// Keeps the stored student `ksh` on a roster being stored over an earlier one although tonight's row was set aside:
+    /// not marked as left, their values as the earlier roster had them. A bad cell is no reason for a student to drop
+    /// off every list. (Over the first roster there is nobody to keep.)
+    public func keepStudent(ksh: String) throws {
+        guard let replacement else { return }
+        replacement.find.bind(1, ksh)
+        replacement.find.bindNull(2)
+        // Marked when the file ends: a later row of the file with this 考生号 is still stored as tonight's.
+        if let (id, _) = try replacement.find.fetchInt64Pair(db) { replacement.setAside.append(id) }
+    }
+
     /// Sets a row aside with its reason and its cells as the file had them.
     public func addReject(line: Int, location: String, reason: String, cells: [String]) throws {
         if insertReject == nil {
@@ -332,6 +345,7 @@ public final class ImportSession {
         }
         guard kind == .roster, let replacement else { return FileOutcome() }  // a first roster: nobody to leave
         self.replacement = nil
+        let kept = replacement.setAside.reduce(0) { $0 + (replacement.mark($1) ? 1 : 0) }
         let seen = replacement.seen
         let function = DatabaseFunction("zicha_roster_has", argumentCount: 1, pure: true) { values in
             guard let id = Int64.fromDatabaseValue(values[0]) else { return false }
@@ -340,7 +354,7 @@ public final class ImportSession {
         db.add(function: function)
         defer { db.remove(function: function) }
         try db.execute(sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id)", arguments: [asOf])
-        return FileOutcome(leftStudents: db.changesCount)
+        return FileOutcome(leftStudents: db.changesCount, keptStudents: kept)
     }
 }
 

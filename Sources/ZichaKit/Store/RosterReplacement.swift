@@ -11,6 +11,8 @@ final class RosterReplacement {
     let update: FastStatement
     let setHash: FastStatement
     private(set) var seen: [UInt64] = []
+    /// Stored students whose rows the file set aside, to keep on the roster unless a later row named them.
+    var setAside: [Int64] = []
 
     init(_ db: Database, previous: RosterSequence.Matcher?) throws {
         self.previous = previous
