@@ -44,18 +44,24 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                 WHERE r.run_id = ?2 \(filter) ORDER BY \(orderBy)
                 """, arguments: [asOf, runID])
             var current: FollowupRow? = nil
+            var college = "", className = "", major = "", counselor = "", email = ""  // repeated by consecutive students
+            var states = ColumnDecoder { CheckState(rawValue: $0) ?? .unchecked }
+            var codes = ColumnDecoder { FindingCode(rawValue: $0) }
+            var remedies = ColumnDecoder { $0.split(separator: " ").map(String.init) }
+            var changes = ColumnDecoder { FindingChange(rawValue: $0) ?? .new }
             while try rows.next() {
                 let ksh = rows.text(5)
                 if current?.ksh != ksh {
                     if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }
-                    current = FollowupRow(college: rows.text(0), className: rows.text(1), major: rows.text(2), counselor: rows.text(3),
-                                          counselorEmail: rows.text(4), ksh: ksh, xh: rows.text(6), name: rows.text(7), idNumber: rows.text(8),
-                                          phone: rows.text(9), state: CheckState(rawValue: rows.text(10)) ?? .unchecked,
+                    current = FollowupRow(college: rows.text(0, sameAs: &college), className: rows.text(1, sameAs: &className),
+                                          major: rows.text(2, sameAs: &major), counselor: rows.text(3, sameAs: &counselor),
+                                          counselorEmail: rows.text(4, sameAs: &email), ksh: ksh, xh: rows.text(6), name: rows.text(7), idNumber: rows.text(8),
+                                          phone: rows.text(9), state: states.value(rows, 10),
                                           daysOutstanding: rows.int(11), findings: [])
                 }
-                if let codeText = rows.optionalText(12), let code = FindingCode(rawValue: codeText) {
-                    current!.findings.append(FindingLine(code: code, detail: rows.text(13), remedies: rows.text(14).split(separator: " ").map(String.init),
-                                                         change: FindingChange(rawValue: rows.text(15)) ?? .new))
+                if !rows.isNull(12), let code = codes.value(rows, 12) {  // NULL: a student without findings
+                    current!.findings.append(FindingLine(code: code, detail: rows.text(13), remedies: remedies.value(rows, 14),
+                                                         change: changes.value(rows, 15)))
                 }
             }
             if var done = current { done.findings.sort { $0.code < $1.code }; try body(done) }

@@ -86,18 +86,20 @@ extension ReconcileSession {
         var studentID = try students.next() ? students.text(0) : nil
         var eventID = try events.next() ? events.text(0) : nil
         var fifteenID = try fifteen.next() ? fifteen.text(0) : nil
-        var kinds: [(text: String, kind: EventKind)] = []
+        // A million events name nine kinds and a few reasons: each text is decoded once (`EventKind(rawValue:)`'s
+        // string switch ran for nearly every event when only the last kind was remembered).
+        var decoders = EventDecoders()
         while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
             while eventID == id {
                 if logName.isEmpty { logName = events.text(5) }
-                group.append(Self.event(events, kinds: &kinds))
+                group.append(Self.event(events, &decoders))
                 eventID = try events.next() ? events.text(0) : nil
             }
             while fifteenID == id {
                 if logName.isEmpty { logName = fifteen.text(5) }
-                group.append(Self.event(fifteen, kinds: &kinds))
+                group.append(Self.event(fifteen, &decoders))
                 fifteenID = try fifteen.next() ? fifteen.text(0) : nil
             }
             var matched = false
@@ -125,17 +127,15 @@ extension ReconcileSession {
         return aFirst ? a : b
     }
 
-    /// `kinds`: the stored kinds seen so far and their events: the join reads millions of events with nine kinds,
-    /// one after another in no order (remembering only the last one, the string switch of `EventKind(rawValue:)`
-    /// ran for nearly every event).
-    private static func event(_ r: SQLiteRows, kinds: inout [(text: String, kind: EventKind)]) -> LoggedEvent {
-        let text = r.text(1)
-        let kind: EventKind
-        if let seen = kinds.first(where: { Text.sameBytes($0.text, text) }) { kind = seen.kind } else {
-            kind = EventKind(rawValue: text) ?? .login
-            if kinds.count < 32 { kinds.append((text, kind)) }
-        }
-        return LoggedEvent(kind: kind, reason: r.optionalText(2).flatMap(FailureReason.init(rawValue:)), time: r.int64(3), detail: r.text(4))
+    /// The stored kinds and reasons of events, decoded once each.
+    private struct EventDecoders {
+        var kinds = ColumnDecoder { EventKind(rawValue: $0) ?? .login }
+        var reasons = ColumnDecoder { FailureReason(rawValue: $0) }
+    }
+
+    private static func event(_ r: SQLiteRows, _ decoders: inout EventDecoders) -> LoggedEvent {
+        LoggedEvent(kind: decoders.kinds.value(r, 1), reason: r.isNull(2) ? nil : decoders.reasons.value(r, 2), time: r.int64(3),
+                    detail: r.text(4))
     }
 
     static func facts(_ r: SQLiteRows, id: String) -> StudentFacts {
