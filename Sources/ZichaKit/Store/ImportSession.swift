@@ -306,15 +306,14 @@ public final class ImportSession {
         try insertScope!.execute()
     }
 
-    /// Keeps the stored student `ksh` on a roster being stored over an earlier one although tonight's row was set aside:
-    /// not marked as left, their values as the earlier roster had them. A bad cell is no reason for a student to drop
-    /// off every list. (Over the first roster there is nobody to keep.)
+    /// Keeps the stored student `ksh`, if present, on a roster being stored over an earlier one although tonight's row
+    /// was set aside: not marked as left, their values as the earlier roster had them. A bad cell is no reason for a
+    /// student to drop off every list. (Over the first roster there is nobody to keep.)
     public func keepStudent(ksh: String) throws {
         guard let replacement else { return }
-        replacement.find.bind(1, ksh)
-        replacement.find.bindNull(2)
+        replacement.findPresent.bind(1, ksh)
         // Marked when the file ends: a later row of the file with this 考生号 is still stored as tonight's.
-        if let (id, _) = try replacement.find.fetchInt64Pair(db) { replacement.setAside.append(id) }
+        if let (id, _) = try replacement.findPresent.fetchInt64Pair(db) { replacement.setAside.append(id) }
     }
 
     /// Sets a row aside with its reason and its cells as the file had them.

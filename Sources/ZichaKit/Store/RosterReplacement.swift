@@ -8,6 +8,7 @@ final class RosterReplacement {
     /// The latest roster's rows in order, when stored: most rows match there without a lookup.
     let previous: RosterSequence.Matcher?
     let find: FastStatement
+    let findPresent: FastStatement
     let update: FastStatement
     let setHash: FastStatement
     private(set) var seen: [UInt64] = []
@@ -18,6 +19,8 @@ final class RosterReplacement {
         self.previous = previous
         // The id, and 1 when the stored values hash as the row's do and the student had not left.
         find = try FastStatement(db, sql: "SELECT id, row_hash IS ?2 AND left_on IS NULL FROM student WHERE ksh = ?1")
+        // A present student's id, and 0 (the pair the statement type reads), for a row set aside.
+        findPresent = try FastStatement(db, sql: "SELECT id, 0 FROM student WHERE ksh = ?1 AND left_on IS NULL")
         setHash = try FastStatement(db, sql: "UPDATE student SET row_hash = ?2 WHERE id = ?1")
         update = try FastStatement(db, sql: """
             UPDATE student SET xh = ?2, name_raw = ?3, name = ?4, admission_name = CASE WHEN ?27 THEN ?5 ELSE admission_name END,
