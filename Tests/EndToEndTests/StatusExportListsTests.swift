@@ -11,11 +11,12 @@ struct StatusExportListsTests {
     func uncheckedWithoutReasonGetsTheGuide() throws {
         let tmp = try TempFolder("status-alone")
         // 王晓明 checked; 李静 未查 and nothing else; 张伟 未查 after a login (REGISTERED_NOT_CHECKED explains him).
+        // The export fills the time of those who never checked with a dash or 无: no time, not a bad row.
         let status = try tmp.write("""
-            身份证号,姓名,状态
-            420102200703150113,王晓明,已查
-            420103200611220221,李静,未查
-            420104200701010339,张伟,未查
+            身份证号,姓名,状态,自查时间
+            420102200703150113,王晓明,已查,2026-11-27 10:00
+            420103200611220221,李静,未查,-
+            420104200701010339,张伟,未查,无
 
             """, to: "status.csv")
         let login = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,420104200701010339,张伟,登录\n", to: "login.csv")
@@ -25,6 +26,7 @@ struct StatusExportListsTests {
                                                   "--out", out, "--as-of", "2026-11-28", "--no-mail", "-q"],
                                       cwd: PackagePaths.root.path)
         try #require(run.status == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("status.csv:"), "no row of the export is set aside: \(run.stderr)")
         let night = out + "/2026-11-28"
         let problem = "尚未完成学籍自查（自查记录未说明原因）"
 

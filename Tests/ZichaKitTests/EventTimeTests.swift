@@ -49,6 +49,13 @@ import Testing
                       "2026.09-01", "2026.09.01T", "年9月1日"])
     func rejectsGarbage(_ text: String) {
         #expect(EventTime.parse(text) == nil)
+        #expect(!EventTime.meansNone(text), "garbage is not a placeholder for no time")
+    }
+
+    @Test(arguments: ["-", "--", "—", "——", "/", "无", "暂无", "N/A", "NULL", " null ", "None"])
+    func placeholdersMeanNoTime(_ text: String) {
+        #expect(EventTime.meansNone(text))
+        #expect(EventTime.parse(text) == nil)
     }
 
     @Test func secondsCountFromShanghaiMidnight1970() {

@@ -174,7 +174,7 @@ struct RowPreparer {
         }
         let timeText = HeaderMap.cell(columns.time, in: c)
         let time: Int64
-        if timeText.isEmpty { time = asOfMidnight } else if let t = EventTime.parse(timeText) { time = t } else {
+        if timeText.isEmpty || EventTime.meansNone(timeText) { time = asOfMidnight } else if let t = EventTime.parse(timeText) { time = t } else {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
         let detail = HeaderMap.cell(columns.detail, in: c)

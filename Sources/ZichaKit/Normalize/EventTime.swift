@@ -77,6 +77,15 @@ public enum EventTime {
 
     private static let nian = Array("年".utf8), yue = Array("月".utf8), ri = Array("日".utf8)
 
+    /// Whether a time cell says "no time" the way exports do — a dash, a slash, 无, N/A, null — rather than being
+    /// empty: a status export often fills the 自查时间 of students who never checked so. Such a row is a row
+    /// without a time (SPEC: it takes the night's as-of time), not a bad row.
+    public static func meansNone(_ text: String) -> Bool {
+        Self.noTime.contains(Text.trimmed(text).lowercased())
+    }
+
+    private static let noTime: Set<String> = ["-", "--", "---", "—", "——", "/", "无", "空", "暂无", "n/a", "na", "null", "none"]
+
     /// Midnight of a `YYYY-MM-DD` day.
     public static func startOfDay(_ day: String) -> Int64? { parse(day) }
 
