@@ -19,7 +19,7 @@ import Testing
             ("class", ["班级", "class"]), ("college", ["学院", "college"]), ("counselor", ["辅导员", "counselor"]), ("email", ["邮箱", "email"]),
         ]
         let log: [(String, [String])] = [
-            ("time", ["时间", "操作时间", "日期", "time", "timestamp"]), ("id", ["身份证号", "证件号码", "SFZH", "id_number"]),
+            ("time", ["时间", "操作时间", "日期", "自查时间", "time", "timestamp"]), ("id", ["身份证号", "证件号码", "SFZH", "id_number"]),
             ("name", ["姓名", "XM", "name"]), ("event", ["事件", "操作", "状态", "自查状态", "event", "status"]),
             ("detail", ["说明", "备注", "详情", "原因", "detail"]),
         ]

@@ -44,7 +44,7 @@ public enum TableKind: String, Sendable, CaseIterable {
             ]
         case .log:
             return [
-                Field(name: "time", aliases: ["时间", "操作时间", "日期", "time", "timestamp"], required: false),
+                Field(name: "time", aliases: ["时间", "操作时间", "日期", "自查时间", "time", "timestamp"], required: false),
                 Field(name: "id", aliases: ["身份证号", "身份证号码", "证件号码", "SFZH", "ZJHM", "id_number", "id"], required: true),
                 Field(name: "name", aliases: ["姓名", "XM", "name"], required: false),
                 Field(name: "event", aliases: ["事件", "操作", "状态", "自查状态", "event", "status"], required: true),
