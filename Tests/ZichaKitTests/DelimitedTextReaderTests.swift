@@ -141,6 +141,12 @@ struct CanonicalFixtures: Decodable {
         #expect(records.map(\.line) == [1, 2, 4])
     }
 
+    @Test func excelTextFormulasReadAsTheTextExcelShows() throws {
+        // ="…" keeps a number as text in Excel: bare, quoted as a CSV cell, with a doubled quote inside; others stay.
+        let records = try Self.read("a,b,c,d\n=\"420102200703150113\",\"=\"\"0086\"\"\",=\"say \"\"hi\"\"\",=SUM(A1)\n=\"\",=\"x,=\"\"\n")
+        #expect(records.map(\.cells) == [["a", "b", "c", "d"], ["420102200703150113", "0086", "say \"hi\"", "=SUM(A1)"], ["", "=\"x", ""]])
+    }
+
     @Test func lineEndingsLFCRLFAndCRAndBlankLines() throws {
         #expect(try Self.read("a,b\nc,d\n").map(\.cells) == [["a", "b"], ["c", "d"]])
         #expect(try Self.read("a,b\r\nc,d").map(\.cells) == [["a", "b"], ["c", "d"]])

@@ -395,6 +395,23 @@ extension AppDatabase {
         #expect(warning.hint?.contains("run the night again") == true)
     }
 
+    @Test func numbersKeptAsTextByExcelMarksAreStoredAsTheNumbers() throws {
+        // Given one roster written plainly, and again as exports keep numbers text: ="…" and a leading '
+        let header = "考生号,姓名,身份证号,手机号"
+        let plain = try Self.roster(["26110101000001,张伟,110105199001010029,13800138000"], header: header)
+        let marked = try Self.roster(["=\"26110101000001\",张伟,=\"110105199001010029\",'13800138000"], header: header)
+        let columns = "SELECT ksh, id_norm, id_problem, id_cleaned, phone_norm, phone_valid FROM student"
+        var stored: [[String]] = []
+        for roster in [plain, marked] {
+            let database = try AppDatabase(inMemory: ())
+            try ImportFixtures.importNight(database, roster: roster)
+            stored.append(try database.rows(columns))
+        }
+        // Then both store the same student, with no finding-worthy cleaning
+        #expect(stored[0] == ["[ksh:\"26110101000001\" id_norm:\"110105199001010029\" id_problem:NULL id_cleaned:0 phone_norm:\"13800138000\" phone_valid:1]"])
+        #expect(stored[1] == stored[0])
+    }
+
     @Test func admissionNameColumnWinsOverTheFirstNightsName() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张小伟,110105199001010029,张伟",

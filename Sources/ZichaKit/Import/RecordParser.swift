@@ -88,6 +88,17 @@ struct RecordParser {
     }
 
     private mutating func endCell() {
+        // `="0421…"`: how many systems export a number that Excel must keep as text (a formula whose value is the text).
+        // Read as Excel shows it, the text inside; a "" within it is one quote, as in the formula.
+        if cell.count >= 3, cell[0] == 0x3D, cell[1] == 0x22, cell[cell.count - 1] == 0x22 {
+            var inner: [UInt8] = []
+            var i = 2
+            while i < cell.count - 1 {
+                inner.append(cell[i])
+                i += cell[i] == 0x22 && cell[i + 1] == 0x22 && i + 1 < cell.count - 1 ? 2 : 1
+            }
+            cell = inner
+        }
         // Byte checks first: ASCII cells need no validation, and U+FFFD (a transcoder's replacement) is EF BF BD.
         // Other cells are decoded with repair, and were valid exactly when the string holds the same bytes (a repair
         // puts EF BF BD in place of what was not UTF-8). `String(validating:as:)` runs unspecialized here, looking up

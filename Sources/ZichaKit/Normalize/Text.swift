@@ -39,6 +39,13 @@ public enum Text {
         }
     }
 
+    /// `s` without a leading `'`: the mark spreadsheet users and some exports put before a number to keep it text
+    /// (`'420102200703150113`). Only for fields that are numbers written as text: IDs, 考生号, 学号, phones.
+    public static func withoutTextPrefix(_ s: String) -> String {
+        guard s.utf8.first == 0x27, s.utf8.count > 1 else { return s }
+        return String(s.dropFirst())
+    }
+
     /// Whether `s` is a number in scientific notation, `4.20103E+17` or `1.38E+10`: what Excel writes into a CSV (and
     /// shows) for a long number in a column not formatted as text. The digits past the first 15 are lost for good.
     public static func isScientificNotation(_ s: String) -> Bool {
