@@ -237,9 +237,13 @@ import Testing
         var s = Self.student()
         s.idRaw = "4.20103E+17"; s.idNorm = "4?20103??17"; s.idProblem = IDNumber("4.20103E+17", today: 20261129).problem?.rawValue
         s.phoneRaw = "1.38E+10"; s.phoneNorm = "1.38E+10"; s.phoneValid = false
+        // and a classmate whose ID Excel turned into the same text
+        let context = RosterContext(sharedIDs: [s.idNorm: [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000002", name: "王芳")]])
         // When
-        let v = Self.evaluate([Self.event(.checked, day: 1)], s)
-        // Then both findings show the number as the file has it, and why it cannot be fixed here
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s, context: context)
+        // Then both findings show the number as the file has it, and why it cannot be fixed here; the same text is no
+        // duplicated ID
+        #expect(Self.codes(v) == [.idInvalid, .phoneInvalid])
         let detail = Dictionary(uniqueKeysWithValues: v.findings.map { ($0.code, $0.detail) })
         #expect(detail[.idInvalid] == "身份证号 4.20103E+17：被 Excel 存成了科学计数法，后几位已丢失（把该列设为文本格式后重新导出）")
         #expect(detail[.phoneInvalid] == "手机号 1.38E+10 被 Excel 存成了科学计数法，号码已丢失（把该列设为文本格式后重新导出）")

@@ -114,7 +114,10 @@ public enum Rules {
 
     static func rosterFindings(_ s: StudentFacts, context: RosterContext, nameChanged: Bool) -> [(FindingCode, String)] {
         var out: [(FindingCode, String)] = []
-        if let group = context.sharedIDs[s.idNorm] {
+        // IDs Excel saved in scientific notation are equal texts, not equal IDs: 4.20103E+17 stands for thousands of
+        // numbers, and naming every student who shares it would send them the remedy of a duplicated ID.
+        let lostDigits = s.idProblem == IDNumber.Problem.scientificNotation.rawValue
+        if !lostDigits, let group = context.sharedIDs[s.idNorm] {
             let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
             if !others.isEmpty { out.append((.duplicateID, "与 \(others.joined(separator: "、")) 共用身份证号 \(s.idNorm)")) }
         }
@@ -128,7 +131,7 @@ public enum Rules {
         }
         if let problem = s.idProblem {
             // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form reads 4?20103??17).
-            let shown = problem == IDNumber.Problem.scientificNotation.rawValue ? s.idRaw : s.idNorm
+            let shown = lostDigits ? s.idRaw : s.idNorm
             out.append((.idInvalid, "身份证号 \(shown)：\(problem)"))
         } else if s.idNeededCleaning {
             out.append((.idFormat, "名单中的身份证号含空格、全角字符或小写x，规范写法 \(s.idNorm)"))
