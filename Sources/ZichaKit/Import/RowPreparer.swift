@@ -174,7 +174,13 @@ struct RowPreparer {
         }
         let timeText = HeaderMap.cell(columns.time, in: c)
         let time: Int64
-        if timeText.isEmpty || EventTime.meansNone(timeText) { time = asOfMidnight } else if let t = EventTime.parse(timeText) { time = t } else {
+        if timeText.isEmpty {
+            time = asOfMidnight
+        } else if let t = EventTime.parse(timeText) {
+            time = t
+        } else if EventTime.meansNone(timeText) {  // a dash, 无, N/A: looked for only in what is not a time
+            time = asOfMidnight
+        } else {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
