@@ -132,6 +132,7 @@ public enum Pipeline {
                 diagnostics.report(Diagnostic(.note, "the rows new since the latest night name \(touched) IDs, more than a fifth of the "
                     + "students: reconciled everyone (sooner than one by one)"))
             }
+            reportUnmatchedScopes(try database.counselorScopesMatchingNoStudent(asOf: asOf), diagnostics)
         }
         StageClock.mark("reconcile")
 
@@ -197,6 +198,20 @@ public enum Pipeline {
         return try RunLock.take(root, folder: true, wait: lockWait,
             error: ZichaError(.output, "the reports folder is in use by another zicha run", at: SourceLocation(file: root),
                               hint: "wait for the other run to finish, or give each database its own --out folder"))
+    }
+
+    /// Warns of the counselor list's classes and colleges that name no student tonight (the first ten, then a count):
+    /// otherwise all the admin sees is NO_COUNSELOR findings, without where the list and the roster part.
+    private static func reportUnmatchedScopes(_ scopes: [UnmatchedScope], _ diagnostics: DiagnosticSink) {
+        for scope in scopes.prefix(10) {
+            let what = scope.kind == "class" ? "班级" : "学院"
+            diagnostics.report(Diagnostic(.warning, "\(what) \(scope.scope) names no \(scope.kind) of tonight's roster: this row gives nobody a counselor",
+                                          at: SourceLocation(file: scope.file, line: scope.line),
+                                          hint: scope.rosterSpelling.map { "the roster writes it \($0)" }))
+        }
+        if scopes.count > 10 {
+            diagnostics.report(Diagnostic(.warning, "\(scopes.count - 10) more rows of the counselor list name no class or college of tonight's roster"))
+        }
     }
 
     private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,

@@ -1,0 +1,51 @@
+import GRDB
+
+/// A row of the counselor list whose class or college names no present student of a night.
+public struct UnmatchedScope: Sendable, Equatable {
+    /// `class` or `college`.
+    public var kind: String
+    public var scope: String
+    /// The counselor list and line that gave it.
+    public var file: String
+    public var line: Int
+    /// The roster's own spelling when one differs only by spaces, width or a trailing 班 (计科2601班 → 计科2601).
+    public var rosterSpelling: String?
+}
+
+extension AppDatabase {
+    /// The counselor list's classes and colleges that no present student of the night `asOf` has, in file order: their
+    /// students silently get NO_COUNSELOR when the list writes a class otherwise than the roster (计科2601班, 计科 2601).
+    /// Read from the night's class counts (a few thousand rows), not from the roster.
+    public func counselorScopesMatchingNoStudent(asOf: String) throws -> [UnmatchedScope] {
+        try writer.read { db in
+            guard let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]) else { return [] }
+            var classes: Set<String> = [], colleges: Set<String> = []
+            for row in try Row.fetchAll(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ?", arguments: [runID]) {
+                colleges.insert(row[0]); classes.insert(row[1])
+            }
+            var unmatched: [UnmatchedScope] = []
+            var spellings: [String: [String: String]] = [:]  // kind → folded name → the roster's spelling, made when needed
+            for row in try Row.fetchAll(db, sql: """
+                SELECT c.scope_kind, c.scope, f.name, c.line FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
+                ORDER BY f.name, c.line
+                """) {
+                let kind: String = row[0], scope: String = row[1]
+                let names = kind == "class" ? classes : colleges
+                guard !names.contains(scope) else { continue }
+                if spellings[kind] == nil {
+                    spellings[kind] = Dictionary(names.map { (Self.folded($0), $0) }, uniquingKeysWith: { a, _ in a })
+                }
+                unmatched.append(UnmatchedScope(kind: kind, scope: scope, file: row[2], line: row[3],
+                                                rosterSpelling: spellings[kind]?[Self.folded(scope)]))
+            }
+            return unmatched
+        }
+    }
+
+    /// A class or college name without spaces, in half width, without a trailing 班: how two spellings of one class differ.
+    private static func folded(_ name: String) -> String {
+        var s = Text.removingSpaces(Text.halfWidth(name))
+        if s.hasSuffix("班"), s.count > 1 { s.removeLast() }
+        return s
+    }
+}

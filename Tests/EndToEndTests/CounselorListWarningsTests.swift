@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+
+/// A counselor list that writes a class otherwise than the roster gives its students NO_COUNSELOR; the night says
+/// which rows of the list matched nobody, and how the roster writes the class when only the spelling differs.
+@Suite("Counselor list rows that match no student")
+struct CounselorListWarningsTests {
+    @Test("each class or college of the list that names nobody tonight is a warning with its line and the roster's spelling")
+    func unmatchedScopesAreNamed() throws {
+        let tmp = try TempFolder("scopes")
+        let counselors = try tmp.write("""
+            班级,学院,辅导员,邮箱
+            计科2601班,,李老师,li@example.edu.cn
+            ,计算机学院,王老师,wang@example.edu.cn
+            天文2601,,赵老师,zhao@example.edu.cn
+            ,电子信息 学院,陈老师,chen@example.edu.cn
+
+            """, to: "counselors.csv")
+        let log = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,420102200703150113,王晓明,登录\n", to: "log.csv")
+        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", log,
+                                                  "--counselors", counselors, "--db", tmp.file("zicha.sqlite"),
+                                                  "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--no-mail"],
+                                      cwd: PackagePaths.root.path)
+        try #require(run.status == 0, "\(run.stderr)")
+        let lines = run.stderr.components(separatedBy: "\n")
+        func warning(_ line: Int) -> [String] {
+            guard let i = lines.firstIndex(where: { $0.contains("counselors.csv:\(line): warning:") })
+            else { return [] }
+            return Array(lines[i..<min(i + 2, lines.count)])
+        }
+        #expect(warning(2).first?.hasSuffix("warning: 班级 计科2601班 names no class of tonight's roster: this row gives nobody a counselor") == true, "\(run.stderr)")
+        #expect(warning(2).last == "  hint: the roster writes it 计科2601", "\(run.stderr)")
+        #expect(warning(3).isEmpty, "计算机学院 is on the roster: \(run.stderr)")
+        #expect(warning(4).first?.contains("班级 天文2601 names no class") == true, "\(run.stderr)")
+        #expect(warning(4).last?.contains("hint") == false, "no spelling of the roster is near 天文2601: \(run.stderr)")
+        #expect(warning(5).first?.contains("学院 电子信息 学院 names no college of tonight's roster") == true, "\(run.stderr)")
+        #expect(warning(5).last == "  hint: the roster writes it 电子信息学院", "\(run.stderr)")
+    }
+}
