@@ -40,6 +40,9 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .valid("'110105199001010029", normalized: "110105199001010029"),  // a spreadsheet's text mark, not the student's typing
         .invalid("110105199001010029'", .badCharacter),
         .invalid("''110105199001010029", .badCharacter),
+        .fifteen("110105900101002.0", "110105199001010029"),  // a 15-digit number read as a decimal and written back
+        .invalid("110105199001010029.00", .badCharacter),
+        .invalid("11010519900101002.9", .badCharacter),
         .valid("120101198512311239"),
         .valid("130102200002294561"),
         .valid("140105197906153215"),

@@ -22,6 +22,7 @@ import Testing
         Vector(input: "＋８６\u{3000}１３８００１３８０００", normalized: "13800138000", isMobile: true),
         Vector(input: "19912345678", normalized: "19912345678", isMobile: true),
         Vector(input: "'13800138000", normalized: "13800138000", isMobile: true),
+        Vector(input: "13800138000.0", normalized: "13800138000", isMobile: true),
         Vector(input: "15012345678", normalized: "15012345678", isMobile: true),
         // Not a mainland mobile.
         Vector(input: "12345678901", normalized: "12345678901", isMobile: false),

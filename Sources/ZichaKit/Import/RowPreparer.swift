@@ -112,7 +112,7 @@ struct RowPreparer {
 
     /// The roster row's key (考生号, or 学号 in a roster without one) as stored, or nil when empty.
     private func rosterKey(_ record: TableRecord) -> String? {
-        let ksh = Text.removingSpaces(Text.halfWidth(Text.withoutTextPrefix(HeaderMap.cell(rosterColumns.key, in: record.cells))))
+        let ksh = Text.removingSpaces(Text.halfWidth(Text.unmarkedNumber(HeaderMap.cell(rosterColumns.key, in: record.cells))))
         return ksh.isEmpty ? nil : ksh
     }
 
@@ -135,7 +135,7 @@ struct RowPreparer {
         if idText.isEmpty { return reject("身份证号 is empty") }
         let admission = cell(columns.admissionName)
         return .student(PreparedStudent(StudentRow(
-            ksh: ksh, xh: Text.halfWidth(Text.withoutTextPrefix(cell(columns.xh))), name: name,
+            ksh: ksh, xh: Text.halfWidth(Text.unmarkedNumber(cell(columns.xh))), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
             id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
             phone: PhoneNumber(cell(columns.phone)), college: cell(columns.college), major: cell(columns.major),

@@ -37,7 +37,7 @@ public struct IDNumber: Sendable, Equatable {
         bytes.reserveCapacity(18)
         var cleaned = false
         var bad = false
-        for scalar in Text.withoutTextPrefix(trimmed).unicodeScalars {
+        for scalar in Text.unmarkedNumber(trimmed).unicodeScalars {
             let v = scalar.value
             switch v {
             case 0x30...0x39, 0x58: bytes.append(UInt8(v))

@@ -1,5 +1,5 @@
-/// A phone number cleaned for comparison: spaces, dashes, parentheses, a leading `'` (a spreadsheet's text mark) and a
-/// leading +86 / 0086 / 86 removed.
+/// A phone number cleaned for comparison: spaces, dashes, parentheses, a tool's marks on a number (`'…`, `….0`: see
+/// `Text.unmarkedNumber`) and a leading +86 / 0086 / 86 removed.
 public struct PhoneNumber: Sendable, Equatable {
     /// The text as given, trimmed.
     public let raw: String
@@ -12,7 +12,7 @@ public struct PhoneNumber: Sendable, Equatable {
         raw = Text.trimmed(text)
         var b: [UInt8] = []
         b.reserveCapacity(16)
-        for u in Text.withoutTextPrefix(raw).unicodeScalars {
+        for u in Text.unmarkedNumber(raw).unicodeScalars {
             var v = u.value
             if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }  // full-width digits and signs
             switch v {

@@ -39,11 +39,14 @@ public enum Text {
         }
     }
 
-    /// `s` without a leading `'`: the mark spreadsheet users and some exports put before a number to keep it text
-    /// (`'420102200703150113`). Only for fields that are numbers written as text: IDs, 考生号, 学号, phones.
-    public static func withoutTextPrefix(_ s: String) -> String {
-        guard s.utf8.first == 0x27, s.utf8.count > 1 else { return s }
-        return String(s.dropFirst())
+    /// A number as written, without the marks tools put on it: a leading `'` (a spreadsheet's text prefix,
+    /// `'420102200703150113`) and a trailing `.0` after digits (a column read as decimals and written back,
+    /// `13800138000.0`). Only for fields that are numbers written as text: IDs, 考生号, 学号, phones.
+    public static func unmarkedNumber(_ s: String) -> String {
+        var u = Substring(s)
+        if u.utf8.first == 0x27, u.utf8.count > 1 { u = u.dropFirst() }
+        if u.utf8.count > 2, u.hasSuffix(".0"), u.utf8.dropLast(2).allSatisfy({ (0x30...0x39).contains($0) }) { u = u.dropLast(2) }
+        return u.utf8.count == s.utf8.count ? s : String(u)
     }
 
     /// Whether `s` is a number in scientific notation, `4.20103E+17` or `1.38E+10`: what Excel writes into a CSV (and
