@@ -18,6 +18,16 @@ public enum SampleNights {
         return ["nightly"] + inputs + ["--db", db, "--out", out, "--as-of", asOf[night - 1], "--config", "SampleData/zicha.json"]
     }
 
+    /// Runs the built binary on night 1's roster with `logs` and `counselors` of a test's own (default: night 1's list)
+    /// as of night 1, into `tmp`'s zicha.sqlite and Reports/, without mail; `extra` adds options (`-q`).
+    public static func runOnNight1Roster(logs: [String], counselors: String = "SampleData/night1/counselors.csv", in tmp: TempFolder,
+                                         extra: [String] = []) throws -> ProcessResult {
+        try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv"] + logs.flatMap { ["--log", $0] }
+                                + ["--counselors", counselors, "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+                                   "--as-of", asOf[0], "--no-mail"] + extra,
+                            cwd: PackagePaths.root.path)
+    }
+
     /// Runs night 1 or 2 with the built binary from the package root.
     public static func run(night: Int, db: String, out: String) throws -> ProcessResult {
         try ZichaBinary.run(arguments: arguments(night: night, db: db, out: out), cwd: PackagePaths.root.path)

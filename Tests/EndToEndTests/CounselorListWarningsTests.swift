@@ -18,10 +18,7 @@ struct CounselorListWarningsTests {
 
             """, to: "counselors.csv")
         let log = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,420102200703150113,王晓明,登录\n", to: "log.csv")
-        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", log,
-                                                  "--counselors", counselors, "--db", tmp.file("zicha.sqlite"),
-                                                  "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--no-mail"],
-                                      cwd: PackagePaths.root.path)
+        let run = try SampleNights.runOnNight1Roster(logs: [log], counselors: counselors, in: tmp)
         try #require(run.status == 0, "\(run.stderr)")
         let lines = run.stderr.components(separatedBy: "\n")
         func warning(_ line: Int) -> [String] {

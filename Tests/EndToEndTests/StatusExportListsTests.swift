@@ -20,14 +20,10 @@ struct StatusExportListsTests {
 
             """, to: "status.csv")
         let login = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,420104200701010339,张伟,登录\n", to: "login.csv")
-        let out = tmp.file("Reports")
-        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", status, "--log", login,
-                                                  "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"),
-                                                  "--out", out, "--as-of", "2026-11-28", "--no-mail", "-q"],
-                                      cwd: PackagePaths.root.path)
+        let run = try SampleNights.runOnNight1Roster(logs: [status, login], in: tmp, extra: ["-q"])
         try #require(run.status == 0, "\(run.stderr)")
         #expect(!run.stderr.contains("status.csv:"), "no row of the export is set aside: \(run.stderr)")
-        let night = out + "/2026-11-28"
+        let night = tmp.file("Reports/2026-11-28")
         let problem = "尚未完成学籍自查（自查记录未说明原因）"
 
         let students = try FindingsFile(path: night + "/findings.json").studentsByKsh
