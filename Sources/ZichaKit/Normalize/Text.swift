@@ -43,24 +43,30 @@ public enum Text {
     /// `'420102200703150113`) and a trailing `.0` after digits (a column read as decimals and written back,
     /// `13800138000.0`). Only for fields that are numbers written as text: IDs, 考生号, 学号, phones.
     public static func unmarkedNumber(_ s: String) -> String {
-        var u = Substring(s)
-        if u.utf8.first == 0x27, u.utf8.count > 1 { u = u.dropFirst() }
-        if u.utf8.count > 2, u.hasSuffix(".0"), u.utf8.dropLast(2).allSatisfy({ (0x30...0x39).contains($0) }) { u = u.dropLast(2) }
-        return u.utf8.count == s.utf8.count ? s : String(u)
+        // By bytes, without a copy when there is no mark: it runs on every ID, 考生号 and phone of an import.
+        s.withBytes { b -> String in
+            var start = 0, end = b.count
+            if end > 1, b[0] == 0x27 { start = 1 }
+            if end - start > 2, b[end - 1] == 0x30, b[end - 2] == 0x2E, b[start..<(end - 2)].allSatisfy({ (0x30...0x39).contains($0) }) {
+                end -= 2
+            }
+            return start == 0 && end == b.count ? s : String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Whether `s` is a number in scientific notation, `4.20103E+17` or `1.38E+10`: what Excel writes into a CSV (and
     /// shows) for a long number in a column not formatted as text. The digits past the first 15 are lost for good.
     public static func isScientificNotation(_ s: String) -> Bool {
-        let b = Array(trimmed(s).utf8)
-        var i = 0
-        func digits() -> Int { let start = i; while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }; return i - start }
-        guard digits() >= 1 else { return false }
-        if i < b.count, b[i] == 0x2E { i += 1; guard digits() >= 1 else { return false } }
-        guard i < b.count, b[i] == 0x45 || b[i] == 0x65 else { return false }
-        i += 1
-        if i < b.count, b[i] == 0x2B { i += 1 }
-        return digits() >= 1 && i == b.count
+        trimmed(s).withBytes { b in  // no copy: it runs on every roster row's 考生号
+            var i = 0
+            func digits() -> Int { let start = i; while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }; return i - start }
+            guard digits() >= 1 else { return false }
+            if i < b.count, b[i] == 0x2E { i += 1; guard digits() >= 1 else { return false } }
+            guard i < b.count, b[i] == 0x45 || b[i] == 0x65 else { return false }
+            i += 1
+            if i < b.count, b[i] == 0x2B { i += 1 }
+            return digits() >= 1 && i == b.count
+        }
     }
 
     /// Byte equality (no Unicode canonical equivalence: a label read from a file against one seen before).
