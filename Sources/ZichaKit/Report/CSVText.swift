@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// CSV that Excel and WPS open correctly: UTF-8 with BOM, CRLF, RFC 4180 quoting, and every cell
 /// that would start a formula neutralized (OWASP "CSV injection").
 public enum CSVText {
@@ -6,28 +12,28 @@ public enum CSVText {
 
     /// One cell, quoted when needed, with a leading `'` when it would start a formula.
     public static func cell(_ value: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count + 3)
+        var out = ByteBuffer(capacity: value.utf8.count + 3)
         append(cell: value, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     /// Appends one cell to `out` as `cell(_:)` writes it (the report writers' bytes, no String in between).
-    public static func append(cell value: String, to out: inout [UInt8]) {
+    static func append(cell value: String, to out: inout ByteBuffer) {
         value.withBytes { bytes in
             let formula = startsFormula(bytes)
             // Byte scan: the delimiters are ASCII, and comparing Characters costs a grapheme walk per cell.
-            if bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) {
+            if quotingIndex(bytes) < bytes.count {
                 out.append(0x22)
                 if formula { out.append(0x27) }
-                if bytes.contains(0x22) {
-                    for b in bytes {
-                        out.append(b)
-                        if b == 0x22 { out.append(0x22) }  // doubled inside quotes
-                    }
-                } else {
-                    out.append(contentsOf: bytes)
+                // Quotes are doubled inside quotes; memchr (vectorized in glibc) finds them in the long remedy cells.
+                var run = 0
+                while let found = memchr(bytes.baseAddress! + run, 0x22, bytes.count - run) {
+                    let quote = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...quote]))
+                    out.append(0x22)
+                    run = quote + 1
                 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
                 out.append(0x22)
             } else {
                 if formula { out.append(0x27) }
@@ -36,8 +42,18 @@ public enum CSVText {
         }
     }
 
+    /// The index of the first byte that makes a cell need quotes (`,` `"` LF CR), or the cell's length.
+    @inline(__always)
+    private static func quotingIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        @inline(__always) func mayHold(_ w: UInt64) -> Bool {
+            ByteScan.has(w, 0x2C) || ByteScan.has(w, 0x22) || ByteScan.has(w, 0x0A) || ByteScan.has(w, 0x0D)
+        }
+        return ByteScan.firstIndex(in: bytes, mayHold: mayHold,
+                                   isSpecial: { b, i in b[i] == 0x2C || b[i] == 0x22 || b[i] == 0x0A || b[i] == 0x0D })
+    }
+
     /// Appends one record, CRLF-terminated.
-    public static func append(line cells: [String], to out: inout [UInt8]) {
+    static func append(line cells: [String], to out: inout ByteBuffer) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { out.append(0x2C) }
             append(cell: cell, to: &out)
@@ -59,8 +75,8 @@ public enum CSVText {
 
     /// One record, CRLF-terminated.
     public static func line(_ cells: [String]) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         append(line: cells, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 }

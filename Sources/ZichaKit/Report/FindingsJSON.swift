@@ -96,7 +96,7 @@ public enum RejectsCSV {
 }
 
 /// The bytes of a findings.json entry, built in the output buffer.
-private extension Array where Element == UInt8 {
+private extension ByteBuffer {
     /// A value as a JSON string literal.
     mutating func json(_ s: String) { JSONText.append(s, to: &self) }
 }

@@ -6,7 +6,7 @@ import Glibc
 /// A buffered, owner-only (0600) output file. Reports stream through it, so a million rows never sit in memory.
 public final class OutputFile {
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    private var buffer = ByteBuffer(capacity: 1 << 20)
     public let path: String
 
     /// Creates (or truncates) `path` with mode 0600.
@@ -14,18 +14,17 @@ public final class OutputFile {
         self.path = path
         fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { throw ZichaError(.output, "cannot create the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path)) }
-        buffer.reserveCapacity(1 << 20)
     }
 
     deinit { Glibc.close(fd) }
 
     public func write(_ s: String) throws {
-        buffer.append(contentsOf: s.utf8)
+        buffer.text(s)
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     /// Lets `body` append bytes straight into the buffer (rows built without intermediate Strings).
-    public func write(_ body: (inout [UInt8]) -> Void) throws {
+    func write(_ body: (inout ByteBuffer) -> Void) throws {
         body(&buffer)
         if buffer.count >= 1 << 20 { try flush() }
     }
@@ -39,7 +38,7 @@ public final class OutputFile {
     public func flush() throws {
         var offset = 0
         while offset < buffer.count {
-            let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ZichaError(.output, "cannot write the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path),
@@ -47,7 +46,7 @@ public final class OutputFile {
             }
             offset += n
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     /// Flushes and syncs to disk.
@@ -59,37 +58,28 @@ public final class OutputFile {
     }
 }
 
-/// Report rows built as bytes in an output buffer.
-extension Array where Element == UInt8 {
-    /// Appends the UTF-8 bytes of `s` as they are (markup, punctuation, numbers), in one copy.
-    @inline(__always) mutating func text(_ s: String) {
-        s.withBytes { append(contentsOf: $0) }
-    }
-
-    /// Appends `s` escaped for HTML (`HTML.escape`).
-    @inline(__always) mutating func html(_ s: String) { text(HTML.escape(s)) }
-}
-
 /// JSON string literals without a Codable round trip per row.
 public enum JSONText {
     /// `"…"` with quotes, backslashes and control characters escaped.
     public static func string(_ s: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 2)
+        var out = ByteBuffer(capacity: s.utf8.count + 2)
         append(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string
     }
 
     /// Appends `s` as a JSON string literal to `out` (the report writers' bytes, no String in between).
-    public static func append(_ s: String, to out: inout [UInt8]) {
+    static func append(_ s: String, to out: inout ByteBuffer) {
         out.append(0x22)
         s.withBytes { bytes in
             // Runs of bytes that need no escape are copied whole; only the few special bytes are looked at.
             var i = 0, run = 0
             let n = bytes.count
-            while i < n {
+            while true {
+                i = ByteScan.firstIndex(in: bytes, from: i,
+                                        mayHold: { ByteScan.hasLess($0, 0x20) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) || ByteScan.has($0, 0xE2) },
+                                        isSpecial: { b, i in b[i] < 0x20 || b[i] == 0x22 || b[i] == 0x5C || b[i] == 0xE2 })
+                if i >= n { break }
                 let b = bytes[i]
-                if b >= 0x20, b != 0x22, b != 0x5C, b != 0xE2 { i += 1; continue }
                 let escaped: String
                 switch b {
                 case 0x22: escaped = "\\\""
@@ -104,7 +94,7 @@ public enum JSONText {
                 default: escaped = String(format: "\\u%04x", b)
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                out.append(contentsOf: escaped.utf8)
+                out.text(escaped)
                 i += b == 0xE2 ? 3 : 1
                 run = i
             }

@@ -11,7 +11,7 @@ import Darwin
 final class ReportFile {
     let url: URL
     private let handle: FileHandle
-    private var buffer: [UInt8] = []
+    private var buffer = ByteBuffer(capacity: ReportFile.flushSize + (1 << 12))
     private static let flushSize = 1 << 16
 
     /// Creates `name` inside `directory`; `name` must already be a safe relative path.
@@ -33,12 +33,12 @@ final class ReportFile {
 
     /// Appends text as UTF-8.
     func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
+        buffer.text(text)
         if buffer.count >= Self.flushSize { try flush() }
     }
 
     /// Lets `body` append bytes straight into the buffer (a row built without intermediate Strings).
-    func write(_ body: (inout [UInt8]) -> Void) throws {
+    func write(_ body: (inout ByteBuffer) -> Void) throws {
         body(&buffer)
         if buffer.count >= Self.flushSize { try flush() }
     }
@@ -51,16 +51,16 @@ final class ReportFile {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try Self.writeAll(handle.fileDescriptor, buffer, path: url.path)
-        buffer.removeAll(keepingCapacity: true)
+        try buffer.withUnsafeBytes { try Self.writeAll(handle.fileDescriptor, $0, path: url.path) }
+        buffer.removeAll()
     }
 
     /// Writes all of `bytes` to `fd`. write(2) rather than FileHandle.write, whose error on Linux reads
     /// "NSCocoaErrorDomain error 512" and hides the reason (a full disk, a file size limit).
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
         while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { posixWrite(fd, $0.baseAddress, $0.count) }
+            let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ZichaError.cannotWrite("the report file", errno: errno, at: path)

@@ -41,7 +41,7 @@ final class XLSXWriterBook {
     private(set) var sheetNames: [String] = []
     private(set) var filters: [String] = []          // the autofilter range of each sheet ("" for none)
     private var row = 0                          // rows written to the open sheet
-    private var xml: [UInt8] = []                // the open sheet's XML not yet handed to `zip`
+    private var xml = ByteBuffer(capacity: 1 << 17)  // the open sheet's XML not yet handed to `zip`
     private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXWriterBook.columnName($0).utf8) }
     private var sharedIndex: [SharedText: Int] = [:]  // text of a `.shared` cell → its number in `sharedStrings`
     private(set) var sharedStrings: [String] = []
@@ -89,7 +89,7 @@ final class XLSXWriterBook {
     func appendRow(_ cells: [Cell]) throws {
         row += 1
         // The sheet's buffer is borrowed into a local for the row: one exclusive access instead of one per append.
-        var xml: [UInt8] = []
+        var xml = ByteBuffer(capacity: 16)
         swap(&xml, &self.xml)
         append(row: row, cells, to: &xml)
         swap(&xml, &self.xml)
@@ -106,7 +106,7 @@ final class XLSXWriterBook {
         return sharedStrings.count - 1
     }
 
-    private func append(row: Int, _ cells: [Cell], to xml: inout [UInt8]) {
+    private func append(row: Int, _ cells: [Cell], to xml: inout ByteBuffer) {
         let r = Array(String(row).utf8)
         func style(_ style: Style) { xml.append(UInt8(ascii: "0") + UInt8(style.rawValue)) }
         xml.text(#"<row r=""#); xml.append(contentsOf: r); xml.text(#"">"#)
@@ -143,7 +143,7 @@ final class XLSXWriterBook {
     }
 
     /// `<t>text</t>` (opened by the caller's `<is>` or `<si>`), keeping leading and trailing spaces.
-    private static func appendTextElement(_ text: String, to xml: inout [UInt8]) {
+    private static func appendTextElement(_ text: String, to xml: inout ByteBuffer) {
         xml.text("<t")
         let utf8 = text.utf8
         if let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) {
@@ -177,22 +177,23 @@ final class XLSXWriterBook {
         try zip.addEntry("xl/_rels/workbook.xml.rels", workbookRelationships)
         try zip.addEntry("xl/styles.xml", Self.styles)
         if !sharedStrings.isEmpty {
-            var xml = Array(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#.utf8) + [0x0A]
-            xml += #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(sharedUses)" uniqueCount="\#(sharedStrings.count)">"#.utf8
+            var xml = ByteBuffer()
+            xml.text(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n")
+            xml.text(#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(sharedUses)" uniqueCount="\#(sharedStrings.count)">"#)
             for text in sharedStrings {
-                xml += "<si>".utf8
+                xml.text("<si>")
                 Self.appendTextElement(text, to: &xml)
-                xml += "</si>".utf8
+                xml.text("</si>")
             }
-            xml += "</sst>".utf8
-            try zip.addEntry("xl/sharedStrings.xml", String(decoding: xml, as: UTF8.self))
+            xml.text("</sst>")
+            try zip.addEntry("xl/sharedStrings.xml", xml.string)
         }
         try zip.close()
     }
 
     private func flushSheet() throws {
-        try zip.write(xml)
-        xml.removeAll(keepingCapacity: true)
+        try xml.withUnsafeBytes { try zip.write($0) }
+        xml.removeAll()
     }
 
     // MARK: - Text
@@ -202,14 +203,14 @@ final class XLSXWriterBook {
     static func cellText(_ s: String, note: String) -> String {
         // Nearly every cell is clean and short: one byte scan (UTF-16 never counts more units than UTF-8 bytes;
         // EF BF BE/BF are U+FFFE/U+FFFF, which XML forbids as well).
+        // Words are skipped unless they hold a control character or a BF (and the byte before a word is looked at
+        // again, for an EF just before it).
         let clean = s.withBytes { b in
             guard b.count <= maxCellCharacters else { return false }
-            for i in b.indices {
+            return ByteScan.firstIndex(in: b, lookBehind: 1, mayHold: { ByteScan.hasLess($0, 0x20) || ByteScan.has($0, 0xBF) }) { b, i in
                 let c = b[i]
-                if c < 0x20 && c != 0x0A && c != 0x09 { return false }
-                if c == 0xEF && i + 2 < b.count && b[i + 1] == 0xBF && b[i + 2] >= 0xBE { return false }
-            }
-            return true
+                return (c < 0x20 && c != 0x0A && c != 0x09) || (c == 0xEF && i + 2 < b.count && b[i + 1] == 0xBF && b[i + 2] >= 0xBE)
+            } == b.count
         }
         if clean { return s }
         var out = String.UnicodeScalarView()
@@ -234,22 +235,27 @@ final class XLSXWriterBook {
 
     /// Appends `text` as XML character data: `& < >` escaped, and `_x` of a literal `_xHHHH_` written as
     /// `_x005F_x`, since Excel would read `_xHHHH_` as the escape of a character.
-    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+    static func appendEscaped(_ text: String, to out: inout ByteBuffer) {
         text.withBytes { b in
-            var start = 0
-            for i in b.indices {
-                let c = b[i]
+            var start = 0, i = 0
+            while true {
+                i = ByteScan.firstIndex(in: b, from: i,
+                                        mayHold: { ByteScan.has($0, 0x26) || ByteScan.has($0, 0x3C) || ByteScan.has($0, 0x3E) || ByteScan.has($0, 0x5F) },
+                                        isSpecial: { b, i in b[i] == 0x26 || b[i] == 0x3C || b[i] == 0x3E || b[i] == 0x5F })
+                if i >= b.count { break }
                 let replacement: String
-                switch c {
+                switch b[i] {
                 case UInt8(ascii: "&"): replacement = "&amp;"
                 case UInt8(ascii: "<"): replacement = "&lt;"
                 case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "_") where isEscapeLike(b, at: i): replacement = "_x005F_"
-                default: continue
+                default:  // "_"
+                    guard isEscapeLike(b, at: i) else { i += 1; continue }
+                    replacement = "_x005F_"
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
-                out.append(contentsOf: replacement.utf8)
-                start = i + 1
+                out.text(replacement)
+                i += 1
+                start = i
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start...]))
         }
@@ -265,9 +271,9 @@ final class XLSXWriterBook {
 
     /// Escapes `& < > "` for an attribute or element of the fixed parts.
     static func escapeMarkup(_ s: String) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         appendEscaped(s, to: &out)
-        return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "\"", with: "&quot;")
+        return out.string.replacingOccurrences(of: "\"", with: "&quot;")
     }
 
     /// Excel's column name: 0 → A, 25 → Z, 26 → AA.

@@ -208,7 +208,7 @@ final class ZipStreamWriter {
     }
 
     private func flushOutput() throws {
-        try ReportFile.writeAll(fd, output, path: path)
+        try output.withUnsafeBytes { try ReportFile.writeAll(fd, $0, path: path) }
         written += Int64(output.count)
         output.removeAll(keepingCapacity: true)
     }
