@@ -48,13 +48,14 @@ for t in $targets; do
     case $t in
     encoding) build encoding $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" ;;
     csv) build csv $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" "$K/Import/RecordParser.swift" "$K/Normalize/Text.swift" \
-            "$K/Import/DelimitedTextReader.swift" ;;
+            "$K/Import/DelimitedTextReader.swift" "$K/Support/ByteBuffer.swift" "$K/Support/ByteScan.swift" ;;
     normalize) build normalize "$K/Diagnostics/Diagnostic.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/PhoneNumber.swift" \
             "$K/Normalize/PersonName.swift" "$K/Normalize/Masking.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/Text.swift" \
             "$K/Normalize/OpenCCConverter.swift" "$ROOT/Fuzz/Support/BundleModule.swift" -I "$ROOT/Sources/COpenCC" -lopencc ;;
     escape) build escape $DIAG "$K/Report/CSVText.swift" "$K/Report/HTML.swift" "$K/Report/HTMLAssets.swift" \
             "$K/Report/ReportFormat.swift" "$K/Report/OutputFile.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" \
-            "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" ;;
+            "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" \
+            "$K/Support/ByteBuffer.swift" "$K/Support/ByteScan.swift" ;;
     xlsx) zipfoundation
         build xlsx $DIAG "$K"/Import/XLSX*.swift "$K/Import/WorkbookSniffer.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" \
             -I "$OUT/zf" -I "$ROOT/.build/checkouts/ZIPFoundation/Sources/CZLib" -L "$OUT/zf" -lZIPFoundation -lz \

@@ -1,10 +1,10 @@
 import Foundation
 
 /// The RFC 4180 state machine over UTF-8 bytes, fed chunk by chunk. Keeps one record's cells at a time.
-struct RecordParser {
+struct RecordParser: ~Copyable {
     let delimiter: UInt8
     private var cells: [String] = []
-    private var cell: [UInt8] = []
+    private var cell = ByteBuffer(capacity: 256)
     private var quoted = false       // inside a quoted cell
     private var quoteSeen = false    // a quote just closed (or an escaped quote pending)
     private var afterCR = false
@@ -15,7 +15,6 @@ struct RecordParser {
 
     init(delimiter: UInt8) {
         self.delimiter = delimiter
-        cell.reserveCapacity(256)
     }
 
     mutating func feed(_ bytes: [UInt8], _ body: (TableRecord) throws -> Void) throws {
@@ -91,7 +90,7 @@ struct RecordParser {
         // `="0421…"`: how many systems export a number that Excel must keep as text (a formula whose value is the text).
         // Read as Excel shows it, the text inside; a "" within it is one quote, as in the formula.
         if cell.count >= 3, cell[0] == 0x3D, cell[1] == 0x22, cell[cell.count - 1] == 0x22 {
-            var inner: [UInt8] = []
+            var inner = ByteBuffer(capacity: cell.count)
             var i = 2
             while i < cell.count - 1 {
                 inner.append(cell[i])
@@ -103,26 +102,25 @@ struct RecordParser {
         // Other cells are decoded with repair, and were valid exactly when the string holds the same bytes (a repair
         // puts EF BF BD in place of what was not UTF-8). `String(validating:as:)` runs unspecialized here, looking up
         // generic metadata on every call: 3.5 % of a 100k night's instructions, for its names and details.
-        let s = String(decoding: cell, as: UTF8.self)
-        if cell.contains(where: { $0 >= 0x80 }) {
-            if !Self.holds(s, cell) {
+        let bytes = cell.bytes
+        let s = String(decoding: bytes, as: UTF8.self)
+        if ByteScan.firstIndex(in: bytes, mayHold: ByteScan.hasHigh, isSpecial: { b, i in b[i] >= 0x80 }) < bytes.count {
+            if !Self.holds(s, bytes) {
                 problem = "the row holds bytes that are not valid UTF-8"
-            } else if Self.hasReplacement(cell) {
+            } else if Self.hasReplacement(bytes) {
                 problem = "the row holds bytes that are not valid in the file's encoding"
             }
         }
         cells.append(s)
-        cell.removeAll(keepingCapacity: true)
+        cell.removeAll()
     }
 
     /// Whether `s` is made of exactly `bytes`.
-    private static func holds(_ s: String, _ bytes: [UInt8]) -> Bool {
-        return s.withBytes { u in
-            bytes.withUnsafeBufferPointer { b in u.count == b.count && memcmp(u.baseAddress!, b.baseAddress!, b.count) == 0 }
-        }
+    private static func holds(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        s.withBytes { u in u.count == bytes.count && memcmp(u.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }
     }
 
-    private static func hasReplacement(_ bytes: [UInt8]) -> Bool {
+    private static func hasReplacement(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 2 < bytes.count {
             if bytes[i] == 0xEF, bytes[i + 1] == 0xBF, bytes[i + 2] == 0xBD { return true }
@@ -137,7 +135,7 @@ struct RecordParser {
             try body(TableRecord(line: recordLine, cells: cells, decodingProblem: problem))
         }
         cells.removeAll(keepingCapacity: true)
-        cell.removeAll(keepingCapacity: true)
+        cell.removeAll()
         recordHasContent = false
         problem = nil
     }

@@ -120,3 +120,8 @@ enum HTML {
             + escape(pct)
     }
 }
+
+extension ByteBuffer {
+    /// Appends `s` escaped for HTML (`HTML.escape`).
+    @inline(__always) mutating func html(_ s: String) { text(HTML.escape(s)) }
+}

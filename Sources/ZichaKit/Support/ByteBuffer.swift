@@ -4,12 +4,15 @@ import Glibc
 import Darwin
 #endif
 
-/// The bytes a report writer builds before they go to a file or to the workbook's deflater.
+/// Bytes built up piece by piece: a report row before it goes to a file or to the workbook's deflater, a cell
+/// of an imported file while it is parsed.
 ///
 /// Written by hand rather than an `[UInt8]`: a report row is dozens of small appends (a tag, a cell, a comma),
 /// and `Array.append(contentsOf:)` of a few bytes goes through the standard library's generic sequence copy
-/// and a uniqueness check each time — 9 % of a 100k night's report instructions (callgrind, session 15). Here
-/// an append is a capacity check and a `memcpy`. Not copyable, so it never needs copy-on-write.
+/// and a uniqueness check each time — 9 % of a 100k night's report instructions (callgrind, session 15); and
+/// emptying an array for the next cell (`removeAll(keepingCapacity:)`) is a generic `replaceSubrange`. Here an
+/// append is a capacity check and a `memcpy`, and emptying sets the count. Not copyable, so it never needs
+/// copy-on-write.
 struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -24,6 +27,15 @@ struct ByteBuffer: ~Copyable {
     deinit { base.deallocate() }
 
     var isEmpty: Bool { count == 0 }
+
+    /// The byte at `index` (which must be below `count`).
+    @inline(__always) subscript(index: Int) -> UInt8 {
+        precondition(index >= 0 && index < count, "ByteBuffer index out of range")
+        return base[index]
+    }
+
+    /// The bytes held, valid until the next change.
+    @inline(__always) var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
     /// Makes room for `extra` more bytes (at least doubling, so appends stay amortized constant).
     private mutating func grow(_ extra: Int) {
@@ -65,9 +77,6 @@ struct ByteBuffer: ~Copyable {
     @inline(__always) mutating func text(_ s: String) {
         s.withBytes { append(contentsOf: $0) }
     }
-
-    /// Appends `s` escaped for HTML (`HTML.escape`).
-    @inline(__always) mutating func html(_ s: String) { text(HTML.escape(s)) }
 
     /// Appends `n` in decimal.
     mutating func decimal(_ n: Int) {

@@ -13,6 +13,9 @@ enum ByteScan {
     /// Whether some byte of `word` equals `byte`.
     @inline(__always) static func has(_ word: UInt64, _ byte: UInt8) -> Bool { hasZero(word ^ (ones &* UInt64(byte))) }
 
+    /// Whether some byte of `word` is 0x80 or above (not ASCII).
+    @inline(__always) static func hasHigh(_ word: UInt64) -> Bool { word & highs != 0 }
+
     /// Whether some byte of `word` is below `limit` (at most 128).
     @inline(__always) static func hasLess(_ word: UInt64, _ limit: UInt8) -> Bool {
         (word &- ones &* UInt64(limit)) & ~word & highs != 0
