@@ -37,7 +37,7 @@ private func makeID(_ input: inout FuzzInput) -> String {
     digits += String(1950 + Int(input.byte()) % 60)
     digits += String(format: "%02d%02d", 1 + Int(input.byte()) % 12, 1 + Int(input.byte()) % 28)
     for _ in 0..<3 { digits += String(input.byte() % 10) }
-    let check = IDNumber.checkCharacter(Array(digits.utf8))
+    let check = Array(digits.utf8).withUnsafeBufferPointer { IDNumber.checkCharacter($0) }
     return digits + String(UnicodeScalar(check))
 }
 

@@ -275,4 +275,30 @@ struct IDVector: Sendable, CustomTestStringConvertible {
     @Test func upgradeLeavesOtherLengthsAlone() {
         #expect(IDNumber.upgrade("1101010602030", century: 20) == "1101010602030")
     }
+
+    /// An 18-character ID of digits (and X) is checked in place, without the scalar walk every other form takes.
+    /// Both ways must agree: each such number, valid or not, is judged as it is with a space in front (which
+    /// takes the full path and only adds `neededCleaning`).
+    @Test func plainEighteenCharacterIDsAreJudgedAsTheFullPathJudgesThem() {
+        var generator = SystemRandomNumberGenerator()
+        var samples = ["110105199001010029", "44030520060715103X", "000000000000000000", "99999999999999999X",
+                       "110105202612310014", "110105199002300022", "110105199001010020", "X10105199001010029"]
+        for _ in 0..<5_000 {
+            let region = ["11", "44", "32", "00", "10", "99", "71"].randomElement(using: &generator)!
+            var digits = region + (0..<15).map { _ in String(Int.random(in: 0...9, using: &generator)) }.joined()
+            if Bool.random(using: &generator) {  // a real birthdate most of the time
+                digits = String(digits.prefix(6)) + String(Int.random(in: 1990...2027, using: &generator))
+                    + String(format: "%02d%02d", Int.random(in: 1...12, using: &generator), Int.random(in: 1...31, using: &generator))
+                    + String(Int.random(in: 100...999, using: &generator))
+            }
+            samples.append(digits + String("0123456789X".randomElement(using: &generator)!))
+        }
+        for id in samples {
+            let fast = IDNumber(id, today: 20260901), full = IDNumber("\u{3000}" + id.prefix(6) + " " + id.dropFirst(6), today: 20260901)
+            #expect(fast.problem == full.problem, "\(id)")
+            #expect(fast.normalized == full.normalized && fast.normalized == id, "\(id)")
+            #expect(!fast.neededCleaning && full.neededCleaning && !fast.wasFifteen && !full.wasFifteen, "\(id)")
+        }
+        #expect(samples.contains { IDNumber($0, today: 20260901).isValid })
+    }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One record of a file, made ready on the reading thread: a row to store, a row to set aside, or a note.
 enum PreparedRow {
     /// The record rides along: a 考生号 seen earlier in the file is only known when storing, and set aside as it was.
@@ -36,7 +42,7 @@ struct RowPreparer {
     private let asOfMidnight: Int64
     /// The last few distinct 事件 labels and their events: a log repeats a handful of labels millions of times,
     /// and folding each (full-width, spaces, case) costs more than comparing it with the few already seen.
-    private var recentLabels: [(label: String, kind: EventKind?)] = []
+    private var recentLabels: [(label: [UInt8], kind: EventKind?)] = []
     /// The log's columns, looked up once per file: hashing field names for each cell of millions of events cost
     /// 7 % of the reading thread, which bounds the log's import.
     private var logColumns = LogColumns()
@@ -154,10 +160,16 @@ struct RowPreparer {
     }
 
     private mutating func eventKind(_ label: String) -> EventKind? {
-        for seen in recentLabels where Text.sameBytes(seen.label, label) { return seen.kind }
+        let seen = label.withBytes { b -> EventKind?? in
+            for entry in recentLabels where entry.label.count == b.count {
+                if entry.label.withUnsafeBufferPointer({ b.count == 0 || memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }) { return .some(entry.kind) }
+            }
+            return nil
+        }
+        if let seen { return seen }
         let kind = vocabulary.kind(of: label)
         if recentLabels.count == 16 { recentLabels.removeFirst() }
-        recentLabels.append((label, kind))
+        recentLabels.append((Array(label.utf8), kind))
         return kind
     }
 

@@ -4,7 +4,10 @@ public enum EventTime {
     /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD …`, `YYYY.MM.DD …`, `YYYY年M月D日[ ]HH:MM[:SS]`, ISO 8601 (`T`,
     /// fractions, `Z` or `±HH:MM`), or a date alone (midnight). Returns nil for anything else.
     public static func parse(_ text: String) -> Int64? {
-        let b = Array(Text.trimmed(text).utf8)
+        Text.trimmed(text).withBytes(parse)  // the string's own bytes: no array per event of a log
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         func number(_ count: Int) -> Int? {
             guard i + count <= b.count else { return nil }

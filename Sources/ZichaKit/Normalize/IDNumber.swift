@@ -28,11 +28,26 @@ public struct IDNumber: Sendable, Equatable {
     /// Province codes of GB/T 2260 (the county part is never checked: codes change, people keep them).
     static let provinces: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
                                       46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91]
+    /// `provinces` as a table by code 0…99: a lookup per ID without hashing.
+    private static let isProvince: [Bool] = (0..<100).map { provinces.contains($0) }
 
     /// Cleans and validates `text`. `today` is `YYYYMMDD`, injectable so tests do not age.
     public init(_ text: String, today: Int) {
         let trimmed = Text.trimmed(text)
         raw = trimmed
+        // Nearly every ID of a roster or log is already 18 digits (or 17 and X): checked in place, and the text
+        // itself is the normalized form — no scalar walk, no byte array, no new string per ID.
+        if let problem = trimmed.withBytes({ b -> Problem?? in
+            guard b.count == 18, b[17] &- 0x30 < 10 || b[17] == 0x58 else { return nil }
+            for i in 0..<17 where b[i] &- 0x30 >= 10 { return nil }
+            return .some(IDNumber.validate18(b, today: today))
+        }) {
+            normalized = trimmed
+            neededCleaning = false
+            wasFifteen = false
+            self.problem = problem
+            return
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(18)
         var cleaned = false
@@ -56,9 +71,9 @@ public struct IDNumber: Sendable, Equatable {
             fifteen = true
             // Legacy numbers: 6-digit region, YYMMDD, 3-digit sequence. Born 19xx by definition of the old format.
             bytes.insert(contentsOf: [0x31, 0x39], at: 6)
-            bytes.append(IDNumber.checkCharacter(bytes))
+            bytes.append(bytes.withUnsafeBufferPointer { IDNumber.checkCharacter($0) })
         }
-        if problem == nil { problem = IDNumber.validate18(bytes, today: today) }
+        if problem == nil { problem = bytes.withUnsafeBufferPointer { IDNumber.validate18($0, today: today) } }
         normalized = String(decoding: bytes, as: UTF8.self)
         neededCleaning = cleaned && !fifteen
         wasFifteen = fifteen
@@ -79,23 +94,23 @@ public struct IDNumber: Sendable, Equatable {
         var b = Array(id15.utf8)
         guard b.count == 15 else { return id15 }
         b.insert(contentsOf: Array(String(century).utf8), at: 6)
-        b.append(checkCharacter(b))
+        b.append(b.withUnsafeBufferPointer { checkCharacter($0) })
         return String(decoding: b, as: UTF8.self)
     }
 
     /// ISO 7064 MOD 11-2 check character of the first 17 digits.
-    static func checkCharacter(_ b: [UInt8]) -> UInt8 {
+    static func checkCharacter(_ b: UnsafeBufferPointer<UInt8>) -> UInt8 {
         var sum = 0
         for i in 0..<17 { sum += Int(b[i] &- 0x30) * weights[i] }
         return checkCharacters[sum % 11]
     }
 
-    static func validate18(_ b: [UInt8], today: Int) -> Problem? {
+    static func validate18(_ b: UnsafeBufferPointer<UInt8>, today: Int) -> Problem? {
         guard b.count == 18 else { return .length }
         for i in 0..<17 where !(0x30...0x39).contains(b[i]) { return .badCharacter }
         guard (0x30...0x39).contains(b[17]) || b[17] == 0x58 else { return .badCharacter }
         func digits(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[$1] - 0x30) } }
-        if !provinces.contains(digits(0..<2)) { return .province }
+        if !isProvince[digits(0..<2)] { return .province }
         let year = digits(6..<10), month = digits(10..<12), day = digits(12..<14)
         guard year >= 1900, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return .date }
         if year * 10000 + month * 100 + day > today { return .futureDate }
