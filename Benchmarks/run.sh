@@ -13,7 +13,8 @@
 #            fourth (the next night, whose only new file is a log of 1 % of the rows: every 100th event again)
 #            and fifth (the night after: a roster with every 100th student's phone changed, and another 1 % log)
 # For each size prints, per run: wall s, peak RSS (KB), zicha's stage times (ZICHA_PROFILE); then the medians,
-# rows per second (roster + log rows / wall) and the ratio zicha / DuckDB. zicha runs with every report and
+# rows per second (roster + log rows / wall) and the ratio zicha / DuckDB, then each pair's walls and ratio (the
+# pairs' spread shows the host's drift). zicha runs with every report and
 # no mail (`--no-mail`), as the peer does; the parts of each stage ("step" lines) follow the stages.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,6 +88,12 @@ for N in "${SIZES[@]}"; do
   printf '%-9s %-10s %9.2f %9.0f %12.0f   %s\n' "$N" zicha "$zw" "$(echo "$zm / 1024" | bc -l)" "$(echo "$rows / $zw" | bc -l)" "$stages"
   printf '%-9s %-10s %9.2f %9.0f %12.0f\n' "$N" duckdb "$dw" "$(echo "$dm / 1024" | bc -l)" "$(echo "$rows / $dw" | bc -l)"
   printf '%-9s ratio zicha/duckdb (wall, medians of %d alternating runs): %.2f\n' "$N" "$RUNS" "$(echo "$zw / $dw" | bc -l)"
+  # Each pair ran back to back: on a host whose speed drifts, the spread and median of the pairs' own ratios show
+  # how much of a difference is the machine.
+  pairs=$(paste -d' ' <(awk '{print $1}' "$WORK/zicha.times") <(awk '{print $1}' "$WORK/duckdb.times"))
+  printf '%-9s pairs (zicha / duckdb s, ratio): %s; median of the pairs'"'"' ratios %.2f\n' "$N" \
+    "$(echo "$pairs" | awk '{printf "%s%.2f / %.2f (%.2f)", (NR > 1 ? ", " : ""), $1, $2, $1 / $2}')" \
+    "$(echo "$pairs" | awk '{print $1 / $2}' | median)"
   if [ "${CHECK:-1}" != 0 ]; then
     python3 "$REPO/Benchmarks/to_check_format.py" "$Z/out/$AS_OF" "$WORK/chk" > /dev/null
     python3 "$BENCH/check.py" "$DATA" "$WORK/chk" > "$WORK/check.out" && ok1=exact || ok1=DIFFERS
