@@ -84,9 +84,16 @@ public struct IDNumber: Sendable, Equatable {
 
     /// The 15-digit form of a valid 18-digit ID: without the century digits and the check character (FAQ 8).
     public static func fifteenForm(of id18: String) -> String? {
-        let b = Array(id18.utf8)
-        guard b.count == 18 else { return nil }
-        return String(decoding: b[0..<6] + b[8..<17], as: UTF8.self)
+        // Read in place and written into the new string's own storage (15 bytes: a small string, no allocation):
+        // every roster row stores it and hashes it.
+        id18.withBytes { b in
+            guard b.count == 18 else { return nil }
+            return String(unsafeUninitializedCapacity: 15) { out in
+                for i in 0..<6 { out[i] = b[i] }
+                for i in 8..<17 { out[i - 2] = b[i] }
+                return 15
+            }
+        }
     }
 
     /// Upgrades a 15-digit number to 18 with the given century (19 or 20).
