@@ -61,27 +61,13 @@ struct ByteBuffer: ~Copyable {
         count += n
     }
 
-    @inline(__always) mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
-        append(contentsOf: bytes.bindMemory(to: UInt8.self))
-    }
-
     mutating func append(contentsOf bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
-    }
-
-    mutating func append(contentsOf bytes: ArraySlice<UInt8>) {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 
     /// Appends the UTF-8 bytes of `s` as they are (markup, punctuation, numbers), in one copy.
     @inline(__always) mutating func text(_ s: String) {
         s.withBytes { append(contentsOf: $0) }
-    }
-
-    /// Appends `n` in decimal.
-    mutating func decimal(_ n: Int) {
-        if n >= 0 && n < 10 { append(0x30 + UInt8(n)); return }
-        text(String(n))
     }
 
     /// Forgets the bytes, keeping the memory.
