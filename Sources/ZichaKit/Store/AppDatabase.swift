@@ -55,6 +55,7 @@ public final class AppDatabase: @unchecked Sendable {
             // helper thread: at those moments the second core is otherwise idle. (Two helpers: no faster with 4 MB
             // runs, 21.68 vs 21.54 s at 1M; with a 64 MB cache they took the 1M night's peak from 250 to 320 MB.)
             try db.execute(sql: "PRAGMA threads = 1")
+            Self.traceSlowStatements(db)
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -113,10 +114,19 @@ public final class AppDatabase: @unchecked Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA temp_store = FILE")
             try db.execute(sql: "PRAGMA cache_size = -\(AppDatabase.cacheKiB)")  // the sorter's runs too (see `init`)
+            AppDatabase.traceSlowStatements(db)
         }
         let reader = try DatabaseQueue(path: path, configuration: config)
         defer { try? reader.close() }
         return try reader.read(body)
+    }
+
+    /// Under `ZICHA_PROFILE=sql`, prints every statement of the connection that runs for more than 0.1 s.
+    private static func traceSlowStatements(_ db: Database) {
+        guard StageClock.tracesStatements else { return }
+        db.trace(options: .profile) { event in
+            if case let .profile(statement, duration) = event, duration > 0.1 { StageClock.sqlLine(statement.sql, duration) }
+        }
     }
 
     /// Closes the database and deletes its files (a new database whose first night failed).

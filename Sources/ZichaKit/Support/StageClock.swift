@@ -2,12 +2,22 @@ import Foundation
 
 /// Wall time per stage on standard error when `ZICHA_PROFILE` is set (for the benchmark; silent otherwise):
 /// `stage NAME SECONDS` lines, and `step STAGE.PART SECONDS` lines for the parts of a stage, each with the
-/// resident memory; `ZICHA_PROFILE=memory` adds the part SQLite holds (counting it slows SQLite down).
+/// resident memory; `ZICHA_PROFILE=memory` adds the part SQLite holds (counting it slows SQLite down), and
+/// `ZICHA_PROFILE=sql` the statements that take longest.
 enum StageClock {
     nonisolated(unsafe) static var last = ProcessStart.time
     nonisolated(unsafe) static var lastStep = ProcessStart.time
     static let enabled = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] != nil
     static let countsSQLiteMemory = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] == "memory"
+    /// `ZICHA_PROFILE=sql`: each statement that runs for more than a tenth of a second, with its time (`sqlLine`).
+    static let tracesStatements = ProcessInfo.processInfo.environment["ZICHA_PROFILE"] == "sql"
+
+    /// One `sql SECONDS TEXT` line for a statement that took `seconds` (its text on one line, cut at 160 characters).
+    static func sqlLine(_ sql: String, _ seconds: TimeInterval) {
+        let flat = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let text = String(format: "sql   %8.3f s  ", seconds) + String(flat.prefix(160))
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
 
     static func mark(_ stage: String) {
         guard enabled else { return }
