@@ -121,7 +121,8 @@ public final class AppDatabase: @unchecked Sendable {
         return try reader.read(body)
     }
 
-    /// Under `ZICHA_PROFILE=sql`, prints every statement of the connection that runs for more than 0.1 s.
+    /// Under `ZICHA_PROFILE=sql`, prints every statement of the connection that runs for more than 0.1 s: its SQL as
+    /// written, never its arguments (no ID or phone reaches the output).
     private static func traceSlowStatements(_ db: Database) {
         guard StageClock.tracesStatements else { return }
         db.trace(options: .profile) { event in
