@@ -27,7 +27,20 @@ let package = Package(
         // libcurl's curl_easy_setopt is variadic: Swift cannot call it, so a few typed C wrappers do.
         .target(name: "CCurlShim", linkerSettings: [.linkedLibrary("curl")]),
         // sqlite3_config is variadic too: one typed wrapper.
-        .target(name: "CSQLiteShim", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CSQLiteShim"),
+        // SQLite 3.50.4 itself, compiled in: GRDB's calls land here rather than in Debian's 3.40 (Sources/CSQLite/README.md).
+        .target(
+            name: "CSQLite",
+            exclude: ["README.md"],
+            cSettings: [
+                .define("SQLITE_SECURE_DELETE"), .define("SQLITE_DEFAULT_RECURSIVE_TRIGGERS", to: "1"),
+                .define("SQLITE_MAX_VARIABLE_NUMBER", to: "250000"), .define("SQLITE_LIKE_DOESNT_MATCH_BLOBS"),
+                .define("SQLITE_USE_URI", to: "1"), .define("SQLITE_ENABLE_MATH_FUNCTIONS"),
+                .define("HAVE_USLEEP", to: "1"), .define("HAVE_FDATASYNC", to: "1"), .define("HAVE_LOCALTIME_R", to: "1"),
+                .define("HAVE_GMTIME_R", to: "1"), .define("HAVE_ISNAN", to: "1"), .define("HAVE_STRCHRNUL", to: "1"),
+                .unsafeFlags(["-O2", "-w"]),
+            ]
+        ),
 
         // The core: every stage of the nightly job, a library the CLI and the tests share.
         .target(
@@ -35,7 +48,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                "COpenCC", "CLibXML2", "CCurlShim", "CSQLiteShim", "CCrypto", "CJemalloc", "CISAL",
+                "COpenCC", "CLibXML2", "CCurlShim", "CSQLite", "CSQLiteShim", "CCrypto", "CJemalloc", "CISAL",
             ],
             exclude: ["Reconcile/README.md"],
             resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]
