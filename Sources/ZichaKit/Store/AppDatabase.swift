@@ -37,8 +37,9 @@ public final class AppDatabase: @unchecked Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")  // the few commits of a night are synced in full
             // Sorts (index builds, ORDER BY) spill to temporary files rather than memory: memory stays flat.
             try db.execute(sql: "PRAGMA temp_store = FILE")
-            // Debian builds SQLite with SECURE_DELETE: deleted rows are overwritten with zeros. Kept for the database
-            // (no former ID or phone lingers in its free pages), but not for the temporary database, a file removed
+            // SQLite is built with SECURE_DELETE (Sources/CSQLite, as Debian builds it): deleted rows are overwritten
+            // with zeros. Kept for the database (no former ID or phone lingers in its free pages; `SQLiteBuildTests`),
+            // but not for the temporary database, a file removed
             // when the connection closes (as are the sorter's spill files, never zeroed): dropping reconcile's
             // staging tables zeroed ≈ 100 MB of pages a night at 1M (0.17 vs 0.03 s per 1M-row table in `sqlite3`;
             // reconcile.store 1.30 → 1.23 s, medians of 3 alternating 1M nights).
@@ -83,7 +84,7 @@ public final class AppDatabase: @unchecked Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// SQLite's configuration, set once before the first connection opens. Multi-thread mode: Debian's library
+    /// SQLite's configuration, set once before the first connection opens. Multi-thread mode: SQLite
     /// defaults to serialized mode, a mutex taken and released around every call — every bind, step and column read
     /// of a million-row night — although GRDB never lets two threads use one connection at a time. Memory
     /// statistics off (unless `ZICHA_PROFILE=memory` asks for them): counting bytes takes a global mutex around
