@@ -36,4 +36,32 @@ import Testing
         #expect(Masking.text("电话 010-62751234") == "电话 010-62751234")
         #expect(Masking.text("") == "")
     }
+
+    @Test func textMasksRunsByTheirLengthWhateverSurroundsThem() {
+        // Given texts whose digit runs sit beside Chinese, full-width digits, combining marks and each other
+        let texts = [
+            "24110101000007", "2411010100000713800138000", "110105199001010021X", "1101051990010100211",
+            "12345678901234", "123456789012345", "1234567890123456", "12345678901234567", "23800138000", "13800138000",
+            "１３８００１３８０００", "13800138000\u{301}", "号110105199001010021\u{301}号", "X13800138000X",
+            "电话13800138000和110105900101002。", "🙂13800138000🙂", "13800138000\r\n110105199001010021",
+        ]
+        // Then the byte scan masks exactly what the scalar-by-scalar reference masks
+        for text in texts { #expect(Masking.text(text) == Self.referenceText(text), "\(text)") }
+    }
+
+    /// Masking by Unicode scalars, one run of 0-9/X at a time (the way the text was masked before it was done by bytes).
+    private static func referenceText(_ s: String) -> String {
+        var out = "", run = ""
+        func flush() {
+            if run.count >= 18 || run.count == 15 { out += Masking.id(run) }
+            else if run.count == 11, run.first == "1" { out += Masking.phone(run) }
+            else { out += run }
+            run = ""
+        }
+        for u in s.unicodeScalars {
+            if ("0"..."9").contains(u) || u == "X" { run.unicodeScalars.append(u) } else { flush(); out.unicodeScalars.append(u) }
+        }
+        flush()
+        return out
+    }
 }

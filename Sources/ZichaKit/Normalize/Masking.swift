@@ -18,40 +18,43 @@ public enum Masking {
 
     /// The same masking by bytes when every Character is one ASCII byte (no CR, which may pair with LF); nil otherwise.
     private static func asciiMask(_ s: String, keepFirst: Int, keepLast: Int, shortBelow: Int) -> String? {
-        var bytes = Array(s.utf8)
-        guard !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return nil }
-        let n = bytes.count
-        for i in 0..<n where n < shortBelow || (i >= keepFirst && i < n - keepLast) { bytes[i] = 0x2A }
-        return String(decoding: bytes, as: UTF8.self)
+        s.withBytes { b in
+            guard !b.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return nil }
+            let n = b.count
+            return String(unsafeUninitializedCapacity: n) { out in
+                for i in 0..<n { out[i] = n < shortBelow || (i >= keepFirst && i < n - keepLast) ? 0x2A : b[i] }
+                return n
+            }
+        }
     }
 
     /// Masks every 15/18-character ID (and longer digit runs holding one) and 11-digit mobile inside a free text (finding details).
     public static func text(_ s: String) -> String {
-        // Fast path: a Character run of ASCII digits/X lies inside a byte run of them, so a text with no
-        // byte run of 11 or more has nothing to mask (most details) and comes back as is.
-        var longest = 0, run = 0
-        for b in s.utf8 {
-            if (b >= 0x30 && b <= 0x39) || b == 0x58 { run += 1; if run > longest { longest = run } } else { run = 0 }
+        // By bytes: the run characters (0-9, X) are ASCII, and in UTF-8 an ASCII byte is always a whole scalar, so a
+        // byte run of them is exactly a scalar run (a combining mark after the last digit ends the run, as it must:
+        // Characters would fold it into the digit and hide a whole ID). Masking replaces byte for byte, so the text's
+        // other bytes stay where they are; a text with nothing to mask (most details) comes back as is, uncopied.
+        let masked: [UInt8]? = s.withBytes { b in
+            var out: [UInt8]? = nil
+            var i = 0
+            while i < b.count {
+                guard isRunByte(b[i]) else { i += 1; continue }
+                let start = i
+                while i < b.count, isRunByte(b[i]) { i += 1 }
+                let length = i - start
+                // Longer runs too: an ID glued to other digits (…0021 then a phone) must not slip through whole.
+                let kept: (first: Int, last: Int)
+                if length >= 18 || length == 15 { kept = (6, 4) }  // as `id(_:)`
+                else if length == 11, b[start] == 0x31 { kept = (3, 4) }  // as `phone(_:)`
+                else { continue }
+                if out == nil { out = Array(b) }
+                for j in (start + kept.first)..<(i - kept.last) { out![j] = 0x2A }
+            }
+            return out
         }
-        if longest < 11 { return s }
-        return slowText(s)
+        guard let masked else { return s }
+        return String(decoding: masked, as: UTF8.self)
     }
 
-    private static func slowText(_ s: String) -> String {
-        var out = ""
-        var run = ""
-        func flush() {
-            // Longer runs too: an ID glued to other digits (…0021 then a phone) must not slip through whole.
-            if run.utf8.count >= 18 || run.utf8.count == 15 { out += id(run) }
-            else if run.utf8.count == 11, run.first == "1" { out += phone(run) }
-            else { out += run }
-            run = ""
-        }
-        // Scalars, not Characters: a combining mark after the last digit would otherwise hide a whole ID.
-        for u in s.unicodeScalars {
-            if (u >= "0" && u <= "9") || u == "X" { run.unicodeScalars.append(u) } else { flush(); out.unicodeScalars.append(u) }
-        }
-        flush()
-        return out
-    }
+    @inline(__always) private static func isRunByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x58 }
 }
