@@ -142,3 +142,18 @@ extension String {
         return try copy.withUTF8(body)
     }
 }
+
+/// A string as a dictionary key, hashed and compared by its UTF-8 bytes, as SQLite's BINARY collation compares text:
+/// `String`'s own hashing and equality go through the NFC form, scalar by scalar, which for Chinese text costs more
+/// than the work around it (a remedy paragraph written out inline, a class name looked up for every student).
+struct ExactText: Hashable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: ExactText, b: ExactText) -> Bool { Text.sameBytes(a.text, b.text) }
+
+    func hash(into hasher: inout Hasher) {
+        text.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}

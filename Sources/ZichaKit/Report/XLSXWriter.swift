@@ -43,7 +43,7 @@ final class XLSXWriterBook {
     private var row = 0                          // rows written to the open sheet
     private var xml = ByteBuffer(capacity: 1 << 17)  // the open sheet's XML not yet handed to `zip`
     private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXWriterBook.columnName($0).utf8) }
-    private var sharedIndex: [SharedText: Int] = [:]  // text of a `.shared` cell → its number in `sharedStrings`
+    private var sharedIndex: [ExactText: Int] = [:]  // text of a `.shared` cell → its number in `sharedStrings`
     private(set) var sharedStrings: [String] = []
     private var sharedBytes = 0
     private var sharedUses = 0
@@ -98,11 +98,11 @@ final class XLSXWriterBook {
 
     /// The number of `text` in the shared strings, adding it; nil when the table is full and `text` not in it.
     private func share(_ text: String) -> Int? {
-        if let index = sharedIndex[SharedText(text: text)] { return index }
+        if let index = sharedIndex[ExactText(text)] { return index }
         guard sharedBytes + text.utf8.count <= Self.sharedLimit else { return nil }
         sharedBytes += text.utf8.count
         sharedStrings.append(text)
-        sharedIndex[SharedText(text: text)] = sharedStrings.count - 1
+        sharedIndex[ExactText(text)] = sharedStrings.count - 1
         return sharedStrings.count - 1
     }
 
@@ -295,17 +295,5 @@ final class XLSXWriterBook {
             ? (characters * 12 + 0.5).rounded(.down) / 12
             : ((characters * 7 + 5) / 7 * 256).rounded(.down) / 256
         return String(stored)
-    }
-}
-
-/// A shared string as a dictionary key, hashed and compared by its UTF-8 bytes: `String`'s own hashing
-/// normalizes Unicode first, which for a remedy paragraph of Chinese costs more than writing it out inline.
-private struct SharedText: Hashable {
-    let text: String
-
-    static func == (a: SharedText, b: SharedText) -> Bool { Text.sameBytes(a.text, b.text) }
-
-    func hash(into hasher: inout Hasher) {
-        text.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

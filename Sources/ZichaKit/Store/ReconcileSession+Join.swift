@@ -66,16 +66,14 @@ extension ReconcileSession {
               FROM event e INDEXED BY event_15 WHERE e.is15)
             \(touchedOnly ? "WHERE key IN (SELECT id FROM temp.touched)" : "") ORDER BY key, ts, file_id, line
             """)
-        // Each student comes with the counselor list's mappings for their class and college, looked up here
-        // rather than held in memory (a national roster has hundreds of thousands of classes). The table is read
-        // in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at random.
+        // Each student comes with the counselor list's mappings for their class and college (`CounselorScopes`).
+        // The table is read in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at
+        // random.
+        let scopes = try CounselorScopes(db)
         let students = try SQLiteRows(db, sql: """
             SELECT s.id_norm, s.ksh, s.name, s.admission_name, s.id_raw, s.id_problem, s.id_cleaned, s.phone_raw, s.phone_norm,
-                   s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL,
-                   c.counselor, c.email, g.counselor, g.email, s.id
+                   s.phone_valid, s.college, s.class, s.counselor, s.counselor_email, s.left_on IS NULL, s.id
             FROM \(touchedOnly ? "temp.touched t JOIN student s ON s.id_norm = t.id" : "student s NOT INDEXED")
-            LEFT JOIN counselor_scope c ON c.scope_kind = 'class' AND c.scope = s.class
-            LEFT JOIN counselor_scope g ON g.scope_kind = 'college' AND g.scope = s.college
             ORDER BY s.id_norm, s.ksh
             """)
         let events = try SQLiteRows(db, sql: """
@@ -105,7 +103,8 @@ extension ReconcileSession {
             var matched = false
             while studentID == id {
                 matched = true
-                try emit(.student(Self.facts(students, id: id), present: students.bool(14), events: group, storeID: students.int64(19)))
+                try emit(.student(Self.facts(students, id: id, scopes: scopes), present: students.bool(14), events: group,
+                                   storeID: students.int64(15)))
                 studentID = try students.next() ? students.text(0) : nil
             }
             if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
@@ -138,13 +137,29 @@ extension ReconcileSession {
                     detail: r.text(4))
     }
 
-    static func facts(_ r: SQLiteRows, id: String) -> StudentFacts {
-        func scope(_ i: Int32) -> Assignment? {
-            r.optionalText(i).map { Assignment(counselor: $0, email: r.optionalText(i + 1) ?? "") }
-        }
+    static func facts(_ r: SQLiteRows, id: String, scopes: CounselorScopes) -> StudentFacts {
+        let college = r.text(10), className = r.text(11)
         return StudentFacts(ksh: r.text(1), name: r.text(2), admissionName: r.text(3), idRaw: r.text(4), idNorm: id,
                             idProblem: r.optionalText(5), idNeededCleaning: r.bool(6), phoneRaw: r.text(7), phoneNorm: r.text(8),
-                            phoneValid: r.bool(9), college: r.text(10), className: r.text(11), counselor: r.text(12),
-                            counselorEmail: r.text(13), classCounselor: scope(15), collegeCounselor: scope(17))
+                            phoneValid: r.bool(9), college: college, className: className, counselor: r.text(12),
+                            counselorEmail: r.text(13), classCounselor: scopes.classes[ExactText(className)],
+                            collegeCounselor: scopes.colleges[ExactText(college)])
+    }
+
+    /// The counselor list's mappings, class → counselor and college → counselor, read once for the join. They were
+    /// two lookups per student in the join's query, made before its sort (which then carried them): at 1M, 2 M
+    /// B-tree searches on the join's thread while the rules' thread waited for the first student. Held in memory,
+    /// they are as many as the list's rows — one per class or college, as reconcile's counts per class are.
+    struct CounselorScopes {
+        private(set) var classes: [ExactText: Assignment] = [:]
+        private(set) var colleges: [ExactText: Assignment] = [:]
+
+        init(_ db: Database) throws {
+            let rows = try SQLiteRows(db, sql: "SELECT scope_kind = 'class', scope, counselor, email FROM counselor_scope")
+            while try rows.next() {
+                let assignment = Assignment(counselor: rows.text(2), email: rows.text(3))
+                if rows.bool(0) { classes[ExactText(rows.text(1))] = assignment } else { colleges[ExactText(rows.text(1))] = assignment }
+            }
+        }
     }
 }
