@@ -11,21 +11,15 @@
 #   SIZE     default 1000000 (data in $DATA_ROOT/n1m/, as Benchmarks/run.sh makes it)
 #   env:     RUNS (default 3), BENCH, DATA_ROOT, PY as in run.sh; SQLITE3 (default sqlite3: Debian's CLI)
 set -euo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=${BENCH:-$REPO/../shared/bench}
-DATA_ROOT=${DATA_ROOT:-/tmp/bench}
-RUNS=${RUNS:-3}
-PY=${PY:-${XDG_CACHE_HOME:-$HOME/.cache}/zicha-bench-venv/bin/python}
+. "$(dirname "$0")/common.sh"
 SQLITE3=${SQLITE3:-sqlite3}
 N=${1:-1000000}
-DATA=$DATA_ROOT/n$((N / 1000))k
-[ "$N" -ge 1000000 ] && DATA=$DATA_ROOT/n$((N / 1000000))m
+DATA=$(night_folder "$N")
 [ -f "$DATA/roster.csv" ] || { echo "no $DATA/roster.csv: run Benchmarks/run.sh $N first" >&2; exit 1; }
 command -v "$SQLITE3" > /dev/null || { echo "no $SQLITE3 (apt-get install -y sqlite3)" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/zicha-floor.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 for ((i = 1; i <= RUNS; i++)); do
   rm -f "$WORK/import.db"

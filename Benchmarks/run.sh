@@ -17,11 +17,7 @@
 # pairs' spread shows the host's drift). zicha runs with every report and
 # no mail (`--no-mail`), as the peer does; the parts of each stage ("step" lines) follow the stages.
 set -euo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-BENCH=${BENCH:-$REPO/../shared/bench}
-DATA_ROOT=${DATA_ROOT:-/tmp/bench}
-RUNS=${RUNS:-3}
-PY=${PY:-${XDG_CACHE_HOME:-$HOME/.cache}/zicha-bench-venv/bin/python}
+. "$(dirname "$0")/common.sh"
 ZICHA=${ZICHA:-$REPO/.build/release/zicha}
 AS_OF=2024-10-15
 SIZES=("${@:-10000 100000 1000000}")
@@ -38,7 +34,6 @@ fi
 WORK=$(mktemp -d /tmp/zicha-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # timed NAME CMD... — runs CMD under /usr/bin/time; appends "wall rss" to $WORK/NAME.times, stderr to $WORK/NAME.err
 timed() {
@@ -64,8 +59,7 @@ zicha_night() {  # zicha_night NAME DATA DB OUT [MORE ARGS] — timed run of one
 
 printf '%-9s %-10s %9s %9s %12s   %s\n' size tool "wall s" "peak MB" "rows/s" "stages (s, median)"
 for N in "${SIZES[@]}"; do
-  DATA=$DATA_ROOT/n$((N / 1000))k
-  [ "$N" -ge 1000000 ] && DATA=$DATA_ROOT/n$((N / 1000000))m
+  DATA=$(night_folder "$N")
   if [ ! -f "$DATA/truth.json" ]; then
     "$PY" "$BENCH/gen.py" --students "$N" --seed 1 --out "$DATA" >&2
   fi
