@@ -20,23 +20,32 @@ public enum FollowupTable {
 
     /// The cells of one student. `masked` hides ID numbers and phones (counselor-facing output).
     public static func cells(_ row: FollowupRow, catalog: RemedyCatalog, masked: Bool) -> [String] {
-        var problems = row.findings.map { f -> String in
+        // The two cells that join the findings are built as bytes: appending Strings checks each seam for a grapheme
+        // boundary, several hundred instructions per piece of Chinese (≈ 1 % of a night's reconcile and report),
+        // and a String's bytes are exactly its pieces' bytes one after the other.
+        var problems = ByteBuffer(capacity: 256), changes = ByteBuffer(capacity: 128)
+        for (i, f) in row.findings.enumerated() {
+            if i > 0 { problems.text("；"); changes.text("；") }
+            problems.text(f.code.title)
             let detail = masked ? Masking.text(f.detail) : f.detail
-            return detail.isEmpty ? f.code.title : "\(f.code.title)（\(detail)）"
+            if !detail.isEmpty { problems.text("（"); problems.text(detail); problems.text("）") }
+            changes.text(f.code.title); changes.text("："); changes.text(f.change.title)
         }
-        if row.isUncheckedWithoutReason { problems.append(FollowupRow.unexplained.problem) }
+        if row.isUncheckedWithoutReason {
+            if !row.findings.isEmpty { problems.text("；") }
+            problems.text(FollowupRow.unexplained.problem)
+        }
         let remedies = catalog.tableCell(for: row.remedyIDs)
-        let changes = row.findings.map { "\($0.code.title)：\($0.change.title)" }
         return [
             row.college, row.className, row.counselor, row.ksh, row.xh, row.name,
             masked ? Masking.id(row.idNumber) : row.idNumber,
             masked ? Masking.phone(row.phone) : row.phone,
             row.state.title,
-            problems.joined(separator: "；"),
+            problems.string,
             remedies.text,
             remedies.ids,
             row.state == .checked ? "" : String(row.daysOutstanding),
-            changes.joined(separator: "；"),
+            changes.string,
         ]
     }
 }
