@@ -39,7 +39,7 @@ public enum FindingsJSON {
                 b.text("{\"ksh\": "); b.json(row.ksh); b.text(", \"xh\": "); b.json(row.xh); b.text(", \"name\": "); b.json(row.name)
                 b.text(", \"college\": "); b.json(row.college); b.text(", \"class\": "); b.json(row.className)
                 b.text(", \"counselor\": "); b.json(row.counselor); b.text(", \"counselor_email\": "); b.json(row.counselorEmail)
-                b.text(", \"state\": "); b.json(row.state.rawValue); b.text(", \"days_outstanding\": \(row.daysOutstanding)")
+                b.text(", \"state\": "); b.json(row.state.rawValue); b.text(", \"days_outstanding\": "); b.text(String(row.daysOutstanding))
                 b.text(", \"findings\": [")
                 for (i, f) in row.findings.enumerated() {
                     if i > 0 { b.text(", ") }
