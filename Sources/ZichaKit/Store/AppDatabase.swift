@@ -39,10 +39,10 @@ public final class AppDatabase: @unchecked Sendable {
             try db.execute(sql: "PRAGMA temp_store = FILE")
             // SQLite is built with SECURE_DELETE (Sources/CSQLite, as Debian builds it): deleted rows are overwritten
             // with zeros. Kept for the database (no former ID or phone lingers in its free pages; `SQLiteBuildTests`),
-            // but not for the temporary database, a file removed
-            // when the connection closes (as are the sorter's spill files, never zeroed): dropping reconcile's
-            // staging tables zeroed ≈ 100 MB of pages a night at 1M (0.17 vs 0.03 s per 1M-row table in `sqlite3`;
-            // reconcile.store 1.30 → 1.23 s, medians of 3 alternating 1M nights).
+            // but not for the temporary database, a file removed when the connection closes (as are the sorter's
+            // spill files, never zeroed): dropping reconcile's staging tables zeroed ≈ 100 MB of pages a night at 1M
+            // (0.17 vs 0.03 s per 1M-row table in `sqlite3`; reconcile.store 1.30 → 1.23 s, medians of 3 alternating
+            // 1M nights).
             try db.execute(sql: "PRAGMA temp.secure_delete = OFF")
             // 4 MB of pages — which is also the size of each in-memory run of SQLite's sorter (index builds, ORDER
             // BY, GROUP BY), taken from this setting. A run is sorted as a linked list whose merges chase pointers
