@@ -260,6 +260,45 @@ extension AppDatabase {
         #expect(diagnostics.warnings.first?.message.contains("民族, 籍贯") == true)
     }
 
+    @Test func aCounselorAddressMailWouldRefuseIsWarnedOfOnceAtItsFirstRowAndTheRowsAreKept() throws {
+        // Given a roster whose class 计科2601 gives two addresses in one cell (on lines 2 and 4, not adjacent),
+        // one whose address has no @, and a counselor list with a line break inside a quoted address
+        let roster = try ImportFixtures.temporaryFile("""
+            考生号,姓名,身份证号,班级,辅导员,辅导员邮箱
+            26110101000001,张伟,110105199001010029,计科2601,李老师,"li@example.com; wang@example.com"
+            26110101000002,王芳,110105199001010037,计科2602,王老师,wang@example.com
+            26110101000003,赵磊,110105199001010045,计科2601,李老师,"li@example.com; wang@example.com"
+            26110101000004,钱敏,110105199001010053,计科2603,孙老师,sun.example.com
+
+            """, name: "roster.csv")
+        let counselors = try ImportFixtures.temporaryFile("班级,辅导员,邮箱\n计科2604,周老师,\"zhou@example.com\nBcc: x@evil.example\"\n计科2605,吴老师,wu@example.com\n",
+                                                          name: "counselors.csv")
+        let diagnostics = DiagnosticCollector()
+        let database = try AppDatabase(inMemory: ())
+        let files = try ImportFixtures.importNight(database, roster: roster, counselors: counselors, diagnostics: diagnostics)
+        // Then each unusable address is named once, at the first row that holds it, with the reason
+        let warnings = diagnostics.warnings.map(\.description)
+        #expect(warnings.count == 3, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix("\(roster):2: warning: 辅导员邮箱 \"li@example.com; wang@example.com\" (李老师)") && $0.contains("more than one address") })
+        #expect(warnings.contains { $0.hasPrefix("\(roster):5: warning:") && $0.contains("sun.example.com") && $0.contains("no @") })
+        #expect(warnings.contains { $0.hasPrefix("\(counselors):2: warning:") && $0.contains("周老师") && $0.contains("line break") })
+        // And no row is set aside for it: the students and the mapping are stored as written
+        #expect(files.map(\.accepted) == [4, 2] && files.map(\.rejected) == [0, 0])
+        #expect(try database.rows("SELECT count(*) AS n FROM student WHERE counselor_email LIKE '%;%'") == ["[n:2]"])
+    }
+
+    @Test func moreThanTenUnusableAddressesInAFileAreCountedAtItsEnd() throws {
+        var text = "班级,辅导员,邮箱\n"
+        for i in 1...13 { text += "计科26\(i),老师\(i),teacher\(i)-at-example.com\n" }
+        let counselors = try ImportFixtures.temporaryFile(text, name: "counselors.csv")
+        let diagnostics = DiagnosticCollector()
+        let roster = try ImportFixtures.temporaryFile("考生号,姓名,身份证号,班级\n26110101000001,张伟,110105199001010029,计科261\n")
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, counselors: counselors, diagnostics: diagnostics)
+        let warnings = diagnostics.warnings.map(\.description)
+        #expect(warnings.count == 11, "\(warnings)")
+        #expect(warnings.last == "\(counselors): warning: 3 more counselor addresses in this file cannot be mailed")
+    }
+
     // MARK: Broken inputs: exit 65, the file named, the database as before
 
     static let goodRoster = ImportFixtures.path("roster-utf8-comma-lf-zh.csv")

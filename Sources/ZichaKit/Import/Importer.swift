@@ -110,7 +110,7 @@ public struct Importer {
         var preparer = RowPreparer(kind: kind, reader: reader, importer: self)
         try streamOnSecondThread(produce: { emit in
             try reader.read { try preparer.prepare($0, emit) }
-            try preparer.finish()
+            try preparer.finish(emit)
         }, consume: store)
     }
 }

@@ -48,6 +48,8 @@ struct RowPreparer {
     private var logColumns = LogColumns()
     /// The roster's columns, looked up once per file like the log's (13 lookups per student otherwise).
     private var rosterColumns = RosterColumns(HeaderMap(kind: .roster, header: []))
+    /// Counselor addresses that mail would refuse, warned of at their first row.
+    private var addresses = CounselorAddressCheck()
 
     init(kind: TableKind, reader: any TableReader, importer: Importer) {
         self.kind = kind
@@ -95,11 +97,13 @@ struct RowPreparer {
         case .counselors: prepared = counselor(record, map)
         case .log: prepared = event(record)
         }
+        if let warning = addressWarning(prepared, map) { try emit(.diagnostic(warning)) }
         try emit(prepared)
     }
 
     /// Ends the file: a file without a usable header is not a table for zicha.
-    func finish() throws {
+    func finish(_ emit: (PreparedRow) throws -> Void) throws {
+        if let more = addresses.summary(source: reader.source) { try emit(.diagnostic(more)) }
         if header == nil {
             if firstHeaderRecord == nil {
                 throw ZichaError(.unreadableInput, "the file has no header row and no rows", at: SourceLocation(file: reader.source))
@@ -114,6 +118,21 @@ struct RowPreparer {
         return ZichaError(.unreadableInput, "the \(kind.title) lacks required column(s): \(names.joined(separator: "; "))",
                           at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
                           hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
+    }
+
+    /// A warning when the row's counselor address (the roster's 辅导员邮箱, the counselor list's 邮箱) cannot be mailed.
+    private mutating func addressWarning(_ row: PreparedRow, _ map: HeaderMap) -> Diagnostic? {
+        let reader = reader
+        switch row {
+        case .student(let s):
+            let column = rosterColumns.counselorEmail
+            return addresses.check(s.row.counselorEmail, counselor: s.row.counselor,
+                                   at: reader.location(line: s.row.line, column: column))
+        case .scope(_, _, let counselor, let email, let line):
+            return addresses.check(email, counselor: counselor, at: reader.location(line: line, column: map.columns["email"]))
+        default:
+            return nil
+        }
     }
 
     /// The roster row's key (考生号, or 学号 in a roster without one) as stored, or nil when empty.
