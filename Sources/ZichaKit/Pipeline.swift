@@ -124,6 +124,7 @@ public enum Pipeline {
         } else {
             let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
             let outcome = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile)
+            StageClock.step("reconcile.commit")
             if let base = outcome.base {
                 diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
                     + "\(base.asOf): reconciled the \(counted(base.touchedIDs, "ID")) their new or changed rows name and carried the other results "
@@ -133,6 +134,7 @@ public enum Pipeline {
                     + "students: reconciled everyone (sooner than one by one)"))
             }
             reportUnmatchedScopes(try database.counselorScopesMatchingNoStudent(asOf: asOf), diagnostics)
+            StageClock.step("reconcile.scopes")
         }
         StageClock.mark("reconcile")
 

@@ -15,25 +15,29 @@ public struct UnmatchedScope: Sendable, Equatable {
 extension AppDatabase {
     /// The counselor list's classes and colleges that no present student of the night `asOf` has, in file order: their
     /// students silently get NO_COUNSELOR when the list writes a class otherwise than the roster (计科2601班, 计科 2601).
-    /// Read from the night's class counts (a few thousand rows), not from the roster.
+    /// Read from the night's class counts, not from the roster, through cursors: a national night has ≈ 333,000
+    /// classes and as many rows in its counselor list, and fetching both whole as rows took ≈ 115 MB at 10M — the
+    /// night's peak. Names compare by their bytes, as the reconcile matched them (`ExactText`).
     public func counselorScopesMatchingNoStudent(asOf: String) throws -> [UnmatchedScope] {
         try writer.read { db in
             guard let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]) else { return [] }
-            var classes: Set<String> = [], colleges: Set<String> = []
-            for row in try Row.fetchAll(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ?", arguments: [runID]) {
-                colleges.insert(row[0]); classes.insert(row[1])
+            var classes: Set<ExactText> = [], colleges: Set<ExactText> = []
+            let progress = try Row.fetchCursor(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ?", arguments: [runID])
+            while let row = try progress.next() {
+                colleges.insert(ExactText(row[0])); classes.insert(ExactText(row[1]))
             }
             var unmatched: [UnmatchedScope] = []
             var spellings: [String: [String: String]] = [:]  // kind → folded name → the roster's spelling, made when needed
-            for row in try Row.fetchAll(db, sql: """
+            let scopes = try Row.fetchCursor(db, sql: """
                 SELECT c.scope_kind, c.scope, f.name, c.line FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
                 ORDER BY f.name, c.line
-                """) {
+                """)
+            while let row = try scopes.next() {
                 let kind: String = row[0], scope: String = row[1]
                 let names = kind == "class" ? classes : colleges
-                guard !names.contains(scope) else { continue }
+                guard !names.contains(ExactText(scope)) else { continue }
                 if spellings[kind] == nil {
-                    spellings[kind] = Dictionary(names.map { (Self.folded($0), $0) }, uniquingKeysWith: { a, _ in a })
+                    spellings[kind] = Dictionary(names.map { (Self.folded($0.text), $0.text) }, uniquingKeysWith: { a, _ in a })
                 }
                 unmatched.append(UnmatchedScope(kind: kind, scope: scope, file: row[2], line: row[3],
                                                 rosterSpelling: spellings[kind]?[Self.folded(scope)]))
