@@ -61,11 +61,7 @@ extension ReconcileSession {
                                                      ORDER BY file_id LIMIT 1)
             """, arguments: [base.runID, base.lastFile])
         while let r = try before.next() {
-            let state: String = r[2]
-            let key = ClassKey(college: r[0], className: r[1])
-            progress[key, default: (0, 0, 0)].students -= 1
-            if state == CheckState.checked.rawValue { progress[key]!.checked -= 1 }
-            if state == CheckState.disputed.rawValue { progress[key]!.disputed -= 1 }
+            progress.count(college: r[0], className: r[1], state: CheckState(rawValue: r[2]) ?? .unchecked, by: -1)
         }
         let redone = "(SELECT id FROM temp.redone)"
         let unmatchedRedone = "(student_id = 0 AND subject IN (SELECT id FROM temp.touched))"

@@ -18,26 +18,8 @@ public final class ReconcileSession {
     public private(set) var touchedIDsOfWholeNight: Int?
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
-    /// Students, checked and disputed per college and class, stored by `finish`. A counter per class (a few
-    /// hundred thousand on a national roster, tens of megabytes): counting them with SQL instead sorts every
-    /// result again and cost 2 s of a 1M night.
-    var progress: [ClassKey: (students: Int, checked: Int, disputed: Int)] = [:]
-    struct ClassKey: Hashable {
-        var college: String
-        var className: String
-
-        // By bytes, as SQLite's key of class_progress compares them: Swift hashes and compares non-ASCII Strings
-        // through their NFC form, scalar by scalar — 15 % of the rules' thread at 1M with Chinese class names.
-        static func == (a: ClassKey, b: ClassKey) -> Bool {
-            Text.sameBytes(a.college, b.college) && Text.sameBytes(a.className, b.className)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            college.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            hasher.combine(UInt8(0xFF))  // never inside UTF-8: "ab"+"c" and "a"+"bc" differ
-            className.withBytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
+    /// Students, checked and disputed per college and class, stored by `finish`.
+    var progress = ClassCounts()
 
     /// Touched IDs below which a night is always reconciled incrementally (see `init`).
     static let fullNightFloor = 10_000
@@ -170,12 +152,7 @@ public final class ReconcileSession {
     /// reports read them in.
     public func record(_ facts: StudentFacts, storeID: Int64, verdict: Verdict) throws {
         let ksh = facts.ksh
-        func count(_ c: inout (students: Int, checked: Int, disputed: Int)) {
-            c.students += 1
-            if verdict.state == .checked { c.checked += 1 }
-            if verdict.state == .disputed { c.disputed += 1 }
-        }
-        count(&progress[ClassKey(college: facts.college, className: facts.className), default: (0, 0, 0)])
+        progress.count(college: facts.college, className: facts.className, state: verdict.state)
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
                 INSERT INTO temp.result_stage (student_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
@@ -265,20 +242,21 @@ public final class ReconcileSession {
             UPDATE class_progress SET students = students + ?4, checked = checked + ?5, disputed = disputed + ?6
             WHERE run_id = ?1 AND college = ?2 AND class = ?3
             """) : nil
-        for (key, counts) in progress where !adding || counts != (0, 0, 0) {
+        try progress.forEach { college, className, counts in
+            if adding, counts == ClassCounts.Counts() { return }
             func bind(_ st: FastStatement) {
-                st.bind(1, runID); st.bind(2, key.college); st.bind(3, key.className)
-                st.bind(4, counts.students); st.bind(5, counts.checked); st.bind(6, counts.disputed)
+                st.bind(1, runID); st.bind(2, college); st.bind(3, className)
+                st.bind(4, Int(counts.students)); st.bind(5, Int(counts.checked)); st.bind(6, Int(counts.disputed))
             }
             if let add {
                 bind(add)
                 try add.execute(db)
-                if db.changesCount > 0 { continue }
+                if db.changesCount > 0 { return }
             }
             bind(insert)
             try insert.execute(db)
         }
-        progress = [:]
+        progress.removeAll()
         if adding { try db.execute(sql: "DELETE FROM class_progress WHERE run_id = ? AND students <= 0", arguments: [runID]) }
     }
 }
