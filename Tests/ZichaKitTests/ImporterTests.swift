@@ -287,6 +287,25 @@ extension AppDatabase {
         #expect(try database.rows("SELECT count(*) AS n FROM student WHERE counselor_email LIKE '%;%'") == ["[n:2]"])
     }
 
+    @Test func aCounselorListWorkbookNamesTheCellOfAnAddressMailWouldRefuse() throws {
+        // Given a counselor list as a workbook whose second mapping gives two addresses
+        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-counselors.xlsx").path
+        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+        try book.startSheet("辅导员", columns: [(12, .text), (8, .text), (30, .text)], frozenRows: 1)
+        for row in [["班级", "辅导员", "邮箱"], ["计科2601", "李老师", "li@example.com"], ["计科2602", "王老师", "wang@example.com,wu@example.com"]] {
+            try book.appendRow(row.map { .text($0, .text) })
+        }
+        try book.finishSheet(filterColumns: 0)
+        try book.close()
+        let roster = try ImportFixtures.temporaryFile("考生号,姓名,身份证号,班级\n26110101000001,张伟,110105199001010029,计科2602\n")
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, counselors: path, diagnostics: diagnostics)
+        // Then the warning names the sheet and the cell of the address, and the mapping is kept
+        let warnings = diagnostics.warnings.map(\.description).filter { $0.contains("cannot be mailed") }
+        #expect(warnings.count == 1 && warnings[0].hasPrefix("\(path):辅导员!C3: warning: 辅导员邮箱 \"wang@example.com,wu@example.com\""), "\(warnings)")
+        #expect(files.map(\.accepted) == [1, 2])
+    }
+
     @Test func moreThanTenUnusableAddressesInAFileAreCountedAtItsEnd() throws {
         var text = "班级,辅导员,邮箱\n"
         for i in 1...13 { text += "计科26\(i),老师\(i),teacher\(i)-at-example.com\n" }
