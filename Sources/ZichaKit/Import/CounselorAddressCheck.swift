@@ -6,7 +6,7 @@ struct CounselorAddressCheck {
     /// Addresses found usable lately: a roster repeats one counselor's address on every row of a class, so a
     /// small set spares checking it again without growing with the roster (emptied when it fills).
     private var usable = Set<String>()
-    /// Addresses refused in this file, each warned of once.
+    /// Addresses refused in this file, each warned of once (as many as the file has distinct bad cells: few).
     private var refused = Set<String>()
     private var last = ""
     static let usableKept = 4_096

@@ -16,8 +16,8 @@ extension AppDatabase {
     /// The counselor list's classes and colleges that no present student of the night `asOf` has, in file order: their
     /// students silently get NO_COUNSELOR when the list writes a class otherwise than the roster (计科2601班, 计科 2601).
     /// Read from the night's class counts, not from the roster, through cursors: a national night has ≈ 333,000
-    /// classes and as many rows in its counselor list, and fetching both whole as rows took ≈ 115 MB at 10M — the
-    /// night's peak. Names compare by their bytes, as the reconcile matched them (`ExactText`).
+    /// classes and as many rows in its counselor list, and fetching both whole as rows took ≈ 135 MB at 10M (69 → 206 MB
+    /// resident) — the night's peak. Names compare by their bytes, as the reconcile matched them (`ExactText`).
     public func counselorScopesMatchingNoStudent(asOf: String) throws -> [UnmatchedScope] {
         try writer.read { db in
             guard let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]) else { return [] }
