@@ -28,7 +28,7 @@ struct CounselorAddressCheck {
             guard refused.count <= Self.shownPerFile else { return nil }
             let reason = (error as? MailAddress.Problem)?.reason ?? "\(error)"
             let who = MailAddress.cleanName(counselor)
-            let shown = String(String(reflecting: String(email.prefix(80))).prefix(120))
+            let shown = MailAddress.shown(email)
             return Diagnostic(.warning, "辅导员邮箱 \(shown)\(who.isEmpty ? "" : " (\(who))") cannot be mailed: \(reason)",
                               at: location(),
                               hint: "write exactly one address like name@example.edu.cn; until then the students of this address are in the reports but their counselor gets no mail")

@@ -59,6 +59,11 @@ public struct MailAddress: Sendable, Equatable {
         return trimmed
     }
 
+    /// An address cell as a message quotes it: cut to 80 characters, quoted with its control characters escaped.
+    static func shown(_ raw: String) -> String {
+        String(String(reflecting: String(raw.prefix(80))).prefix(120))
+    }
+
     /// RFC 5322 atext, without quoting: letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
     static func isAtext(_ c: Unicode.Scalar) -> Bool {
         if c.isASCII, c.properties.isAlphabetic || ("0"..."9").contains(c) { return true }

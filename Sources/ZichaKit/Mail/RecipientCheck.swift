@@ -12,7 +12,7 @@ enum RecipientCheck {
                 mailbox = try MailAddress(address: list.email, name: list.counselor)
             } catch {
                 let reason = (error as? MailAddress.Problem)?.reason ?? "\(error)"
-                let shown = String(String(reflecting: String(list.email.prefix(80))).prefix(120))
+                let shown = MailAddress.shown(list.email)
                 outcome.refused.append("\(who.isEmpty ? "(no name)" : who): \(reason)")
                 diagnostics.report(Diagnostic(.error, "counselor \(who.isEmpty ? "(no name)" : who)'s address \(shown) was refused: \(reason); \(list.rows.count) students get no mail",
                                               hint: "fix the 辅导员邮箱 cell in the roster or the counselor list: exactly one address like name@example.edu.cn"))
