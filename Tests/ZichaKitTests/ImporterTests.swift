@@ -194,6 +194,10 @@ extension AppDatabase {
             #expect(row["reason"] as String? == (i % 7 == 0 ? "id_taken" : nil), "line \(i + 2)")
             #expect(row["ts"] as Int64 == EventTime.parse(String(format: "2026-09-01 08:%02d:%02d", i / 60, i % 60))!)
         }
+        // And the import, which stores them with foreign keys unchecked, left none dangling and turned them on again
+        let dangling = try database.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        #expect(dangling.isEmpty)
+        #expect(try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA foreign_keys") } == 1)
     }
 
     @Test func anEventAnEarlierLogGaveIsStoredOnceAndRowsOfOneLogAreAllKept() throws {
