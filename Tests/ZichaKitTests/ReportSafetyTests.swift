@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ZichaKit
+import ZichaTestSupport
 
 /// Hostile cell values stay inert text in every format, and no counselor name writes outside the folder.
 @Suite struct ReportSafetyTests {
@@ -174,5 +175,41 @@ import Testing
             }
         }
         #expect(wrong.isEmpty, "escaped when it should not be, or the reverse: U+\(wrong.prefix(20))")
+    }
+}
+
+/// Report files leave the page cache once written (`WrittenPages`): what they hold is unchanged, and the closed files
+/// whose pages wait to be dropped hold a bounded number of descriptors, however many files a night writes.
+@Suite struct WrittenPagesTests {
+    @Test func closedFilesKeepABoundedNumberOfDescriptorsAndTheirBytes() throws {
+        let folder = try TempFolder("written-pages")
+        let closed = WrittenPages.ClosedFiles(capacity: 8)
+        for i in 0..<30 {
+            let path = folder.file("f\(i).csv")
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            #expect(fd >= 0)
+            let text = Array("第\(i)个文件\n".utf8)
+            #expect(text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == text.count)
+            closed.add(fd)
+            #expect(close(fd) == 0)  // the caller's descriptor is its own: closing it reports the file's errors
+            #expect(closed.held == min(i + 1, 8))
+        }
+        for i in 0..<30 {
+            #expect(try String(contentsOfFile: folder.file("f\(i).csv"), encoding: .utf8) == "第\(i)个文件\n")
+        }
+    }
+
+    @Test func aLargeFileWrittenInWindowsReadsBackWhole() throws {
+        let folder = try TempFolder("written-pages-large")
+        let url = URL(fileURLWithPath: folder.file("big.csv"))
+        let file = try ReportFile("big.csv", in: URL(fileURLWithPath: folder.path))
+        let line = String(repeating: "学籍自查,", count: 200) + "\n"
+        let lines = (3 * WrittenPages.window) / line.utf8.count + 1  // three windows handed over and dropped
+        for _ in 0..<lines { try file.write(line) }
+        try file.close()
+        let data = try Data(contentsOf: url)
+        #expect(data.count == lines * line.utf8.count)
+        #expect(data.suffix(line.utf8.count) == Data(line.utf8))
+        #expect(data.prefix(line.utf8.count) == Data(line.utf8))
     }
 }

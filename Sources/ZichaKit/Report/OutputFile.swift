@@ -7,6 +7,8 @@ import Glibc
 public final class OutputFile {
     private let fd: Int32
     private var buffer = ByteBuffer(capacity: 1 << 20)
+    private var written = 0
+    private var pages = WrittenPages()
     public let path: String
 
     /// Creates (or truncates) `path` with mode 0600.
@@ -46,15 +48,18 @@ public final class OutputFile {
             }
             offset += n
         }
+        written += buffer.count
+        pages.wrote(upTo: written, fd: fd)
         buffer.removeAll()
     }
 
-    /// Flushes and syncs to disk.
+    /// Flushes and syncs to disk; the synced pages leave the page cache (`WrittenPages`).
     public func close() throws {
         try flush()
         if fsync(fd) != 0, errno != EINVAL {
             throw ZichaError(.output, "cannot write the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
         }
+        WrittenPages.advise(fd, from: 0, to: 0)
     }
 }
 

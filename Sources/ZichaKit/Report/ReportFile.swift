@@ -13,6 +13,8 @@ final class ReportFile {
     private let handle: FileHandle
     private var buffer = ByteBuffer(capacity: ReportFile.flushSize + (1 << 12))
     private static let flushSize = 1 << 16
+    private var written = 0
+    private var pages = WrittenPages()
 
     /// Creates `name` inside `directory`; `name` must already be a safe relative path.
     init(_ name: String, in directory: URL) throws {
@@ -52,6 +54,8 @@ final class ReportFile {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try Self.writeAll(handle.fileDescriptor, $0, path: url.path) }
+        written += buffer.count
+        pages.wrote(upTo: written, fd: handle.fileDescriptor)
         buffer.removeAll()
     }
 
@@ -80,6 +84,7 @@ final class ReportFile {
     /// Flushes and closes the file.
     func close() throws {
         try flush()
+        WrittenPages.closed.add(handle.fileDescriptor)
         try handle.close()
     }
 }

@@ -37,6 +37,7 @@ final class ZipStreamWriter {
     private var output: [UInt8] = []
     private var scratch = [UInt8](repeating: 0, count: ZipStreamWriter.chunk)
     private var written: Int64 = 0           // bytes already in the file
+    private var pages = WrittenPages()
     private var entries: [EntryRecord] = []
     private var open: (name: [UInt8], offset: Int64, crc: UInt32, size: Int64)?
     private var closed = false
@@ -145,6 +146,7 @@ final class ZipStreamWriter {
         Self.put16(0, &output)                            // comment length
         try flushOutput()
         closed = true
+        WrittenPages.closed.add(fd)
         guard Self.closeFile(fd) == 0 else { throw failure("cannot write the workbook: \(String(cString: strerror(errno)))") }
     }
 
@@ -210,6 +212,7 @@ final class ZipStreamWriter {
     private func flushOutput() throws {
         try output.withUnsafeBytes { try ReportFile.writeAll(fd, $0, path: path) }
         written += Int64(output.count)
+        pages.wrote(upTo: Int(written), fd: fd)
         output.removeAll(keepingCapacity: true)
     }
 
