@@ -373,15 +373,20 @@ extension AppDatabase {
     public func importNight<T>(asOf: String, _ body: (ImportSession) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             var result: T?
-            try db.inTransaction {
-                let session = ImportSession(db: db, asOf: asOf)
-                result = try body(session)
-                try db.execute(sql: Schema.lookupIndexes)
-                StageClock.step("import.indexes")
-                return .commit
+            do {
+                try db.inTransaction {
+                    let session = ImportSession(db: db, asOf: asOf)
+                    result = try body(session)
+                    try db.execute(sql: Schema.lookupIndexes)
+                    StageClock.step("import.indexes")
+                    return .commit
+                }
+            } catch {
+                try? db.execute(sql: "PRAGMA foreign_keys = ON")  // the import's own error is the one to report
+                throw error
             }
+            try db.execute(sql: "PRAGMA foreign_keys = ON")  // reconcile's re-run of a night deletes through them
             return result!
         }
     }
