@@ -7,7 +7,6 @@ import Glibc
 public final class OutputFile {
     private let fd: Int32
     private var buffer = ByteBuffer(capacity: 1 << 20)
-    private var written = 0
     private var pages = WrittenPages()
     public let path: String
 
@@ -48,8 +47,7 @@ public final class OutputFile {
             }
             offset += n
         }
-        written += buffer.count
-        pages.wrote(upTo: written, fd: fd)
+        pages.wrote(buffer.count, fd: fd)
         buffer.removeAll()
     }
 

@@ -13,7 +13,6 @@ final class ReportFile {
     private let handle: FileHandle
     private var buffer = ByteBuffer(capacity: ReportFile.flushSize + (1 << 12))
     private static let flushSize = 1 << 16
-    private var written = 0
     private var pages = WrittenPages()
 
     /// Creates `name` inside `directory`; `name` must already be a safe relative path.
@@ -54,8 +53,7 @@ final class ReportFile {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try Self.writeAll(handle.fileDescriptor, $0, path: url.path) }
-        written += buffer.count
-        pages.wrote(upTo: written, fd: handle.fileDescriptor)
+        pages.wrote(buffer.count, fd: handle.fileDescriptor)
         buffer.removeAll()
     }
 

@@ -16,11 +16,13 @@ import Glibc
 struct WrittenPages {
     /// Bytes handed to writeback at a time; the window before it is dropped.
     static let window = 8 << 20
+    private var end = 0
     private var handedOver = 0
     private var dropped = 0
 
-    /// Called after the file's first `end` bytes are written.
-    mutating func wrote(upTo end: Int, fd: Int32) {
+    /// Called after `count` more bytes are written to `fd`'s file.
+    mutating func wrote(_ count: Int, fd: Int32) {
+        end += count
         guard end - handedOver >= Self.window else { return }
         if handedOver > dropped { Self.advise(fd, from: dropped, to: handedOver) }  // written back by now: dropped
         dropped = handedOver

@@ -212,7 +212,7 @@ final class ZipStreamWriter {
     private func flushOutput() throws {
         try output.withUnsafeBytes { try ReportFile.writeAll(fd, $0, path: path) }
         written += Int64(output.count)
-        pages.wrote(upTo: Int(written), fd: fd)
+        pages.wrote(output.count, fd: fd)
         output.removeAll(keepingCapacity: true)
     }
 
