@@ -244,6 +244,16 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         #expect(IDNumber("110105199001010028", today: 20260901).problem?.rawValue == "校验位错误")
     }
 
+    @Test func aBadCharacterIsKeptInTheCleanedText() {
+        // Given two IDs wrong by different characters at one place
+        let letter = IDNumber("1101051999A1010016", today: 20260901), han = IDNumber("1101051999一 1010016", today: 20260901)
+        // Then each keeps its own character (no placeholder that would make them one ID, a false DUPLICATE_ID)
+        #expect(letter.problem == .badCharacter && han.problem == .badCharacter)
+        #expect(letter.normalized == "1101051999A1010016")
+        #expect(han.normalized == "1101051999一1010016", "white space removed, the bad character kept")
+        #expect(letter.normalized != han.normalized)
+    }
+
     @Test func fifteenFormDropsCenturyAndCheckCharacter() {
         // FAQ 8: register with the 15-digit form
         #expect(IDNumber.fifteenForm(of: "110105199001010029") == "110105900101002")

@@ -49,6 +49,28 @@ import Testing
         for text in texts { #expect(Masking.text(text) == Self.referenceText(text), "\(text)") }
     }
 
+    @Test func theStudentsOwnInvalidIDAndPhoneAreMaskedInTheirFindings() throws {
+        // Given a student whose ID and phone are invalid: neither looks like an ID or a mobile to `Masking.text`
+        let findings = [
+            FindingLine(code: .idInvalid, detail: "身份证号 11010519990101001：长度不是18位（或15位）", remedies: ["ADMIN"], change: .new),
+            FindingLine(code: .duplicateID, detail: "与 王芳 (24110101000007) 共用身份证号 11010519990101001", remedies: ["FAQ-3", "ADMIN"], change: .new),
+            FindingLine(code: .phoneInvalid, detail: "手机号 027-87654321 不是大陆手机号", remedies: ["ADMIN"], change: .new),
+        ]
+        let row = FollowupRow(college: "计算机学院", className: "计科2601", counselor: "李老师", counselorEmail: "li@example.com",
+                              ksh: "24110101000001", xh: "", name: "张三", idNumber: "11010519990101001",
+                              phone: "027-87654321", state: .unchecked, daysOutstanding: 1, findings: findings)
+        // When the row is shown to counselors
+        let masked = row.maskedForCounselors.findings.map(\.detail)
+        let cell = FollowupTable.cells(row, catalog: try RemedyCatalog.bundled(), masked: true)[9]
+        // Then the values are masked as the ID and phone columns are, the 考生号 stays
+        #expect(masked == ["身份证号 110105*******1001：长度不是18位（或15位）",
+                           "与 王芳 (24110101000007) 共用身份证号 110105*******1001",
+                           "手机号 027*****4321 不是大陆手机号"])
+        #expect(!cell.contains("11010519990101001") && !cell.contains("87654321") && cell.contains("110105*******1001"))
+        // And the administrator's own file keeps them whole
+        #expect(FollowupTable.cells(row, catalog: try RemedyCatalog.bundled(), masked: false)[9].contains("11010519990101001"))
+    }
+
     /// Masking by Unicode scalars, one run of 0-9/X at a time (the way the text was masked before it was done by bytes).
     private static func referenceText(_ s: String) -> String {
         var out = "", run = ""

@@ -58,8 +58,14 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         NameVector("\u{3000}张伟\u{3000}", nil, normalized: "张伟"),
         NameVector("  王芳\t", nil, normalized: "王芳"),
         NameVector("\u{3000}張偉 ", "张伟", normalized: "張偉"),
+        // White space inside: dropped beside Chinese characters and middle dots (a two-character name padded with
+        // U+3000 to the width of three is the name on the ID card), one space kept between Latin letters.
+        NameVector("王\u{3000}一", nil, normalized: "王一"), NameVector("王 一", nil, normalized: "王一"),
+        NameVector("張\u{3000}偉", "张伟", normalized: "張偉"),
+        NameVector("阿依古丽 · 买买提", nil, normalized: "阿依古丽·买买提"),
+        NameVector("阿依古丽\u{3000}•\u{3000}买买提", nil, normalized: "阿依古丽·买买提"),
         // Not Chinese: untouched.
-        NameVector("Li Na", nil), NameVector("ANNA·SMITH", nil),
+        NameVector("Li Na", nil), NameVector("ANNA·SMITH", nil), NameVector("Li \u{3000} Na", nil, normalized: "Li Na"),
     ]
 
     @Test func theTableHasAtLeastFiftyVectors() {

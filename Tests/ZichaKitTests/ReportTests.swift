@@ -84,6 +84,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("counselors-full").path))
     }
 
+    @Test func aCounselorKnownByAddressAloneGetsAList() throws {
+        // Given a student whose roster row gives the counselor's address but no name
+        let solo = ReportFixture.student("外国语学院", "法语2401", "", "solo@example.edu.cn", "24110203000001", "郑十",
+                                         id: "110105200610100010", phone: "13900139005", state: .unchecked, days: 2,
+                                         [ReportFixture.finding(.notRegistered, ["GUIDE", "NOTE-1"], .new)])
+        let (folder, _) = try ReportFixture.writeNight(ReportFixture.rows + [solo], label: "solo")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Then the list is named by the address, holds the student, and the student is not unassigned
+        let list = text(folder.appendingPathComponent("counselors/solo@example.edu.cn.csv"))
+        #expect(list.contains("24110203000001"))
+        #expect(text(folder.appendingPathComponent("counselors/solo@example.edu.cn.html")).contains("辅导员：<b>solo@example.edu.cn</b>"))
+        let summary = text(folder.appendingPathComponent("summary.html"))
+        #expect(summary.contains("solo@example.edu.cn"))
+        let unassigned = summary.components(separatedBy: "<h2 id=\"unassigned\">").last ?? ""
+        #expect(!(unassigned.components(separatedBy: "<h2").first ?? "").contains("郑十"), "mailed, so not unassigned")
+    }
+
     @Test func unmaskedOptionWritesOfficeCopies() throws {
         let (folder, _) = try ReportFixture.writeNight(options: ReportOptions(unmasked: true), label: "full")
         defer { try? FileManager.default.removeItem(at: folder) }

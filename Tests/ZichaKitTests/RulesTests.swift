@@ -235,7 +235,7 @@ import Testing
     @Test func numbersExcelWroteInScientificNotationSaySo() {
         // Given a roster row whose ID and phone columns Excel saved as numbers
         var s = Self.student()
-        s.idRaw = "4.20103E+17"; s.idNorm = "4?20103??17"; s.idProblem = IDNumber("4.20103E+17", today: 20261129).problem?.rawValue
+        s.idRaw = "4.20103E+17"; s.idNorm = "4.20103E+17"; s.idProblem = IDNumber("4.20103E+17", today: 20261129).problem?.rawValue
         s.phoneRaw = "1.38E+10"; s.phoneNorm = "1.38E+10"; s.phoneValid = false
         // and a classmate whose ID Excel turned into the same text
         let context = RosterContext(sharedIDs: [s.idNorm: [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000002", name: "王芳")]])

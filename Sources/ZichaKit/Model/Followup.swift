@@ -55,6 +55,9 @@ public struct FollowupRow: Sendable, Equatable {
     /// Students a counselor must chase: every student not checked (with or without a finding that says why).
     public var needsCounselor: Bool { state != .checked }
 
+    /// No counselor, neither by name nor by address: listed for the administrator, in no counselor's list.
+    public var isUnassigned: Bool { counselor.isEmpty && counselorEmail.isEmpty }
+
     /// Students the office must act on: not checked, or any finding at all.
     public var needsAction: Bool { state != .checked || !findings.isEmpty }
 

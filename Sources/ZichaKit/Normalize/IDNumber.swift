@@ -14,7 +14,8 @@ public struct IDNumber: Sendable, Equatable {
 
     /// The text as given, trimmed.
     public let raw: String
-    /// Cleaned text: white space removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits.
+    /// Cleaned text: white space removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits; any
+    /// other character kept as it is (the ID is then invalid: `badCharacter`).
     public let normalized: String
     /// Whether cleaning changed more than surrounding white space (inner spaces, full-width, lowercase x).
     public let neededCleaning: Bool
@@ -60,7 +61,9 @@ public struct IDNumber: Sendable, Equatable {
             case 0xFF10...0xFF19: bytes.append(UInt8(v - 0xFF10 + 0x30)); cleaned = true
             case 0xFF38, 0xFF58: bytes.append(0x58); cleaned = true
             default:
-                if Text.isSpace(scalar) { cleaned = true } else { bad = true; bytes.append(0x3F) }
+                // The character itself is kept, not a placeholder: two IDs wrong by different characters are
+                // different IDs (no duplicate between them), and the office sees which character is wrong.
+                if Text.isSpace(scalar) { cleaned = true } else { bad = true; bytes.append(contentsOf: String(scalar).utf8) }
             }
         }
         var problem: Problem? = nil

@@ -56,5 +56,16 @@ public enum Masking {
         return String(decoding: masked, as: UTF8.self)
     }
 
+    /// `text` with each whole occurrence of `id` and of `phone` (or its first 40 characters, as details quote it)
+    /// replaced by its masked form; values shorter than 4 characters are left (they would match anywhere).
+    static func hiding(_ id: String, as maskedID: String, _ phone: String, as maskedPhone: String, in text: String) -> String {
+        var out = text
+        for (value, masked) in [(id, maskedID), (String(phone.prefix(40)), String(maskedPhone.prefix(40)))]
+        where value.count >= 4 && value != masked && out.contains(value) {
+            out = out.replacing(value, with: masked)
+        }
+        return out
+    }
+
     @inline(__always) private static func isRunByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x58 }
 }

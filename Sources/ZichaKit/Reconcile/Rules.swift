@@ -130,7 +130,7 @@ public enum Rules {
             out.append((.traditionalName, "姓名 \(s.name) 含繁体字，应写作 \(simplified)"))
         }
         if let problem = s.idProblem {
-            // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form reads 4?20103??17).
+            // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form, 4.20103E+17 less its spaces, says no more).
             let shown = lostDigits ? s.idRaw : s.idNorm
             out.append((.idInvalid, "身份证号 \(shown)：\(problem)"))
         } else if s.idNeededCleaning {

@@ -32,7 +32,7 @@ final class CounselorListFiles {
         try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
         var head = HTML.head(title: "学籍自查待跟进名单 \(counselor) \(summary.asOf)")
         head += "<header>\n<h1>学籍自查待跟进名单</h1>\n<p>辅导员：<b>\(HTML.escape(counselor))</b>"
-        if !email.isEmpty { head += "（\(HTML.escape(email))）" }
+        if !email.isEmpty, email != counselor { head += "（\(HTML.escape(email))）" }
         head += "<br>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
         if let d = summary.deadline {
             head += "，截止日期 <b>\(HTML.escape(d))</b>"

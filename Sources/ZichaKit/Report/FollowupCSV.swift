@@ -5,8 +5,21 @@ extension FollowupRow {
         var row = self
         row.idNumber = Masking.id(idNumber)
         row.phone = Masking.phone(phone)
-        for i in row.findings.indices { row.findings[i].detail = Masking.text(row.findings[i].detail) }
+        for i in row.findings.indices { row.findings[i].detail = maskedDetail(findings[i]) }
         return row
+    }
+
+    /// A finding's evidence as counselors see it: every ID and mobile masked (`Masking.text`), and the student's own
+    /// ID and phone wherever the detail repeats them — an invalid one too (`11010519990101001`, `027-87654321`),
+    /// which looks like no ID or mobile.
+    func maskedDetail(_ finding: FindingLine) -> String {
+        switch finding.code {
+        case .idInvalid, .idFormat, .duplicateID, .phoneInvalid:
+            return Masking.text(Masking.hiding(idNumber, as: Masking.id(idNumber),
+                                               phone, as: Masking.phone(phone), in: finding.detail))
+        default:
+            return Masking.text(finding.detail)
+        }
     }
 }
 
@@ -27,7 +40,7 @@ public enum FollowupTable {
         for (i, f) in row.findings.enumerated() {
             if i > 0 { problems.text("；"); changes.text("；") }
             problems.text(f.code.title)
-            let detail = masked ? Masking.text(f.detail) : f.detail
+            let detail = masked ? row.maskedDetail(f) : f.detail
             if !detail.isEmpty { problems.text("（"); problems.text(detail); problems.text("）") }
             changes.text(f.code.title); changes.text("："); changes.text(f.change.title)
         }

@@ -41,7 +41,7 @@ public enum ReportWriter {
             try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
             try streamOnSecondThread(batchSize: 512, produce: { emit in
                 try students.value.forEachStudent(order: .byCollegeClass) { row in
-                    if row.counselor.isEmpty {
+                    if row.isUnassigned {
                         page.unassignedTotal += 1
                         if page.unassigned.count < SummaryPage.cap { page.unassigned.append(row) }
                     }
@@ -88,7 +88,7 @@ public enum ReportWriter {
         }
 
         try students.forEachStudent(order: .byCounselor) { row in
-            guard !row.counselor.isEmpty, row.needsCounselor else { return }
+            guard !row.isUnassigned, row.needsCounselor else { return }
             if let open = current.first, open.counselor == row.counselor, open.email == row.counselorEmail {
                 for list in current { try list.append(row) }
                 return
@@ -100,9 +100,11 @@ public enum ReportWriter {
                     folders.append((try ReportPaths.makeFolder(fullCounselorFolder, in: directory), false))
                 }
             }
-            let fileName = names.name(counselor: row.counselor, email: row.counselorEmail)
+            // A counselor known by address alone (a roster's 辅导员邮箱 without a name) is named by the address.
+            let counselor = row.counselor.isEmpty ? row.counselorEmail : row.counselor
+            let fileName = names.name(counselor: counselor, email: row.counselorEmail)
             current = try folders.map {
-                try CounselorListFiles(counselor: row.counselor, email: row.counselorEmail, fileName: fileName,
+                try CounselorListFiles(counselor: counselor, email: row.counselorEmail, fileName: fileName,
                                   in: $0.url, summary: summary, catalog: catalog, masked: $0.masked)
             }
             for list in current { try list.append(row) }

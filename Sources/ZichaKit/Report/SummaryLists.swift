@@ -88,7 +88,7 @@ enum SummaryLists {
     }
 
     private static func problems(_ r: FollowupRow) -> String {
-        (r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(Masking.text($0.detail))）" }
+        (r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(r.maskedDetail($0))）" }
             + (r.isUncheckedWithoutReason ? [FollowupRow.unexplained.problem] : [])).joined(separator: "；")
     }
 
