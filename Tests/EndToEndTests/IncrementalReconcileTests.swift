@@ -126,6 +126,42 @@ struct IncrementalReconcileTests {
         #expect(unmatched.isSuperset(of: ["110105200601019014", "110108200505051232", "320102199912314568"]), "\(unmatched)")
     }
 
+    @Test("events dated after the night count from the night of their date, incrementally as with --full")
+    func eventsDatedAfterTheNight() throws {
+        let tmp = try TempFolder("incremental-later")
+        let copies = try twoCopies(tmp)
+        // Night 3's log holds two events of the next day: 王晓明 (18 digits) checking, 宋立成 (checked by night 2;
+        // 15 digits) unchecked again.
+        let log3 = try tmp.write("""
+            时间,身份证号,姓名,事件,说明
+            2026-11-30 08:00:00,420102200703150113,王晓明,注册成功,
+            2026-12-01 09:00:00,420102200703150113,王晓明,自查完成,
+            2026-12-01 09:10:00,420215990811281,宋立成,未查,
+
+            """, to: "log3.csv")
+        let log4 = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-12-01 10:00:00,420103200611220221,李静,查看学籍,\n", to: "log4.csv")
+        func state(_ folder: String, _ asOf: String, _ ksh: String) throws -> String? {
+            try FindingsFile(path: folder + "/Reports/\(asOf)/findings.json").studentsByKsh[ksh]?["state"] as? String
+        }
+        for (i, copy) in copies.enumerated() {
+            // Night 3: the two events are kept, not counted, and the import says so where they are
+            let third = try night(copy, asOf: "2026-11-30", logs: [log3], full: i == 1)
+            #expect(third.stderr.contains("log3.csv:3: note: 2 events are dated after 2026-11-30"), "\(third.stderr)")
+            #expect(try state(copy, "2026-11-30", "26420101000001") == "unchecked")
+            #expect(try state(copy, "2026-11-30", "26420101000028") == "checked")
+            // Night 4, its only new file naming someone else: the two are checked now
+            let fourth = try night(copy, asOf: "2026-12-01", logs: [log3, log4], full: i == 1)
+            #expect(!fourth.stderr.contains("dated after"), "\(fourth.stderr)")
+            #expect(try state(copy, "2026-12-01", "26420101000001") == "checked")
+            #expect(try state(copy, "2026-12-01", "26420101000028") == "unchecked")
+        }
+        #expect(try differences(copies) == "", "the incremental night reconciled the IDs of the later-dated events again")
+        // Re-running night 3 now gives what night 3 gave: the later log changes nothing before its date
+        let before = try String(contentsOfFile: copies[1] + "/Reports/2026-11-30/findings.json", encoding: .utf8)
+        _ = try night(copies[1], asOf: "2026-11-30", logs: [log3, log4], full: true)
+        #expect(try String(contentsOfFile: copies[1] + "/Reports/2026-11-30/findings.json", encoding: .utf8) == before)
+    }
+
     @Test("a log exported whole each night: the events an earlier log gave are stored once, results as with only the new rows")
     func wholeLogExportedEachNight() throws {
         let tmp = try TempFolder("incremental-whole-log")

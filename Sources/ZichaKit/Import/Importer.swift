@@ -18,6 +18,8 @@ public struct Importer {
     let asOf: String
     /// `YYYYMMDD`: IDs born after it are invalid.
     let today: Int
+    /// The end of the night's day (`EventTime` seconds): events from then on count from a later night.
+    let nightEnd: Int64
     let vocabulary: EventVocabulary
     let options: TableOptions
     let diagnostics: DiagnosticSink
@@ -28,6 +30,7 @@ public struct Importer {
         self.database = database
         self.asOf = asOf
         self.today = Int(asOf.replacingOccurrences(of: "-", with: "")) ?? 99_991_231
+        self.nightEnd = EventTime.endOfDay(asOf)
         self.vocabulary = vocabulary
         self.options = options
         self.diagnostics = diagnostics
@@ -73,7 +76,8 @@ public struct Importer {
             try rows.rejectRepeated(repeated, in: try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete })
         }
         try rows.finish()
-        let outcome = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected)
+        let outcome = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected,
+                                             lastEventTime: rows.lastEventTime)
         StageClock.step("import.\(kind.rawValue)")
         let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
         if outcome.keptStudents > 0 {
@@ -93,6 +97,11 @@ public struct Importer {
             } else {
                 diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
             }
+        }
+        if rows.eventsAfterNight > 0, let first = rows.firstEventAfterNight {
+            let which = rows.eventsAfterNight == 1 ? "1 event is" : "\(rows.eventsAfterNight) events are"
+            diagnostics.report(Diagnostic(.note, "\(which) dated after \(asOf) (the first here); kept, they count from the night of their date",
+                                          at: first))
         }
         if repeatedEvents > 0 {
             let which = repeatedEvents == rows.accepted ? "all \(repeatedEvents) of its events" : "\(repeatedEvents) of its \(rows.accepted) events"

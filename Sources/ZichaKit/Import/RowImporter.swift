@@ -8,6 +8,11 @@ struct RowImporter {
     private(set) var rejected = 0
     /// Roster rows set aside whose 考生号 could not be read: their students, if stored, are marked as left.
     private(set) var rejectedWithoutKey = 0
+    /// A log's latest event time.
+    private(set) var lastEventTime: Int64?
+    /// A log's events dated after the night's day, and where the first of them is: they count from their own night.
+    private(set) var eventsAfterNight = 0
+    private(set) var firstEventAfterNight: SourceLocation?
 
     init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
         self.kind = kind
@@ -36,6 +41,11 @@ struct RowImporter {
         case .event(let e):
             try session.addEvent(e)
             accepted += 1
+            lastEventTime = max(lastEventTime ?? e.time, e.time)
+            if e.time >= importer.nightEnd {
+                eventsAfterNight += 1
+                if firstEventAfterNight == nil { firstEventAfterNight = reader.location(line: e.line, column: nil) }
+            }
         case .scope(let kind, let scope, let counselor, let email, let line):
             try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line)
             accepted += 1

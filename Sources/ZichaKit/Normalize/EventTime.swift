@@ -92,6 +92,9 @@ public enum EventTime {
     /// Midnight of a `YYYY-MM-DD` day.
     public static func startOfDay(_ day: String) -> Int64? { parse(day) }
 
+    /// The first second after the day `YYYY-MM-DD`; for a day that does not parse, the end of time (nothing is after it).
+    public static func endOfDay(_ day: String) -> Int64 { parse(day).map { $0 + 86_400 } ?? .max }
+
     /// `YYYY-MM-DD HH:MM:SS` of a stored time.
     public static func format(_ t: Int64) -> String {
         let days = Int(t >= 0 ? t / 86400 : (t - 86399) / 86400)

@@ -164,6 +164,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v8: the 考生号 index apart from the student table") { db in
             try Schema.keyIndexV8(db)
         }
+        migrator.registerMigration("v9: the latest event time of each log") { db in
+            try Schema.lastEventTimeV9(db)
+        }
         return migrator
     }
 }

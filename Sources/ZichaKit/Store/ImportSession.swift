@@ -332,11 +332,12 @@ public final class ImportSession {
 
     /// Closes a file: counts; for a log over earlier ones, its new events stored; for a roster, students absent
     /// from it marked as left.
-    public func finishFile(kind: TableKind, accepted: Int, rejected: Int) throws -> FileOutcome {
+    /// `lastEventTime`: a log's latest event time (`import_file.last_ts`).
+    public func finishFile(kind: TableKind, accepted: Int, rejected: Int, lastEventTime: Int64? = nil) throws -> FileOutcome {
         try insertEvents?.flush(db)
         try insertStates?.flush(db)
-        try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ? WHERE id = ?",
-                       arguments: [accepted, rejected, fileID])
+        try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ?, last_ts = ? WHERE id = ?",
+                       arguments: [accepted, rejected, lastEventTime, fileID])
         if stagingEvents {
             stagingEvents = false
             return FileOutcome(repeatedEvents: try storeStagedEvents())

@@ -29,13 +29,13 @@ extension ReconcileSession {
         // of this connection.
         guard database.path != ":memory:", base == nil else {
             try meanwhile()
-            return try Self.merge(db, touchedOnly: base != nil, take)
+            return try Self.merge(db, touchedOnly: base != nil, eventsBefore: nightEnd, take)
         }
-        let database = UncheckedBox(database)
+        let database = UncheckedBox(database), nightEnd = nightEnd
         try streamOnSecondThread(meanwhile: meanwhile, produce: { emit in
             try database.value.readAlongside { db in
                 Self.addID18Function(db)
-                try Self.merge(db, touchedOnly: false, emit)
+                try Self.merge(db, touchedOnly: false, eventsBefore: nightEnd, emit)
             }
         }, consume: take)
     }
@@ -50,8 +50,9 @@ extension ReconcileSession {
 
     /// The merge join itself, in ID order: memory holds one ID's events at a time. Three sorted streams meet:
     /// the roster, the 18-digit events, and the legacy 15-digit events under the 18-digit ID they stand for.
-    /// `touchedOnly` limits all three to the IDs of `temp.touched`.
-    private static func merge(_ db: Database, touchedOnly: Bool, _ emit: (Match) throws -> Void) throws {
+    /// `touchedOnly` limits all three to the IDs of `temp.touched`; events from `end` on (dated after the night) are
+    /// left to later nights, so that a night's results do not depend on the logs imported after it.
+    private static func merge(_ db: Database, touchedOnly: Bool, eventsBefore end: Int64, _ emit: (Match) throws -> Void) throws {
         // A legacy ID stands for its 18-digit form with 19, or else 20, inserted when a valid roster ID is exactly
         // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
         // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
@@ -63,9 +64,9 @@ extension ReconcileSession {
                             THEN zicha_id18(e.id_norm, 20)
                           ELSE zicha_id18(e.id_norm, 19) END AS key,
                      e.kind, e.reason, e.ts, e.detail, e.name, e.file_id, e.line
-              FROM event e INDEXED BY event_15 WHERE e.is15)
+              FROM event e INDEXED BY event_15 WHERE e.is15 AND e.ts < ?1)
             \(touchedOnly ? "WHERE key IN (SELECT id FROM temp.touched)" : "") ORDER BY key, ts, file_id, line
-            """)
+            """, arguments: [end])
         // Each student comes with the counselor list's mappings for their class and college (`CounselorScopes`).
         // The table is read in storage order and sorted (NOT INDEXED): walking the ID index would fetch every row at
         // random.
@@ -78,8 +79,8 @@ extension ReconcileSession {
             """)
         let events = try SQLiteRows(db, sql: """
             SELECT id_norm, kind, reason, ts, detail, name FROM event
-            WHERE NOT is15 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
-            """)
+            WHERE NOT is15 AND ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
+            """, arguments: [end])
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
         var studentID = try students.next() ? students.text(0) : nil
         var eventID = try events.next() ? events.text(0) : nil

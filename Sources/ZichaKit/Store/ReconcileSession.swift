@@ -8,6 +8,8 @@ public final class ReconcileSession {
     /// Where the roster and log are read from: a connection of their own, on a second thread.
     let database: AppDatabase
     public let asOf: String
+    /// The end of the night's day: events dated from then on count from a later night.
+    var nightEnd: Int64 { EventTime.endOfDay(asOf) }
     /// The latest night before this one, if any.
     public let previous: (id: Int64, asOf: String)?
     /// Set when only logs and rosters came in since the latest night: then only the IDs their new or changed rows
@@ -64,6 +66,22 @@ public final class ReconcileSession {
                 INSERT OR IGNORE INTO temp.touched SELECT id FROM (SELECT zicha_id18(id_norm, ?) AS id FROM event WHERE file_id > ? AND is15)
                 WHERE id IS NOT NULL
                 """, arguments: [century, base.lastFile])
+        }
+        // And every ID of an event stored before, dated after the base night's end: it counts from tonight. Only logs
+        // holding such events are read (`import_file.last_ts`), through the event table's key.
+        if base.asOf < asOf {
+            let dated = """
+                FROM event WHERE file_id IN (SELECT id FROM import_file WHERE kind = 'log' AND id <= ?1 AND last_ts >= ?2)
+                AND ts >= ?2 AND ts < ?3
+                """
+            let arguments: StatementArguments = [base.lastFile, EventTime.endOfDay(base.asOf), EventTime.endOfDay(asOf)]
+            try db.execute(sql: "INSERT OR IGNORE INTO temp.touched SELECT id_norm \(dated) AND NOT is15", arguments: arguments)
+            for century in [19, 20] {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO temp.touched SELECT id FROM (SELECT zicha_id18(id_norm, \(century)) AS id \(dated) AND is15)
+                    WHERE id IS NOT NULL
+                    """, arguments: arguments)
+            }
         }
         if base.rosterChanged {
             try db.execute(sql: Schema.phoneIndex)

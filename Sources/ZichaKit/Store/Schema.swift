@@ -280,6 +280,16 @@ enum Schema {
         if indexes.contains("student_by_phone") { try db.execute(sql: phoneIndex) }
     }
 
+    /// `import_file.last_ts`: a log's latest event time (NULL for other files). A night counts the events up to its
+    /// own end (`ReconcileSession`); the next night must reconcile again the IDs of stored events dated between the
+    /// two nights' ends, and finds the few logs that hold any without reading every event.
+    static func lastEventTimeV9(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE import_file ADD COLUMN last_ts INTEGER;
+            UPDATE import_file SET last_ts = (SELECT max(ts) FROM event WHERE file_id = import_file.id) WHERE kind = 'log';
+            """)
+    }
+
     /// The 考生号 index: dropped while a first roster fills an empty table, built again after it (`ImportSession`).
     static let keyIndex = "CREATE UNIQUE INDEX student_by_ksh ON student(ksh)"
 
