@@ -120,6 +120,20 @@ struct CanonicalFixtures: Decodable {
         #expect(try Self.records(le).first?.cells.last == "考生号")
     }
 
+    @Test(arguments: ["roster-utf16le-tab-crlf-zh.txt", "roster-utf16be-tab-lf-py.txt", "log-utf16be-tab-crlf-en.txt", "log-utf16le-tab-crlf-zh2.txt"])
+    func utf16WithoutItsByteOrderMarkIsDetected(_ name: String) throws {
+        // Given a UTF-16 export saved without its byte order mark
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: ImportFixtures.path(name)))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-nobom-\(UUID().uuidString).txt")
+        try bytes.dropFirst(2).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        // When it is opened without options
+        let reader = try DelimitedTextReader(path: url.path, source: "nobom.txt", options: TableOptions())
+        // Then it reads as the file with the mark does, not as a binary file
+        #expect(reader.encoding == Self.promised(name).0)
+        #expect(try Self.records(reader) == Self.records(Self.open(name)))
+    }
+
     @Test func forcedDelimiterWins() throws {
         let reader = try Self.open("roster-utf8-comma-lf-zh.csv", options: TableOptions(delimiter: 0x7C))
         #expect(reader.delimiter == 0x7C)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import ZichaTestSupport
 @testable import ZichaKit
 
 /// Paths, temporary files, a database dump and a one-call night import, shared by the import tests.
@@ -370,6 +371,17 @@ extension AppDatabase {
                                            logs: [ImportFixtures.path("broken-log-missing-event.csv")])
         }
         #expect(error?.description.contains("事件 (tried: 事件, 操作, 状态, 自查状态, event, status)") == true, "\(String(describing: error))")
+    }
+
+    @Test func aRosterWithoutAKeyColumnNamesBothKeys() throws {
+        // Given a roster with neither 考生号 nor 学号
+        let folder = try TempFolder("no-key")
+        let roster = try folder.write("姓名,身份证号\n张三,110105199001010029\n", to: "roster.csv")
+        let error = #expect(throws: ZichaError.self) { try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster) }
+        // Then the message names the key and the column that would do instead
+        #expect(error?.exitCode == 65)
+        #expect(error?.description.contains("考生号 (tried: 考生号, 考生编号, KSH, exam_no, exam no), or else 学号 (tried: 学号, XH") == true,
+                "\(String(describing: error))")
     }
 
     @Test func invalidBytesRejectOnlyTheirRow() throws {

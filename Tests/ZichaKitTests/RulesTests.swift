@@ -342,6 +342,8 @@ import Testing
         ("证件号码已被注册（征兵）", .conscription), ("手机号码已存在", .phoneTaken), ("手机号码重复", .phoneTaken),
         ("证件和姓名不符", .nameMismatch), ("姓名不符", .nameMismatch), ("请求被取消", .rateLimited),
         ("不能频繁使用该功能", .rateLimited), ("未注册", .notRegistered), ("邮箱无法使用", .emailUnusable),
+        ("手机号码13912345678已存在", .phoneTaken), ("该手机号已被注册", .phoneTaken), ("手机号码 139 1234 5678 重复", .phoneTaken),
+        ("该证件号已被注册", .idTaken), ("身份证号已被注册，手机号码可用", .idTaken),
     ])
     func detailPhrasesAreRecognised(_ detail: String, _ reason: FailureReason) {
         #expect(FailureReason.classify(detail) == reason)

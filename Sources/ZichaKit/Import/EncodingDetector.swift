@@ -6,7 +6,25 @@ public enum EncodingDetector {
         if b.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8, 3) }
         if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
+        if let utf16 = utf16WithoutBOM(head) { return (utf16, 0) }
         return (looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+    }
+
+    /// UTF-16 without a byte order mark (some exports leave it out): a table's digits, separators and line ends are
+    /// ASCII, whose code units have a zero high byte — a zero in every other place for at least a quarter of the units,
+    /// and hardly any in the places between (the low byte of a few characters, 一 U+4E00). A binary file has its zeros
+    /// anywhere (and UTF-8 or GB18030 text none).
+    static func utf16WithoutBOM(_ head: ArraySlice<UInt8>) -> TextEncoding? {
+        let sample = head.prefix(8192)
+        guard sample.count >= 16 else { return nil }
+        var zeros = (even: 0, odd: 0)
+        for (i, c) in sample.enumerated() where c == 0 {
+            if i & 1 == 0 { zeros.even += 1 } else { zeros.odd += 1 }
+        }
+        let units = sample.count / 2
+        if zeros.odd * 4 >= units, zeros.even * 16 <= zeros.odd { return .utf16le }
+        if zeros.even * 4 >= units, zeros.odd * 16 <= zeros.even { return .utf16be }
+        return nil
     }
 
     /// Counts valid multi-byte UTF-8 sequences against invalid bytes. A few invalid bytes among Chinese text

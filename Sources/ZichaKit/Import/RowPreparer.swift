@@ -114,7 +114,14 @@ struct RowPreparer {
 
     private func missingColumns() -> ZichaError {
         let map = HeaderMap(kind: kind, header: firstHeaderRecord?.cells ?? [])
-        let names = map.missing.map { "\($0.aliases[0]) (tried: \($0.aliases.joined(separator: ", ")))" }
+        func tried(_ f: TableKind.Field) -> String { "\(f.aliases[0]) (tried: \(f.aliases.joined(separator: ", ")))" }
+        // Where another column would do instead (a roster's 学号 for 考生号, a counselor list's 学院 for 班级), it is named too.
+        let alternative = [("ksh", "xh"), ("class", "college")]
+        let names = map.missing.map { field in
+            guard let other = alternative.first(where: { $0.0 == field.name }).flatMap({ alt in kind.fields.first { $0.name == alt.1 } })
+            else { return tried(field) }
+            return tried(field) + ", or else " + tried(other)
+        }
         return ZichaError(.unreadableInput, "the \(kind.title) lacks required column(s): \(names.joined(separator: "; "))",
                           at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
                           hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")

@@ -74,8 +74,12 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         if detail.isEmpty { return nil }
         func has(_ words: String...) -> Bool { words.contains { Text.contains(detail, $0) } }
         if has("征兵") { return .conscription }
-        if has("证件号码已被注册", "证件号码重复", "已被注册") { return .idTaken }
+        if has("证件号码已被注册", "证件号码重复") { return .idTaken }
         if has("手机号码已存在", "手机号码重复", "手机号已存在") { return .phoneTaken }
+        // The same with the number or other words between (手机号码13912345678已存在, 该手机号已被注册): a phone
+        // named, no ID, and what is said of it.
+        if has("手机"), !has("证件", "身份证"), has("已存在", "重复", "已被注册", "已注册", "已被使用", "已被占用") { return .phoneTaken }
+        if has("已被注册") { return .idTaken }
         if has("请求被取消", "频繁") { return .rateLimited }
         if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
         if has("未注册") { return .notRegistered }
