@@ -107,6 +107,21 @@ struct CanonicalFixtures: Decodable {
         #expect(records[3].cells == ["26110101000003", "李娜", "320102197001018646", "13900139000"])
     }
 
+    @Test func aChineseUTF8HeaderDecidesOverManyGBKRows() throws {
+        // Given a UTF-8 file whose one row, saved from another tool, is GBK — with more GBK bytes than UTF-8 ones
+        let gbkName = Data([0xC5, 0xB7, 0xD1, 0xF4, 0xC4, 0xC8, 0xC4, 0xC8])  // 欧阳娜娜 in GBK
+        var bytes = Data("考生号,姓名,身份证号\n26110101000001,张三,110105199001010029\n26110101000002,".utf8)
+        for _ in 0..<10 { bytes += gbkName }
+        bytes += Data(",320102197001018646\n".utf8)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-mixed-\(UUID().uuidString).csv")
+        try bytes.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        // Then the header decides: UTF-8, and only the GBK row carries a problem
+        let reader = try DelimitedTextReader(path: url.path, source: "mixed.csv", options: TableOptions())
+        #expect(reader.encoding == .utf8)
+        #expect(try Self.records(reader).map { $0.decodingProblem != nil } == [false, false, true])
+    }
+
     @Test func forcedEncodingWins() throws {
         let gb = "roster-gb18030-comma-crlf-zh2.csv"
         let forced = try Self.open(gb, options: TableOptions(encoding: .gb18030))

@@ -7,7 +7,16 @@ public enum EncodingDetector {
         if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
         if let utf16 = utf16WithoutBOM(head) { return (utf16, 0) }
-        return (looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+        return (headerReadsAsUTF8(head) || looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+    }
+
+    /// Whether the first line holds Chinese (or other non-ASCII) text that is valid UTF-8: then the file is UTF-8,
+    /// whatever a few GBK rows further down say (they become row errors). Chinese headers in GB18030 are practically
+    /// never valid UTF-8; an ASCII header says nothing either way.
+    static func headerReadsAsUTF8(_ head: ArraySlice<UInt8>) -> Bool {
+        let line = head.prefix { $0 != 0x0A }
+        guard line.contains(where: { $0 >= 0x80 }) else { return false }
+        return String(validating: line, as: UTF8.self) != nil
     }
 
     /// UTF-16 without a byte order mark (some exports leave it out): a table's digits, separators and line ends are
