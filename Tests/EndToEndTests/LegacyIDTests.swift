@@ -61,5 +61,6 @@ struct LegacyIDTests {
         #expect(unmatched.allSatisfy { $0["code"] as? String == "NOT_ON_ROSTER" })
         let firstDetail = unmatched.first?["detail"] as? String ?? ""
         #expect(firstDetail.contains("甲某") && firstDetail.contains("2"), "name and event count in \(firstDetail)")
+        #expect(firstDetail.contains("110101199802031238（记录中为15位 110101980203123）"), "the log's own form too: \(firstDetail)")
     }
 }

@@ -33,9 +33,11 @@ public struct Reconciler {
                 try session.record(facts, storeID: storeID, verdict: verdict)
                 done += 1
                 if done % 100_000 == 0 { progress?.update("reconcile", done: done) }
-            }, unmatched: { id, name, events in
+            }, unmatched: { id, name, events, legacy in
                 let first = events.map(\.time).min() ?? 0, last = events.map(\.time).max() ?? 0
-                let detail = "身份证号: \(id); 姓名: \(name); 记录数: \(events.count); 时间 \(EventTime.format(first)) 至 \(EventTime.format(last))"
+                // A legacy ID is named as the log has it too: the office looks for that text in the log.
+                let shown = legacy ? "\(id)（记录中为15位 \(IDNumber.fifteenForm(of: id) ?? id)）" : id
+                let detail = "身份证号: \(shown); 姓名: \(name); 记录数: \(events.count); 时间 \(EventTime.format(first)) 至 \(EventTime.format(last))"
                 try session.recordFinding(subject: id, code: .notOnRoster, detail: detail, remedies: Rules.remedies(for: .notOnRoster))
             })
             progress?.finish("reconcile")

@@ -6,7 +6,8 @@ extension ReconcileSession {
     /// One step of the merge join: a roster student with the events of their ID, or a log ID that matches nobody.
     enum Match {
         case student(StudentFacts, present: Bool, events: [LoggedEvent], storeID: Int64)
-        case unmatched(id: String, name: String, events: [LoggedEvent])
+        /// `legacy`: some of the events name the ID by its 15-digit form, as the log has it.
+        case unmatched(id: String, name: String, events: [LoggedEvent], legacy: Bool)
     }
 
     /// Calls `student` for each roster student (left ones with `present == false`) with the events matched to
@@ -18,11 +19,11 @@ extension ReconcileSession {
     /// `meanwhile` runs on this thread first, while the join sorts its first rows.
     public func forEachMatch(meanwhile: () throws -> Void = {},
                              student: (_ facts: StudentFacts, _ present: Bool, _ events: [LoggedEvent], _ storeID: Int64) throws -> Void,
-                             unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent]) throws -> Void) throws {
+                             unmatched: (_ id: String, _ name: String, _ events: [LoggedEvent], _ legacy: Bool) throws -> Void) throws {
         func take(_ match: Match) throws {
             switch match {
             case .student(let facts, let present, let events, let storeID): try student(facts, present, events, storeID)
-            case .unmatched(let id, let name, let events): try unmatched(id, name, events)
+            case .unmatched(let id, let name, let events, let legacy): try unmatched(id, name, events, legacy)
             }
         }
         // Incrementally, the join reads the few touched IDs through the indexes, in line: `temp.touched` is a table
@@ -91,12 +92,14 @@ extension ReconcileSession {
         while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
+            var legacy = false
             while eventID == id {
                 if logName.isEmpty { logName = events.text(5) }
                 group.append(Self.event(events, &decoders))
                 eventID = try events.next() ? events.text(0) : nil
             }
             while fifteenID == id {
+                legacy = true
                 if logName.isEmpty { logName = fifteen.text(5) }
                 group.append(Self.event(fifteen, &decoders))
                 fifteenID = try fifteen.next() ? fifteen.text(0) : nil
@@ -108,7 +111,7 @@ extension ReconcileSession {
                                    storeID: students.int64(15)))
                 studentID = try students.next() ? students.text(0) : nil
             }
-            if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group)) }
+            if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group, legacy: legacy)) }
         }
     }
 
