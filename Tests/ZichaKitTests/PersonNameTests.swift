@@ -61,7 +61,7 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         // White space inside: dropped beside Chinese characters and middle dots (a two-character name padded with
         // U+3000 to the width of three is the name on the ID card), one space kept between Latin letters.
         NameVector("王\u{3000}一", nil, normalized: "王一"), NameVector("王 一", nil, normalized: "王一"),
-        NameVector("張\u{3000}偉", "张伟", normalized: "張偉"),
+        NameVector("張\u{3000}偉", "张伟", normalized: "張偉"), NameVector("王\u{00A0}一", nil, normalized: "王一"),
         NameVector("阿依古丽 · 买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽\u{3000}•\u{3000}买买提", nil, normalized: "阿依古丽·买买提"),
         // Not Chinese: untouched.

@@ -56,15 +56,32 @@ public enum Masking {
         return String(decoding: masked, as: UTF8.self)
     }
 
-    /// `text` with each whole occurrence of `id` and of `phone` (or its first 40 characters, as details quote it)
-    /// replaced by its masked form; values shorter than 4 characters are left (they would match anywhere).
+    /// `text` with each occurrence of `id` and of `phone` (or its first 40 characters, as details quote it) replaced
+    /// by its masked form; values shorter than 4 characters are left (they would match anywhere). By bytes: a UTF-8
+    /// sequence found in UTF-8 text always starts and ends on whole scalars (`String.replacing` was 100 instructions
+    /// a byte, most of a night's masking).
     static func hiding(_ id: String, as maskedID: String, _ phone: String, as maskedPhone: String, in text: String) -> String {
-        var out = text
-        for (value, masked) in [(id, maskedID), (String(phone.prefix(40)), String(maskedPhone.prefix(40)))]
-        where value.count >= 4 && value != masked && out.contains(value) {
-            out = out.replacing(value, with: masked)
+        var bytes = Array(text.utf8)
+        var changed = false
+        for (value, masked) in [(id, maskedID), (String(phone.prefix(40)), String(maskedPhone.prefix(40)))] {
+            let v = Array(value.utf8), m = Array(masked.utf8)
+            guard v.count >= 4, v != m, v.count <= bytes.count else { continue }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0, found = false
+            while i < bytes.count {
+                if bytes[i] == v[0], i + v.count <= bytes.count, bytes[i..<(i + v.count)].elementsEqual(v) {
+                    out += m
+                    i += v.count
+                    found = true
+                } else {
+                    out.append(bytes[i])
+                    i += 1
+                }
+            }
+            if found { bytes = out; changed = true }
         }
-        return out
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 
     @inline(__always) private static func isRunByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x58 }
