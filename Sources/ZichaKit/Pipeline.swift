@@ -16,6 +16,9 @@ public struct NightlyOptions: Sendable {
     public var skipMail = false
     /// Reconciles every student even when only logs and rosters came in since the latest night (see `ReconcileSession.base`).
     public var fullReconcile = false
+    /// Addresses whose message of this night may or may not have arrived (a delivery of unknown outcome) and that
+    /// the office chose to send again.
+    public var resend: Set<String> = []
 
     public init(inputs: NightInputs) { self.inputs = inputs }
 }
@@ -61,6 +64,7 @@ public enum Pipeline {
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
         let vocabulary = try EventVocabulary(extra: config.events ?? [:])
         let traditional = try TraditionalNameCheck.bundled()
+        if !options.skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
         let databaseLock = options.databasePath == ":memory:" ? nil
@@ -104,7 +108,7 @@ public enum Pipeline {
                 return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                                      reportDirectory: published, mail: nil)
             }
-            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend)
             let outbox = URL(fileURLWithPath: published + "/outbox")
             try mailer.prepare()
             let mail = try mailer.loadManifest(from: outbox)
@@ -150,7 +154,7 @@ public enum Pipeline {
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
         // report's pass by counselor, one list at a time, and published with the reports.
         let mailer = options.skipMail ? nil
-            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published)
+            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend)
         try mailer?.prepare()
         let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
@@ -217,9 +221,11 @@ public enum Pipeline {
     }
 
     private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,
-                                   reportDirectory: String) -> CounselorMailer {
-        CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
-                        catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
+                                   reportDirectory: String, resend: Set<String>) -> CounselorMailer {
+        let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
+                                     catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
+        mailer.resend = Set(resend.map { $0.lowercased() })
+        return mailer
     }
 
     /// The settings that shape a night's results and reports (not the mail settings: mail is always retried).

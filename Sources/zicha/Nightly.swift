@@ -17,7 +17,8 @@ struct Nightly: ParsableCommand {
             environment (ZICHA_SMTP_PASSWORD unless the configuration names another variable).
 
             Exit status: 0 the night completed (findings are not errors); 65 an input file cannot be read as a \
-            table (nothing of the night is imported); 1 any other failure, a bad command line included.
+            table (nothing of the night is imported); 1 any other failure, a bad command line included, and mail \
+            that could not be delivered (the reports are written; the next run of the night tries again).
             """)
 
     @Option(name: .long, help: ArgumentHelp("The roster (在籍名单): CSV, TSV or XLSX.", valueName: "file"))
@@ -56,6 +57,9 @@ struct Nightly: ParsableCommand {
     @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
     var noMail = false
 
+    @Option(name: .long, help: ArgumentHelp("Send this night's message to this address again although an earlier run cannot tell whether it arrived (the run said so); repeat for several.", valueName: "address"))
+    var resend: [String] = []
+
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))
     var full = false
 
@@ -90,12 +94,27 @@ struct Nightly: ParsableCommand {
             options.unmasked = unmasked
             options.skipMail = noMail
             options.fullReconcile = full
+            options.resend = Set(resend)
             options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
                                          delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
             if let config { options.configuration = try Configuration.load(path: config) }
             let result = try Pipeline.nightly(options, diagnostics: console, progress: console.progress)
             console.finishDiagnostics(reportDirectory: result.reportDirectory)
             console.summary(result)
+            if let mail = result.mail {
+                // Under --quiet the warnings were not shown: a message that may not have arrived needs the office.
+                if console.quiet {
+                    for who in mail.unknown {
+                        console.fail(Diagnostic(.warning, "mail to \(who) may or may not have arrived",
+                                                hint: "ask the counselor; --resend ADDRESS sends it again"))
+                    }
+                }
+                if !mail.failed.isEmpty {
+                    console.fail(Diagnostic(.error, "mail to \(counted(mail.failed.count, "counselor")) could not be delivered (above); "
+                        + "the reports are written, and the next run of this night tries again"))
+                    throw ExitCode(1)
+                }
+            }
         } catch let error as ZichaError {
             console.finishDiagnostics(reportDirectory: nil)
             console.fail(error.diagnostic)

@@ -115,6 +115,46 @@ struct CLITests {
         #expect(tmp.contents().isEmpty, "a usage error created \(tmp.contents())")
     }
 
+    @Test("a configuration with a misspelt setting, a bad deadline, a moved event label or no SMTP password is refused at start",
+          arguments: [
+            (#"{"mial": {"transport": "smtp", "from": "x@example.edu.cn"}}"#, #"unknown setting "mial""#),
+            (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "prot": 25, "from": "x@example.edu.cn"}}"#, #"unknown setting "mail.prot""#),
+            (#"{"mail": {"transport": "smtp", "port": "25", "from": "x@example.edu.cn"}}"#, "mail.port should be a whole number"),
+            (#"{"deadline": "15/12/2026"}"#, #"deadline "15/12/2026" is not a day"#),
+            (#"{"events": {"unchecked": ["已查"]}}"#, #"label "已查" to unchecked, but it already means checked"#),
+            (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "tls": "none", "username": "u", "from": "x@example.edu.cn"}}"#,
+             "ZICHA_SMTP_PASSWORD"),
+            ("{", "not valid JSON"),
+          ])
+    func badConfiguration(_ json: String, _ words: String) throws {
+        let tmp = try TempFolder("cli-config")
+        let config = try tmp.write(json, to: "zicha.json")
+        let run = try ZichaBinary.run(arguments: [
+            "nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+            "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--config", config, "-q",
+        ], environment: ["ZICHA_SMTP_PASSWORD": ""])
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains(words), "\(run.stderr)")
+        #expect(tmp.contents() == ["zicha.json"], "nothing imported nor written: \(tmp.contents())")
+    }
+
+    @Test("mail to a server that cannot be reached: the reports are written, the run says so and exits 1, even with --quiet")
+    func unreachableMailServer() throws {
+        let tmp = try TempFolder("cli-mail")
+        // Port 9 on this machine: nothing listens there (connection refused)
+        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": 9, "tls": "none", "from": "xueji@example.edu.cn"}}"#,
+                                   to: "zicha.json")
+        let run = try ZichaBinary.run(arguments: [
+            "nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+            "--counselors", "SampleData/night1/counselors.csv",
+            "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--config", config, "-q",
+        ])
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("127.0.0.1:9 could not be reached"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-28/findings.json")), "the night's reports are published")
+        #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
+    }
+
     @Test("no --log is a usage error (exit 1)")
     func missingLog() throws {
         let tmp = try TempFolder("cli")

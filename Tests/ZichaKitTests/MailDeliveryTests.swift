@@ -243,17 +243,41 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().map(\.rcpt) == [["lina@example.edu.cn"]])
     }
 
-    @Test func aServerThatIsNotThereIsRetriedThenReportedFailed() throws {
+    @Test func aServerThatIsNotThereIsRetriedThenStopsTheRun() throws {
         let server = try SMTPTestServer()
         let settings = server.settings()
         server.stop()  // nothing listens on that port any more
         let sleeps = SleepLog()
         let folder = try MailFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try mailer(settings, try AppDatabase(), outbox: folder, sleeps: sleeps)
-            .run(lists: [MailFixture.lists[1]], diagnostics: DiagnosticCollector())
-        #expect(outcome.sent == 0 && outcome.failed.count == 1)
+        let database = try AppDatabase()
+        // When two counselors are to be mailed
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(settings, database, outbox: folder, sleeps: sleeps).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        // Then the first is tried three times, the run stops naming the server, and the second waits for the next run
+        #expect(error.kind == .mail)
+        #expect(error.description.contains("127.0.0.1:\(server.port) could not be reached after 3 tries"), "\(error)")
         #expect(sleeps.pauses == [1, 2])
+        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.failed])
+    }
+
+    @Test func messagesComposedWithAnotherSenderAreComposedAgain() throws {
+        // Given a dry run's outbox (the placeholder sender)
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outbox = folder.appendingPathComponent("outbox")
+        let database = try AppDatabase()
+        _ = try mailer(nil, database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        // Then the same settings take its messages as they are, and mail settings with a sender do not
+        let same = try mailer(nil, database, outbox: outbox)
+        try same.prepare()
+        #expect(try same.loadManifest(from: outbox))
+        var configured = MailSettings(transport: .none, from: "xueji@example.edu.cn")
+        configured.fromName = "学籍科"
+        let other = try mailer(configured, database, outbox: outbox)
+        try other.prepare()
+        #expect(try !other.loadManifest(from: outbox), "composed again, from xueji@example.edu.cn")
     }
 
     @Test func sendmailGetsTheMessageOnItsStandardInput() throws {

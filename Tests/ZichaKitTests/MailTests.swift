@@ -201,6 +201,23 @@ enum MailFixture {
         #expect(String(decoding: first.bytes, as: UTF8.self) == expected, "regenerate with ZICHA_UPDATE_GOLDEN=1 after a deliberate change")
     }
 
+    @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
+        // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var list = MailFixture.lists[1]
+        list.counselor = String(repeating: "𠀀", count: 70)
+        let mailer = CounselorMailer(settings: nil, environment: [:], database: try AppDatabase(), catalog: try MailFixture.catalog,
+                                     asOf: MailFixture.asOf, deadline: nil, outbox: folder.appendingPathComponent("outbox"))
+        // When its message is written to the outbox
+        let outcome = try mailer.run(lists: [list], diagnostics: DiagnosticCollector())
+        // Then the file exists, its name within a file system's 255 bytes with room to spare
+        #expect(outcome.outboxOnly == 1)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("outbox").path).filter { $0.hasSuffix(".eml") }
+        #expect(names.count == 1)
+        #expect(names.allSatisfy { $0.utf8.count <= 124 && $0.hasPrefix("𠀀") })
+    }
+
     @Test func dryRunWritesTheOutboxAndRefusesAnInjectedBcc() throws {
         // Given a night with two good counselors and one whose cell smuggles a header
         let folder = try MailFixture.temporaryFolder()

@@ -41,7 +41,8 @@ struct CounselorMailBody {
         lines.append("")
         for (index, cells) in rows.enumerated() {
             let days = cells[12].isEmpty || cells[12] == "0" ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
-            lines.append("\(index + 1). \(cells[1]) \(cells[5])（考生号 \(cells[3])，学号 \(cells[4])）— \(days)")
+            let numbers = cells[4].isEmpty ? "考生号 \(cells[3])" : "考生号 \(cells[3])，学号 \(cells[4])"
+            lines.append("\(index + 1). \(cells[1]) \(cells[5])（\(numbers)）— \(days)")
             lines.append("   身份证号 \(cells[6])，手机号 \(cells[7])")
             lines.append("   问题：\(cells[9])")
             lines.append("   处理办法：")

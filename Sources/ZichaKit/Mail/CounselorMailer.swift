@@ -88,7 +88,7 @@ public final class CounselorMailer {
     /// night can deliver from the outbox without composing again.
     public func writeManifest(into folder: URL) throws {
         try Outbox(folder: folder).create()
-        let lines = queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
+        let lines = [compositionLine] + queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
         let path = folder.appendingPathComponent(Self.manifestName).path
         try Outbox.writeWhole(Data(lines.joined().utf8), to: URL(fileURLWithPath: path), what: "the outbox's table of contents")
     }
@@ -98,13 +98,25 @@ public final class CounselorMailer {
     public func loadManifest(from folder: URL) throws -> Bool {
         precondition(prepared, "CounselorMailer.prepare() first")
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Self.manifestName).path) else { return false }
+        // Messages composed with another sender, reply address or deadline text are composed again (a dry run's
+        // placeholder sender must not go out once mail is configured).
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard lines.first.map({ String($0) + "\n" }) == compositionLine else { return false }
+        lines.removeFirst()
         queued = []
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in lines {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { return false }
             queued.append((to, f[1], f[0]))
         }
         return true
+    }
+
+    /// The table of contents' first line: what the messages were composed with besides the night's results.
+    private var compositionLine: String {
+        let fields = [sender?.address ?? "", sender?.name ?? "", settings?.replyTo ?? "", deadline ?? "", settings?.deadlineText ?? ""]
+        return "#composed\t" + fields.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ") }
+            .joined(separator: "\t") + "\n"
     }
 
     /// Delivers what was composed, reading each message back from `folder` (the published outbox).
@@ -167,9 +179,13 @@ public final class CounselorMailer {
                 try database.markDelivery(asOf: asOf, recipient: key, status: .sent)
                 outcome.sent += 1
                 return
-            case .transient(let why) where attempt < tries:
+            case .transient(let why) where attempt < tries, .unreachable(let why) where attempt < tries:
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 sleep(retryDelays[attempt - 1])
+            case .unreachable(let why):
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(attempt) tries: \(why)",
+                                 hint: "check mail.host and mail.port and that the server is up; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
             case .transient(let why), .permanent(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 let tried = attempt > 1 ? " after \(attempt) tries" : ""
@@ -192,7 +208,7 @@ public final class CounselorMailer {
     private func reportUnknown(_ message: ComposedMessage, _ why: String, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
         outcome.unknown.append("\(Self.label(message)): \(why)")
         diagnostics.report(Diagnostic(.warning, "mail to \(Self.label(message)) may or may not have arrived: \(why)",
-                                      hint: "not resent automatically; ask the counselor, and to send it again use `resend` (or forget the ledger row for \(asOf) \(message.to.ledgerKey))"))
+                                      hint: "not resent automatically; ask the counselor, and to send it again run this night again with --resend \(message.to.address)"))
     }
 
     /// `张老师 <zhang@example.edu.cn>`, from checked values only.

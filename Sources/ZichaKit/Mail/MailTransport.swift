@@ -8,6 +8,9 @@ enum DeliveryResult: Sendable, Equatable {
     case permanent(String)
     /// Not delivered, and no other message will go either (bad password, TLS failure): stop the run.
     case fatal(String)
+    /// Not delivered: the server could not be reached (refused, no such host). Tried again, then the run stops:
+    /// no other message would go either, and each would wait out its own tries.
+    case unreachable(String)
     /// The data went out but no final reply came: maybe delivered. Never resent blindly.
     case unknown(String)
 }

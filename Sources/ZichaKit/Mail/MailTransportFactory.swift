@@ -21,6 +21,13 @@ enum MailTransportFactory {
         }
     }
 
+    /// Checks the settings as `CounselorMailer.prepare` will use them — sender, reply address, transport, the password
+    /// variable — so that a run stops at its start, not after a night's import and reconcile.
+    static func check(_ settings: MailSettings?, environment: [String: String]) throws {
+        _ = try transport(settings, environment: environment, sender: try sender(settings))
+        _ = try replyTo(settings)
+    }
+
     /// The transport, or nil for `none` (outbox only).
     static func transport(_ settings: MailSettings?, environment: [String: String], sender: MailAddress) throws -> MailTransport? {
         guard let settings else { return nil }

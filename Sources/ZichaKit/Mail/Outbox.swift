@@ -11,7 +11,10 @@ struct Outbox {
         let kept = raw.unicodeScalars.map { s -> Character in
             (s.properties.isAlphabetic || ("0"..."9").contains(s) || "@.-_".unicodeScalars.contains(s)) ? Character(s) : "_"
         }
+        // At most 80 characters and 120 bytes: a file name holds 255 bytes, a Chinese character takes 3 and one of
+        // Extension B 4, and the atomic write's temporary name and a `-2` need room beside it.
         var stem = String(kept.prefix(80))
+        while stem.utf8.count > 120 { stem.removeLast() }
         while stem.hasPrefix(".") { stem.removeFirst() }
         return stem.isEmpty ? "message" : stem
     }

@@ -76,6 +76,8 @@ struct SMTPTransport: MailTransport {
             return .fatal("TLS failed: \(detail)")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
             return .fatal(detail)
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return .unreachable(detail)
         default:
             break
         }

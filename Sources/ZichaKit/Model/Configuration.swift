@@ -19,18 +19,69 @@ public struct Configuration: Sendable, Codable, Equatable {
         self.mail = mail
     }
 
-    /// Reads and checks a configuration file.
+    /// The keys a configuration file may hold (a misspelt one is an error: `"mial"` would silently mean no mail).
+    static let knownKeys: Set<String> = ["deadline", "remedies", "events", "mail"]
+
+    /// Reads and checks a configuration file: JSON, no unknown key, values of the right types, the deadline a day. A
+    /// relative `remedies` path is taken beside the configuration file when a file is there (else from the working folder).
     public static func load(path: String) throws -> Configuration {
+        let at = SourceLocation(file: path)
+        let hint = "see README.md, section Configuration, for an example"
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ZichaError(.config, "cannot read the configuration file", at: SourceLocation(file: path))
+            throw ZichaError(.config, "cannot read the configuration file", at: at)
         }
+        let object: Any
         do {
-            return try JSONDecoder().decode(Configuration.self, from: data)
+            object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw ZichaError(.config, "the configuration file is not valid: \(error)", at: SourceLocation(file: path),
-                             hint: "see README.md, section Configuration, for an example")
+            let why = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw ZichaError(.config, "the configuration file is not valid JSON: \(why)", at: at, hint: hint)
+        }
+        guard let top = object as? [String: Any] else {
+            throw ZichaError(.config, "the configuration file must hold one JSON object ({ … })", at: at, hint: hint)
+        }
+        try refuseUnknownKeys(top, known: knownKeys, in: "", at: at)
+        if let mail = top["mail"] as? [String: Any] { try refuseUnknownKeys(mail, known: MailSettings.knownKeys, in: "mail.", at: at) }
+        var config: Configuration
+        do {
+            config = try JSONDecoder().decode(Configuration.self, from: data)
+        } catch let error as DecodingError {
+            throw ZichaError(.config, "the configuration file is not valid: \(describe(error))", at: at, hint: hint)
+        }
+        if let d = config.deadline, !isDay(d) {
+            throw ZichaError(.config, "deadline \"\(d)\" is not a day written YYYY-MM-DD", at: at, hint: hint)
+        }
+        if let r = config.remedies, !r.hasPrefix("/") {
+            let beside = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(r).path
+            if FileManager.default.fileExists(atPath: beside) { config.remedies = beside }
+        }
+        return config
+    }
+
+    private static func refuseUnknownKeys(_ object: [String: Any], known: Set<String>, in prefix: String, at: SourceLocation) throws {
+        guard let unknown = object.keys.filter({ !known.contains($0) }).sorted().first else { return }
+        throw ZichaError(.config, "the configuration file has an unknown setting \"\(prefix)\(unknown)\"", at: at,
+                         hint: "known settings\(prefix.isEmpty ? "" : " of \(prefix.dropLast())"): \(known.sorted().joined(separator: ", "))")
+    }
+
+    /// A decoding error in plain words: the setting's path and what is wrong with it.
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "\(parent.isEmpty ? "" : parent + ".")\(key.stringValue) is missing"
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)) should be \(type == String.self ? "a text" : type == Int.self ? "a whole number" : "\(type)")"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
         }
     }
+
+    /// `YYYY-MM-DD`, a real day.
+    static func isDay(_ text: String) -> Bool { EventTime.dayNumber(text) != nil }
 }
 
 /// How counselor mail goes out.
@@ -62,6 +113,11 @@ public struct MailSettings: Sendable, Codable, Equatable {
     public var sendmailCommand: String?
     /// Extra lines for the top of each message, e.g. the deadline in words.
     public var deadlineText: String?
+
+    /// The keys of the `mail` section (see `Configuration.knownKeys`).
+    static let knownKeys: Set<String> = ["transport", "host", "port", "tls", "username", "passwordEnv", "caFile", "from", "fromName",
+                                         "replyTo", "ratePerMinute", "connectTimeoutSeconds", "totalTimeoutSeconds",
+                                         "sendmailCommand", "deadlineText"]
 
     public init(transport: Transport, from: String) {
         self.transport = transport

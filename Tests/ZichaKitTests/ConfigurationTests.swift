@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+@testable import ZichaKit
+
+@Suite struct ConfigurationTests {
+    /// Every setting set, so that the encoder writes every key the decoder reads.
+    static var everything: Configuration {
+        var mail = MailSettings(transport: .smtp, from: "xueji@example.edu.cn")
+        mail.host = "smtp.example.edu.cn"; mail.port = 587; mail.tls = .starttls; mail.username = "xueji"
+        mail.passwordEnv = "PW"; mail.caFile = "/etc/ca.pem"; mail.fromName = "学籍科"; mail.replyTo = "office@example.edu.cn"
+        mail.ratePerMinute = 30; mail.connectTimeoutSeconds = 10; mail.totalTimeoutSeconds = 60
+        mail.sendmailCommand = "/usr/sbin/sendmail -i -t"; mail.deadlineText = "12月15日截止"
+        return Configuration(deadline: "2026-12-15", remedies: "/etc/remedies.json", events: ["checked": ["核对完成"]], mail: mail)
+    }
+
+    @Test func theKnownKeysAreExactlyTheSettings() throws {
+        // The lists that refuse misspelt settings must follow the types: a new setting added to one and not the other fails here
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(Self.everything)) as? [String: Any])
+        #expect(Set(json.keys) == Configuration.knownKeys)
+        #expect(Set(try #require(json["mail"] as? [String: Any]).keys) == MailSettings.knownKeys)
+    }
+
+    @Test func aFileWithEverySettingLoadsAsWritten() throws {
+        let folder = try TempFolder("config")
+        let path = folder.file("zicha.json")
+        try JSONEncoder().encode(Self.everything).write(to: URL(fileURLWithPath: path))
+        #expect(try Configuration.load(path: path) == Self.everything)
+    }
+
+    @Test func aRelativeRemedyCatalogIsFoundBesideTheConfigurationFile() throws {
+        let folder = try TempFolder("config")
+        _ = try folder.write("{}", to: "remedies.json")
+        let path = try folder.write(#"{"remedies": "remedies.json"}"#, to: "zicha.json")
+        #expect(try Configuration.load(path: path).remedies == folder.file("remedies.json"))
+        // and a path naming nothing there is left as given (read from the working folder)
+        let other = try folder.write(#"{"remedies": "elsewhere.json"}"#, to: "other.json")
+        #expect(try Configuration.load(path: other).remedies == "elsewhere.json")
+    }
+}
