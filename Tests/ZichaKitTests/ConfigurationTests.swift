@@ -37,4 +37,20 @@ import ZichaTestSupport
         let other = try folder.write(#"{"remedies": "elsewhere.json"}"#, to: "other.json")
         #expect(try Configuration.load(path: other).remedies == "elsewhere.json")
     }
+
+    /// A catalog of every required id, with `change` applied to its entries.
+    static func catalog(_ change: ([[String: String]]) -> [[String: String]]) throws -> Data {
+        let entries = RemedyCatalog.requiredIDs.map { ["id": $0, "title": "\($0) 标题", "text": "\($0) 的处理办法"] }
+        return try JSONSerialization.data(withJSONObject: ["remedies": change(entries)])
+    }
+
+    @Test func aRemedyCatalogMissingAnEntryOrGivingOneTwiceIsRefused() throws {
+        #expect(throws: Never.self) { try RemedyCatalog(json: try Self.catalog { $0 }, source: "ok.json") }
+        let missing = #expect(throws: ZichaError.self) { try RemedyCatalog(json: try Self.catalog { Array($0.dropLast()) }, source: "a.json") }
+        #expect(missing?.description.contains("lacks ADMIN") == true, "\(String(describing: missing))")
+        let twice = #expect(throws: ZichaError.self) {
+            try RemedyCatalog(json: try Self.catalog { $0 + [["id": "FAQ-5", "title": "又一条", "text": "另一种说法"]] }, source: "b.json")
+        }
+        #expect(twice?.description.contains("FAQ-5 twice") == true, "\(String(describing: twice))")
+    }
 }

@@ -44,7 +44,12 @@ public struct RemedyCatalog: Sendable {
         }
         remedies = [:]
         order = []
-        for remedy in file.remedies where remedies[remedy.id] == nil {
+        for remedy in file.remedies {
+            // Two texts for one id: which one the counselors get would be an accident of order.
+            guard remedies[remedy.id] == nil else {
+                throw ZichaError(.config, "the remedy catalog gives \(remedy.id) twice", at: SourceLocation(file: source),
+                                 hint: "keep one entry per id")
+            }
             remedies[remedy.id] = remedy
             order.append(remedy.id)
         }
