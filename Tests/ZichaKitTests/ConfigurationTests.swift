@@ -28,6 +28,16 @@ import ZichaTestSupport
         #expect(try Configuration.load(path: path) == Self.everything)
     }
 
+    @Test func keysThatLookLikeCommentsAreAllowed() throws {
+        let folder = try TempFolder("config")
+        let path = try folder.write(#"{"_comment": "学籍科 2026", "deadline": "2026-12-15", "mail": {"//": "outbox only", "transport": "none", "from": "x@example.edu.cn"}}"#,
+                                    to: "zicha.json")
+        #expect(try Configuration.load(path: path).deadline == "2026-12-15")
+        let typo = try folder.write(#"{"deadlines": "2026-12-15"}"#, to: "typo.json")
+        let error = #expect(throws: ZichaError.self) { try Configuration.load(path: typo) }
+        #expect(error?.description.contains(#"unknown setting "deadlines""#) == true)
+    }
+
     @Test func aRelativeRemedyCatalogIsFoundBesideTheConfigurationFile() throws {
         let folder = try TempFolder("config")
         _ = try folder.write("{}", to: "remedies.json")

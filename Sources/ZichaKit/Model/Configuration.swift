@@ -59,7 +59,9 @@ public struct Configuration: Sendable, Codable, Equatable {
     }
 
     private static func refuseUnknownKeys(_ object: [String: Any], known: Set<String>, in prefix: String, at: SourceLocation) throws {
-        guard let unknown = object.keys.filter({ !known.contains($0) }).sorted().first else { return }
+        // Keys starting with _, $, # or // are comments (JSON has none of its own): `"_comment": "…"`.
+        let isComment = { (key: String) in ["_", "$", "#", "//"].contains { key.hasPrefix($0) } }
+        guard let unknown = object.keys.filter({ !known.contains($0) && !isComment($0) }).sorted().first else { return }
         throw ZichaError(.config, "the configuration file has an unknown setting \"\(prefix)\(unknown)\"", at: at,
                          hint: "known settings\(prefix.isEmpty ? "" : " of \(prefix.dropLast())"): \(known.sorted().joined(separator: ", "))")
     }
