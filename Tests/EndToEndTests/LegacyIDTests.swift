@@ -12,6 +12,8 @@ struct LegacyIDTests {
         26420101000001,2026000001,宋立成,,420215199908112817,男,1999-08-11,13800000001,计算机学院,人工智能,计科2601,韩老师,han@example.com
         26420101000002,2026000002,唐嘉怡,,420216200609122910,男,2006-09-12,13800000002,计算机学院,人工智能,计科2601,韩老师,han@example.com
         26420101000003,2026000003,张伟,,420104200701010339,男,2007-01-01,13800000003,计算机学院,人工智能,计科2601,韩老师,han@example.com
+        26420101000004,2026000004,孙洋,,510104200002293036,男,2000-02-29,13800000004,计算机学院,人工智能,计科2601,韩老师,han@example.com
+        26420101000005,2026000005,赵敏,,420111200701229991,女,2007-01-22,13800000005,计算机学院,人工智能,计科2601,韩老师,han@example.com
 
         """
     static let log = """
@@ -26,6 +28,9 @@ struct LegacyIDTests {
         2026-11-27 14:25:00,420216060912291,唐嘉怡,自查完成,
         2026-11-27 15:00:00,420104200701010339,张伟,注册成功,
         2026-11-27 16:00:00,650102971111456,乙某,注册成功,
+        2026-11-27 10:00:00,510104000229303,孙洋,登录,
+        2026-11-27 10:55:00,420111070122999,赵敏,信息有误,
+        2026-11-27 10:55:00,420111200701229991,赵敏,已确认,
 
         """
 
@@ -53,6 +58,11 @@ struct LegacyIDTests {
         #expect(student("26420101000002").codes.isEmpty, "the later 15-digit success clears the 18-digit failure")
         #expect(student("26420101000003").state == "unchecked")
         #expect(student("26420101000003").codes == ["REGISTERED_NOT_CHECKED"])
+        // Born 2000-02-29: the 15-digit form reads 00-02-29, which only 2000 had (1900 was no leap year)
+        #expect(student("26420101000004").state == "unchecked")
+        #expect(student("26420101000004").codes == ["REGISTERED_NOT_CHECKED"])
+        // Two rows of one second under the two forms: the later in the log wins, whatever its form
+        #expect(student("26420101000005").state == "checked")
 
         // Nobody on the roster: reported under the 18-digit form (19xx), one entry per ID with all its events —
         // one sorts before every roster ID, one after.

@@ -182,7 +182,7 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .fifteen("440103851231123", "440103198512311236"),
         .fifteen("330106661010753", "330106196610107532"),
         .fifteen("650102010101999", "650102190101019990"),
-        .invalidFifteen("510104000229531", .date),  // 1900-02-29 never was
+        .fifteen("510104000229303", "510104200002293036"),  // 1900-02-29 never was: 2000's leap day
         .invalidFifteen("000105900101002", .province),
         // Needed cleaning: inner spaces, U+3000, full-width digits and Ｘ, lowercase x.
         .cleaned("110105 19900101 0029", "110105199001010029"),

@@ -57,6 +57,14 @@ import Testing
         #expect(Self.evaluate([b, a]).state == .checked)
     }
 
+    @Test func aSuccessPassesAFailureLoggedBeforeItInTheSameSecondOnly() {
+        // Given a login and a failed recovery in the same second
+        let login = Self.event(.login, day: 1), failed = Self.event(.recoverFailed, day: 1, "该证件号码未注册")
+        // Then the log's order decides what came later
+        #expect(Self.codes(Self.evaluate([login, failed])).contains(.recoveryNotRegistered), "logged after the login: still standing")
+        #expect(!Self.codes(Self.evaluate([failed, login])).contains(.recoveryNotRegistered), "logged before the login: passed")
+    }
+
     // MARK: Progress findings
 
     @Test func noEventsAtAllIsNotRegistered() {

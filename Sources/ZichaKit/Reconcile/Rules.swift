@@ -71,12 +71,12 @@ public enum Rules {
         return out
     }
 
-    /// Failures not followed by any success: they still stand in the student's way.
+    /// Failures not followed by any success: they still stand in the student's way. `events` are in the log's order
+    /// (time, then file and line), so a success logged after a failure in the same second passes it, and one logged
+    /// before it does not.
     static func standingFailures(_ s: StudentFacts, events: [LoggedEvent]) -> [(FindingCode, String)] {
-        let lastSuccess = events.last(where: { $0.kind.isSuccess })?.time
-        let standing = events.filter { e in
-            (e.kind == .registerFailed || e.kind == .recoverFailed) && (lastSuccess.map { e.time > $0 } ?? true)
-        }
+        let afterLastSuccess = events.lastIndex(where: { $0.kind.isSuccess }).map { $0 + 1 } ?? 0
+        let standing = events[afterLastSuccess...].filter { e in e.kind == .registerFailed || e.kind == .recoverFailed }
         var latest: [FindingCode: LoggedEvent] = [:]
         var mismatchTimes = Set<Int64>()
         for e in standing {

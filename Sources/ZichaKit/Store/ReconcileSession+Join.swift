@@ -58,7 +58,7 @@ extension ReconcileSession {
         // that (a valid roster ID is rebuilt exactly from its 15 digits and century); for 19xx when neither is.
         // SQLite sorts the 15-digit events under that key on disk (a national night has ~350,000 of them).
         let fifteen = try SQLiteRows(db, sql: """
-            SELECT key, kind, reason, ts, detail, name FROM (
+            SELECT key, kind, reason, ts, detail, name, file_id, line FROM (
               SELECT CASE WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 19) AND id_problem IS NULL)
                             THEN zicha_id18(e.id_norm, 19)
                           WHEN EXISTS (SELECT 1 FROM student WHERE id_norm = zicha_id18(e.id_norm, 20) AND id_problem IS NULL)
@@ -79,7 +79,7 @@ extension ReconcileSession {
             ORDER BY s.id_norm, s.ksh
             """)
         let events = try SQLiteRows(db, sql: """
-            SELECT id_norm, kind, reason, ts, detail, name FROM event
+            SELECT id_norm, kind, reason, ts, detail, name, file_id, line FROM event
             WHERE NOT is15 AND ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
             """, arguments: [end])
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
@@ -92,17 +92,29 @@ extension ReconcileSession {
         while let id = Self.lowest(Self.lowest(studentID, eventID), fifteenID) {
             var group: [LoggedEvent] = []
             var logName = ""
-            var legacy = false
-            while eventID == id {
-                if logName.isEmpty { logName = events.text(5) }
-                group.append(Self.event(events, &decoders))
-                eventID = try events.next() ? events.text(0) : nil
-            }
-            while fifteenID == id {
-                legacy = true
-                if logName.isEmpty { logName = fifteen.text(5) }
-                group.append(Self.event(fifteen, &decoders))
-                fifteenID = try fifteen.next() ? fifteen.text(0) : nil
+            let legacy = fifteenID == id
+            if !legacy {
+                while eventID == id {
+                    if logName.isEmpty { logName = events.text(5) }
+                    group.append(Self.event(events, &decoders))
+                    eventID = try events.next() ? events.text(0) : nil
+                }
+            } else {
+                // The ID's events under both forms, in one order — time, then file and line, as one log lists them —
+                // so that the latest state and what a later event passed do not depend on the form a row used.
+                var legacyName = ""
+                while eventID == id || fifteenID == id {
+                    if eventID == id, fifteenID != id || !Self.precedes(fifteen, events) {
+                        if logName.isEmpty { logName = events.text(5) }
+                        group.append(Self.event(events, &decoders))
+                        eventID = try events.next() ? events.text(0) : nil
+                    } else {
+                        if legacyName.isEmpty { legacyName = fifteen.text(5) }
+                        group.append(Self.event(fifteen, &decoders))
+                        fifteenID = try fifteen.next() ? fifteen.text(0) : nil
+                    }
+                }
+                if logName.isEmpty { logName = legacyName }
             }
             var matched = false
             while studentID == id {
@@ -113,6 +125,11 @@ extension ReconcileSession {
             }
             if !matched, !group.isEmpty { try emit(.unmatched(id: id, name: logName, events: group, legacy: legacy)) }
         }
+    }
+
+    /// Whether the current row of `a` comes before that of `b` by time, file and line (columns 3, 6 and 7).
+    private static func precedes(_ a: SQLiteRows, _ b: SQLiteRows) -> Bool {
+        (a.int64(3), a.int64(6), a.int64(7)) < (b.int64(3), b.int64(6), b.int64(7))
     }
 
     /// The lower of two IDs in SQLite's TEXT order (bytes), without an array per step of the join.
