@@ -72,6 +72,12 @@ public enum Pipeline {
         defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
+        if let pruned = try database.prunedHistory(before: asOf) {
+            throw ZichaError(.usage, "the night \(asOf) cannot be run again: the nights up to \(pruned) were pruned, so its days outstanding "
+                + "and new or persisting findings would restart from nothing (and later nights run again would inherit that)",
+                at: SourceLocation(file: options.databasePath),
+                hint: "its reports folder is kept as it was; `zicha prune --keep-nights` keeps the nights you may want to run again")
+        }
 
         // 1. Import: every file of the night in one transaction.
         let importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,

@@ -155,6 +155,19 @@ struct CLITests {
         #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
     }
 
+    @Test("a night run again after a later one lists each set-aside row once")
+    func rejectsOfANightRunAgain() throws {
+        let tmp = try TempFolder("cli-rejects")
+        for night in [1, 2, 1] {
+            let run = try SampleNights.run(night: night, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+            try #require(run.status == 0, "night \(night): \(run.stderr)")
+        }
+        let lines = try String(contentsOfFile: tmp.file("Reports/2026-11-28/rejects.csv"), encoding: .utf8)
+            .components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count > 2, "the sample sets rows aside: \(lines)")
+        #expect(Set(lines).count == lines.count, "a roster imported again that night is listed once: \(lines)")
+    }
+
     @Test("no --log is a usage error (exit 1)")
     func missingLog() throws {
         let tmp = try TempFolder("cli")

@@ -58,14 +58,26 @@ struct PruneTests {
         let summary = try String(contentsOfFile: pruned + "/Reports/2026-12-02/summary.html", encoding: .utf8)
         #expect(summary.contains("2026-11-28"), "the trend still shows the pruned nights")
 
-        // A pruned night run again is reconciled again, against no earlier night (none kept its results).
-        let rerun = try night(pruned, asOf: "2026-11-29")
+        // A night after a pruned one, earlier than the latest, is not run again: its history is gone, and its
+        // results (or the kept night's) would lose days outstanding and new/persisting; its reports stay as they were.
+        let reportsBefore = try String(contentsOfFile: pruned + "/Reports/2026-11-30/findings.json", encoding: .utf8)
+        for asOf in ["2026-11-29", "2026-11-30"] {
+            let refused = try ZichaBinary.run(arguments: ["nightly"] + Self.night2
+                                              + ["--db", pruned + "/zicha.sqlite", "--out", pruned + "/Reports", "--as-of", asOf],
+                                              cwd: PackagePaths.root.path)
+            #expect(refused.status == 1, "\(asOf): \(refused.stderr)")
+            #expect(refused.stderr.contains("the night \(asOf) cannot be run again: the nights up to 2026-11-29 were pruned")
+                    || refused.stderr.contains("the night \(asOf) cannot be run again: the nights up to 2026-11-28 were pruned"), "\(refused.stderr)")
+        }
+        #expect(try String(contentsOfFile: pruned + "/Reports/2026-11-30/findings.json", encoding: .utf8) == reportsBefore)
+        // The first night pruned has no history to lose: it runs again, reconciled again as the first night it was.
+        let rerun = try night(pruned, asOf: "2026-11-28")
         #expect(!rerun.stderr.contains("nothing changed"), "\(rerun.stderr)")
-        let findings = try FindingsFile(path: pruned + "/Reports/2026-11-29/findings.json")
+        let findings = try FindingsFile(path: pruned + "/Reports/2026-11-28/findings.json")
         #expect(findings.json["previous_as_of"] == nil)
         #expect(findings.studentCount == 42)
         let again = try prune(["--db", pruned + "/zicha.sqlite", "--keep-nights", "3", "--vacuum"])
-        #expect(again.stdout.hasPrefix("zicha prune: 1 night pruned (2026-11-29): 42 student results and "), "\(again.stdout)")
+        #expect(again.stdout.hasPrefix("zicha prune: 1 night pruned (2026-11-28): 42 student results and "), "\(again.stdout)")
         #expect(again.stdout.contains("; database "), "\(again.stdout)")
         #expect(try SQLiteShell.run(pruned + "/zicha.sqlite", "PRAGMA integrity_check") == "ok\n")
     }

@@ -53,4 +53,15 @@ extension AppDatabase {
 
     /// `run.inputs` of a pruned night: matches no night's inputs, so running that night again reconciles it again.
     static let prunedInputs = "pruned"
+
+    /// The latest pruned night before `asOf`, when `asOf` is earlier than the latest stored night. Such a night run
+    /// again would be reconciled without the history its days outstanding and new / persisting findings come from —
+    /// overwriting results that had it — and a later night run again after it would inherit the loss.
+    public func prunedHistory(before asOf: String) throws -> String? {
+        try writer.read { db in
+            guard let latest = try String.fetchOne(db, sql: "SELECT max(as_of) FROM run"), asOf < latest else { return nil }
+            return try String.fetchOne(db, sql: "SELECT max(as_of) FROM run WHERE as_of < ? AND inputs = ?",
+                                       arguments: [asOf, Self.prunedInputs])
+        }
+    }
 }

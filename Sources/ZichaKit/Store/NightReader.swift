@@ -154,12 +154,14 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         }
     }
 
-    /// Rows set aside by the imports of this night's files and earlier ones still in force.
+    /// Rows set aside by the imports of this night's files (a file imported again the same night, once).
     public func rejects() throws -> [(file: String, location: String, reason: String, cells: String)] {
         try database.writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.name, j.location, j.reason, j.raw FROM reject j JOIN import_file f ON f.id = j.file_id
-                WHERE f.as_of = ? ORDER BY f.id, j.line
+                WHERE f.as_of = ?1 AND NOT EXISTS (SELECT 1 FROM import_file g WHERE g.as_of = ?1 AND g.kind = f.kind
+                                                   AND g.sha256 = f.sha256 AND g.id > f.id)
+                ORDER BY f.id, j.line
                 """, arguments: [asOf]).map { ($0[0], $0[1], $0[2], $0[3]) }
         }
     }
