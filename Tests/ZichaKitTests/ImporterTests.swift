@@ -373,6 +373,14 @@ extension AppDatabase {
         #expect(error?.description.contains("事件 (tried: 事件, 操作, 状态, 自查状态, event, status)") == true, "\(String(describing: error))")
     }
 
+    @Test func aFifteenDigitIDStoredAsANumberIsWhole() {
+        // Excel keeps 15 significant digits: a legacy ID fits, an 18-digit one does not
+        #expect(RowPreparer.isWholeFifteenDigits("420103061122022"))
+        for lost in ["340104200602030000", "3.40104200602030E+17", "42010306112202", "42010306112202X"] {
+            #expect(!RowPreparer.isWholeFifteenDigits(lost), "\(lost)")
+        }
+    }
+
     @Test func aRosterWithoutAKeyColumnNamesBothKeys() throws {
         // Given a roster with neither 考生号 nor 学号
         let folder = try TempFolder("no-key")

@@ -85,8 +85,10 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column) {
+        if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column),
+           !Self.isWholeFifteenDigits(HeaderMap.cell(column, in: record.cells)) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
+            // A legacy 15-digit ID fits whole (FAQ 8's form), so it is read as the number it is.
             let reason = "身份证号 stored as a number lost its last digits; format the column as text and export again"
             if kind == .roster, let ksh = rosterKey(record) { return try emit(.rejectStudent(record, reason: reason, column: column, ksh: ksh)) }
             return try emit(.reject(record, reason: reason, column: column))
@@ -110,6 +112,11 @@ struct RowPreparer {
             }
             throw missingColumns()
         }
+    }
+
+    /// Exactly 15 ASCII digits: a number Excel stores without loss.
+    static func isWholeFifteenDigits(_ text: String) -> Bool {
+        text.utf8.count == 15 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     private func missingColumns() -> ZichaError {
