@@ -33,6 +33,32 @@ import Testing
         return cells
     }
 
+    @Test func cellsMergedDownAColumnGiveTheirValueToEveryRowOfTheBlock() throws {
+        // Given a roster whose 学院 (I2:I11) and 班级 (K2:K6, K7:K11) are merged over blocks of students: Excel keeps
+        // each value in the block's top cell only (roster-merged.xlsx, written by openpyxl)
+        let records = try Self.records(try Self.open("roster-merged.xlsx"))
+        let header = try #require(records.first).cells
+        let college = try #require(header.firstIndex(of: "学院")), className = try #require(header.firstIndex(of: "班级"))
+        let rows = records.dropFirst()
+        // Then every student has them
+        #expect(rows.count == 10)
+        #expect(rows.allSatisfy { $0.cells.count > className && $0.cells[college] == "计算机学院" }, "\(rows.map(\.cells))")
+        #expect(rows.map { $0.cells[className] } == Array(repeating: "计科2601", count: 5) + Array(repeating: "计科2602", count: 5))
+    }
+
+    @Test func theMergeScannerFindsReferencesAcrossChunks() {
+        // Given a sheet's tail cut into chunks of every size from 1 to 40 bytes
+        let xml = Array(#"</sheetData><mergeCells count="4"><mergeCell ref="K7:K11"/><mergeCell ref="A1:C1"/><mergeCell ref="I2:I11"/><mergeCell ref="AB100:AB1048576"/></mergeCells>"#.utf8)
+        for size in 1...40 {
+            var scanner = XLSXMergeScanner()
+            var i = 0
+            while i < xml.count { scanner.feed(xml[i..<min(i + size, xml.count)]); i += size }
+            // Then the vertical merges are found whole, the merge within one row left out
+            #expect(scanner.merges == [XLSXVerticalMerge(column: 10, firstRow: 7, lastRow: 11), XLSXVerticalMerge(column: 8, firstRow: 2, lastRow: 11),
+                                       XLSXVerticalMerge(column: 27, firstRow: 100, lastRow: 1_048_576)], "chunks of \(size)")
+        }
+    }
+
     @Test func rosterReadsExactlyTheRowsOfItsCSVTwin() throws {
         // Given a roster with a 说明 sheet in front, and the CSV Excel would export from 花名册
         let csv = try String(contentsOfFile: Self.fixture("roster.csv"), encoding: .utf8)

@@ -7,6 +7,7 @@ import Foundation
 /// `isHeader`) among its first 10 non-empty rows, visible tabs before hidden ones, so a 说明 sheet
 /// in front is skipped; otherwise the first visible sheet. Records carry the row number as `line`;
 /// `numeric` marks cells stored as numbers (dates included), so the importer can refuse an ID so stored.
+/// A cell merged down a column (学院 or 班级 over a block of students) gives its value to every row of the block.
 public struct XLSXReader: TableReader {
     /// The file name used in messages.
     public let source: String
@@ -50,6 +51,7 @@ public struct XLSXReader: TableReader {
     /// Calls `body` with every non-empty row of the sheet, the header row included.
     public func read(_ body: (TableRecord) throws -> Void) throws {
         let handler = Self.makeHandler(workbook)
+        handler.merges = try workbook.verticalMerges(sheet)
         try workbook.stream(sheet, into: handler) {
             for record in handler.takePending() { try body(record) }
         }

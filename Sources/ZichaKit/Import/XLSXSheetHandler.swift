@@ -9,6 +9,11 @@ final class XLSXSheetHandler: XMLEventHandler {
 
     /// Rows completed since the driver last took them.
     var pending: [TableRecord] = []
+    /// The sheet's vertical merges, by first row: each gives its top cell's value to the rows below it in the block.
+    var merges: [XLSXVerticalMerge] = []
+    private var nextMerge = 0
+    /// Merges under way: the block, and the value (and whether a number) of its top cell.
+    private var openMerges: [(merge: XLSXVerticalMerge, text: String, numeric: Bool)] = []
 
     private var row = 0
     private var cells: [String] = []
@@ -66,6 +71,7 @@ final class XLSXSheetHandler: XMLEventHandler {
         } else if name.equals("c") {
             place()
         } else if name.equals("row") {
+            if !merges.isEmpty { applyMerges() }
             while let last = cells.last, last.isEmpty { cells.removeLast() }
             if !cells.isEmpty || problem != nil {
                 if numeric.count > cells.count { numeric.removeLast(numeric.count - cells.count) }
@@ -82,16 +88,32 @@ final class XLSXSheetHandler: XMLEventHandler {
         if collecting { buffer.append(contentsOf: UnsafeBufferPointer(start: text.base, count: text.count)) }
     }
 
-    private func place() {
-        nextColumn = column + 1
-        let (text, isNumber) = value()
-        guard !text.isEmpty else { return }
+    /// Fills this row's cells that lie inside a merge begun above, and opens the merges whose top is this row.
+    private func applyMerges() {
+        openMerges.removeAll { $0.merge.lastRow < row }
+        for open in openMerges where open.merge.firstRow < row { put(open.text, numeric: open.numeric, at: open.merge.column) }
+        while nextMerge < merges.count, merges[nextMerge].firstRow <= row {
+            let merge = merges[nextMerge]
+            nextMerge += 1
+            guard merge.firstRow == row, merge.column < cells.count, !cells[merge.column].isEmpty else { continue }
+            openMerges.append((merge, cells[merge.column], numeric[merge.column]))
+        }
+    }
+
+    private func put(_ text: String, numeric isNumber: Bool, at column: Int) {
         if column >= cells.count {
             cells.append(contentsOf: repeatElement("", count: column - cells.count + 1))
             numeric.append(contentsOf: repeatElement(false, count: column - numeric.count + 1))
         }
         cells[column] = text
         numeric[column] = isNumber
+    }
+
+    private func place() {
+        nextColumn = column + 1
+        let (text, isNumber) = value()
+        guard !text.isEmpty else { return }
+        put(text, numeric: isNumber, at: column)
     }
 
     /// The text of the cell just closed, and whether Excel stored it as a number (dates included).

@@ -73,6 +73,18 @@ final class XLSXWorkbook {
         }
     }
 
+    /// The sheet's cells merged down a column (listed after its rows, so found by a pass of their own).
+    func verticalMerges(_ sheet: Sheet) throws -> [XLSXVerticalMerge] {
+        guard let entry = archive[sheet.part] else { return [] }
+        var scanner = XLSXMergeScanner()
+        do {
+            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: true) { chunk in scanner.feed(chunk) }
+        } catch {
+            return []  // the rows' own pass reports a damaged part, with its line
+        }
+        return scanner.merges.sorted { ($0.firstRow, $0.column) < ($1.firstRow, $1.column) }
+    }
+
     private static func parse(_ part: String, _ archive: Archive, _ handler: XMLEventHandler, _ source: String,
                               afterChunk: () throws -> Void = {}) throws {
         let location = SourceLocation(file: source)
