@@ -31,10 +31,10 @@ enum HTMLAssets {
     tbody tr:nth-child(even){background:#fafbfc}
     .barbox{display:inline-block;width:90px;height:10px;background:#e4e8ee;border-radius:5px;overflow:hidden;vertical-align:middle}
     .bar{display:block;height:100%;background:var(--ok)}
-    th button{all:inherit;cursor:pointer;padding:0}
-    th button::after{content:" \\2195";color:var(--muted)}
-    th[aria-sort=ascending] button::after{content:" \\2191"}
-    th[aria-sort=descending] button::after{content:" \\2193"}
+    th.sorter{cursor:pointer}
+    th.sorter::after{content:" \\2195";color:var(--muted)}
+    th.sorter[aria-sort=ascending]::after{content:" \\2191"}
+    th.sorter[aria-sort=descending]::after{content:" \\2193"}
     .controls{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
     .controls[hidden]{display:none}
     .controls input,.controls select{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;max-width:100%}
@@ -66,8 +66,10 @@ enum HTMLAssets {
     main{max-width:none;padding:0}
     .scroll{overflow:visible}
     table{font-size:8pt;page-break-inside:auto}
-    th,td.nw{white-space:normal;overflow-wrap:anywhere}
-    td.mid,td.wide,td{min-width:0}
+    th{white-space:normal;overflow-wrap:anywhere}
+    td.wide,td{min-width:0}
+    td.mid{min-width:4.5em}
+    th.sorter::after{content:none}
     #followup-table{font-size:7.5pt}
     tr,.card,figure{break-inside:avoid}
     thead{display:table-header-group}
@@ -88,12 +90,14 @@ enum HTMLAssets {
       function num(s) { var n = parseFloat(s.replace(/[^0-9.\\-]/g, '')); return isNaN(n) ? -Infinity : n; }
       Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
         var body = table.tBodies[0];
+        // The header cell itself sorts (a button inside it printed as an empty header on continued pages).
         Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, i) {
-          var button = document.createElement('button');
-          button.type = 'button';
-          while (th.firstChild) { button.appendChild(th.firstChild); }
-          th.appendChild(button);
-          button.addEventListener('click', function () {
+          th.tabIndex = 0;
+          th.classList.add('sorter');
+          th.addEventListener('keydown', function (e) {
+            if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); th.click(); }
+          });
+          th.addEventListener('click', function () {
             var asc = th.getAttribute('aria-sort') !== 'ascending';
             Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute('aria-sort'); });
             th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
