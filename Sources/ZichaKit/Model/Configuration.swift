@@ -48,7 +48,7 @@ public struct Configuration: Sendable, Codable, Equatable {
         } catch let error as DecodingError {
             throw ZichaError(.config, "the configuration file is not valid: \(describe(error))", at: at, hint: hint)
         }
-        if let d = config.deadline, !isDay(d) {
+        if let d = config.deadline, EventTime.dayNumber(d) == nil {
             throw ZichaError(.config, "deadline \"\(d)\" is not a day written YYYY-MM-DD", at: at, hint: hint)
         }
         if let r = config.remedies, !r.hasPrefix("/") {
@@ -82,8 +82,6 @@ public struct Configuration: Sendable, Codable, Equatable {
         }
     }
 
-    /// `YYYY-MM-DD`, a real day.
-    static func isDay(_ text: String) -> Bool { EventTime.dayNumber(text) != nil }
 }
 
 /// How counselor mail goes out.

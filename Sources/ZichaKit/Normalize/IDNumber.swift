@@ -75,7 +75,7 @@ public struct IDNumber: Sendable, Equatable {
             // Legacy numbers: 6-digit region, YYMMDD, 3-digit sequence. Born 19xx by definition of the old format —
             // except 00-02-29: 1900 was no leap year, so that date is 2000's (a student born then registering with
             // the 15-digit form, FAQ 8; the log's row must match them, not be set aside for a day that never was).
-            let century: [UInt8] = bytes[6..<12].elementsEqual(Array("000229".utf8)) ? [0x32, 0x30] : [0x31, 0x39]
+            let century: [UInt8] = bytes[6..<12].elementsEqual("000229".utf8) ? [0x32, 0x30] : [0x31, 0x39]
             bytes.insert(contentsOf: century, at: 6)
             bytes.append(bytes.withUnsafeBufferPointer { IDNumber.checkCharacter($0) })
         }
