@@ -208,6 +208,15 @@ import Testing
         #expect(records.first?.numeric == [false, false, false, false, false, false, true, true, false, false])
     }
 
+    @Test(arguments: [
+        ("王小明", "王小明"), ("a_x000D_b", "a\rb"), ("第一行_x000D__x000A_第二行", "第一行\r\n第二行"),
+        ("_x005F_x000D_", "_x000D_"), ("_x_x0041_", "_xA"), ("a_x004a_", "aJ"), ("_xD83D__xDE00_", "😀"),
+        ("_xD83D_", "_xD83D_"), ("_x12G4_", "_x12G4_"), ("_x0041", "_x0041"), ("x_x4E2D_", "x中"), ("__x0041_", "_A"),
+    ])
+    func escapesAreUndone(_ stored: String, _ shown: String) {
+        #expect(XLSXText.decode(Array(stored.utf8)) == shown)
+    }
+
     @Test func aMissingSharedStringMarksTheRow() throws {
         let records = try Self.rows(#"<row r="4"><c r="A4" t="s"><v>7</v></c><c r="B4"><v>1</v></c></row>"#)
         #expect(records.first?.cells == ["", "1"])

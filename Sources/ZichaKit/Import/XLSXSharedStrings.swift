@@ -35,24 +35,62 @@ final class XLSXSharedStringsHandler: XMLEventHandler {
 
 /// Text as stored in cells.
 enum XLSXText {
-    /// UTF-8 bytes to a string, undoing Excel's `_x000D_` escapes for characters XML cannot hold.
+    /// UTF-8 bytes to a string, undoing Excel's `_xHHHH_` escapes for characters XML cannot hold (`_x000D_` for
+    /// a carriage return; a UTF-16 surrogate pair as two escapes). Scanned as bytes: every cell of a workbook
+    /// passes here, and a search in the String (Foundation's `range(of:)`) cost more than the rest of the cell.
     static func decode(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard text.contains("_x") else { return text }
-        var result = "", rest = Substring(text)
-        while let range = rest.range(of: "_x") {
-            result += rest[..<range.lowerBound]
-            let after = rest[range.upperBound...]
-            let hex = after.prefix(4)
-            if hex.count == 4, after.dropFirst(4).first == "_", let code = UInt32(hex, radix: 16),
-               let scalar = Unicode.Scalar(code) {
-                result.unicodeScalars.append(scalar)
-                rest = after.dropFirst(5)
-            } else {
-                result += "_x"
-                rest = after
+        guard let first = firstEscape(in: bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        var result = [UInt8](bytes[..<first])
+        result.reserveCapacity(bytes.count)
+        var index = first
+        while index < bytes.count {
+            guard bytes[index] == underscore, let unit = escapedUnit(bytes, at: index) else {
+                result.append(bytes[index])
+                index += 1
+                continue
+            }
+            var scalar = Unicode.Scalar(unit)
+            var length = 7
+            if scalar == nil, UTF16.isLeadSurrogate(UInt16(unit)), let low = escapedUnit(bytes, at: index + 7),
+               UTF16.isTrailSurrogate(UInt16(low)) {
+                scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
+                length = 14
+            }
+            guard let scalar else {  // a lone surrogate: not a character, kept as written
+                result.append(bytes[index])
+                index += 1
+                continue
+            }
+            result.append(contentsOf: UTF8.encode(scalar)!)
+            index += length
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    private static let underscore = UInt8(ascii: "_")
+
+    private static func firstEscape(in bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index + 6 < bytes.count {
+            if bytes[index] == underscore, escapedUnit(bytes, at: index) != nil { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The code unit of an escape `_xHHHH_` starting at `index`, if there is one.
+    private static func escapedUnit(_ bytes: [UInt8], at index: Int) -> UInt32? {
+        guard index + 6 < bytes.count, bytes[index] == underscore, bytes[index + 1] == UInt8(ascii: "x"),
+              bytes[index + 6] == underscore else { return nil }
+        var unit: UInt32 = 0
+        for byte in bytes[(index + 2)..<(index + 6)] {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): unit = unit << 4 | UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): unit = unit << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): unit = unit << 4 | UInt32(byte - UInt8(ascii: "A") + 10)
+            default: return nil
             }
         }
-        return result + rest
+        return unit
     }
 }
