@@ -169,7 +169,7 @@ import Testing
 
     static func rows(_ sheetData: String, shared: [String] = [], dateStyles: [Bool] = [],
                      chunkSize: Int = 1 << 16) throws -> [TableRecord] {
-        let handler = XLSXSheetHandler(sharedStrings: shared, dateStyles: dateStyles, date1904: false)
+        let handler = XLSXSheetHandler(sharedStrings: XLSXStringTable(shared), dateStyles: dateStyles, date1904: false)
         let parser = XMLPushParser(handler: handler, name: "sheet1.xml")
         let xml = Data(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
             + sheetData + "</sheetData></worksheet>").utf8)
@@ -215,6 +215,23 @@ import Testing
     ])
     func escapesAreUndone(_ stored: String, _ shown: String) {
         #expect(XLSXText.decode(Array(stored.utf8)) == shown)
+    }
+
+    @Test func sharedStringsKeepTheirOrderRunsAndEscapes() throws {
+        let handler = XLSXSharedStringsHandler()
+        let parser = XMLPushParser(handler: handler, name: "sharedStrings.xml")
+        try parser.feed(Data("""
+            <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="5"><si><t>考生号</t></si>\
+            <si><t/></si><si><r><t xml:space="preserve">欧阳 </t></r><r><t>娜娜</t></r><rPh sb="0" eb="2"><t>ōuyáng</t></rPh></si>\
+            <si><t>第一行_x000D__x000A_第二行</t></si><si><t>110105200001010021</t></si></sst>
+            """.utf8))
+        try parser.finish()
+        let table = handler.strings
+        #expect(table.count == 5)
+        #expect((0..<table.count).map { table[$0] } == ["考生号", "", "欧阳 娜娜", "第一行\r\n第二行", "110105200001010021"])
+        let rows = try Self.rows(#"<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="s"><v>2</v></c></row>"#,
+                                 shared: (0..<table.count).map { table[$0] })
+        #expect(rows.first?.cells == ["110105200001010021", "欧阳 娜娜"])
     }
 
     @Test func aMissingSharedStringMarksTheRow() throws {

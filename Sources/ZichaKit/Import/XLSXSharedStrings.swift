@@ -1,7 +1,7 @@
-/// Reads `xl/sharedStrings.xml` into an array: cells refer to it by index, in any order.
+/// Reads `xl/sharedStrings.xml` into a table: cells refer to it by index, in any order.
 /// Rich-text runs are joined; phonetic guides (`<rPh>`, furigana/pinyin) are left out.
 final class XLSXSharedStringsHandler: XMLEventHandler {
-    private(set) var strings: [String] = []
+    private(set) var strings = XLSXStringTable()
     private var buffer: [UInt8] = []
     private var collecting = false
     private var inPhonetic = false
@@ -24,7 +24,7 @@ final class XLSXSharedStringsHandler: XMLEventHandler {
         } else if name.equals("rPh") {
             inPhonetic = false
         } else if name.equals("si") {
-            strings.append(XLSXText.decode(buffer))
+            strings.append(buffer)
         }
     }
 
@@ -33,13 +33,53 @@ final class XLSXSharedStringsHandler: XMLEventHandler {
     }
 }
 
+/// A workbook's shared strings as one run of UTF-8 bytes and the end of each string. A million-row roster shares
+/// millions of distinct strings (IDs, phones, names); a Swift String each held about twice the memory, and
+/// making them took a core for seconds while the other waited.
+struct XLSXStringTable {
+    private var bytes: [UInt8] = []
+    private var ends: [UInt32] = []
+    /// Set when the strings passed 4 GiB, past any workbook Excel or WPS writes; the rest are not kept.
+    private(set) var overflowed = false
+
+    init() {}
+
+    /// For tests: a table of these strings.
+    init(_ strings: [String]) {
+        for string in strings { append(Array(string.utf8)) }
+    }
+
+    var count: Int { ends.count }
+
+    mutating func reserveCapacity(_ count: Int) { ends.reserveCapacity(count) }
+
+    /// Adds the text of one `<si>` as stored, undoing Excel's escapes.
+    mutating func append(_ stored: [UInt8]) {
+        let text = XLSXText.unescaped(stored) ?? stored
+        guard !overflowed, bytes.count + text.count <= UInt32.max else { return overflowed = true }
+        bytes.append(contentsOf: text)
+        ends.append(UInt32(bytes.count))
+    }
+
+    /// The string at `index` (`0..<count`).
+    subscript(index: Int) -> String {
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        return bytes.withUnsafeBufferPointer { String(decoding: $0[start..<Int(ends[index])], as: UTF8.self) }
+    }
+}
+
 /// Text as stored in cells.
 enum XLSXText {
     /// UTF-8 bytes to a string, undoing Excel's `_xHHHH_` escapes for characters XML cannot hold (`_x000D_` for
-    /// a carriage return; a UTF-16 surrogate pair as two escapes). Scanned as bytes: every cell of a workbook
-    /// passes here, and a search in the String (Foundation's `range(of:)`) cost more than the rest of the cell.
+    /// a carriage return; a UTF-16 surrogate pair as two escapes).
     static func decode(_ bytes: [UInt8]) -> String {
-        guard let first = firstEscape(in: bytes) else { return String(decoding: bytes, as: UTF8.self) }
+        String(decoding: unescaped(bytes) ?? bytes, as: UTF8.self)
+    }
+
+    /// The bytes with Excel's escapes undone; nil when there is none. Scanned as bytes: every cell of a workbook
+    /// passes here, and a search in a String (Foundation's `range(of:)`) cost more than the rest of the cell.
+    static func unescaped(_ bytes: [UInt8]) -> [UInt8]? {
+        guard let first = firstEscape(in: bytes) else { return nil }
         var result = [UInt8](bytes[..<first])
         result.reserveCapacity(bytes.count)
         var index = first
@@ -64,7 +104,7 @@ enum XLSXText {
             result.append(contentsOf: UTF8.encode(scalar)!)
             index += length
         }
-        return String(decoding: result, as: UTF8.self)
+        return result
     }
 
     private static let underscore = UInt8(ascii: "_")

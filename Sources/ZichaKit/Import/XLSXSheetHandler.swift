@@ -3,7 +3,7 @@
 final class XLSXSheetHandler: XMLEventHandler {
     private enum Kind { case number, shared, inline, formulaString, boolean, error, isoDate }
 
-    private let sharedStrings: [String]
+    private let sharedStrings: XLSXStringTable
     private let dateStyles: [Bool]
     private let date1904: Bool
 
@@ -28,7 +28,7 @@ final class XLSXSheetHandler: XMLEventHandler {
     private var inInline = false
     private var inPhonetic = false
 
-    init(sharedStrings: [String], dateStyles: [Bool], date1904: Bool) {
+    init(sharedStrings: XLSXStringTable, dateStyles: [Bool], date1904: Bool) {
         self.sharedStrings = sharedStrings
         self.dateStyles = dateStyles
         self.date1904 = date1904

@@ -10,7 +10,7 @@ final class XLSXWorkbook {
     let source: String
     let sheets: [Sheet]
     let date1904: Bool
-    let sharedStrings: [String]
+    let sharedStrings: XLSXStringTable
     let dateStyles: [Bool]
     private let archive: Archive
 
@@ -56,6 +56,10 @@ final class XLSXWorkbook {
         let strings = XLSXSharedStringsHandler()
         let stringsPart = rels.first(ofType: "sharedStrings").map { XLSXRelationshipsHandler.resolve($0.target, from: folder) }
         if let stringsPart, archive[stringsPart] != nil { try Self.parse(stringsPart, archive, strings, source) }
+        guard !strings.strings.overflowed else {
+            throw ZichaError(.unreadableInput, "the workbook's shared strings pass 4 GiB", at: location,
+                             hint: "export the sheet as CSV UTF-8 instead")
+        }
         sharedStrings = strings.strings
         let styles = XLSXStylesHandler()
         let stylesPart = rels.first(ofType: "styles").map { XLSXRelationshipsHandler.resolve($0.target, from: folder) }
