@@ -114,11 +114,17 @@ public struct Importer {
     /// Reads and prepares the file's rows on a second thread (parsing, decoding, normalizing) while this one
     /// hands them to `store` in file order: the two halves of an import run on two cores. The file's own errors
     /// (an unclosed quote, missing columns) surface after the rows before them were stored, inside the
-    /// night's transaction, which then rolls back.
+    /// night's transaction, which then rolls back. A workbook's rows are unpacked and parsed (zlib, libxml2) on a
+    /// third thread: that alone took longer than preparing and storing them, and the storing thread waited.
     private func read(_ reader: any TableReader, kind: TableKind, store: (PreparedRow) throws -> Void) throws {
         var preparer = RowPreparer(kind: kind, reader: reader, importer: self)
         try streamOnSecondThread(produce: { emit in
-            try reader.read { try preparer.prepare($0, emit) }
+            if reader is XLSXReader {
+                try streamOnSecondThread(produce: { record in try reader.read(record) },
+                                         consume: { try preparer.prepare($0, emit) })
+            } else {
+                try reader.read { try preparer.prepare($0, emit) }
+            }
             try preparer.finish(emit)
         }, consume: store)
     }
