@@ -40,7 +40,7 @@ struct StatusExportListsTests {
         // The office's table, the counselor's CSV and HTML, and the page: the problem line with the GUIDE's text.
         for file in ["followup.csv", "counselors/李老师.csv"] {
             let row = try line(file, "26420101000002")
-            #expect(row.contains(",未查," + problem + ",【注册并完成学籍自查】登录学信网"), "\(file): \(row)")
+            #expect(row.contains(",未查," + problem + ",【登录学信网完成学籍自查】登录学信网"), "\(file): \(row)")
             #expect(row.contains(",GUIDE,"), "\(file): \(row)")
             #expect(!(try line(file, "26420101000003")).contains(problem), "\(file): REGISTERED_NOT_CHECKED already says why")
             #expect(try line(file, "26420101000001").isEmpty, "\(file): 王晓明 checked and clean")
@@ -48,7 +48,7 @@ struct StatusExportListsTests {
         let html = try String(contentsOfFile: night + "/counselors/李老师.html", encoding: .utf8)
         let card = try #require(html.components(separatedBy: "<article").first { $0.contains("李静") })
         #expect(card.contains("<li>" + problem + "</li>"), "\(card)")
-        #expect(card.contains("<li><b>注册并完成学籍自查</b>：登录学信网"), "\(card)")
+        #expect(card.contains("<li><b>登录学信网完成学籍自查</b>：登录学信网"), "\(card)")
         let page = try String(contentsOfFile: night + "/summary.html", encoding: .utf8)
         let row = try #require(page.components(separatedBy: "<tr>").first { $0.contains("26420101000002") })
         #expect(row.contains(problem) && row.contains("#remedy-GUIDE"), "\(row)")

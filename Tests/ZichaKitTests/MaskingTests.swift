@@ -2,10 +2,11 @@ import Testing
 @testable import ZichaKit
 
 @Suite struct MaskingTests {
-    @Test func idKeepsRegionAndLastFour() {
+    @Test func idKeepsRegionAndSequence() {
         #expect(Masking.id("110105199001010021") == "110105********0021")
         #expect(Masking.id("44030520060715103X") == "440305********103X")
-        #expect(Masking.id("110105900101002") == "110105*****1002")
+        #expect(Masking.id("440305060715103") == "440305******103", "a 15-digit ID shows no digit of the birth date")
+        #expect(Masking.id("110105900101002") == "110105******002")
     }
 
     @Test func phoneKeepsFirstThreeAndLastFour() {
@@ -24,7 +25,7 @@ import Testing
         // When
         let masked = Masking.text(detail)
         // Then the personal numbers are masked and the rest stays
-        #expect(masked == "与 王芳 (24110101000007) 共用 138****8000；身份证号 110105********0021，请用本人15位身份证号 110105*****1002 注册，2026-09-01 08:00:00")
+        #expect(masked == "与 王芳 (24110101000007) 共用 138****8000；身份证号 110105********0021，请用本人15位身份证号 110105******002 注册，2026-09-01 08:00:00")
     }
 
     @Test func textMasksAnIDEndingInX() {

@@ -73,6 +73,17 @@ import Testing
         #expect(v.findings[0].remedies == ["GUIDE", "NOTE-1"])
     }
 
+    @Test func noEventsForAnInvalidRosterIDDoesNotSayTheStudentNeverRegistered() {
+        // Given a student whose roster ID fails its check character, and no event under that ID
+        var s = Self.student()
+        s.idProblem = IDNumber.Problem.checkCharacter.rawValue
+        // Then the code stays NOT_REGISTERED, but the evidence says the log cannot be matched, not that they never registered
+        let v = Self.evaluate([], s)
+        #expect(Self.codes(v) == [.notRegistered, .idInvalid])
+        #expect(v.findings[0].detail.contains("无法与自查记录对应"))
+        #expect(!v.findings[0].detail.contains("没有该生的任何记录"))
+    }
+
     @Test func anyEventMeansNotNotRegistered() {
         // Given only a failed registration
         let v = Self.evaluate([Self.event(.registerFailed, day: 1, Self.idTaken)])

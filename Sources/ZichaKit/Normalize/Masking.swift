@@ -1,8 +1,10 @@
 /// Masks personal numbers in counselor-facing output.
 public enum Masking {
-    /// `110105199001010021` → `110105********0021`; shorter texts keep at most their first and last quarter.
+    /// `110105199001010021` → `110105********0021`, `110105900101002` → `110105******002`; shorter texts keep at most their first and last quarter.
     public static func id(_ id: String) -> String {
-        if let masked = asciiMask(id, keepFirst: 6, keepLast: 4, shortBelow: 11) { return masked }
+        // A 15-digit ID ends in its 3-digit sequence: a fourth digit would show part of the birth date.
+        let keepLast = id.utf8.count == 15 ? 3 : 4
+        if let masked = asciiMask(id, keepFirst: 6, keepLast: keepLast, shortBelow: 11) { return masked }
         let chars = Array(id)
         guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 10) + String(chars.suffix(4))
@@ -44,7 +46,7 @@ public enum Masking {
                 let length = i - start
                 // Longer runs too: an ID glued to other digits (…0021 then a phone) must not slip through whole.
                 let kept: (first: Int, last: Int)
-                if length >= 18 || length == 15 { kept = (6, 4) }  // as `id(_:)`
+                if length >= 18 { kept = (6, 4) } else if length == 15 { kept = (6, 3) }  // as `id(_:)`
                 else if length == 11, b[start] == 0x31 { kept = (3, 4) }  // as `phone(_:)`
                 else { continue }
                 if out == nil { out = Array(b) }

@@ -55,7 +55,12 @@ public enum Rules {
     }
 
     static func logFindings(_ s: StudentFacts, events: [LoggedEvent], state: CheckState) -> [(FindingCode, String)] {
-        guard !events.isEmpty else { return [(.notRegistered, "自查记录中没有该生的任何记录")] }
+        guard !events.isEmpty else {
+            // An invalid ID on the roster matches no log row: the student may well have registered with the right one.
+            let detail = s.idProblem == nil ? "自查记录中没有该生的任何记录"
+                : "名单中的身份证号有误，无法与自查记录对应；是否已注册待学籍科核实"
+            return [(.notRegistered, detail)]
+        }
         var out: [(FindingCode, String)] = []
         if state == .unchecked {
             if let viewed = events.last(where: { $0.kind == .viewed }) {
@@ -101,7 +106,7 @@ public enum Rules {
         if latest[.recoveryBlocked] != nil { latest[.recoveryNameMismatch] = nil }
         return blocked + latest.map { code, e in
             if code == .idTakenConscription, let id15 = IDNumber.fifteenForm(of: s.idNorm) {
-                return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册")
+                return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册（18位号码去掉第7、8位和最后一位校验位）")
             }
             return (code, evidence(e))
         }
@@ -119,7 +124,10 @@ public enum Rules {
         let lostDigits = s.idProblem == IDNumber.Problem.scientificNotation.rawValue
         if !lostDigits, let group = context.sharedIDs[s.idNorm] {
             let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
-            if !others.isEmpty { out.append((.duplicateID, "与 \(others.joined(separator: "、")) 共用身份证号 \(s.idNorm)")) }
+            if !others.isEmpty {
+                out.append((.duplicateID, "与 \(others.joined(separator: "、")) 共用身份证号 \(s.idNorm)，名单待学籍科核对；"
+                    + "学信网提示证件号码重复时按证件重号办理"))
+            }
         }
         if s.phoneValid, let group = context.sharedPhones[s.phoneNorm] {
             let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }

@@ -40,7 +40,7 @@ final class CounselorListFiles {
                 head += left == 0 ? "（今天截止）" : "（还剩 \(left) 天）"
             }
         }
-        head += "</p>\n<p class=\"note\">以下学生尚未完成学籍自查或自查遇到问题，请逐一联系，按“怎么办”一栏指导学生处理。"
+        head += "</p>\n<p class=\"note\">以下学生尚未完成学籍自查或自查遇到问题，请逐一联系，按“处理办法”指导学生办理。"
         head += masked ? "身份证号、手机号已部分隐藏。" : "本文件含完整身份证号和手机号，仅供学籍科使用。"
         head += "</p>\n</header>\n"
         try html.write(head)
@@ -77,7 +77,7 @@ final class CounselorListFiles {
                 b.text("</li>\n")
             }
             if row.isUncheckedWithoutReason { b.text("<li>"); b.html(FollowupRow.unexplained.problem); b.text("</li>\n") }
-            b.text("</ol>\n<p><b>怎么办</b></p>\n<ol>\n")
+            b.text("</ol>\n<p><b>处理办法</b></p>\n<ol>\n")
             for id in row.remedyIDs { if let item = catalog.htmlItem[id] { b.text(item) } }
             b.text("</ol>\n</article>\n")
         }
