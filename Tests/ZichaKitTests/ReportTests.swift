@@ -23,6 +23,17 @@ import Testing
         try ReportTools.expectGolden("followup.xlsx.json", ReportTools.readXLSX(folder.appendingPathComponent("followup.xlsx")).json)
     }
 
+    @Test func theNotOnRosterNoteAddsOnlyWhatTheColumnsDoNotSay() {
+        // Given the details the reconciler writes for an 18-digit and a legacy 15-digit ID
+        let plain = UnmatchedID(id: "110105199001011234", name: "陌生人", events: 2,
+                                detail: "身份证号: 110105199001011234; 姓名: 陌生人; 记录数: 2; 时间 2026-11-27 16:20:00 至 2026-11-27 16:25:00")
+        let legacy = UnmatchedID(id: "110105199001011234", name: "陌生人", events: 1,
+                                 detail: "身份证号: 110105199001011234（记录中为15位 110105900101123）; 姓名: 陌生人; 记录数: 1; 时间 2026-11-27 16:20:00 至 2026-11-27 16:20:00")
+        // Then the note is the time span, and the legacy form for a 15-digit ID
+        #expect(SummaryLists.note(plain) == "时间 2026-11-27 16:20:00 至 2026-11-27 16:25:00")
+        #expect(SummaryLists.note(legacy) == "记录中为15位 110105900101123；时间 2026-11-27 16:20:00 至 2026-11-27 16:20:00")
+    }
+
     @Test func sameInputsGiveByteIdenticalFiles() throws {
         let (a, filesA) = try ReportFixture.writeNight(options: ReportOptions(unmasked: true), label: "det-a")
         let (b, filesB) = try ReportFixture.writeNight(options: ReportOptions(unmasked: true), label: "det-b")

@@ -26,11 +26,20 @@ enum SummaryLists {
         s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>身份证号</th><th>姓名</th><th class=\"num\">记录数</th><th>说明</th></tr></thead>\n<tbody>\n"
         for u in try ids.prefix(SummaryPage.cap) {
             s += "<tr>\(td(Masking.id(u.id), "nw"))\(td(u.name, "mid"))<td class=\"num\">\(u.events)</td>"
-            s += "<td class=\"wide\">\(HTML.escape(Masking.text(u.detail), limit: SummaryPage.cellLimit, fullIn: "findings.json"))</td></tr>\n"
+            s += "<td class=\"wide\">\(HTML.escape(Masking.text(note(u)), limit: SummaryPage.cellLimit, fullIn: "findings.json"))</td></tr>\n"
         }
         s += "</tbody></table></div>\n"
         if ids.count > SummaryPage.cap { s += "<p class=\"note\">仅列出前 \(SummaryPage.cap) 个；完整列表见 findings.json。</p>\n" }
         return s
+    }
+
+    /// What the detail adds to the row's own columns: when the IDs were logged, and the 15-digit form a legacy ID
+    /// was logged under (`身份证号: …（记录中为15位 …）; 姓名: …; 记录数: 2; 时间 … 至 …` → `记录中为15位 …；时间 … 至 …`).
+    static func note(_ u: UnmatchedID) -> String {
+        guard let span = Text.field(u.detail, after: "时间 ") else { return u.detail }
+        let id = Text.field(u.detail, after: "身份证号: ") ?? ""
+        guard let open = id.firstIndex(of: "（"), id.hasSuffix("）") else { return "时间 " + span }
+        return id[id.index(after: open)..<id.index(before: id.endIndex)] + "；时间 " + span
     }
 
     static func followup(_ rows: [FollowupRow], total: Int, colleges: [String], catalog: RemedyCatalog) -> String {
