@@ -34,8 +34,8 @@ final class XLSXSharedStringsHandler: XMLEventHandler {
 }
 
 /// A workbook's shared strings as one run of UTF-8 bytes and the end of each string. A million-row roster shares
-/// millions of distinct strings (IDs, phones, names); a Swift String each held about twice the memory, and
-/// making them took a core for seconds while the other waited.
+/// millions of distinct strings (IDs, phones, names); a Swift String each held about twice the memory (a 1M-row
+/// roster workbook with 4.5M of them: peak 198 → 131 MB).
 struct XLSXStringTable {
     private var bytes: [UInt8] = []
     private var ends: [UInt32] = []

@@ -1,13 +1,15 @@
 /// Masks personal numbers in counselor-facing output.
 public enum Masking {
-    /// `110105199001010021` → `110105********0021`, `110105900101002` → `110105******002`; shorter texts keep at most their first and last quarter.
+    /// `110105199001010021` → `110105********0021`, `110105900101002` → `110105******002`; shorter texts keep at
+    /// most their first and last quarter.
     public static func id(_ id: String) -> String {
         // A 15-digit ID ends in its 3-digit sequence: a fourth digit would show part of the birth date.
         let keepLast = id.utf8.count == 15 ? 3 : 4
         if let masked = asciiMask(id, keepFirst: 6, keepLast: keepLast, shortBelow: 11) { return masked }
         let chars = Array(id)
         guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
-        return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 10) + String(chars.suffix(4))
+        let last = chars.count == 15 ? 3 : 4
+        return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 6 - last) + String(chars.suffix(last))
     }
 
     /// `13800138000` → `138****8000`.
