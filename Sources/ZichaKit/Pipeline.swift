@@ -57,8 +57,12 @@ public enum Pipeline {
     private static func night(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress?) throws -> NightlyResult {
         StageClock.last = Date()
         let asOf = options.asOf ?? today()
-        guard EventTime.parse(asOf) != nil, asOf.count == 10 else {
-            throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date (YYYY-MM-DD)")
+        guard let day = EventTime.dayNumber(asOf) else {
+            throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date written YYYY-MM-DD (such as \(today()))")
+        }
+        // A night is run on or after its day; a later one is a typo (2126-11-30), and would sort after every real night.
+        if let now = EventTime.dayNumber(today()), day > now + 1 {
+            throw ZichaError(.usage, "--as-of \(asOf) is after today (\(today()) in Asia/Shanghai): a night is run on or after its day")
         }
         let config = options.configuration
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
@@ -73,10 +77,11 @@ public enum Pipeline {
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
         if let pruned = try database.prunedHistory(before: asOf) {
-            throw ZichaError(.usage, "the night \(asOf) cannot be run again: the nights up to \(pruned) were pruned, so its days outstanding "
-                + "and new or persisting findings would restart from nothing (and later nights run again would inherit that)",
+            throw ZichaError(.usage, "the night \(asOf) cannot be run again: the night before it, \(pruned), was pruned, so its days "
+                + "outstanding and new or persisting findings would restart from nothing (and later nights run again would inherit that)",
                 at: SourceLocation(file: options.databasePath),
-                hint: "its reports folder is kept as it was; `zicha prune --keep-nights` keeps the nights you may want to run again")
+                hint: "its reports folder is kept as it was; a night runs again while the night before it is kept "
+                    + "(`zicha prune --keep-nights N` keeps the latest N)")
         }
 
         // 1. Import: every file of the night in one transaction.

@@ -103,7 +103,7 @@ struct CLITests {
     }
 
     @Test("a bad --as-of is a usage error (exit 1) and touches nothing",
-          arguments: ["2026-13-45", "yesterday", "2026-11-2", "20261128", "2026-02-30"])
+          arguments: ["2026-13-45", "yesterday", "2026-11-2", "20261128", "2026-02-30", "2026.11.28", "2026/11/28", "2126-11-28"])
     func badAsOf(_ asOf: String) throws {
         let tmp = try TempFolder("cli")
         let run = try ZichaBinary.run(arguments: [

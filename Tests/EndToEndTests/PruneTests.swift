@@ -61,15 +61,18 @@ struct PruneTests {
         // A night after a pruned one, earlier than the latest, is not run again: its history is gone, and its
         // results (or the kept night's) would lose days outstanding and new/persisting; its reports stay as they were.
         let reportsBefore = try String(contentsOfFile: pruned + "/Reports/2026-11-30/findings.json", encoding: .utf8)
-        for asOf in ["2026-11-29", "2026-11-30"] {
+        for (asOf, previous) in [("2026-11-29", "2026-11-28"), ("2026-11-30", "2026-11-29")] {
             let refused = try ZichaBinary.run(arguments: ["nightly"] + Self.night2
                                               + ["--db", pruned + "/zicha.sqlite", "--out", pruned + "/Reports", "--as-of", asOf],
                                               cwd: PackagePaths.root.path)
             #expect(refused.status == 1, "\(asOf): \(refused.stderr)")
-            #expect(refused.stderr.contains("the night \(asOf) cannot be run again: the nights up to 2026-11-29 were pruned")
-                    || refused.stderr.contains("the night \(asOf) cannot be run again: the nights up to 2026-11-28 were pruned"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("the night \(asOf) cannot be run again: the night before it, \(previous), was pruned"),
+                    "\(refused.stderr)")
         }
         #expect(try String(contentsOfFile: pruned + "/Reports/2026-11-30/findings.json", encoding: .utf8) == reportsBefore)
+        // A night whose night before is kept runs again as it would without pruning (here with a later log too).
+        for folder in [pruned, kept] { _ = try night(folder, asOf: "2026-12-01", extra: ["--log", late]) }
+        #expect(try diffFolders(pruned + "/Reports/2026-12-01", kept + "/Reports/2026-12-01", skipping: "outbox") == "")
         // The first night pruned has no history to lose: it runs again, reconciled again as the first night it was.
         let rerun = try night(pruned, asOf: "2026-11-28")
         #expect(!rerun.stderr.contains("nothing changed"), "\(rerun.stderr)")

@@ -54,14 +54,17 @@ extension AppDatabase {
     /// `run.inputs` of a pruned night: matches no night's inputs, so running that night again reconciles it again.
     static let prunedInputs = "pruned"
 
-    /// The latest pruned night before `asOf`, when `asOf` is earlier than the latest stored night. Such a night run
-    /// again would be reconciled without the history its days outstanding and new / persisting findings come from —
-    /// overwriting results that had it — and a later night run again after it would inherit the loss.
+    /// The night before `asOf`, when it was pruned and `asOf` is earlier than the latest stored night. A night takes
+    /// its days outstanding and new / persisting findings from the night before it: run again without that night's
+    /// results, it would overwrite results that had them, and a later night run again after it would inherit the loss.
     public func prunedHistory(before asOf: String) throws -> String? {
         try writer.read { db in
-            guard let latest = try String.fetchOne(db, sql: "SELECT max(as_of) FROM run"), asOf < latest else { return nil }
-            return try String.fetchOne(db, sql: "SELECT max(as_of) FROM run WHERE as_of < ? AND inputs = ?",
-                                       arguments: [asOf, Self.prunedInputs])
+            guard let latest = try String.fetchOne(db, sql: "SELECT max(as_of) FROM run"), asOf < latest,
+                  let previous = try Row.fetchOne(db, sql: "SELECT as_of, inputs FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1",
+                                                  arguments: [asOf]),
+                  previous["inputs"] as String? == Self.prunedInputs
+            else { return nil }
+            return previous["as_of"]
         }
     }
 }
