@@ -19,6 +19,8 @@ public struct NightlyOptions: Sendable {
     /// Addresses whose message of this night may or may not have arrived (a delivery of unknown outcome) and that
     /// the office chose to send again.
     public var resend: Set<String> = []
+    /// Takes a roster that leaves out more than half of the previous roster's students (see `Importer.acceptDepartures`).
+    public var acceptDepartures = false
 
     public init(inputs: NightInputs) { self.inputs = inputs }
 }
@@ -85,8 +87,9 @@ public enum Pipeline {
         }
 
         // 1. Import: every file of the night in one transaction.
-        let importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
+        var importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
                                 diagnostics: diagnostics, progress: progress)
+        importer.acceptDepartures = options.acceptDepartures
         let imported: [ImportedFile]
         do {
             imported = try importer.run(options.inputs)

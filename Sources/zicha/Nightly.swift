@@ -63,6 +63,9 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))
     var full = false
 
+    @Flag(name: .long, help: ArgumentHelp("Take a roster that leaves out more than half of the previous roster's students (20 or more): without it such a roster is refused as a likely partial export, exit 65."))
+    var acceptDepartures = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
     var quiet = false
 
@@ -95,6 +98,7 @@ struct Nightly: ParsableCommand {
             options.skipMail = noMail
             options.fullReconcile = full
             options.resend = Set(resend)
+            options.acceptDepartures = acceptDepartures
             options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
                                          delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
             if let config { options.configuration = try Configuration.load(path: config) }
@@ -115,6 +119,8 @@ struct Nightly: ParsableCommand {
                     throw ExitCode(1)
                 }
             }
+        } catch let exit as ExitCode {
+            throw exit  // the reason is printed already
         } catch let error as ZichaError {
             console.finishDiagnostics(reportDirectory: nil)
             console.fail(error.diagnostic)

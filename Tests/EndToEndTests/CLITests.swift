@@ -168,6 +168,31 @@ struct CLITests {
         #expect(Set(lines).count == lines.count, "a roster imported again that night is listed once: \(lines)")
     }
 
+
+    @Test("a roster cut short (an export still being written) is refused, the night left as it was; --accept-departures takes it")
+    func aPartialRosterIsRefused() throws {
+        let tmp = try TempFolder("cli-partial-roster")
+        let first = try SampleNights.run(night: 1, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+        try #require(first.status == 0, "\(first.stderr)")
+        // Given night 2 with a roster of its header and first 9 students (the sample's roster has 44)
+        let lines = try Data(contentsOf: PackagePaths.root.appendingPathComponent("SampleData/night2/roster.csv"))
+            .split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let partial = try tmp.write(Data(lines.prefix(10).joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]), to: "roster.csv")
+        var arguments = SampleNights.arguments(night: 2, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+        arguments[arguments.firstIndex(of: "SampleData/night2/roster.csv")!] = partial
+        let before = try SQLiteShell.run(tmp.file("zicha.sqlite"), "SELECT count(*) FROM student WHERE left_on IS NULL; SELECT count(*) FROM run")
+        // Then it is refused as an unreadable input, even under --quiet, and nothing of the night is kept
+        let refused = try ZichaBinary.run(arguments: arguments + ["--quiet"], cwd: PackagePaths.root.path)
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("roster.csv: error: this roster names 9 students and would mark "), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--accept-departures"), "\(refused.stderr)")
+        #expect(try SQLiteShell.run(tmp.file("zicha.sqlite"), "SELECT count(*) FROM student WHERE left_on IS NULL; SELECT count(*) FROM run") == before)
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-29")))
+        // And taken when the office says the students did leave
+        let taken = try ZichaBinary.run(arguments: arguments + ["--accept-departures", "--no-mail"], cwd: PackagePaths.root.path)
+        #expect(taken.status == 0, "\(taken.stderr)")
+        #expect(taken.stderr.contains("students are no longer on the roster and are marked as left"), "\(taken.stderr)")
+    }
     @Test("no --log is a usage error (exit 1)")
     func missingLog() throws {
         let tmp = try TempFolder("cli")

@@ -24,6 +24,8 @@ public struct Importer {
     let options: TableOptions
     let diagnostics: DiagnosticSink
     let progress: Progress?
+    /// Takes a roster that leaves out most of the students of the one before it (otherwise refused: see `run`).
+    public var acceptDepartures = false
 
     public init(database: AppDatabase, asOf: String, vocabulary: EventVocabulary, options: TableOptions = TableOptions(),
                 diagnostics: DiagnosticSink, progress: Progress? = nil) {
@@ -36,6 +38,9 @@ public struct Importer {
         self.diagnostics = diagnostics
         self.progress = progress
     }
+
+    /// Fewer students leaving than this are never refused as a partial roster (a small roster's few changes).
+    static let departuresChecked = 20
 
     /// Imports roster, counselor list and logs, in that order.
     public func run(_ inputs: NightInputs) throws -> [ImportedFile] {
@@ -84,6 +89,14 @@ public struct Importer {
             let who = outcome.keptStudents == 1 ? "1 student whose row was set aside stays" : "\(outcome.keptStudents) students whose rows were set aside stay"
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
                                           at: SourceLocation(file: path)))
+        }
+        // A roster still being written, or cut short by the export, would take most students off every list and
+        // restart their days outstanding the night after: more than half of them leaving at once is refused.
+        if left >= Self.departuresChecked, left > rows.accepted, !acceptDepartures {
+            throw ZichaError(.unreadableInput, "this roster names \(rows.accepted) students and would mark \(left) of the previous "
+                + "roster's students as left: is it a partial export?", at: SourceLocation(file: path),
+                hint: "check the export (a file still being written?) and run the night again; if they did leave, "
+                    + "run it with --accept-departures")
         }
         if left > 0 {
             let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
