@@ -42,7 +42,7 @@ struct Nightly: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Configuration file (JSON): deadline, mail, remedy catalog, extra event labels.", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Force the text encoding of CSV/TSV inputs: utf-8, utf-16le, utf-16be, gb18030.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("The text encoding of CSV/TSV inputs without a byte order mark (detected otherwise): utf-8, utf-16le, utf-16be, gb18030 (gbk, gb2312 and cp936 are read as gb18030, which contains them).", valueName: "name"))
     var encoding: String?
 
     @Option(name: .long, help: ArgumentHelp("Force the delimiter of CSV/TSV inputs: ',', 'tab', ';' or '|'.", valueName: "char"))
@@ -71,10 +71,20 @@ struct Nightly: ParsableCommand {
 
     func validate() throws {
         if log.isEmpty { throw ValidationError("give at least one --log file (the self-check log or status export)") }
-        if let e = encoding, TextEncoding(rawValue: e.lowercased()) == nil || e.lowercased() == "auto" {
-            throw ValidationError("--encoding must be one of utf-8, utf-16le, utf-16be, gb18030")
+        if let e = encoding, Self.textEncoding(e) == nil {
+            throw ValidationError("--encoding must be one of utf-8, utf-16le, utf-16be, gb18030 (or gbk, gb2312, cp936)")
         }
         if let d = delimiter, Self.delimiterByte(d) == nil { throw ValidationError("--delimiter must be ',', 'tab', ';' or '|'") }
+    }
+
+    /// The encoding an `--encoding` name stands for: GB18030 contains GBK and GB2312 (and cp936, Windows' GBK).
+    static func textEncoding(_ name: String) -> TextEncoding? {
+        switch name.lowercased() {
+        case "gbk", "gb2312", "cp936": return .gb18030
+        case "utf8": return .utf8
+        case "auto": return nil
+        case let other: return TextEncoding(rawValue: other)
+        }
     }
 
     static func delimiterByte(_ s: String) -> UInt8? {
@@ -99,7 +109,7 @@ struct Nightly: ParsableCommand {
             options.fullReconcile = full
             options.resend = Set(resend)
             options.acceptDepartures = acceptDepartures
-            options.table = TableOptions(encoding: encoding.flatMap { TextEncoding(rawValue: $0.lowercased()) } ?? .auto,
+            options.table = TableOptions(encoding: encoding.flatMap(Self.textEncoding) ?? .auto,
                                          delimiter: delimiter.flatMap(Self.delimiterByte), sheet: sheet)
             if let config { options.configuration = try Configuration.load(path: config) }
             let result = try Pipeline.nightly(options, diagnostics: console, progress: console.progress)

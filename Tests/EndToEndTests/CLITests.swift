@@ -202,6 +202,20 @@ struct CLITests {
         #expect(tmp.contents().isEmpty)
     }
 
+    @Test("--encoding GBK is read as GB18030; files with a byte order mark keep theirs")
+    func gbkIsAnEncodingName() throws {
+        // Given night 1: a GB18030 roster without a mark, a UTF-16LE log with one, an ASCII counselor list
+        let tmp = try TempFolder("cli-gbk")
+        for (folder, extra) in [("plain", [String]()), ("gbk", ["--encoding", "GBK"])] {
+            let run = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: tmp.file(folder + ".sqlite"), out: tmp.file(folder))
+                                          + extra + ["--no-mail"], cwd: PackagePaths.root.path)
+            #expect(run.status == 0, "\(folder): \(run.stderr)")
+        }
+        // Then the night reads as without the option
+        let plain = try String(contentsOfFile: tmp.file("plain/2026-11-28/findings.json"), encoding: .utf8)
+        #expect(try String(contentsOfFile: tmp.file("gbk/2026-11-28/findings.json"), encoding: .utf8) == plain)
+    }
+
     @Test("no --roster and an unknown option are usage errors (exit 1)",
           arguments: [["nightly", "--log", "SampleData/night1/log.txt"], ["nightly", "--frobnicate"],
                       ["nightly", "--roster", "x.csv", "--log", "y.csv", "--encoding", "latin-9"]])

@@ -133,6 +133,12 @@ struct CanonicalFixtures: Decodable {
         // A forced UTF-16 still skips its BOM
         let le = try Self.open("roster-utf16le-tab-crlf-zh.txt", options: TableOptions(encoding: .utf16le))
         #expect(try Self.records(le).first?.cells.last == "考生号")
+        // A byte order mark wins: --encoding applies to every input, and a UTF-16 status export beside a GBK roster has one
+        for name in ["roster-utf16le-tab-crlf-zh.txt", "roster-utf16be-tab-lf-py.txt"] {
+            let marked = try Self.open(name, options: TableOptions(encoding: .gb18030))
+            #expect(marked.encoding != .gb18030, "\(name)")
+            #expect(try Self.records(marked) == Self.records(Self.open(name)), "\(name)")
+        }
     }
 
     @Test(arguments: ["roster-utf16le-tab-crlf-zh.txt", "roster-utf16be-tab-lf-py.txt", "log-utf16be-tab-crlf-en.txt", "log-utf16le-tab-crlf-zh2.txt"])

@@ -21,13 +21,9 @@ public struct DelimitedTextReader: TableReader {
             throw ZichaError(.unreadableInput, "the file is empty: no header, no rows", at: SourceLocation(file: source))
         }
         var (enc, bom) = EncodingDetector.detect(head)
-        if options.encoding != .auto {
-            if options.encoding != enc { bom = 0 }
-            enc = options.encoding
-            if enc == .utf8, head.starts(with: [0xEF, 0xBB, 0xBF]) { bom = 3 }
-            if enc == .utf16le, head.starts(with: [0xFF, 0xFE]) { bom = 2 }
-            if enc == .utf16be, head.starts(with: [0xFE, 0xFF]) { bom = 2 }
-        }
+        // A byte order mark says what the file is; --encoding decides the files without one (it applies to every
+        // input of the night, and a status export in UTF-16 beside a GBK roster has its mark).
+        if options.encoding != .auto, bom == 0 { enc = options.encoding }
         if head.count == bom {
             throw ZichaError(.unreadableInput, "the file holds only a byte order mark, no table", at: SourceLocation(file: source))
         }
