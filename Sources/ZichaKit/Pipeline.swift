@@ -33,6 +33,8 @@ public struct NightlyResult: Sendable {
     public var byCode: [FindingCode: Int]
     public var reportDirectory: String
     public var mail: MailOutcome?
+    /// This night made the database (its first night).
+    public var createdDatabase = false
 }
 
 /// The one place the nightly order is written: import → reconcile → report → email.
@@ -200,7 +202,7 @@ public enum Pipeline {
         let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
-                             reportDirectory: reportDirectory, mail: mail)
+                             reportDirectory: reportDirectory, mail: mail, createdDatabase: databaseIsNew)
     }
 
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.

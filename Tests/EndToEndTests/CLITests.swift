@@ -216,6 +216,19 @@ struct CLITests {
         #expect(try String(contentsOfFile: tmp.file("gbk/2026-11-28/findings.json"), encoding: .utf8) == plain)
     }
 
+    @Test("the night that creates the database says so, even under --quiet; later nights do not")
+    func aNewDatabaseIsAnnounced() throws {
+        let tmp = try TempFolder("cli-new-db")
+        var said: [Bool] = []
+        for night in [1, 2] {
+            let run = try ZichaBinary.run(arguments: SampleNights.arguments(night: night, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+                                          + ["--no-mail", "--quiet"], cwd: PackagePaths.root.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            said.append(run.stderr.contains("warning: a new database was created for this night: "))
+        }
+        #expect(said == [true, false])
+    }
+
     @Test("no --roster and an unknown option are usage errors (exit 1)",
           arguments: [["nightly", "--log", "SampleData/night1/log.txt"], ["nightly", "--frobnicate"],
                       ["nightly", "--roster", "x.csv", "--log", "y.csv", "--encoding", "latin-9"]])
