@@ -477,6 +477,20 @@ extension AppDatabase {
         #expect(warning.hint?.contains("run the night again") == true)
     }
 
+    @Test func namesWithACharacterLostInSavingAreKeptAndSaid() throws {
+        // Given a roster saved as GBK: 买买提•艾力's bullet and a rare character became ?
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,买买提?艾力,110101200602030017",
+            "26110101000003,李?,320102197001018646"]), diagnostics: diagnostics)
+        // Then the rows are kept as written, and one warning names the first and counts them
+        #expect(files.map(\.accepted) == [3])
+        let warning = try #require(diagnostics.warnings.first { $0.message.contains("where a character was lost") })
+        #expect(warning.message == "2 names with a ? where a character was lost when the file was saved (the first here: 买买提?艾力); kept as written")
+        #expect(warning.location?.description.hasSuffix("roster.csv:3") == true, "\(String(describing: warning.location))")
+    }
+
     @Test func numbersKeptAsTextByExcelMarksAreStoredAsTheNumbers() throws {
         // Given one roster written plainly, again as exports keep numbers text (="…", a leading '), and again as a tool
         // that read the numbers as decimals writes them back (….0)

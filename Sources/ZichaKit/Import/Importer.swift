@@ -111,6 +111,12 @@ public struct Importer {
                 diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
             }
         }
+        if let (first, name) = rows.firstNameWithLostCharacter {
+            let which = rows.namesWithLostCharacters == 1 ? "a name" : "\(rows.namesWithLostCharacters) names"
+            diagnostics.report(Diagnostic(.warning, "\(which) with a ? where a character was lost when the file was saved "
+                + "(the first here: \(name)); kept as written", at: first,
+                hint: "save the roster as CSV UTF-8 or .xlsx (GBK cannot hold characters such as • or rare ones in names)"))
+        }
         if rows.eventsAfterNight > 0, let first = rows.firstEventAfterNight {
             let which = rows.eventsAfterNight == 1 ? "1 event is" : "\(rows.eventsAfterNight) events are"
             diagnostics.report(Diagnostic(.note, "\(which) dated after \(asOf) (the first here); kept, they count from the night of their date",

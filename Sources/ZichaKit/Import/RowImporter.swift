@@ -13,6 +13,10 @@ struct RowImporter {
     /// A log's events dated after the night's day, and where the first of them is: they count from their own night.
     private(set) var eventsAfterNight = 0
     private(set) var firstEventAfterNight: SourceLocation?
+    /// Roster names holding `?` (or U+FFFD): a character the file's encoding could not hold when it was saved
+    /// (买买提•艾力 saved as GBK is 买买提?艾力). Kept as written, and said.
+    private(set) var namesWithLostCharacters = 0
+    private(set) var firstNameWithLostCharacter: (location: SourceLocation, name: String)?
 
     init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
         self.kind = kind
@@ -35,6 +39,12 @@ struct RowImporter {
         case .student(let s):
             if try session.addStudent(s.row) {
                 accepted += 1
+                if Self.lostCharacter(in: s.row.name.raw) || s.row.admissionName.map({ Self.lostCharacter(in: $0.raw) }) == true {
+                    namesWithLostCharacters += 1
+                    if firstNameWithLostCharacter == nil {
+                        firstNameWithLostCharacter = (reader.location(line: s.record.line, column: nil), s.row.name.raw)
+                    }
+                }
             } else {
                 try reject(s.record, Self.repeatedKey(s.row.ksh), column: nil)
             }
@@ -61,6 +71,10 @@ struct RowImporter {
             accepted -= 1
             try reject(record, Self.repeatedKey(ksh), column: nil)
         }
+    }
+
+    private static func lostCharacter(in name: String) -> Bool {
+        name.utf8.contains(UInt8(ascii: "?")) || name.unicodeScalars.contains("\u{FFFD}")
     }
 
     private static func repeatedKey(_ ksh: String) -> String { "考生号 \(ksh) appears twice in this roster; the first row is kept" }
