@@ -35,6 +35,8 @@ public struct NightlyResult: Sendable {
     public var mail: MailOutcome?
     /// This night made the database (its first night).
     public var createdDatabase = false
+    /// A new night whose every input file came in on an earlier night (stale exports?).
+    public var nothingNew = false
 }
 
 /// The one place the nightly order is written: import → reconcile → report → email.
@@ -64,9 +66,11 @@ public enum Pipeline {
         guard let day = EventTime.dayNumber(asOf) else {
             throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date written YYYY-MM-DD (such as \(today()))")
         }
-        // A night is run on or after its day; a later one is a typo (2126-11-30), and would sort after every real night.
-        if let now = EventTime.dayNumber(today()), day > now + 1 {
-            throw ZichaError(.usage, "--as-of \(asOf) is after today (\(today()) in Asia/Shanghai): a night is run on or after its day")
+        // A night is run on or after its day: one more than a month ahead is a typo (2126-11-30, 2026-12-21 for
+        // 11-21), and would sort after every real night. (A month, not a day: a server clock behind is no reason to refuse.)
+        if let now = EventTime.dayNumber(today()), day > now + 31 {
+            throw ZichaError(.usage, "--as-of \(asOf) is more than a month after today (\(today()) in Asia/Shanghai): "
+                + "a night is run on or after its day")
         }
         let config = options.configuration
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
@@ -109,7 +113,10 @@ public enum Pipeline {
         // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
         let published = options.outputDirectory + "/" + asOf
-        let unchanged = try imported.allSatisfy(\.alreadyImported) && database.storedFingerprint(asOf: asOf) == fingerprint
+        let stored = try database.storedFingerprint(asOf: asOf)
+        let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint
+        // A new night whose every file came in on an earlier night: tonight's exports were not refreshed.
+        let nothingNew = imported.allSatisfy(\.alreadyImported) && stored == nil
         // The published folder says what it was written from: a run stopped between storing a changed night and
         // publishing its reports leaves the folder of the night's earlier run, which is then not up to date.
         let inputsMark = SHA256.hex(SHA256.digest(Array(fingerprint.utf8))) + "\n"
@@ -145,7 +152,9 @@ public enum Pipeline {
             let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
             let outcome = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile)
             StageClock.step("reconcile.commit")
-            if let base = outcome.base {
+            if let base = outcome.base, nothingNew {
+                diagnostics.report(Diagnostic(.note, "no file came in since the night of \(base.asOf): every result carried over"))
+            } else if let base = outcome.base {
                 diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
                     + "\(base.asOf): reconciled the \(counted(base.touchedIDs, "ID")) their new or changed rows name and carried the other results "
                     + "over (--full reconciles everyone)"))
@@ -202,7 +211,7 @@ public enum Pipeline {
         let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
-                             reportDirectory: reportDirectory, mail: mail, createdDatabase: databaseIsNew)
+                             reportDirectory: reportDirectory, mail: mail, createdDatabase: databaseIsNew, nothingNew: nothingNew)
     }
 
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.

@@ -121,6 +121,10 @@ struct Nightly: ParsableCommand {
                                         hint: "expected on the first night only; if nights were run before, this run used another "
                                             + "directory or --db (give --db and --out as absolute paths)"))
             }
+            if result.nothingNew {
+                console.fail(Diagnostic(.warning, "every input of the night \(result.asOf) came in on an earlier night: its lists "
+                    + "are the last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)"))
+            }
             console.summary(result)
             if let mail = result.mail {
                 // Under --quiet the warnings were not shown: a message that may not have arrived needs the office.

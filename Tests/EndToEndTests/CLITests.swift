@@ -229,6 +229,19 @@ struct CLITests {
         #expect(said == [true, false])
     }
 
+    @Test("a new night whose every file came in before says so, even under --quiet (stale exports)")
+    func staleExportsAreSaid() throws {
+        let tmp = try TempFolder("cli-stale")
+        var arguments = SampleNights.arguments(night: 1, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports")) + ["--no-mail", "--quiet"]
+        let first = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        try #require(first.status == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains("came in on an earlier night"))
+        arguments[arguments.firstIndex(of: SampleNights.asOf[0])!] = SampleNights.asOf[1]
+        let stale = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        #expect(stale.status == 0, "\(stale.stderr)")
+        #expect(stale.stderr.contains("warning: every input of the night 2026-11-29 came in on an earlier night"), "\(stale.stderr)")
+    }
+
     @Test("no --roster and an unknown option are usage errors (exit 1)",
           arguments: [["nightly", "--log", "SampleData/night1/log.txt"], ["nightly", "--frobnicate"],
                       ["nightly", "--roster", "x.csv", "--log", "y.csv", "--encoding", "latin-9"]])
