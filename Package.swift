@@ -51,7 +51,8 @@ let package = Package(
                 "COpenCC", "CLibXML2", "CCurlShim", "CSQLite", "CSQLiteShim", "CCrypto", "CJemalloc", "CISAL",
             ],
             exclude: ["Reconcile/README.md"],
-            resources: [.copy("Resources/remedies.json"), .copy("Resources/name_exceptions.json")]
+            // In the binary itself (no resource bundle beside it): the server gets one file, /usr/local/bin/zicha.
+            resources: [.embedInCode("Resources/remedies.json"), .embedInCode("Resources/name_exceptions.json")]
         ),
         // The thin command line over ZichaKit.
         .executableTarget(

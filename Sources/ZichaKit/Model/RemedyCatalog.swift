@@ -67,16 +67,15 @@ public struct RemedyCatalog: Sendable {
 
     /// The catalog shipped with zicha, condensed from the school's FAQ.
     public static func bundled() throws -> RemedyCatalog {
-        guard let url = Bundle.module.url(forResource: "remedies", withExtension: "json") else {
-            throw ZichaError(.config, "the bundled remedy catalog is missing from the installation")
-        }
-        return try RemedyCatalog(json: Data(contentsOf: url), source: "remedies.json")
+        try RemedyCatalog(json: Data(PackageResources.remedies_json), source: "remedies.json")
     }
 
     /// Loads a school's own catalog.
     public static func load(path: String) throws -> RemedyCatalog {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ZichaError(.config, "cannot read the remedy catalog", at: SourceLocation(file: path))
+            let why = FileManager.default.fileExists(atPath: path) ? "it cannot be read (permissions?)" : "there is no such file"
+            throw ZichaError(.config, "cannot read the remedy catalog: \(why)", at: SourceLocation(file: path),
+                             hint: "leave out \"remedies\" to use the catalog built into zicha")
         }
         return try RemedyCatalog(json: data, source: path)
     }

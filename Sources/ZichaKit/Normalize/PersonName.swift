@@ -70,10 +70,7 @@ public final class TraditionalNameCheck: @unchecked Sendable {
 
     /// Opens OpenCC and the bundled exception list.
     public static func bundled() throws -> TraditionalNameCheck {
-        guard let url = Bundle.module.url(forResource: "name_exceptions", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else {
-            throw ZichaError(.config, "the bundled name exception list is missing from the installation")
-        }
+        let data = Data(PackageResources.name_exceptions_json)
         struct File: Decodable { struct Entry: Decodable { var char: String }; var characters: [Entry] }
         let file = try JSONDecoder().decode(File.self, from: data)
         let chars = Set(file.characters.flatMap { $0.char.unicodeScalars })
