@@ -77,6 +77,7 @@ public enum Pipeline {
         let vocabulary = try EventVocabulary(extra: config.events ?? [:])
         let traditional = try TraditionalNameCheck.bundled()
         if !options.skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
+        try checkWritable(database: options.databasePath, reports: options.outputDirectory)
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
         let databaseLock = options.databasePath == ":memory:" ? nil
@@ -224,6 +225,35 @@ public enum Pipeline {
     }
 
     /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).
+    /// Checks, before anything is imported, that this account may write the database (and its folder, where SQLite
+    /// keeps its journal) and the reports folder: found at the end, the night was stored but not published, and
+    /// SQLite's "unable to open database file" named neither the file nor the account.
+    private static func checkWritable(database: String, reports: String) throws {
+        guard database != ":memory:" else { return }
+        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(geteuid())"
+        /// The path itself when it exists, else the nearest folder above it that does (where it would be made).
+        func existing(_ path: String) -> String {
+            var p = path
+            while !p.isEmpty, p != "/", !FileManager.default.fileExists(atPath: p) { p = (p as NSString).deletingLastPathComponent }
+            return p.isEmpty ? "." : p
+        }
+        func refuse(_ what: String, _ path: String, _ denied: String) -> ZichaError {
+            ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
+                       at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
+        }
+        let folder = existing((database as NSString).deletingLastPathComponent)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK | X_OK) != 0 {
+            throw refuse("the database", database, folder)
+        }
+        if FileManager.default.fileExists(atPath: database), access(database, R_OK | W_OK) != 0 { throw refuse("the database", database, database) }
+        let reportsFolder = existing(reports)
+        if FileManager.default.fileExists(atPath: reportsFolder, isDirectory: &isFolder), isFolder.boolValue,
+           access(reportsFolder, W_OK | X_OK) != 0 {
+            throw refuse("the reports folder", reports, reportsFolder)
+        }
+    }
+
     private static func lockReports(_ root: String) throws -> RunLock? {
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return try RunLock.take(root, folder: true, wait: lockWait,

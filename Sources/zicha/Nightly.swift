@@ -25,7 +25,7 @@ struct Nightly: ParsableCommand {
     var roster: String
 
     @Option(name: .long, help: ArgumentHelp("A self-check log or status export (自查记录); repeat for several.", valueName: "file"))
-    var log: [String] = []
+    var log: [String]
 
     @Option(name: .long, help: ArgumentHelp("The counselor list (辅导员名单) by class or college.", valueName: "file"))
     var counselors: String?
@@ -70,7 +70,6 @@ struct Nightly: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if log.isEmpty { throw ValidationError("give at least one --log file (the self-check log or status export)") }
         if let e = encoding, Self.textEncoding(e) == nil {
             throw ValidationError("--encoding must be one of utf-8, utf-16le, utf-16be, gb18030 (or gbk, gb2312, cp936)")
         }

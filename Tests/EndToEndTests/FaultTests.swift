@@ -228,6 +228,32 @@ import ZichaTestSupport
         #expect(!folder.exists("Reports"))
     }
 
+    /// A reports folder the account cannot write: said before anything is imported, naming the folder and the account.
+    /// As root (who may write anywhere), the night runs as nobody, with a database folder nobody may write.
+    @Test func unwritableReportsFolderIsFoundAtStart() throws {
+        let folder = try TempFolder("fault-ro-reports")
+        chmod(folder.path, 0o755)
+        try FileManager.default.createDirectory(atPath: folder.file("db"), withIntermediateDirectories: false)
+        chmod(folder.file("db"), 0o777)
+        try FileManager.default.createDirectory(atPath: folder.file("Reports"), withIntermediateDirectories: false)
+        chmod(folder.file("Reports"), geteuid() == 0 ? 0o700 : 0o500)
+        defer { chmod(folder.file("Reports"), 0o700) }
+        // The binary and the inputs copied beside it: the checkout itself may be closed to other accounts.
+        for file in ["roster.csv", "log.txt"] {
+            try FileManager.default.copyItem(atPath: PackagePaths.root.path + "/SampleData/night1/" + file, toPath: folder.file(file))
+        }
+        try FileManager.default.copyItem(atPath: ZichaBinary.url.path, toPath: folder.file("zicha"))
+        let args = ["nightly", "--roster", folder.file("roster.csv"), "--log", folder.file("log.txt"), "--db", folder.file("db/zicha.sqlite"),
+                    "--out", folder.file("Reports"), "--as-of", "2026-11-28", "--no-mail"]
+        let r = geteuid() == 0
+            ? try ZichaBinary.run(arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", folder.file("zicha")] + args,
+                                  cwd: folder.path, executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+            : try ZichaBinary.run(arguments: args)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(Self.failure(r.stderr).contains(folder.file("Reports") + ": error: the reports folder cannot be written by "), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("db/zicha.sqlite")), "nothing imported")
+    }
+
     /// Read-only as root too: a read-only bind is not available to tests, so a database file whose
     /// folder is a file (ENOTDIR) stands in for an unwritable path.
     @Test func databasePathThroughAFile() throws {
