@@ -8,7 +8,7 @@ after --lifetime seconds so that a test that died never leaves it running.
 Failure modes for the tests:
   --fail-data-once        answer the first message's final "." with 451, later ones with 250
   --drop-after-data RCPT  for a message to RCPT: save it, then close the connection with no reply
-  --reject-rcpt RCPT      answer RCPT TO:<RCPT> with 550
+  --reject-rcpt RCPT      answer RCPT TO:<RCPT> with 550 5.1.1 (or the reply --rcpt-reply gives)
   --auth-fail             answer every AUTH with 535
 """
 import argparse
@@ -30,7 +30,7 @@ class Handler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.args.reject_rcpt and address.lower() == self.args.reject_rcpt.lower():
-            return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
+            return self.args.rcpt_reply or "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -100,6 +100,7 @@ if __name__ == "__main__":
     p.add_argument("--fail-data-once", action="store_true")
     p.add_argument("--drop-after-data")
     p.add_argument("--reject-rcpt")
+    p.add_argument("--rcpt-reply")
     p.add_argument("--auth-fail", action="store_true")
     a = p.parse_args()
     # A parent (Swift's Foundation.Process) may have started us with signals blocked: unblock them,
