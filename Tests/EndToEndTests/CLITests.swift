@@ -142,17 +142,37 @@ struct CLITests {
     func unreachableMailServer() throws {
         let tmp = try TempFolder("cli-mail")
         // Port 9 on this machine: nothing listens there (connection refused)
-        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": 9, "tls": "none", "from": "xueji@example.edu.cn"}}"#,
+        let run = try Self.nightWithMail(to: 9, in: tmp)
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("127.0.0.1:9 could not be reached"), "\(run.stderr)")
+        #expect(!run.stderr.contains("ExitCode"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-28/findings.json")), "the night's reports are published")
+        #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
+    }
+
+    @Test("a counselor's message the server refuses for now: the others go, the run says so once and exits 1")
+    func temporaryRefusal() throws {
+        let server = try SMTPTestServer(["--reject-rcpt", "zhao.laoshi@example.com", "--rcpt-reply", "450 4.2.1 mailbox busy, try again later"],
+                                        tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail")
+        let run = try Self.nightWithMail(to: server.port, in: tmp)
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("mail to 赵老师 <zhao.laoshi@example.com> failed after 3 tries"), "\(run.stderr)")
+        #expect(run.stderr.contains("the next run of this night tries again"), "\(run.stderr)")
+        #expect(!run.stderr.contains("ExitCode"), "a Swift value in the output: \(run.stderr)")
+        #expect(try server.received().count == 3, "the other counselors are mailed")
+    }
+
+    /// Night 1 with mail to the plain SMTP server on 127.0.0.1:`port`, `-q`.
+    static func nightWithMail(to port: Int, in tmp: TempFolder, extra: String = "") throws -> ProcessResult {
+        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,
                                    to: "zicha.json")
-        let run = try ZichaBinary.run(arguments: [
+        return try ZichaBinary.run(arguments: [
             "nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
             "--counselors", "SampleData/night1/counselors.csv",
             "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--config", config, "-q",
         ])
-        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
-        #expect(run.stderr.contains("127.0.0.1:9 could not be reached"), "\(run.stderr)")
-        #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-28/findings.json")), "the night's reports are published")
-        #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
     }
 
     @Test("a night run again after a later one lists each set-aside row once")
