@@ -22,6 +22,12 @@ CURLcode zicha_curl_set_reader(CURL *handle, zicha_curl_read_fn read, void *user
     return curl_easy_setopt(handle, CURLOPT_READDATA, userdata);
 }
 
+CURLcode zicha_curl_set_line_reader(CURL *handle, zicha_curl_line_fn line, void *userdata) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, line);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_HEADERDATA, userdata);
+}
+
 CURLcode zicha_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -18,7 +18,9 @@ struct Nightly: ParsableCommand {
 
             Exit status: 0 the night completed (findings are not errors); 65 an input file cannot be read as a \
             table (nothing of the night is imported); 1 any other failure, a bad command line included, and mail \
-            that could not be delivered (the reports are written; the next run of the night tries again).
+            that could not be delivered (the reports are written; the next run of the night tries again). A counselor \
+            address refused for good, malformed or by the mail server (a 5xx reply to RCPT TO), is an error naming \
+            the counselor but not a failure: no retry can help, only a corrected counselor list.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The roster (在籍名单): CSV, TSV or XLSX.", valueName: "file"))

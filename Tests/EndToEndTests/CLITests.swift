@@ -158,9 +158,24 @@ struct CLITests {
         let tmp = try TempFolder("cli-mail")
         let run = try Self.nightWithMail(to: server.port, in: tmp)
         #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
-        #expect(run.stderr.contains("mail to 赵老师 <zhao.laoshi@example.com> failed after 3 tries"), "\(run.stderr)")
+        #expect(run.stderr.contains("mail to 赵老师 <zhao.laoshi@example.com> failed after 3 tries: "
+            + "the server answered RCPT TO with 450 4.2.1 mailbox busy, try again later"), "\(run.stderr)")
         #expect(run.stderr.contains("the next run of this night tries again"), "\(run.stderr)")
         #expect(!run.stderr.contains("ExitCode"), "a Swift value in the output: \(run.stderr)")
+        #expect(try server.received().count == 3, "the other counselors are mailed")
+    }
+
+    @Test("a counselor address the server refuses for good is reported like a malformed one: its words, the counselor, exit 0")
+    func permanentRefusalOfAnAddress() throws {
+        let server = try SMTPTestServer(["--reject-rcpt", "zhao.laoshi@example.com", "--rcpt-reply", "550 5.1.1 user unknown"], tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail")
+        let run = try Self.nightWithMail(to: server.port, in: tmp)
+        #expect(run.status == 0, "no retry can help, so the night is not failed: exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("error: counselor 赵老师's address zhao.laoshi@example.com was refused by 127.0.0.1:\(server.port): "
+            + "550 5.1.1 user unknown; their list was not mailed"), "\(run.stderr)")
+        #expect(run.stderr.contains("hint: correct 赵老师's address in the counselor list"), "\(run.stderr)")
+        #expect(!run.stderr.contains("tries again"), "\(run.stderr)")
         #expect(try server.received().count == 3, "the other counselors are mailed")
     }
 

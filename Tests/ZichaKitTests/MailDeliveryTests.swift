@@ -149,18 +149,53 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().isEmpty)
     }
 
-    @Test func aRejectedRecipientFailsAloneWhileOthersStillGo() throws {
+    @Test func anAddressTheServerRefusesForGoodIsReportedLikeABadAddressWhileOthersStillGo() throws {
         let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn"])
         defer { server.stop() }
         let database = try AppDatabase()
         let sleeps = SleepLog()
+        let diagnostics = DiagnosticCollector()
         let outcome = try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
-            .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+            .run(lists: MailFixture.lists, diagnostics: diagnostics)
         #expect(outcome.sent == 1)
-        #expect(outcome.failed.count == 1)
-        #expect(outcome.failed.first?.contains("550") == true)
+        #expect(outcome.failed.isEmpty, "not a failure of the night: \(outcome.failed)")
+        #expect(outcome.refused == ["张伟: 550 5.1.1 <zhangwei@example.edu.cn>: Recipient address rejected: no such user"])
+        let error = try #require(diagnostics.errors.first)
+        #expect(diagnostics.errors.count == 1)
+        #expect(error.message == "counselor 张伟's address zhangwei@example.edu.cn was refused by 127.0.0.1:\(server.port): "
+            + "550 5.1.1 <zhangwei@example.edu.cn>: Recipient address rejected: no such user; their list was not mailed")
+        #expect(error.hint?.contains("correct 张伟's address in the counselor list") == true, "\(error)")
         #expect(sleeps.pauses.isEmpty)  // permanent: no retry
         #expect(try server.received().map(\.rcpt) == [["lina@example.edu.cn"]])
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "zhangwei@example.edu.cn")?.status == .failed)
+    }
+
+    @Test func aRefusalForPolicyIsAFailureOfTheMessageNotOfTheAddress() throws {
+        // Given a server that refuses to relay to one counselor: the sending setup's fault, not the address's
+        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn", "--rcpt-reply", "554 5.7.1 Relay access denied"])
+        defer { server.stop() }
+        let sleeps = SleepLog()
+        let diagnostics = DiagnosticCollector()
+        let outcome = try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
+            .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        // Then it fails (exit 1), shows the server's words, and is not tried again in this run
+        #expect(outcome.sent == 1 && outcome.refused.isEmpty)
+        #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 554 5.7.1 Relay access denied"])
+        #expect(diagnostics.errors.first?.hint?.contains("refused it for good") == true, "\(diagnostics.errors)")
+        #expect(sleeps.pauses.isEmpty)
+    }
+
+    @Test func aTemporaryRefusalOfTheAddressIsRetriedThenFails() throws {
+        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn", "--rcpt-reply", "450 4.2.1 Mailbox busy, try again later"])
+        defer { server.stop() }
+        let sleeps = SleepLog()
+        let diagnostics = DiagnosticCollector()
+        let outcome = try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
+            .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        #expect(outcome.sent == 1 && outcome.refused.isEmpty)
+        #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 450 4.2.1 Mailbox busy, try again later"])
+        #expect(diagnostics.errors.first?.hint == "the next run of this night tries again")
+        #expect(sleeps.pauses == [1, 2])
     }
 
     @Test func aServerThatIsNotThereIsRetriedThenStopsTheRun() throws {

@@ -1,3 +1,4 @@
+import CCurlShim
 import Foundation
 import Testing
 @testable import ZichaKit
@@ -87,6 +88,25 @@ enum MailFixture {
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    @Test func aRefusalIsReadFromTheCommandAndTheServersWords() {
+        func classify(_ detail: String, _ reply: Int, _ said: String, dataDone: Bool = false) -> DeliveryResult {
+            SMTPTransport.classify(CURLE_SEND_ERROR, reply: reply, serverSaid: said, dataDone: dataDone, detail: detail)
+        }
+        // An address refused for good, with or without an enhanced code
+        #expect(classify("RCPT failed: 550", 550, "550 5.1.1 user unknown") == .refusedRecipient("550 5.1.1 user unknown"))
+        #expect(classify("RCPT failed: 553", 553, "553 mailbox name not allowed") == .refusedRecipient("553 mailbox name not allowed"))
+        // A policy refusal (5.7.x), a refused sender or message, and a temporary refusal are not the address's fault
+        #expect(classify("RCPT failed: 554", 554, "554 5.7.1 Relay access denied")
+                == .permanent("the server answered RCPT TO with 554 5.7.1 Relay access denied"))
+        #expect(classify("MAIL failed: 553", 553, "553 5.1.8 sender domain unknown")
+                == .permanent("the server answered MAIL FROM with 553 5.1.8 sender domain unknown"))
+        #expect(classify("RCPT failed: 450", 450, "450 4.2.1 mailbox busy") == .transient("the server answered RCPT TO with 450 4.2.1 mailbox busy"))
+        #expect(SMTPTransport.classify(CURLE_WEIRD_SERVER_REPLY, reply: 451, serverSaid: "451 4.3.0 try later", dataDone: true,
+                                       detail: "Weird server reply") == .transient("the server answered the message with 451 4.3.0 try later"))
+        // Words that are not the last reply's are not shown as if they were
+        #expect(classify("RCPT failed: 550", 550, "250 OK") == .refusedRecipient("550"))
     }
 
     @Test(arguments: [

@@ -11,6 +11,10 @@ CURLcode zicha_curl_setopt_off(CURL *handle, CURLoption option, curl_off_t value
 typedef size_t (*zicha_curl_read_fn)(char *buffer, size_t size, size_t count, void *userdata);
 CURLcode zicha_curl_set_reader(CURL *handle, zicha_curl_read_fn read, void *userdata);
 
+/* The server's lines (SMTP replies: `250 OK`, `550 5.1.1 …`): curl calls `line` with `userdata` for each one. */
+typedef size_t (*zicha_curl_line_fn)(char *buffer, size_t size, size_t count, void *userdata);
+CURLcode zicha_curl_set_line_reader(CURL *handle, zicha_curl_line_fn line, void *userdata);
+
 /* The last server reply code (SMTP: 250, 451, 550 …) and other long-valued facts. */
 CURLcode zicha_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode zicha_curl_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);

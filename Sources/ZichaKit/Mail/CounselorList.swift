@@ -30,7 +30,8 @@ public struct MailOutcome: Sendable, Equatable {
     public var failed: [String] = []
     /// `Name <addr>: reason` for each message whose fate is unknown: not resent; the office decides.
     public var unknown: [String] = []
-    /// `Name: reason` for each counselor whose address was refused: no message was made.
+    /// `Name: reason` for each counselor whose address was refused: by the check (no message was made) or by the
+    /// server for good (a 5xx to RCPT TO). Not a failure of the night: only a corrected address helps.
     public var refused: [String] = []
 
     /// An empty outcome.

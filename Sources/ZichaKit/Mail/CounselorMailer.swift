@@ -186,12 +186,28 @@ public final class CounselorMailer {
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(attempt) tries: \(why)",
                                  hint: "check mail.host and mail.port and that the server is up; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
-            case .transient(let why), .permanent(let why):
+            case .transient(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 let tried = attempt > 1 ? " after \(attempt) tries" : ""
                 outcome.failed.append("\(Self.label(message)): \(why)")
                 diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(tried): \(why)",
                                               hint: "the next run of this night tries again"))
+                return
+            case .permanent(let why):
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                outcome.failed.append("\(Self.label(message)): \(why)")
+                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed: \(why)",
+                                              hint: "\(transport.serverName) refused it for good: fix what its answer names (the sender, the server's rules, the message), then the next run of this night tries again"))
+                return
+            case .refusedRecipient(let answer):
+                // Like an address the check refuses (RecipientCheck): an error naming the counselor, no failure of the
+                // night (exit 0), since no retry can help. The ledger keeps it failed: a later run of the night tries
+                // it once more, in case the mailbox was made meanwhile, and says so again if not.
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: answer)
+                let who = message.to.name.isEmpty ? "(no name)" : message.to.name
+                outcome.refused.append("\(who): \(answer)")
+                diagnostics.report(Diagnostic(.error, "counselor \(who)'s address \(message.to.address) was refused by \(transport.serverName): \(answer); their list was not mailed",
+                                              hint: "correct \(who)'s address in the counselor list (or the 辅导员邮箱 cell of the roster); the server will not take this one, so trying again cannot help"))
                 return
             case .unknown(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)

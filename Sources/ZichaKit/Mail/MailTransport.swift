@@ -4,8 +4,11 @@ enum DeliveryResult: Sendable, Equatable {
     case sent
     /// Not delivered, worth another try (4xx, connection refused or dropped before the data was done).
     case transient(String)
-    /// Not delivered, and trying again will not help (5xx, bad recipient).
+    /// Not delivered, and trying again will not help (a 5xx reply, sendmail's other exit statuses).
     case permanent(String)
+    /// Not delivered: the server refused the recipient's address for good (a 5xx reply to RCPT TO, as the server wrote
+    /// it). Reported like an address the check refuses: the counselor list needs correcting, not the night.
+    case refusedRecipient(String)
     /// Not delivered, and no other message will go either (bad password, TLS failure): stop the run.
     case fatal(String)
     /// Not delivered: the server could not be reached (refused, no such host). Tried again, then the run stops:

@@ -29,6 +29,9 @@ struct SMTPTransport: MailTransport {
         let upload = Upload(bytes: message.bytes)
         let uploadPointer = Unmanaged.passRetained(upload)
         defer { uploadPointer.release() }
+        let replies = Replies()
+        let repliesPointer = Unmanaged.passRetained(replies)
+        defer { repliesPointer.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let scheme = tls == .implicit ? "smtps" : "smtp"
@@ -50,6 +53,7 @@ struct SMTPTransport: MailTransport {
         if code == CURLE_OK { code = zicha_curl_setopt_pointer(curl, CURLOPT_MAIL_RCPT, recipients) }
         if code == CURLE_OK { code = zicha_curl_setopt_off(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.bytes.count)) }
         if code == CURLE_OK { code = zicha_curl_set_reader(curl, uploadRead, uploadPointer.toOpaque()) }
+        if code == CURLE_OK { code = zicha_curl_set_line_reader(curl, replyLine, repliesPointer.toOpaque()) }
         if code == CURLE_OK { code = errorBuffer.withUnsafeMutableBufferPointer { zicha_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, $0.baseAddress) } }
         guard code == CURLE_OK else { return .fatal("libcurl refused an option (\(String(cString: curl_easy_strerror(code))))") }
 
@@ -59,11 +63,12 @@ struct SMTPTransport: MailTransport {
         _ = zicha_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &reply)
         let said = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let why = MailAddress.cleanName(said.isEmpty ? String(cString: curl_easy_strerror(result)) : said)
-        return Self.classify(result, reply: reply, dataDone: upload.finished, detail: why)
+        return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why)
     }
 
-    /// Maps libcurl's result and the last SMTP reply to what the mailer does next.
-    static func classify(_ result: CURLcode, reply: Int, dataDone: Bool, detail: String) -> DeliveryResult {
+    /// Maps libcurl's result and the last SMTP reply (its code, and its text as the server wrote it) to what the
+    /// mailer does next.
+    static func classify(_ result: CURLcode, reply: Int, serverSaid: String, dataDone: Bool, detail: String) -> DeliveryResult {
         switch result {
         case CURLE_OK:
             return .sent
@@ -81,11 +86,54 @@ struct SMTPTransport: MailTransport {
         default:
             break
         }
-        if (400..<500).contains(reply) { return .transient("\(detail) (reply \(reply))") }
-        if (500..<600).contains(reply) { return .permanent("\(detail) (reply \(reply))") }
-        if dataDone { return .unknown("the connection ended after the message was sent, with no final reply: \(detail)") }
-        return .transient(detail)
+        guard (400..<600).contains(reply) else {
+            if dataDone { return .unknown("the connection ended after the message was sent, with no final reply: \(detail)") }
+            return .transient(detail)
+        }
+        let answer = serverSaid.hasPrefix("\(reply)") ? serverSaid : "\(reply)"
+        // libcurl names the command the server refused in its error text: `RCPT failed: 550`.
+        let command = [("RCPT", "RCPT TO"), ("MAIL", "MAIL FROM"), ("DATA", "DATA")].first { detail.hasPrefix("\($0.0) failed") }?.1
+        let why = command.map { "the server answered \($0) with \(answer)" }
+            ?? (dataDone ? "the server answered the message with \(answer)" : "the server answered \(answer) (\(detail))")
+        if reply < 500 { return .transient(why) }
+        // A 5xx to RCPT TO refuses the address itself, unless its enhanced code is 5.7.x (security or policy: relaying
+        // denied, a login needed), which is the sending setup's fault and would refuse every counselor alike.
+        let enhanced = answer.split(separator: " ").dropFirst().first
+        if command == "RCPT TO", enhanced?.hasPrefix("5.7.") != true { return .refusedRecipient(answer) }
+        return .permanent(why)
     }
+}
+
+/// The server's replies as curl reads them, line by line: the last refusal (4xx or 5xx), its lines joined. Not simply
+/// the last reply: curl ends the connection with QUIT, whose `221 Bye` comes after the refusal.
+private final class Replies {
+    /// E.g. `550 5.1.1 <x@example.edu.cn>: Recipient address rejected`; at most 300 characters.
+    private(set) var refusal = ""
+    private var pending: [String] = []
+
+    /// `550-…` continues a reply, `550 …` ends it.
+    func add(_ line: String) {
+        let text = MailAddress.cleanName(line)
+        guard text.count >= 3, text.prefix(3).allSatisfy({ ("0"..."9").contains($0) }) else { return }
+        let rest = String(text.dropFirst(4))
+        if text.dropFirst(3).first == "-" {
+            if pending.count < 10 { pending.append(rest) }
+            return
+        }
+        if let first = text.first, first == "4" || first == "5" {
+            refusal = String(([String(text.prefix(3))] + pending + [rest]).filter { !$0.isEmpty }.joined(separator: " ").prefix(300))
+        }
+        pending = []
+    }
+}
+
+/// CURLOPT_HEADERFUNCTION: for SMTP, curl hands every line of every server reply here.
+private func replyLine(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let buffer, let userdata else { return 0 }
+    let n = size * count
+    let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
+    Unmanaged<Replies>.fromOpaque(userdata).takeUnretainedValue().add(line)
+    return n
 }
 
 /// The message being uploaded, read by curl in pieces.
