@@ -150,6 +150,19 @@ struct CLITests {
         #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
     }
 
+    @Test("mail to a server that takes the connection and never answers: stopped after the first message's three tries, as if not there")
+    func silentMailServer() throws {
+        let listener = try SilentListener()
+        let tmp = try TempFolder("cli-mail")
+        let run = try Self.nightWithMail(to: listener.port, in: tmp, extra: #", "connectTimeoutSeconds": 1, "totalTimeoutSeconds": 1"#)
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("mail stopped: 127.0.0.1:\(listener.port) could not be reached after 3 tries"), "\(run.stderr)")
+        #expect(!run.stderr.contains("ExitCode"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-28/findings.json")), "the night's reports are published")
+        let ledger = try SQLiteShell.run(tmp.file("zicha.sqlite"), "SELECT status, attempts FROM delivery")
+        #expect(ledger.trimmingCharacters(in: .whitespacesAndNewlines) == "failed|3", "only the first message was tried: \(ledger)")
+    }
+
     @Test("a counselor's message the server refuses for now: the others go, the run says so once and exits 1")
     func temporaryRefusal() throws {
         let server = try SMTPTestServer(["--reject-rcpt", "zhao.laoshi@example.com", "--rcpt-reply", "450 4.2.1 mailbox busy, try again later"],

@@ -217,6 +217,31 @@ final class SleepLog: @unchecked Sendable {
         #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.failed])
     }
 
+    @Test func aServerThatNeverAnswersIsTriedThreeTimesThenStopsTheRunAsIfNotThere() throws {
+        // Given a server that takes the connection and says nothing, and short time limits
+        let listener = try SilentListener()
+        var settings = MailSettings(transport: .smtp, from: "xueji@example.edu.cn")
+        settings.host = "127.0.0.1"
+        settings.port = listener.port
+        settings.tls = MailSettings.TLSMode.none
+        settings.connectTimeoutSeconds = 1
+        settings.totalTimeoutSeconds = 1
+        let sleeps = SleepLog()
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try AppDatabase()
+        // When two counselors are to be mailed
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(settings, database, outbox: folder, sleeps: sleeps).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        // Then the first is tried three times and the run stops as for a server that is not there: the second is not tried
+        #expect(error.kind == .mail)
+        #expect(error.description.contains("127.0.0.1:\(listener.port) could not be reached after 3 tries"), "\(error)")
+        #expect(sleeps.pauses == [1, 2])
+        let deliveries = try database.deliveries(asOf: MailFixture.asOf)
+        #expect(deliveries.map(\.status) == [.failed] && deliveries.map(\.attempts) == [3])
+    }
+
     @Test func messagesComposedWithAnotherSenderAreComposedAgain() throws {
         // Given a dry run's outbox (the placeholder sender)
         let folder = try MailFixture.temporaryFolder()

@@ -109,6 +109,14 @@ enum MailFixture {
         #expect(classify("RCPT failed: 550", 550, "250 OK") == .refusedRecipient("550"))
     }
 
+    @Test func aTimeoutBeforeTheMessageIsOutIsAServerNotThereAfterItAMessageMaybeDelivered() {
+        let said = "Operation timed out after 1001 milliseconds with 0 bytes received"
+        #expect(SMTPTransport.classify(CURLE_OPERATION_TIMEDOUT, reply: 0, serverSaid: "", dataDone: false, detail: said) == .unreachable(said))
+        #expect(SMTPTransport.classify(CURLE_OPERATION_TIMEDOUT, reply: 250, serverSaid: "", dataDone: false, detail: said) == .unreachable(said))
+        #expect(SMTPTransport.classify(CURLE_OPERATION_TIMEDOUT, reply: 354, serverSaid: "", dataDone: true, detail: said)
+                == .unknown("the connection ended after the message was sent, with no final reply: \(said)"))
+    }
+
     @Test(arguments: [
         ("x@example.com\r\nBcc: evil@example.com", "line break"), ("a@example.com, b@example.com", "more than one"),
         ("a@example.com;b@example.com", "more than one"), ("zhang wei@example.com", "space"), ("zhangwei", "no @"),

@@ -2,7 +2,7 @@
 enum DeliveryResult: Sendable, Equatable {
     /// The server accepted the message.
     case sent
-    /// Not delivered, worth another try (4xx, connection refused or dropped before the data was done).
+    /// Not delivered, worth another try (4xx, the connection dropped before the data was done).
     case transient(String)
     /// Not delivered, and trying again will not help (a 5xx reply, sendmail's other exit statuses).
     case permanent(String)
@@ -11,8 +11,9 @@ enum DeliveryResult: Sendable, Equatable {
     case refusedRecipient(String)
     /// Not delivered, and no other message will go either (bad password, TLS failure): stop the run.
     case fatal(String)
-    /// Not delivered: the server could not be reached (refused, no such host). Tried again, then the run stops:
-    /// no other message would go either, and each would wait out its own tries.
+    /// Not delivered: the server could not be reached (refused, no such host) or did not answer within the time
+    /// limits before the message was out. Tried again, then the run stops: no other message would go either, and
+    /// each would wait out its own tries.
     case unreachable(String)
     /// The data went out but no final reply came: maybe delivered. Never resent blindly.
     case unknown(String)

@@ -83,6 +83,10 @@ struct SMTPTransport: MailTransport {
             return .fatal(detail)
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .unreachable(detail)
+        case CURLE_OPERATION_TIMEDOUT where !dataDone:
+            // No connection, or no answer, within the time limits (a server that takes connections and hangs): as good
+            // as not there, and each message would wait out the limits three times.
+            return .unreachable(detail)
         default:
             break
         }
