@@ -86,12 +86,31 @@ public struct Configuration: Sendable, Codable, Equatable {
 
 /// How counselor mail goes out.
 public struct MailSettings: Sendable, Codable, Equatable {
-    public enum Transport: String, Sendable, Codable { case none, smtp, sendmail }
-    public enum TLSMode: String, Sendable, Codable { case starttls, implicit, none }
+    public enum Transport: String, Sendable, Codable, CaseIterable {
+        case none, smtp, sendmail
+        public init(from decoder: Decoder) throws { self = try MailSettings.choice(decoder) }
+    }
+    public enum TLSMode: String, Sendable, Codable, CaseIterable {
+        case starttls, implicit, none
+        public init(from decoder: Decoder) throws { self = try MailSettings.choice(decoder) }
+    }
 
-    /// `none` (outbox only, the default), `smtp` or `sendmail`.
+    /// One of an enumeration's words; a word that is none of them is refused naming them all.
+    private static func choice<T: RawRepresentable & CaseIterable>(_ decoder: Decoder) throws -> T where T.RawValue == String {
+        let container = try decoder.singleValueContainer()
+        let word = try container.decode(String.self)
+        guard let value = T(rawValue: word) else {
+            let words = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\"\(word)\" is not one of \(words)")
+        }
+        return value
+    }
+
+    /// `none` (outbox only, as without a `mail` section), `smtp` or `sendmail`.
     public var transport: Transport
+    /// The SMTP server's name or address.
     public var host: String?
+    /// Default 587 (`starttls`), 465 (`implicit`), 25 (`none`).
     public var port: Int?
     /// `starttls` (required, default), `implicit` (SMTPS) or `none` (local test servers only).
     public var tls: TLSMode?
@@ -104,10 +123,13 @@ public struct MailSettings: Sendable, Codable, Equatable {
     public var from: String
     /// The sender's display name, e.g. `学籍科`.
     public var fromName: String?
+    /// A Reply-To address.
     public var replyTo: String?
     /// Messages per minute at most (0: no limit).
     public var ratePerMinute: Int?
+    /// Seconds to connect and get through greeting, STARTTLS and login (default 15).
     public var connectTimeoutSeconds: Int?
+    /// Seconds for one message's whole exchange (default 60).
     public var totalTimeoutSeconds: Int?
     /// A sendmail-compatible command, e.g. `/usr/sbin/sendmail -i -t` or `msmtp -t`.
     public var sendmailCommand: String?
