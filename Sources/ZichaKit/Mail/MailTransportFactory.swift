@@ -53,6 +53,10 @@ enum MailTransportFactory {
         }
         let port = settings.port ?? (tls == .implicit ? 465 : tls == .none ? 25 : 587)
         guard (1...65535).contains(port) else { throw ZichaError(.config, "mail.port \(port) is not a port number") }
+        // 0 would mean no limit to libcurl (a hung server holding the night), a negative number an error at the first message.
+        for (name, seconds) in [("connectTimeoutSeconds", settings.connectTimeoutSeconds), ("totalTimeoutSeconds", settings.totalTimeoutSeconds)] {
+            if let seconds, seconds < 1 { throw ZichaError(.config, "mail.\(name) \(seconds) must be at least 1 second") }
+        }
         if tls == .none, !isLoopback(host) {
             throw ZichaError(.config, "mail.tls \"none\" is only allowed for a server on this machine, not \(host)",
                              hint: "use \"starttls\" (port 587) or \"implicit\" (port 465)")
