@@ -76,7 +76,8 @@ public enum Pipeline {
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
         let vocabulary = try EventVocabulary(extra: config.events ?? [:])
         let traditional = try TraditionalNameCheck.bundled()
-        if !options.skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
+        var skipMail = options.skipMail
+        if !skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
         try checkWritable(database: options.databasePath, reports: options.outputDirectory)
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
@@ -85,6 +86,12 @@ public enum Pipeline {
         defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
+        // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
+        if !skipMail, let later = try database.laterNightMailed(after: asOf) {
+            diagnostics.report(Diagnostic(.warning, "the night \(later) was mailed already: the lists of \(asOf) are older and are "
+                + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath)))
+            skipMail = true
+        }
         if let pruned = try database.prunedHistory(before: asOf) {
             throw ZichaError(.usage, "the night \(asOf) cannot be run again: the night before it, \(pruned), was pruned, so its days "
                 + "outstanding and new or persisting findings would restart from nothing (and later nights run again would inherit that)",
@@ -128,7 +135,7 @@ public enum Pipeline {
                                           at: SourceLocation(file: published)))
             let night = try NightReader(database: database, asOf: asOf)
             let summary = try night.summary(deadline: config.deadline)
-            if options.skipMail {
+            if skipMail {
                 return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                                      reportDirectory: published, mail: nil)
             }
@@ -179,10 +186,10 @@ public enum Pipeline {
         let passes = SharedPasses(night)
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
         // report's pass by counselor, one list at a time, and published with the reports.
-        let mailer = options.skipMail ? nil
+        let mailer = skipMail ? nil
             : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend)
         try mailer?.prepare()
-        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf) { folder in
+        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf, keepOutbox: mailer == nil) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
             let outbox = URL(fileURLWithPath: folder + "/outbox")
             // The pass by counselor (and so the composing) runs on a second thread: its warnings go through a lock.

@@ -197,6 +197,34 @@ struct CLITests {
         #expect(try server.received().count == 3, "the other counselors are mailed")
     }
 
+    @Test("an earlier night run again after a later one was mailed is not mailed (older lists), and keeps its outbox")
+    func anEarlierNightAfterALaterOneMailed() throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-order")
+        // Given night 1 and night 2 mailed
+        let first = try Self.nightWithMail(to: server.port, in: tmp)
+        try #require(first.status == 0, "\(first.stderr)")
+        var second = SampleNights.arguments(night: 2, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+        second[second.firstIndex(of: "SampleData/zicha.json")!] = tmp.file("zicha.json")
+        try #require(try ZichaBinary.run(arguments: second + ["-q"]).status == 0)
+        let mailed = try server.received().count
+        let outbox = try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28/outbox")).sorted()
+        // When night 1 runs again with a late log, with mail, then without
+        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
+        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+            "--log", late, "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json")])
+        // Then nobody gets night 1's older lists after night 2's, and its outbox still shows what was sent
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("warning: the night 2026-11-29 was mailed already: the lists of 2026-11-28 are older and are not mailed"),
+                "\(again.stderr)")
+        #expect(try server.received().count == mailed)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28/outbox")).sorted() == outbox)
+        let findings = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json"))
+        #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
+    }
+
     /// Night 1 with mail to the plain SMTP server on 127.0.0.1:`port`, `-q`.
     static func nightWithMail(to port: Int, in tmp: TempFolder, extra: String = "") throws -> ProcessResult {
         let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,

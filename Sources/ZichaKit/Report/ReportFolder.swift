@@ -7,7 +7,8 @@ public enum ReportFolder {
     public static let inputsMark = ".inputs"
 
     /// Creates `<root>/.<asOf>.partial`, lets `write` fill it, then replaces `<root>/<asOf>` with it. Returns the final path.
-    public static func publish(in root: String, asOf: String, _ write: (String) throws -> Void) throws -> String {
+    /// `keepOutbox`: a run that mails nothing carries the night's outbox over (what an earlier run sent stays on record).
+    public static func publish(in root: String, asOf: String, keepOutbox: Bool = false, _ write: (String) throws -> Void) throws -> String {
         let fm = FileManager.default
         do {
             // Owner-only when zicha creates it (PIPL); an existing folder keeps the mode its owner chose.
@@ -28,6 +29,9 @@ public enum ReportFolder {
         }
         do {
             try write(partial)
+            if keepOutbox, fm.fileExists(atPath: final + "/outbox"), !fm.fileExists(atPath: partial + "/outbox") {
+                try fm.copyItem(atPath: final + "/outbox", toPath: partial + "/outbox")
+            }
         } catch {
             try? fm.removeItem(atPath: partial)
             throw error

@@ -43,6 +43,13 @@ extension AppDatabase {
         }
     }
 
+    /// The latest night after `asOf` that mailed anyone, if there is one.
+    public func laterNightMailed(after asOf: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT max(as_of) FROM delivery WHERE as_of > ? AND status = 'sent'", arguments: [asOf])
+        }
+    }
+
     /// Every ledger row of a night, by recipient.
     public func deliveries(asOf: String) throws -> [DeliveryRecord] {
         try writer.read { db in
