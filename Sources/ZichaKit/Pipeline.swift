@@ -231,7 +231,6 @@ public enum Pipeline {
             error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path), hint: hint))
     }
 
-    /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).
     /// Checks, before anything is imported, that this account may write the database (and its folder, where SQLite
     /// keeps its journal) and the reports folder: found at the end, the night was stored but not published, and
     /// SQLite's "unable to open database file" named neither the file nor the account.
@@ -261,6 +260,7 @@ public enum Pipeline {
         }
     }
 
+    /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).
     private static func lockReports(_ root: String) throws -> RunLock? {
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return try RunLock.take(root, folder: true, wait: lockWait,
