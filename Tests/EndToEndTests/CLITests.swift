@@ -225,6 +225,33 @@ struct CLITests {
         #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
     }
 
+    @Test("a night run again with changed files after its mail went out keeps each sent message in its outbox as it went")
+    func theOutboxKeepsWhatWasSent() throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-sent")
+        let first = try Self.nightWithMail(to: server.port, in: tmp)
+        try #require(first.status == 0, "\(first.stderr)")
+        let outbox = tmp.file("Reports/2026-11-28/outbox")
+        func messages() throws -> [String: Data] {
+            Dictionary(uniqueKeysWithValues: try FileManager.default.contentsOfDirectory(atPath: outbox).filter { $0.hasSuffix(".eml") }
+                .map { ($0, try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + $0))) })
+        }
+        let sent = try messages()
+        let mailed = try server.received().count
+        // When the night runs again with a late log that changes 李静's state (so her counselor's list)
+        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
+        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+            "--log", late, "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json"), "-q"])
+        // Then nobody is mailed twice, and the outbox still holds the messages that went, byte for byte
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try server.received().count == mailed)
+        #expect(try messages() == sent)
+        let findings = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json"))
+        #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
+    }
+
     /// Night 1 with mail to the plain SMTP server on 127.0.0.1:`port`, `-q`.
     static func nightWithMail(to port: Int, in tmp: TempFolder, extra: String = "") throws -> ProcessResult {
         let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,

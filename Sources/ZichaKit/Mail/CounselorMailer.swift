@@ -25,6 +25,9 @@ public final class CounselorMailer {
     private var outcome = MailOutcome()
     private var queued: [(to: MailAddress, messageID: String, fileName: String)] = []
     private var usedNames: Set<String> = []
+    /// The file of each message an earlier run of this night sent, by recipient: composed again, the night's outbox
+    /// keeps it as it went, so that it stays the record of what each counselor got.
+    private var sentFiles: [String: String] = [:]
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -56,7 +59,22 @@ public final class CounselorMailer {
         composer = MessageComposer(from: sender, replyTo: try MailTransportFactory.replyTo(settings), catalog: catalog,
                                    asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
         transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
+        sentFiles = try sentBefore()
         prepared = true
+    }
+
+    /// The files of the published outbox whose message the ledger says was sent (same Message-ID), by recipient.
+    private func sentBefore() throws -> [String: String] {
+        let sent = try database.deliveries(asOf: asOf).filter { $0.status == .sent }
+        guard !sent.isEmpty, let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(Self.manifestName).path)
+        else { return [:] }
+        let fileByMessageID = Dictionary(String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return f.count == 4 && !line.hasPrefix("#") ? (String(f[1]), String(f[0])) : nil
+        }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(sent.compactMap { record in
+            fileByMessageID[record.messageID].map { (record.recipient, $0) }
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Composes one counselor's message and writes it to `folder` (the outbox, possibly before the night's reports
@@ -77,6 +95,14 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
+        if let file = sentFiles[to.ledgerKey], folder != outbox, !usedNames.contains(String(file.dropLast(4)).lowercased()),
+           let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path),
+           let messageID = try database.delivery(asOf: asOf, recipient: to.ledgerKey)?.messageID {
+            try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox")
+            usedNames.insert(String(file.dropLast(4)).lowercased())
+            queued.append((to, messageID, file))
+            return
+        }
         let message = composer!.compose(list, to: to)
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
     }
