@@ -594,6 +594,25 @@ extension AppDatabase {
         #expect(try database.rows("SELECT name FROM student ORDER BY ksh") == ["[name:\"张伟\"]", "[name:\"王芳\"]"])
     }
 
+    @Test func aTimeExcelKeptAsAPlainNumberIsSetAsideSayingSo() throws {
+        // Given a log workbook whose 时间 cell holds Excel's day count without a date format (46000 for 2025-12-09)
+        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-log.xlsx").path
+        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+        try book.startSheet("自查记录", columns: [(20, .plain), (20, .text), (8, .text), (8, .text)], frozenRows: 1)
+        try book.appendRow(["时间", "身份证号", "姓名", "事件"].map { .text($0, .text) })
+        try book.appendRow([.number(46000, .plain), .text("110105199001010029", .text), .text("张伟", .text), .text("注册成功", .text)])
+        try book.finishSheet(filterColumns: 0)
+        try book.close()
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张伟,110105199001010029"]),
+                                                   logs: [path], diagnostics: diagnostics)
+        // Then the row is set aside with what to do, not as "not a date and time"
+        #expect(files.map(\.rejected) == [0, 1])
+        let message = try #require(diagnostics.errors.first?.message)
+        #expect(message.hasPrefix("时间 46000 is a plain number in the workbook: an Excel date and time in a cell without a date format"), "\(message)")
+    }
+
     @Test func theDatabaseZeroesDeletedRowsButItsTemporaryDatabaseDoesNot() throws {
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString).sqlite").path
         let database = try AppDatabase(path: path)

@@ -225,6 +225,10 @@ struct RowPreparer {
             time = t
         } else if EventTime.meansNone(timeText) {  // a dash, 无, N/A: looked for only in what is not a time
             time = asOfMidnight
+        } else if let column = columns.time, record.isNumeric(column) {
+            // A date and time Excel keeps as its day count (46000.5) in a cell without a date format.
+            return reject("时间 \(timeText.prefix(40)) is a plain number in the workbook: an Excel date and time in a cell without "
+                + "a date format; format the column as a date and time (yyyy-mm-dd hh:mm:ss) and save again")
         } else {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
