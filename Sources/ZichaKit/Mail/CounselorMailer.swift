@@ -27,7 +27,7 @@ public final class CounselorMailer {
     private var usedNames: Set<String> = []
     /// The file of each message an earlier run of this night sent, by recipient: composed again, the night's outbox
     /// keeps it as it went, so that it stays the record of what each counselor got.
-    private var sentFiles: [String: String] = [:]
+    private var sentFiles: [String: (file: String, messageID: String)] = [:]
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -64,7 +64,7 @@ public final class CounselorMailer {
     }
 
     /// The files of the published outbox whose message the ledger says was sent (same Message-ID), by recipient.
-    private func sentBefore() throws -> [String: String] {
+    private func sentBefore() throws -> [String: (file: String, messageID: String)] {
         let sent = try database.deliveries(asOf: asOf).filter { $0.status == .sent }
         guard !sent.isEmpty, let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(Self.manifestName).path)
         else { return [:] }
@@ -73,7 +73,7 @@ public final class CounselorMailer {
             return f.count == 4 && !line.hasPrefix("#") ? (String(f[1]), String(f[0])) : nil
         }, uniquingKeysWith: { first, _ in first })
         return Dictionary(sent.compactMap { record in
-            fileByMessageID[record.messageID].map { (record.recipient, $0) }
+            fileByMessageID[record.messageID].map { (record.recipient, (file: $0, messageID: record.messageID)) }
         }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -95,9 +95,8 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        if let file = sentFiles[to.ledgerKey], folder != outbox, !usedNames.contains(String(file.dropLast(4)).lowercased()),
-           let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path),
-           let messageID = try database.delivery(asOf: asOf, recipient: to.ledgerKey)?.messageID {
+        if let (file, messageID) = sentFiles[to.ledgerKey], folder != outbox, !usedNames.contains(String(file.dropLast(4)).lowercased()),
+           let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path) {
             try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox")
             usedNames.insert(String(file.dropLast(4)).lowercased())
             queued.append((to, messageID, file))
