@@ -237,17 +237,18 @@ public enum Pipeline {
     private static func checkWritable(database: String, reports: String) throws {
         guard database != ":memory:" else { return }
         let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(geteuid())"
+        func parent(_ path: String) -> String { let p = PathText.parent(path); return p.isEmpty ? "." : p }
         /// The path itself when it exists, else the nearest folder above it that does (where it would be made).
         func existing(_ path: String) -> String {
             var p = path
-            while !p.isEmpty, p != "/", !FileManager.default.fileExists(atPath: p) { p = (p as NSString).deletingLastPathComponent }
-            return p.isEmpty ? "." : p
+            while p != "." && p != "/" && !FileManager.default.fileExists(atPath: p) { p = parent(p) }
+            return p
         }
         func refuse(_ what: String, _ path: String, _ denied: String) -> ZichaError {
             ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
                        at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
         }
-        let folder = existing((database as NSString).deletingLastPathComponent)
+        let folder = existing(parent(database))
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK | X_OK) != 0 {
             throw refuse("the database", database, folder)

@@ -103,7 +103,7 @@ struct CLITests {
     }
 
     @Test("a bad --as-of is a usage error (exit 1) and touches nothing",
-          arguments: ["2026-13-45", "yesterday", "2026-11-2", "20261128", "2026-02-30", "2026.11.28", "2026/11/28", "2126-11-28"])
+          arguments: ["2026-13-45", "yesterday", "2026-11-2", "20261128", "2026-02-30", "2026.11.28", "2026/11/28", "2126-11-28", "2026-11-2 ", "2026-11-2\t"])
     func badAsOf(_ asOf: String) throws {
         let tmp = try TempFolder("cli")
         let run = try ZichaBinary.run(arguments: [
@@ -348,6 +348,16 @@ struct CLITests {
         let stale = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
         #expect(stale.status == 0, "\(stale.stderr)")
         #expect(stale.stderr.contains("warning: every input of the night 2026-11-29 came in on an earlier night"), "\(stale.stderr)")
+    }
+
+    @Test("a one-character --db and --out, relative to the working folder, work")
+    func oneCharacterPaths() throws {
+        let tmp = try TempFolder("cli-one-char")
+        let root = PackagePaths.root.path
+        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", root + "/SampleData/night1/roster.csv", "--log", root + "/SampleData/night1/log.txt",
+                                                  "--db", "d", "--out", "R", "--as-of", "2026-11-28", "--no-mail", "-q"], cwd: tmp.path)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: tmp.file("R/2026-11-28/findings.json")))
     }
 
     @Test("no --roster and an unknown option are usage errors (exit 1)",

@@ -39,4 +39,10 @@ import Testing
         #expect(FailureReason.classify("手机号码已存在，请更换") == .phoneTaken)
         #expect(FailureReason.classify("其他原因") == nil)
     }
+
+    @Test(arguments: [("d", ""), ("R", ""), ("报", ""), ("x/y.sqlite", "x"), ("/z.sqlite", "/"), ("/srv/zicha/db", "/srv/zicha"),
+                      ("a//b", "a"), ("dir/", ""), ("xl/workbook.xml", "xl"), ("/", "/")])
+    func aPathsFolderIsFoundWithoutFoundation(_ path: String, _ parent: String) {
+        #expect(PathText.parent(path) == parent)
+    }
 }

@@ -38,7 +38,7 @@ final class XLSXWorkbook {
                                    : "this zip file is not an Excel workbook (it has no \(workbookPart))",
                              at: location, hint: "open it in Excel, WPS or LibreOffice and save as .xlsx or CSV UTF-8")
         }
-        let folder = (workbookPart as NSString).deletingLastPathComponent
+        let folder = PathText.parent(workbookPart)
         let workbook = XLSXWorkbookHandler()
         try Self.parse(workbookPart, archive, workbook, source)
         let rels = XLSXRelationshipsHandler()

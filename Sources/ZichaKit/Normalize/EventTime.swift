@@ -107,7 +107,8 @@ public enum EventTime {
     /// civil-day arithmetic (H. Hinnant's algorithms): reports, mail and workbooks use it, no time zone involved.
     public static func dayNumber(_ day: String) -> Int? {
         let b = Array(day.utf8)
-        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D, let t = parse(day) else { return nil }
+        guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D,
+              b.indices.allSatisfy({ $0 == 4 || $0 == 7 || (0x30...0x39).contains(b[$0]) }), let t = parse(day) else { return nil }
         return Int(t / 86400)
     }
 

@@ -58,7 +58,7 @@ public final class AppDatabase: @unchecked Sendable {
             try db.execute(sql: "PRAGMA threads = 1")
             Self.traceSlowStatements(db)
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathText.parent(path)
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path))
         }

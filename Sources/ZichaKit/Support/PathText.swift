@@ -1,0 +1,15 @@
+/// Paths as text. Written by hand: swift-corelibs-foundation's `NSString.deletingLastPathComponent` traps on a
+/// one-character path (`--db d`, `--out R`, a workbook part named `w`).
+enum PathText {
+    /// The path without its last component, as `deletingLastPathComponent` gives it: "" for a bare name, "/" for
+    /// a name at the root.
+    static func parent(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        var head = trimmed[..<slash]
+        while head.count > 1, head.hasSuffix("/") { head.removeLast() }
+        return String(head)
+    }
+}
