@@ -19,7 +19,7 @@ public struct NightlyOptions: Sendable {
     /// Addresses whose message of this night may or may not have arrived (a delivery of unknown outcome) and that
     /// the office chose to send again.
     public var resend: Set<String> = []
-    /// Takes a roster that leaves out more than half of the previous roster's students (see `Importer.acceptDepartures`).
+    /// Takes a roster that would mark more than half of the students as left (see `Importer.acceptDepartures`).
     public var acceptDepartures = false
 
     public init(inputs: NightInputs) { self.inputs = inputs }

@@ -65,7 +65,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))
     var full = false
 
-    @Flag(name: .long, help: ArgumentHelp("Take a roster that leaves out more than half of the previous roster's students (20 or more): without it such a roster is refused as a likely partial export, exit 65."))
+    @Flag(name: .long, help: ArgumentHelp("Take a roster that would mark more than half of the students on the roster as left (20 or more): without it such a roster is refused as a likely partial export or another cohort's, exit 65."))
     var acceptDepartures = false
 
     @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")

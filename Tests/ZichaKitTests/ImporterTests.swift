@@ -477,6 +477,27 @@ extension AppDatabase {
         #expect(warning.hint?.contains("run the night again") == true)
     }
 
+    @Test func anotherCohortsRosterOfTheSameSizeIsRefusedUnlessAccepted() throws {
+        // Given a roster of 25 students, then one of 25 others (another cohort's export)
+        func roster(_ first: Int) throws -> String {
+            try Self.roster((first..<first + 25).map { String(format: "261101010%05d,学生%d,110105199001010029", $0, $0) })
+        }
+        let database = try AppDatabase(inMemory: ())
+        _ = try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: try roster(1))
+        let second = try roster(100)
+        // Then it is refused, nothing of it kept, and taken with --accept-departures
+        let error = try #require(throws: ZichaError.self) { try ImportFixtures.importNight(database, roster: second) }
+        #expect(error.description.contains("this roster would mark 25 of the 25 students on the roster as left"), "\(error)")
+        #expect(try database.rows("SELECT count(*) AS n FROM student WHERE left_on IS NULL") == ["[n:25]"])
+        let importer = { () throws -> [ImportedFile] in
+            var importer = Importer(database: database, asOf: "2026-09-05", vocabulary: try EventVocabulary(), diagnostics: DiagnosticCollector())
+            importer.acceptDepartures = true
+            return try importer.run(NightInputs(roster: second))
+        }
+        #expect(try importer().map(\.accepted) == [25])
+        #expect(try database.rows("SELECT count(*) AS n FROM student WHERE left_on IS NULL") == ["[n:25]"])
+    }
+
     @Test func namesWithACharacterLostInSavingAreKeptAndSaid() throws {
         // Given a roster saved as GBK: 买买提•艾力's bullet and a rare character became ?
         let database = try AppDatabase(inMemory: ())

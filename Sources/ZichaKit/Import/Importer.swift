@@ -24,7 +24,7 @@ public struct Importer {
     let options: TableOptions
     let diagnostics: DiagnosticSink
     let progress: Progress?
-    /// Takes a roster that leaves out most of the students of the one before it (otherwise refused: see `run`).
+    /// Takes a roster that would mark more than half of the students as left (otherwise refused: see `importFile`).
     public var acceptDepartures = false
 
     public init(database: AppDatabase, asOf: String, vocabulary: EventVocabulary, options: TableOptions = TableOptions(),
@@ -90,11 +90,14 @@ public struct Importer {
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
                                           at: SourceLocation(file: path)))
         }
-        // A roster still being written, or cut short by the export, would take most students off every list and
-        // restart their days outstanding the night after: more than half of them leaving at once is refused.
-        if left >= Self.departuresChecked, left > rows.accepted, !acceptDepartures {
-            throw ZichaError(.unreadableInput, "this roster names \(rows.accepted) students and would mark \(left) of the previous "
-                + "roster's students as left: is it a partial export?", at: SourceLocation(file: path),
+        // A roster still being written, cut short by the export, of another cohort, or keyed by another column
+        // would take most students off every list and restart their days outstanding: more than half of the
+        // students leaving at once is refused.
+        if left >= Self.departuresChecked, left * 2 > outcome.presentBefore, !acceptDepartures {
+            let unread = rows.rejectedWithoutKey == 0 ? ""
+                : " (\(rows.rejectedWithoutKey) of its rows were set aside without a usable 考生号: if they are theirs, fix them)"
+            throw ZichaError(.unreadableInput, "this roster would mark \(left) of the \(outcome.presentBefore) students on the roster "
+                + "as left\(unread): is it cut short, or another cohort's?", at: SourceLocation(file: path),
                 hint: "check the export (a file still being written?) and run the night again; if they did leave, "
                     + "run it with --accept-departures")
         }

@@ -28,6 +28,8 @@ public struct ImportedFile: Sendable, Equatable {
 public struct FileOutcome: Sendable, Equatable {
     /// Students a roster no longer names, marked as left.
     public var leftStudents = 0
+    /// Students on the roster before this one (a later roster's file only).
+    public var presentBefore = 0
     /// Students whose only row in the roster was set aside, kept on it (`ImportSession.keepStudent`).
     public var keptStudents = 0
     /// A log's rows whose event an earlier file already gave: not stored again.
@@ -45,6 +47,8 @@ public final class ImportSession {
     private var keyIndexDropped = false
     /// Set while a roster is stored over students already there.
     private var replacement: RosterReplacement?
+    /// Students on the roster when this roster began (those it may mark as left).
+    private var presentBefore = 0
     /// Set while a roster is stored: its rows in order, for the next roster (`RosterSequence`).
     private var sequence: RosterSequence.Writer?
     private var insertEvents: MultiRowInsert<EventRow>?
@@ -94,6 +98,7 @@ public final class ImportSession {
         if kind == .roster {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student)") == true {
                 replacement = try RosterReplacement(db, previous: try RosterSequence.storedFile(db).map { try RosterSequence.Matcher(db, fileID: $0) })
+                presentBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM student WHERE left_on IS NULL") ?? 0
                 insertStudent = try FastStatement(db, sql: Self.insertStudentSQL + " ON CONFLICT (ksh) DO NOTHING")
             } else {
                 // The first roster: each row goes to the end of the table, and the 考生号 index is built in one
@@ -358,7 +363,7 @@ public final class ImportSession {
         db.add(function: function)
         defer { db.remove(function: function) }
         try db.execute(sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id)", arguments: [asOf])
-        return FileOutcome(leftStudents: db.changesCount, keptStudents: kept)
+        return FileOutcome(leftStudents: db.changesCount, presentBefore: presentBefore, keptStudents: kept)
     }
 }
 
