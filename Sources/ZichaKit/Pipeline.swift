@@ -33,10 +33,6 @@ public struct NightlyResult: Sendable {
     public var byCode: [FindingCode: Int]
     public var reportDirectory: String
     public var mail: MailOutcome?
-    /// This night made the database (its first night).
-    public var createdDatabase = false
-    /// A new night whose every input file came in on an earlier night (stale exports?).
-    public var nothingNew = false
 }
 
 /// The one place the nightly order is written: import → reconcile → report → email.
@@ -112,6 +108,13 @@ public enum Pipeline {
             if databaseIsNew { database.removeFiles() }
             throw error
         }
+        if databaseIsNew, options.databasePath != ":memory:" {
+            // Run from another directory, a relative --db would otherwise start over without a word.
+            diagnostics.report(Diagnostic(.warning, "a new database was created for this night: "
+                + URL(fileURLWithPath: options.databasePath).standardizedFileURL.path,
+                hint: "expected on the first night only; if nights were run before, this run used another directory or --db "
+                    + "(give --db and --out as absolute paths)", evenWhenQuiet: true))
+        }
         StageClock.mark("import")
         returnFreeMemory()
         // And one run at a time in a reports folder (two databases may share one): taken once the night is imported.
@@ -125,6 +128,10 @@ public enum Pipeline {
         let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint
         // A new night whose every file came in on an earlier night: tonight's exports were not refreshed.
         let nothingNew = imported.allSatisfy(\.alreadyImported) && stored == nil
+        if nothingNew {
+            diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
+                + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))
+        }
         // The published folder says what it was written from: a run stopped between storing a changed night and
         // publishing its reports leaves the folder of the night's earlier run, which is then not up to date.
         let inputsMark = SHA256.hex(SHA256.digest(Array(fingerprint.utf8))) + "\n"
@@ -219,7 +226,7 @@ public enum Pipeline {
         let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
         return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
-                             reportDirectory: reportDirectory, mail: mail, createdDatabase: databaseIsNew, nothingNew: nothingNew)
+                             reportDirectory: reportDirectory, mail: mail)
     }
 
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.

@@ -16,7 +16,7 @@ final class Console: DiagnosticSink {
     }
 
     func report(_ d: Diagnostic) {
-        if quiet, d.severity != .error { return }
+        if quiet, d.severity != .error, !d.evenWhenQuiet { return }
         if d.severity == .error, let file = d.location?.file, d.location?.line != nil || d.location?.cell != nil {
             let shown = rowErrorsShown[file, default: 0]
             if shown >= Self.rowErrorsPerFile { rowErrorsHidden[file, default: 0] += 1; return }

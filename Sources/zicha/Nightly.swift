@@ -115,17 +115,6 @@ struct Nightly: ParsableCommand {
             if let config { options.configuration = try Configuration.load(path: config) }
             let result = try Pipeline.nightly(options, diagnostics: console, progress: console.progress)
             console.finishDiagnostics(reportDirectory: result.reportDirectory)
-            if result.createdDatabase {
-                // Shown under --quiet too: run from another directory, a relative --db starts over without a word.
-                let path = URL(fileURLWithPath: db).standardizedFileURL.path
-                console.fail(Diagnostic(.warning, "a new database was created for this night: \(path)",
-                                        hint: "expected on the first night only; if nights were run before, this run used another "
-                                            + "directory or --db (give --db and --out as absolute paths)"))
-            }
-            if result.nothingNew {
-                console.fail(Diagnostic(.warning, "every input of the night \(result.asOf) came in on an earlier night: its lists "
-                    + "are the last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)"))
-            }
             console.summary(result)
             if let mail = result.mail {
                 // Under --quiet the warnings were not shown: a message that may not have arrived needs the office.

@@ -151,6 +151,7 @@ struct CLITests {
         #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
         #expect(run.stderr.contains("127.0.0.1:9 could not be reached"), "\(run.stderr)")
         #expect(!run.stderr.contains("ExitCode"), "\(run.stderr)")
+        #expect(run.stderr.contains("warning: a new database was created for this night"), "said although the mail failed: \(run.stderr)")
         #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/2026-11-28/findings.json")), "the night's reports are published")
         #expect(try !String(contentsOfFile: tmp.file("Reports/2026-11-28/outbox/messages.tsv"), encoding: .utf8).isEmpty)
     }

@@ -33,12 +33,16 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var location: SourceLocation?
     public var hint: String?
+    /// A warning the office needs whatever the night (shown under `--quiet` too, where warnings are not).
+    public var evenWhenQuiet = false
 
-    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, hint: String? = nil) {
+    public init(_ severity: Severity, _ message: String, at location: SourceLocation? = nil, hint: String? = nil,
+                evenWhenQuiet: Bool = false) {
         self.severity = severity
         self.message = message
         self.location = location
         self.hint = hint
+        self.evenWhenQuiet = evenWhenQuiet
     }
 
     /// `roster.csv:14: error: …` and, when there is one, `  hint: …` on the next line.
