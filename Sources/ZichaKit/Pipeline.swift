@@ -146,7 +146,8 @@ public enum Pipeline {
                 return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
                                      reportDirectory: published, mail: nil)
             }
-            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend)
+            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
+                           inputsMark: inputsMark)
             let outbox = URL(fileURLWithPath: published + "/outbox")
             try mailer.prepare()
             let mail = try mailer.loadManifest(from: outbox)
@@ -194,7 +195,8 @@ public enum Pipeline {
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
         // report's pass by counselor, one list at a time, and published with the reports.
         let mailer = skipMail ? nil
-            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend)
+            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
+                           inputsMark: inputsMark)
         try mailer?.prepare()
         let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf, keepOutbox: mailer == nil) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
@@ -291,10 +293,11 @@ public enum Pipeline {
     }
 
     private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,
-                                   reportDirectory: String, resend: Set<String>) -> CounselorMailer {
+                                   reportDirectory: String, resend: Set<String>, inputsMark: String) -> CounselorMailer {
         let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
                                      catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
         mailer.resend = Set(resend.map { $0.lowercased() })
+        mailer.composedFrom = inputsMark.trimmingCharacters(in: .whitespacesAndNewlines)
         return mailer
     }
 

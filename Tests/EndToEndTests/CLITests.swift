@@ -253,6 +253,32 @@ struct CLITests {
         #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
     }
 
+    @Test("messages composed before a --no-mail run changed the night's results are composed again, not mailed stale")
+    func anOutboxKeptByANoMailRunIsNotMailedStale() throws {
+        let tmp = try TempFolder("cli-mail-stale")
+        // Given a night whose mail could not go (nothing listens on port 9): its outbox waits, composed
+        let down = try Self.nightWithMail(to: 9, in: tmp)
+        try #require(down.status == 1, "\(down.stderr)")
+        let outbox = tmp.file("Reports/2026-11-28/outbox")
+        let li = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first { $0.hasPrefix("李老师") })
+        let composed = try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li))
+        // When a --no-mail run adds a late log (李静 checked), then the server is back and the same night runs again
+        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(server.port), "tls": "none", "from": "xueji@example.edu.cn"}}"#,
+                                   to: "zicha.json")
+        let arguments = ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt", "--log", late,
+                         "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+                         "--as-of", "2026-11-28", "--config", config, "-q"]
+        try #require(try ZichaBinary.run(arguments: arguments + ["--no-mail"]).status == 0)
+        let again = try ZichaBinary.run(arguments: arguments)
+        // Then the messages that go are composed from the night as it is now
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try server.received().count == 4)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li)) != composed, "李老师's list changed with the late log")
+    }
+
     /// Night 1 with mail to the plain SMTP server on 127.0.0.1:`port`, `-q`.
     static func nightWithMail(to port: Int, in tmp: TempFolder, extra: String = "") throws -> ProcessResult {
         let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,

@@ -17,6 +17,9 @@ public final class CounselorMailer {
     public var sleep: @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
     /// Pauses before the second and third try of a transient failure, in seconds.
     public var retryDelays: [Double] = [1, 2]
+    /// What the night's results came from (the report folder's `.inputs` mark): an outbox composed from other results
+    /// (kept by a `--no-mail` run of the night after its files changed) is composed again, not delivered stale.
+    public var composedFrom = ""
 
     private var prepared = false
     private var sender: MailAddress?
@@ -95,9 +98,9 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        if let (file, messageID) = sentFiles[to.ledgerKey], folder != outbox, !usedNames.contains(String(file.dropLast(4)).lowercased()),
+        if let (file, messageID) = sentFiles[to.ledgerKey], !usedNames.contains(String(file.dropLast(4)).lowercased()),
            let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path) {
-            try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox")
+            if folder != outbox { try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox") }
             usedNames.insert(String(file.dropLast(4)).lowercased())
             queued.append((to, messageID, file))
             return
@@ -139,7 +142,8 @@ public final class CounselorMailer {
 
     /// The table of contents' first line: what the messages were composed with besides the night's results.
     private var compositionLine: String {
-        let fields = [sender?.address ?? "", sender?.name ?? "", settings?.replyTo ?? "", deadline ?? "", settings?.deadlineText ?? ""]
+        let fields = [sender?.address ?? "", sender?.name ?? "", settings?.replyTo ?? "", deadline ?? "", settings?.deadlineText ?? "",
+                      composedFrom]
         return "#composed\t" + fields.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ") }
             .joined(separator: "\t") + "\n"
     }
