@@ -253,6 +253,27 @@ struct CLITests {
         #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
     }
 
+    @Test("a sent message stays in the outbox when a re-run of the night gives its counselor no list")
+    func aSentMessageStaysWhenItsCounselorHasNoListAnyMore() throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-gone")
+        try #require(try Self.nightWithMail(to: server.port, in: tmp).status == 0)
+        let outbox = tmp.file("Reports/2026-11-28/outbox")
+        let li = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first { $0.hasPrefix("李老师") })
+        let sent = try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li))
+        // When the night runs again with a counselor list that no longer names 李老师
+        let counselors = try tmp.write("班级,学院,辅导员,邮箱\n计科2602,计算机学院,王老师,wang.laoshi@example.com\n"
+            + "电信2601,电子信息学院,赵老师,zhao.laoshi@example.com\n,经济管理学院,孙老师,sun.laoshi@example.com\n", to: "counselors.csv")
+        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+            "--counselors", counselors, "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json"), "-q"])
+        #expect(again.status == 0, "\(again.stderr)")
+        // Then what 李老师 got is still there, and listed
+        #expect(try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li)) == sent)
+        #expect(try String(contentsOfFile: outbox + "/messages.tsv", encoding: .utf8).contains(li))
+    }
+
     @Test("messages composed before a --no-mail run changed the night's results are composed again, not mailed stale")
     func anOutboxKeptByANoMailRunIsNotMailedStale() throws {
         let tmp = try TempFolder("cli-mail-stale")

@@ -30,7 +30,7 @@ public final class CounselorMailer {
     private var usedNames: Set<String> = []
     /// The file of each message an earlier run of this night sent, by recipient: composed again, the night's outbox
     /// keeps it as it went, so that it stays the record of what each counselor got.
-    private var sentFiles: [String: (file: String, messageID: String)] = [:]
+    private var sentFiles: [String: (file: String, messageID: String, to: MailAddress)] = [:]
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -67,17 +67,21 @@ public final class CounselorMailer {
     }
 
     /// The files of the published outbox whose message the ledger says was sent (same Message-ID), by recipient.
-    private func sentBefore() throws -> [String: (file: String, messageID: String)] {
+    private func sentBefore() throws -> [String: (file: String, messageID: String, to: MailAddress)] {
         let sent = try database.deliveries(asOf: asOf).filter { $0.status == .sent }
         guard !sent.isEmpty, let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(Self.manifestName).path)
         else { return [:] }
-        let fileByMessageID = Dictionary(String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return f.count == 4 && !line.hasPrefix("#") ? (String(f[1]), String(f[0])) : nil
-        }, uniquingKeysWith: { first, _ in first })
-        return Dictionary(sent.compactMap { record in
-            fileByMessageID[record.messageID].map { (record.recipient, (file: $0, messageID: record.messageID)) }
-        }, uniquingKeysWith: { first, _ in first })
+        var byMessageID: [String: (file: String, to: MailAddress)] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { continue }
+            if byMessageID[f[1]] == nil { byMessageID[f[1]] = (f[0], to) }
+        }
+        var files: [String: (file: String, messageID: String, to: MailAddress)] = [:]
+        for record in sent {
+            if let found = byMessageID[record.messageID] { files[record.recipient] = (found.file, record.messageID, found.to) }
+        }
+        return files
     }
 
     /// Composes one counselor's message and writes it to `folder` (the outbox, possibly before the night's reports
@@ -98,7 +102,7 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        if let (file, messageID) = sentFiles[to.ledgerKey], !usedNames.contains(String(file.dropLast(4)).lowercased()),
+        if let (file, messageID, _) = sentFiles[to.ledgerKey], !usedNames.contains(String(file.dropLast(4)).lowercased()),
            let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path) {
             if folder != outbox { try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox") }
             usedNames.insert(String(file.dropLast(4)).lowercased())
@@ -116,6 +120,17 @@ public final class CounselorMailer {
     /// night can deliver from the outbox without composing again.
     public func writeManifest(into folder: URL) throws {
         try Outbox(folder: folder).create()
+        // A message sent on an earlier run of the night whose counselor has no list now (all checked, or left out of the
+        // counselor list) stays in the outbox too: it is what they got.
+        let composed = Set(queued.map(\.to.ledgerKey))
+        for (key, sent) in sentFiles.sorted(by: { $0.key < $1.key }) where !composed.contains(key) && folder != outbox {
+            let stem = String(sent.file.dropLast(4)).lowercased()
+            guard !usedNames.contains(stem), let bytes = FileManager.default.contents(atPath: outbox.appendingPathComponent(sent.file).path)
+            else { continue }
+            try Outbox.writeWhole(bytes, to: folder.appendingPathComponent(sent.file), what: "a message to the outbox")
+            usedNames.insert(stem)
+            queued.append((sent.to, sent.messageID, sent.file))
+        }
         let lines = [compositionLine] + queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
         let path = folder.appendingPathComponent(Self.manifestName).path
         try Outbox.writeWhole(Data(lines.joined().utf8), to: URL(fileURLWithPath: path), what: "the outbox's table of contents")
