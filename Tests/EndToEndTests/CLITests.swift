@@ -212,10 +212,8 @@ struct CLITests {
         let mailed = try server.received().count
         let outbox = try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28/outbox")).sorted()
         // When night 1 runs again with a late log, with mail, then without
-        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
-        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
-            "--log", late, "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
-            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json")])
+        let late = try Self.lateCheck(in: tmp)
+        let again = try Self.night1Again(in: tmp, logs: [late])
         // Then nobody gets night 1's older lists after night 2's, and its outbox still shows what was sent
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stderr.contains("warning: the night 2026-11-29 was mailed already: the lists of 2026-11-28 are older and are not mailed"),
@@ -241,10 +239,8 @@ struct CLITests {
         let sent = try messages()
         let mailed = try server.received().count
         // When the night runs again with a late log that changes 李静's state (so her counselor's list)
-        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
-        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
-            "--log", late, "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
-            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json"), "-q"])
+        let late = try Self.lateCheck(in: tmp)
+        let again = try Self.night1Again(in: tmp, logs: [late], extra: ["-q"])
         // Then nobody is mailed twice, and the outbox still holds the messages that went, byte for byte
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try server.received().count == mailed)
@@ -265,9 +261,7 @@ struct CLITests {
         // When the night runs again with a counselor list that no longer names 李老师
         let counselors = try tmp.write("班级,学院,辅导员,邮箱\n计科2602,计算机学院,王老师,wang.laoshi@example.com\n"
             + "电信2601,电子信息学院,赵老师,zhao.laoshi@example.com\n,经济管理学院,孙老师,sun.laoshi@example.com\n", to: "counselors.csv")
-        let again = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
-            "--counselors", counselors, "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
-            "--as-of", "2026-11-28", "--config", tmp.file("zicha.json"), "-q"])
+        let again = try Self.night1Again(in: tmp, counselors: counselors, extra: ["-q"])
         #expect(again.status == 0, "\(again.stderr)")
         // Then what 李老师 got is still there, and listed
         #expect(try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li)) == sent)
@@ -284,16 +278,13 @@ struct CLITests {
         let li = try #require(try FileManager.default.contentsOfDirectory(atPath: outbox).first { $0.hasPrefix("李老师") })
         let composed = try Data(contentsOf: URL(fileURLWithPath: outbox + "/" + li))
         // When a --no-mail run adds a late log (李静 checked), then the server is back and the same night runs again
-        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
+        let late = try Self.lateCheck(in: tmp)
         let server = try SMTPTestServer(tls: false)
         defer { server.stop() }
-        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(server.port), "tls": "none", "from": "xueji@example.edu.cn"}}"#,
-                                   to: "zicha.json")
-        let arguments = ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt", "--log", late,
-                         "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
-                         "--as-of", "2026-11-28", "--config", config, "-q"]
-        try #require(try ZichaBinary.run(arguments: arguments + ["--no-mail"]).status == 0)
-        let again = try ZichaBinary.run(arguments: arguments)
+        _ = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(server.port), "tls": "none", "from": "xueji@example.edu.cn"}}"#,
+                          to: "zicha.json")
+        try #require(try Self.night1Again(in: tmp, logs: [late], extra: ["-q", "--no-mail"]).status == 0)
+        let again = try Self.night1Again(in: tmp, logs: [late], extra: ["-q"])
         // Then the messages that go are composed from the night as it is now
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try server.received().count == 4)
@@ -302,13 +293,23 @@ struct CLITests {
 
     /// Night 1 with mail to the plain SMTP server on 127.0.0.1:`port`, `-q`.
     static func nightWithMail(to port: Int, in tmp: TempFolder, extra: String = "") throws -> ProcessResult {
-        let config = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,
-                                   to: "zicha.json")
-        return try ZichaBinary.run(arguments: [
-            "nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
-            "--counselors", "SampleData/night1/counselors.csv",
-            "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--config", config, "-q",
-        ])
+        _ = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(port), "tls": "none", "from": "xueji@example.edu.cn"\#(extra)}}"#,
+                          to: "zicha.json")
+        return try night1Again(in: tmp, extra: ["-q"])
+    }
+
+    /// Night 1 into `tmp`'s zicha.sqlite and Reports/ with its zicha.json: `logs` after the night's own log, `counselors`
+    /// instead of the night's list, `extra` options.
+    static func night1Again(in tmp: TempFolder, logs: [String] = [], counselors: String = "SampleData/night1/counselors.csv",
+                            extra: [String] = []) throws -> ProcessResult {
+        try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt"]
+            + logs.flatMap { ["--log", $0] } + ["--counselors", counselors, "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+                                                "--as-of", "2026-11-28", "--config", tmp.file("zicha.json")] + extra)
+    }
+
+    /// A log in `tmp` in which 李静 (计科2601, 李老师's) completes her check late on night 1.
+    static func lateCheck(in tmp: TempFolder) throws -> String {
+        try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-28 21:00:00,420103200611220221,李静,自查完成,\n", to: "late.csv")
     }
 
     @Test("a night run again after a later one lists each set-aside row once")
