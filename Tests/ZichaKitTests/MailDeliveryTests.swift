@@ -202,19 +202,26 @@ final class SleepLog: @unchecked Sendable {
         let server = try SMTPTestServer()
         let settings = server.settings()
         server.stop()  // nothing listens on that port any more
+        // When two counselors are to be mailed, then the first is tried three times, the run stops naming the server,
+        // and the second waits for the next run
+        try expectMailStoppedAfterThreeTries(settings, port: server.port)
+    }
+
+    /// Mails two counselors with `settings` and expects the first tried three times, then the run stopped naming the
+    /// server on `port`, the second never tried.
+    private func expectMailStoppedAfterThreeTries(_ settings: MailSettings, port: Int) throws {
         let sleeps = SleepLog()
         let folder = try MailFixture.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try AppDatabase()
-        // When two counselors are to be mailed
         let error = try #require(throws: ZichaError.self) {
             try mailer(settings, database, outbox: folder, sleeps: sleeps).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
         }
-        // Then the first is tried three times, the run stops naming the server, and the second waits for the next run
         #expect(error.kind == .mail)
-        #expect(error.description.contains("127.0.0.1:\(server.port) could not be reached after 3 tries"), "\(error)")
+        #expect(error.description.contains("127.0.0.1:\(port) could not be reached after 3 tries"), "\(error)")
         #expect(sleeps.pauses == [1, 2])
-        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.failed])
+        let deliveries = try database.deliveries(asOf: MailFixture.asOf)
+        #expect(deliveries.map(\.status) == [.failed] && deliveries.map(\.attempts) == [3])
     }
 
     @Test func aServerThatNeverAnswersIsTriedThreeTimesThenStopsTheRunAsIfNotThere() throws {
@@ -226,20 +233,8 @@ final class SleepLog: @unchecked Sendable {
         settings.tls = MailSettings.TLSMode.none
         settings.connectTimeoutSeconds = 1
         settings.totalTimeoutSeconds = 1
-        let sleeps = SleepLog()
-        let folder = try MailFixture.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = try AppDatabase()
-        // When two counselors are to be mailed
-        let error = try #require(throws: ZichaError.self) {
-            try mailer(settings, database, outbox: folder, sleeps: sleeps).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
-        }
-        // Then the first is tried three times and the run stops as for a server that is not there: the second is not tried
-        #expect(error.kind == .mail)
-        #expect(error.description.contains("127.0.0.1:\(listener.port) could not be reached after 3 tries"), "\(error)")
-        #expect(sleeps.pauses == [1, 2])
-        let deliveries = try database.deliveries(asOf: MailFixture.asOf)
-        #expect(deliveries.map(\.status) == [.failed] && deliveries.map(\.attempts) == [3])
+        // When two counselors are to be mailed, then the run stops as for a server that is not there
+        try expectMailStoppedAfterThreeTries(settings, port: listener.port)
     }
 
     @Test func messagesComposedWithAnotherSenderAreComposedAgain() throws {

@@ -72,10 +72,8 @@ public final class CounselorMailer {
         guard !sent.isEmpty, let data = FileManager.default.contents(atPath: outbox.appendingPathComponent(Self.manifestName).path)
         else { return [:] }
         var byMessageID: [String: (file: String, to: MailAddress)] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { continue }
-            if byMessageID[f[1]] == nil { byMessageID[f[1]] = (f[0], to) }
+        for case let entry? in Self.manifestEntries(data).entries where byMessageID[entry.messageID] == nil {
+            byMessageID[entry.messageID] = (entry.fileName, entry.to)
         }
         var files: [String: (file: String, messageID: String, to: MailAddress)] = [:]
         for record in sent {
@@ -102,13 +100,7 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        if let (file, messageID, _) = sentFiles[to.ledgerKey], !usedNames.contains(String(file.dropLast(4)).lowercased()),
-           let sent = FileManager.default.contents(atPath: outbox.appendingPathComponent(file).path) {
-            if folder != outbox { try Outbox.writeWhole(sent, to: folder.appendingPathComponent(file), what: "a message to the outbox") }
-            usedNames.insert(String(file.dropLast(4)).lowercased())
-            queued.append((to, messageID, file))
-            return
-        }
+        if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) { return }
         let message = composer!.compose(list, to: to)
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
     }
@@ -124,12 +116,7 @@ public final class CounselorMailer {
         // counselor list) stays in the outbox too: it is what they got.
         let composed = Set(queued.map(\.to.ledgerKey))
         for (key, sent) in sentFiles.sorted(by: { $0.key < $1.key }) where !composed.contains(key) && folder != outbox {
-            let stem = String(sent.file.dropLast(4)).lowercased()
-            guard !usedNames.contains(stem), let bytes = FileManager.default.contents(atPath: outbox.appendingPathComponent(sent.file).path)
-            else { continue }
-            try Outbox.writeWhole(bytes, to: folder.appendingPathComponent(sent.file), what: "a message to the outbox")
-            usedNames.insert(stem)
-            queued.append((sent.to, sent.messageID, sent.file))
+            _ = try keep(sent, in: folder)
         }
         let lines = [compositionLine] + queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
         let path = folder.appendingPathComponent(Self.manifestName).path
@@ -143,15 +130,38 @@ public final class CounselorMailer {
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(Self.manifestName).path) else { return false }
         // Messages composed with another sender, reply address or deadline text are composed again (a dry run's
         // placeholder sender must not go out once mail is configured).
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        guard lines.first.map({ String($0) + "\n" }) == compositionLine else { return false }
-        lines.removeFirst()
-        queued = []
-        for line in lines {
-            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { return false }
-            queued.append((to, f[1], f[0]))
+        let manifest = Self.manifestEntries(data)
+        guard manifest.first == compositionLine else { return false }
+        var entries: [(to: MailAddress, messageID: String, fileName: String)] = []
+        for entry in manifest.entries {
+            guard let entry else { return false }
+            entries.append(entry)
         }
+        queued = entries
+        return true
+    }
+
+    /// A table of contents: its first line (with its line break), and each message's entry (nil for a line that is not one).
+    private static func manifestEntries(_ data: Data) -> (first: String?, entries: [(to: MailAddress, messageID: String, fileName: String)?]) {
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard !lines.isEmpty else { return (nil, []) }
+        let first = String(lines.removeFirst()) + "\n"
+        return (first, lines.map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { return nil }
+            return (to, f[1], f[0])
+        })
+    }
+
+    /// Queues a message an earlier run sent, as it went: its file copied from the published outbox into `folder`
+    /// (unless that is the outbox). False when its file is gone or its name taken.
+    private func keep(_ sent: (file: String, messageID: String, to: MailAddress), in folder: URL) throws -> Bool {
+        let stem = String(sent.file.dropLast(4)).lowercased()
+        guard !usedNames.contains(stem), let bytes = FileManager.default.contents(atPath: outbox.appendingPathComponent(sent.file).path)
+        else { return false }
+        if folder != outbox { try Outbox.writeWhole(bytes, to: folder.appendingPathComponent(sent.file), what: "a message to the outbox") }
+        usedNames.insert(stem)
+        queued.append((sent.to, sent.messageID, sent.file))
         return true
     }
 
@@ -230,18 +240,15 @@ public final class CounselorMailer {
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(attempt) tries: \(why)",
                                  hint: "check mail.host and mail.port and that the server is up; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
-            case .transient(let why):
+            case .transient(let why), .permanent(let why):
+                let forGood: Bool
+                if case .permanent = result { forGood = true } else { forGood = false }
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 let tried = attempt > 1 ? " after \(attempt) tries" : ""
                 outcome.failed.append("\(Self.label(message)): \(why)")
-                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(tried): \(why)",
-                                              hint: "the next run of this night tries again"))
-                return
-            case .permanent(let why):
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
-                outcome.failed.append("\(Self.label(message)): \(why)")
-                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed: \(why)",
-                                              hint: "\(transport.serverName) refused it for good: fix what its answer names (the sender, the server's rules, the message), then the next run of this night tries again"))
+                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(tried): \(why)", hint: forGood
+                    ? "\(transport.serverName) refused it for good: fix what its answer names (the sender, the server's rules, the message), then the next run of this night tries again"
+                    : "the next run of this night tries again"))
                 return
             case .refusedRecipient(let answer):
                 // Like an address the check refuses (RecipientCheck): an error naming the counselor, no failure of the
