@@ -8,6 +8,7 @@ after --lifetime seconds so that a test that died never leaves it running.
 Failure modes for the tests:
   --fail-data-once        answer the first message's final "." with 451, later ones with 250
   --drop-after-data RCPT  for a message to RCPT: save it, then close the connection with no reply
+  --hang-after-data RCPT  for a message to RCPT: save it, then never answer (until the server ends)
   --reject-rcpt RCPT      answer RCPT TO:<RCPT> with 550 5.1.1 (or the reply --rcpt-reply gives)
   --auth-fail             answer every AUTH with 535
 """
@@ -51,6 +52,9 @@ class Handler:
         if drop and any(r.lower() == drop.lower() for r in envelope.rcpt_tos):
             server.transport.abort()
             return "250 never seen"
+        hang = self.args.hang_after_data
+        if hang and any(r.lower() == hang.lower() for r in envelope.rcpt_tos):
+            await asyncio.sleep(3600)
         return "250 2.0.0 OK queued"
 
 
@@ -99,6 +103,7 @@ if __name__ == "__main__":
     p.add_argument("--lifetime", type=float, default=120)
     p.add_argument("--fail-data-once", action="store_true")
     p.add_argument("--drop-after-data")
+    p.add_argument("--hang-after-data")
     p.add_argument("--reject-rcpt")
     p.add_argument("--rcpt-reply")
     p.add_argument("--auth-fail", action="store_true")

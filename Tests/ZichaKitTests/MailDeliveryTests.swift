@@ -103,6 +103,29 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 2)
     }
 
+    @Test func aServerSilentAfterTheDataStopsTheMailAfterOneMessage() throws {
+        // Given a server that takes the first counselor's message and never answers its end, and a short time limit
+        let server = try SMTPTestServer(["--hang-after-data", "zhangwei@example.edu.cn"])
+        defer { server.stop() }
+        var settings = server.settings()
+        settings.totalTimeoutSeconds = 2
+        let database = try AppDatabase()
+        let diagnostics = DiagnosticCollector()
+        // When two counselors are to be mailed
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(settings, database, outbox: server.folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        }
+        // Then the first is unknown (the server has it: never resent blindly) and said so, the mail stops rather than
+        // wait out the limit for every counselor, and the second is not tried: it goes on the next run
+        #expect(error.kind == .mail)
+        #expect(error.description.contains("gave no answer to the end of the message to 张伟 <zhangwei@example.edu.cn> within 2 s"), "\(error)")
+        #expect(diagnostics.warnings.map(\.message).contains { $0.hasPrefix("mail to 张伟 <zhangwei@example.edu.cn> may or may not have arrived") })
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "zhangwei@example.edu.cn")?.status == .unknown)
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "lina@example.edu.cn") == nil)
+        #expect(try server.received().count == 1)
+    }
+
     @Test func aPendingRowFromAKilledRunIsReportedUnknownUntilTheOfficeDecides() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }

@@ -264,6 +264,14 @@ public final class CounselorMailer {
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
                 return
+            case .unanswered(let seconds):
+                let why = "\(transport.serverName) gave no answer to the end of the message within \(seconds) s"
+                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
+                throw ZichaError(.mail, "mail stopped: \(transport.serverName) gave no answer to the end of the message to \(Self.label(message)) "
+                                 + "within \(seconds) s, and would keep each counselor's message waiting as long",
+                                 hint: "ask the mail server's administrator why it holds messages (a content filter, a full queue); the reports "
+                                     + "are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
             case .fatal(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)",

@@ -46,6 +46,9 @@ struct SMTPTransport: MailTransport {
         set(CURLOPT_UPLOAD, 1)
         set(CURLOPT_CONNECTTIMEOUT, connectTimeout)
         set(CURLOPT_TIMEOUT, totalTimeout)
+        // Each reply's wait too: the overall limit does not bound the wait for the answer to QUIT that curl sends
+        // after a timeout (a server silent after a message's end held each message 30 s to 2 min beyond the limit).
+        set(CURLOPT_SERVER_RESPONSE_TIMEOUT, totalTimeout)
         set(CURLOPT_VERBOSE, 0)  // verbose output would show the AUTH exchange
         if let caFile { set(CURLOPT_CAINFO, caFile) }
         if let username { set(CURLOPT_USERNAME, username) }
@@ -63,12 +66,12 @@ struct SMTPTransport: MailTransport {
         _ = zicha_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &reply)
         let said = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let why = MailAddress.cleanName(said.isEmpty ? String(cString: curl_easy_strerror(result)) : said)
-        return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why)
+        return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why, timeLimit: totalTimeout)
     }
 
     /// Maps libcurl's result and the last SMTP reply (its code, and its text as the server wrote it) to what the
     /// mailer does next.
-    static func classify(_ result: CURLcode, reply: Int, serverSaid: String, dataDone: Bool, detail: String) -> DeliveryResult {
+    static func classify(_ result: CURLcode, reply: Int, serverSaid: String, dataDone: Bool, detail: String, timeLimit: Int) -> DeliveryResult {
         switch result {
         case CURLE_OK:
             return .sent
@@ -87,6 +90,8 @@ struct SMTPTransport: MailTransport {
             // No connection, or no answer, within the time limits (a server that takes connections and hangs): as good
             // as not there, and each message would wait out the limits three times.
             return .unreachable(detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .unanswered(seconds: timeLimit)
         default:
             break
         }
