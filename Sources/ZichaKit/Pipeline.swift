@@ -74,7 +74,7 @@ public enum Pipeline {
         let traditional = try TraditionalNameCheck.bundled()
         var skipMail = options.skipMail
         if !skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
-        try checkWritable(database: options.databasePath, reports: options.outputDirectory)
+        try checkWritable(database: options.databasePath, reports: options.outputDirectory, night: asOf)
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
         let databaseLock = options.databasePath == ":memory:" ? nil
@@ -243,9 +243,11 @@ public enum Pipeline {
     /// Checks, before anything is imported, that this account may write the database (and its folder, where SQLite
     /// keeps its journal) and the reports folder: found at the end, the night was stored but not published, and
     /// SQLite's "unable to open database file" named neither the file nor the account.
-    private static func checkWritable(database: String, reports: String) throws {
+    /// The night's existing reports folder too: publishing replaces it, which needs each of its folders writable
+    /// (one left by a run as root stopped every later run of the night at publishing, after the night was stored).
+    private static func checkWritable(database: String, reports: String, night: String) throws {
         guard database != ":memory:" else { return }
-        let user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid \(geteuid())"
+        let user = Account.current
         func parent(_ path: String) -> String { let p = PathText.parent(path); return p.isEmpty ? "." : p }
         /// The path itself when it exists, else the nearest folder above it that does (where it would be made).
         func existing(_ path: String) -> String {
@@ -268,6 +270,21 @@ public enum Pipeline {
            access(reportsFolder, W_OK | X_OK) != 0 {
             throw refuse("the reports folder", reports, reportsFolder)
         }
+        for kept in [reports + "/" + night, reports + "/." + night + ".old"] {
+            if let closed = firstClosedFolder(in: kept) { throw refuse("the night's reports folder", kept, closed) }
+        }
+    }
+
+    /// The first folder at or under `path` (an existing tree) whose entries this account cannot remove.
+    private static func firstClosedFolder(in path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }  // links are removed, not entered
+        if access(path, W_OK | X_OK) != 0 { return path }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return path }
+        for name in names {
+            if let closed = firstClosedFolder(in: path + "/" + name) { return closed }
+        }
+        return nil
     }
 
     /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).

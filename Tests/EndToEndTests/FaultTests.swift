@@ -232,26 +232,70 @@ import ZichaTestSupport
     /// As root (who may write anywhere), the night runs as nobody, with a database folder nobody may write.
     @Test func unwritableReportsFolderIsFoundAtStart() throws {
         let folder = try TempFolder("fault-ro-reports")
-        chmod(folder.path, 0o755)
-        try FileManager.default.createDirectory(atPath: folder.file("db"), withIntermediateDirectories: false)
-        chmod(folder.file("db"), 0o777)
-        try FileManager.default.createDirectory(atPath: folder.file("Reports"), withIntermediateDirectories: false)
+        try Self.makeSharedFolders(folder)
         chmod(folder.file("Reports"), geteuid() == 0 ? 0o700 : 0o500)
         defer { chmod(folder.file("Reports"), 0o700) }
-        // The binary and the inputs copied beside it: the checkout itself may be closed to other accounts.
-        for file in ["roster.csv", "log.txt"] {
-            try FileManager.default.copyItem(atPath: PackagePaths.root.path + "/SampleData/night1/" + file, toPath: folder.file(file))
-        }
-        try FileManager.default.copyItem(atPath: ZichaBinary.url.path, toPath: folder.file("zicha"))
-        let args = ["nightly", "--roster", folder.file("roster.csv"), "--log", folder.file("log.txt"), "--db", folder.file("db/zicha.sqlite"),
-                    "--out", folder.file("Reports"), "--as-of", "2026-11-28", "--no-mail"]
-        let r = geteuid() == 0
-            ? try ZichaBinary.run(arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", folder.file("zicha")] + args,
-                                  cwd: folder.path, executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
-            : try ZichaBinary.run(arguments: args)
+        let r = try Self.runCopiedNight1(folder, asNobody: true)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(Self.failure(r.stderr).contains(folder.file("Reports") + ": error: the reports folder cannot be written by "), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("db/zicha.sqlite")), "nothing imported")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs another account's files")) func nightFolderLeftByAnotherAccountIsFoundAtStart() throws {
+        // Given a night run once as root, its database then opened to all, but its reports folder root's (0700)
+        let folder = try TempFolder("fault-root-night")
+        try Self.makeSharedFolders(folder)
+        #expect(try Self.runCopiedNight1(folder, asNobody: false).status == 0)
+        chmod(folder.file("db/zicha.sqlite"), 0o666)
+        chmod(folder.file("db/zicha.sqlite.lock"), 0o666)
+        let stored = try Data(contentsOf: URL(fileURLWithPath: folder.file("db/zicha.sqlite")))
+        // When another account runs the night again, then it stops before the import, naming the folder and itself
+        // (it used to store the night, then fail to replace the folder with Foundation's words)
+        let r = try Self.runCopiedNight1(folder, asNobody: true)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(Self.failure(r.stderr).contains(folder.file("Reports/2026-11-28") + ": error: the night's reports folder cannot be written by nobody"),
+                "\(r.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("db/zicha.sqlite"))) == stored)
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "needs another account's files")) func lockFileOfAnotherAccountIsNotPassedSilently() throws {
+        // Given a night run once as root, the database then opened to all but its lock file root's (0600)
+        let folder = try TempFolder("fault-root-lock")
+        try Self.makeSharedFolders(folder)
+        #expect(try Self.runCopiedNight1(folder, asNobody: false).status == 0)
+        chmod(folder.file("db/zicha.sqlite"), 0o666)
+        // When another account runs the next night, then it says the lock cannot be taken (it went on unguarded,
+        // where a second run could meet it), naming the file and its owner
+        let r = try Self.runCopiedNight1(folder, asNobody: true, asOf: "2026-11-29")
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(Self.failure(r.stderr).contains(folder.file("db/zicha.sqlite.lock") + ": error: the lock file cannot be opened by nobody: it belongs to root"),
+                "\(r.stderr)")
+    }
+
+    /// `folder` open to every account (0755), with db/ (0777) and Reports/ (0777) in it.
+    static func makeSharedFolders(_ folder: TempFolder) throws {
+        chmod(folder.path, 0o755)
+        for name in ["db", "Reports"] {
+            try FileManager.default.createDirectory(atPath: folder.file(name), withIntermediateDirectories: false)
+            chmod(folder.file(name), 0o777)
+        }
+    }
+
+    /// Night 1's roster and log, copied into `folder` with the binary (the checkout itself may be closed to other
+    /// accounts), run into `folder`'s db/zicha.sqlite and Reports/ without mail — as the account nobody (`setpriv`)
+    /// when `asNobody` and this process is root, else as this account.
+    static func runCopiedNight1(_ folder: TempFolder, asNobody: Bool, asOf: String = "2026-11-28") throws -> ProcessResult {
+        for file in ["roster.csv", "log.txt"] where !FileManager.default.fileExists(atPath: folder.file(file)) {
+            try FileManager.default.copyItem(atPath: PackagePaths.root.path + "/SampleData/night1/" + file, toPath: folder.file(file))
+        }
+        if !FileManager.default.fileExists(atPath: folder.file("zicha")) {
+            try FileManager.default.copyItem(atPath: ZichaBinary.url.path, toPath: folder.file("zicha"))
+        }
+        let args = ["nightly", "--roster", folder.file("roster.csv"), "--log", folder.file("log.txt"), "--db", folder.file("db/zicha.sqlite"),
+                    "--out", folder.file("Reports"), "--as-of", asOf, "--no-mail"]
+        guard asNobody, geteuid() == 0 else { return try ZichaBinary.run(arguments: args) }
+        return try ZichaBinary.run(arguments: ["--reuid=65534", "--regid=65534", "--clear-groups", folder.file("zicha")] + args,
+                                   cwd: folder.path, executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
     }
 
     /// Read-only as root too: a read-only bind is not available to tests, so a database file whose
