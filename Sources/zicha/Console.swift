@@ -45,7 +45,7 @@ final class Console: DiagnosticSink {
         let rate = t.students == 0 ? 0 : Double(t.checked) * 100 / Double(t.students)
         let codes = FindingCode.allCases.compactMap { c in r.byCode[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
         let rejected = r.imported.reduce(0) { $0 + $1.rejected }
-        var line = "zicha \(r.asOf): \(t.students) students, \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
+        var line = "zicha \(r.asOf): \(counted(t.students, "student")), \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
         if rejected > 0 { line += "; \(counted(rejected, "row")) set aside" }
         line += "; findings: \(codes.isEmpty ? "none" : codes); reports in \(r.reportDirectory)"
         if let m = r.mail {
