@@ -36,7 +36,6 @@ struct FastStatement {
     @inline(__always) func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
     @inline(__always) func bind(_ i: Int32, _ v: Int) { sqlite3_bind_int64(handle, i, Int64(v)) }
     @inline(__always) func bind(_ i: Int32, _ v: Bool) { sqlite3_bind_int64(handle, i, v ? 1 : 0) }
-    @inline(__always) func bindNull(_ i: Int32) { sqlite3_bind_null(handle, i) }
     /// Binds a copy of `bytes` as a blob.
     func bind(_ i: Int32, blob bytes: UnsafeRawBufferPointer) {
         _ = sqlite3_bind_blob(handle, i, bytes.baseAddress, Int32(bytes.count), Self.transient)
