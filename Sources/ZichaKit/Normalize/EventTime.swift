@@ -32,7 +32,11 @@ public enum EventTime {
         }
         guard let year = number(4), i < b.count else { return nil }
         let month: Int, day: Int
-        if skip(Self.nian) {  // 2024年9月3日, as Chinese spreadsheets write dates
+        var basic = false  // ISO 8601's basic format: 20261127T100000+0800
+        if (0x30...0x39).contains(b[i]) {  // with its time only: eight digits alone may be any number
+            guard let m = number(2), let d = number(2), i < b.count else { return nil }
+            month = m; day = d; basic = true
+        } else if skip(Self.nian) {  // 2024年9月3日, as Chinese spreadsheets write dates
             guard let m = numberUpTo2(), skip(Self.yue), let d = numberUpTo2(), skip(Self.ri) else { return nil }
             month = m; day = d
         } else {
@@ -46,21 +50,39 @@ public enum EventTime {
         guard (1...12).contains(month), day >= 1, day <= IDNumber.daysIn(month: month, year: year) else { return nil }
         var hour = 0, minute = 0, second = 0, offsetMinutes = 8 * 60
         if i < b.count {
-            guard b[i] == 0x20 || b[i] == 0x54 || (b[i - 1] == Self.ri.last && (0x30...0x39).contains(b[i])) else { return nil }
-            while i < b.count, b[i] == 0x20 || b[i] == 0x54 { i += 1 }
-            guard let h = numberUpTo2(), i < b.count, b[i] == 0x3A else { return nil }
-            i += 1
-            guard let m = number(2) else { return nil }
-            hour = h; minute = m
-            if i < b.count, b[i] == 0x3A {
+            var hasSeconds = false
+            let isT = b[i] == 0x54 || b[i] == 0x74  // T, or RFC 3339's t
+            if basic {
+                // hhmm[ss[.fff]]: no colons in the basic format
+                guard isT else { return nil }
                 i += 1
-                guard let s = number(2) else { return nil }
-                second = s
-                if i < b.count, b[i] == 0x2E || b[i] == 0x2C { i += 1; while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 } }
+                guard let h = number(2), let m = number(2) else { return nil }
+                hour = h; minute = m
+                if i < b.count, (0x30...0x39).contains(b[i]) {
+                    guard let s = number(2) else { return nil }
+                    second = s; hasSeconds = true
+                }
+            } else {
+                guard b[i] == 0x20 || isT || (b[i - 1] == Self.ri.last && (0x30...0x39).contains(b[i])) else { return nil }
+                if isT { i += 1 }
+                while i < b.count, b[i] == 0x20 { i += 1 }
+                guard let h = numberUpTo2(), i < b.count, b[i] == 0x3A else { return nil }
+                i += 1
+                guard let m = number(2) else { return nil }
+                hour = h; minute = m
+                if i < b.count, b[i] == 0x3A {
+                    i += 1
+                    guard let s = number(2) else { return nil }
+                    second = s; hasSeconds = true
+                }
+            }
+            if hasSeconds, i + 1 < b.count, b[i] == 0x2E || b[i] == 0x2C, (0x30...0x39).contains(b[i + 1]) {  // a fraction of the second
+                i += 1
+                while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
             }
             while i < b.count, b[i] == 0x20 { i += 1 }
             if i < b.count {
-                if b[i] == 0x5A, i + 1 == b.count { offsetMinutes = 0; i += 1 }
+                if b[i] == 0x5A || b[i] == 0x7A, i + 1 == b.count { offsetMinutes = 0; i += 1 }  // Z, or RFC 3339's z
                 else if b[i] == 0x2B || b[i] == 0x2D {
                     let sign = b[i] == 0x2D ? -1 : 1
                     i += 1
