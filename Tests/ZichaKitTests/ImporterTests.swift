@@ -411,6 +411,41 @@ extension AppDatabase {
         #expect(diagnostics.errors.map { $0.description.contains("\(name):3: error:") } == [true])
     }
 
+    @Test func aTextRowWithValuesPastTheHeaderIsSetAsideAndTrailingEmptyCellsAreNot() throws {
+        // Given a roster whose second row has an unquoted comma inside its 班级 cell, and a third with empty cells past
+        // the header (as some exports write)
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029,计科2601", "26110101000002,王芳,110101200602030017,软件,工程2601",
+                                      "26110101000003,李娜,110101200602030033,计科2601,,"], header: "考生号,姓名,身份证号,班级")
+        let files = try ImportFixtures.importNight(database, roster: roster, diagnostics: diagnostics)
+        // Then the misaligned row is set aside with its line (not stored with 班级 "软件" and 工程2601 dropped)
+        #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [1])
+        #expect(diagnostics.errors.map(\.description) == [
+            "\(roster):3: error: the row has 5 cells and the header 4: a separator inside a cell without quotes? (its values would land in the wrong columns)"])
+        #expect(try database.rows("SELECT ksh, class FROM student ORDER BY ksh") ==
+                ["[ksh:\"26110101000001\" class:\"计科2601\"]", "[ksh:\"26110101000003\" class:\"计科2601\"]"])
+    }
+
+    @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
+        // Given a roster workbook with notes in a column past the header, on two rows
+        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
+        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text), (8, .text)], frozenRows: 1)
+        for row in [["考生号", "姓名", "身份证号", ""], ["26110101000001", "张伟", "110105199001010029", "已联系"],
+                    ["26110101000002", "王芳", "110101200602030017", "已联系"]] {
+            try book.appendRow(row.map { .text($0, .text) })
+        }
+        try book.finishSheet(filterColumns: 0)
+        try book.close()
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
+        // Then both students are stored (a workbook's cells keep their columns) and the stray column said once
+        #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [0])
+        #expect(diagnostics.warnings.map(\.description) == ["\(path):花名册!D2: warning: ignoring values in columns without a header (the first here)"])
+    }
+
     // MARK: Re-import, snapshots, admission names, duplicates
 
     @Test func reimportingTheSameFilesChangesNothing() throws {

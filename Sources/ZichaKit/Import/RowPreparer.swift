@@ -37,6 +37,10 @@ struct RowPreparer {
     let today: Int
     let vocabulary: EventVocabulary
     private var header: HeaderMap? = nil
+    /// The header row's cells, empty ones included: a data row with values past them is misaligned.
+    private var headerWidth = 0
+    /// A workbook's values in columns without a header were warned of (once per file).
+    private var warnedUnheadedCells = false
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
     private let asOfMidnight: Int64
@@ -67,6 +71,7 @@ struct RowPreparer {
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
+                headerWidth = record.cells.count
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
                 if !candidate.unknown.isEmpty {
@@ -85,6 +90,22 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
+        if record.cells.count > headerWidth, let last = record.cells.lastIndex(where: { !Text.trimmed($0).isEmpty }), last >= headerWidth {
+            if reader is XLSXReader {
+                // A workbook's cells keep their columns: a note beside the table, ignored like an unknown column.
+                if !warnedUnheadedCells {
+                    warnedUnheadedCells = true
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
+                                                    at: reader.location(line: record.line, column: last))))
+                }
+            } else {
+                // In a text file every value after an unquoted separator inside a cell lands one column too far.
+                let reason = "the row has \(last + 1) cells and the header \(headerWidth): a separator inside a cell without quotes? "
+                    + "(its values would land in the wrong columns)"
+                if kind == .roster, let ksh = rosterKey(record) { return try emit(.rejectStudent(record, reason: reason, column: nil, ksh: ksh)) }
+                return try emit(.reject(record, reason: reason, column: nil))
+            }
+        }
         if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column),
            !Self.isWholeFifteenDigits(HeaderMap.cell(column, in: record.cells)) {
             // Excel keeps 15 significant digits: the ID lost its last ones, and may still pass the check by chance.
