@@ -31,7 +31,6 @@ struct CounselorListWarningsTests {
         #expect(warning(3).isEmpty, "计算机学院 is on the roster: \(run.stderr)")
         #expect(warning(4).first?.contains("班级 天文2601 names no class") == true, "\(run.stderr)")
         #expect(warning(4).last?.contains("hint") == false, "no spelling of the roster is near 天文2601: \(run.stderr)")
-        #expect(warning(5).first?.contains("学院 电子信息 学院 names no college of tonight's roster") == true, "\(run.stderr)")
-        #expect(warning(5).last == "  hint: the roster writes it 电子信息学院", "\(run.stderr)")
+        #expect(warning(5).isEmpty, "white space inside a college name is not a spelling of its own: \(run.stderr)")
     }
 }

@@ -427,6 +427,19 @@ extension AppDatabase {
                 ["[ksh:\"26110101000001\" class:\"计科2601\"]", "[ksh:\"26110101000003\" class:\"计科2601\"]"])
     }
 
+    @Test func aClassWrittenWithInnerSpacesOrFullWidthDigitsIsOneClassAndMatchesTheCounselorList() throws {
+        // Given a roster writing one class three ways, and a counselor list writing its college with a space
+        let database = try AppDatabase(inMemory: ())
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029,计算机学院,计科2601",
+                                      "26110101000002,王芳,110101200602030017,计算机学院,计科\u{3000}2601",
+                                      "26110101000003,李娜,110101200602030033,计算机 学院,计科２６０１"], header: "考生号,姓名,身份证号,学院,班级")
+        let counselors = try ImportFixtures.temporaryFile("学院,辅导员,邮箱\n计算机\u{3000}学院,李老师,li@example.edu.cn\n", name: "c.csv")
+        try ImportFixtures.importNight(database, roster: roster, counselors: counselors)
+        // Then every student is in one class of one college, and the list's college is the roster's
+        #expect(try database.rows("SELECT DISTINCT college, class FROM student") == ["[college:\"计算机学院\" class:\"计科2601\"]"])
+        #expect(try database.rows("SELECT scope FROM counselor_scope") == ["[scope:\"计算机学院\"]"])
+    }
+
     @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
         // Given a roster workbook with notes in a column past the header, on two rows
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path

@@ -21,6 +21,16 @@ import Testing
         #expect(Text.removingSpaces("24110101000001") == "24110101000001")
     }
 
+    @Test(arguments: [
+        ("计科2601", "计科2601"), ("计科\u{3000}2601", "计科2601"), ("计科 2601", "计科2601"), ("计科２６０１", "计科2601"),
+        ("计科\u{00A0}2601班", "计科2601班"), (" 电子信息 学院 ", "电子信息学院"), ("计科（1）班", "计科(1)班"),
+        ("Class A", "Class A"), ("Class  \u{3000}A", "Class A"), ("ＳＥ　２６０１", "SE 2601"), ("2026 级 软件", "2026级软件"),
+        ("软件\n工程", "软件工程"), ("", ""), ("\u{3000}", ""),
+    ])
+    func aUnitNameHasOneSpelling(_ input: String, _ expected: String) {
+        #expect(Text.unitName(input) == expected)
+    }
+
     @Test func sameBytesIsExactEquality() {
         #expect(Text.sameBytes("自查完成", "自查完成"))
         #expect(!Text.sameBytes("自查完成", "自查完成 "))

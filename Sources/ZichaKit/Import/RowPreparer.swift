@@ -198,14 +198,14 @@ struct RowPreparer {
             ksh: ksh, xh: Text.halfWidth(Text.unmarkedNumber(cell(columns.xh))), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
             id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
-            phone: PhoneNumber(cell(columns.phone)), college: cell(columns.college), major: cell(columns.major),
-            className: cell(columns.className), counselor: cell(columns.counselor),
+            phone: PhoneNumber(cell(columns.phone)), college: Text.unitName(cell(columns.college)), major: cell(columns.major),
+            className: Text.unitName(cell(columns.className)), counselor: cell(columns.counselor),
             counselorEmail: cell(columns.counselorEmail), line: record.line).hashed(), record))
     }
 
     private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
-        let className = map.value("class", in: c), college = map.value("college", in: c)
+        let className = Text.unitName(map.value("class", in: c)), college = Text.unitName(map.value("college", in: c))
         let name = map.value("counselor", in: c), email = map.value("email", in: c)
         if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
         if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }

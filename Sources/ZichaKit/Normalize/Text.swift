@@ -125,6 +125,28 @@ public enum Text {
         return String(out)
     }
 
+    /// A college or class name as one spelling: half-width (full-width digits and letters, U+3000), trimmed,
+    /// and inner white space removed except one space between two ASCII letters or digits (`Class A`). An export that
+    /// wrote `计科　2601` for some students and `计科2601` for others split one class in two, and the counselor list's
+    /// `计科2601` missed the first. The same string when there is nothing to fold (nearly every cell: a byte scan).
+    public static func unitName(_ s: String) -> String {
+        let clean = s.utf8.withContiguousStorageIfAvailable { b in b.allSatisfy(cannotLeadSpace) } ?? false
+        if clean { return s }
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for u in halfWidth(s).unicodeScalars {
+            if isSpace(u) { pendingSpace = !out.isEmpty; continue }
+            if pendingSpace, let before = out.last, isASCIIAlphanumeric(before), isASCIIAlphanumeric(u) { out.append(" ") }
+            pendingSpace = false
+            out.append(u)
+        }
+        return String(out)
+    }
+
+    private static func isASCIIAlphanumeric(_ u: Unicode.Scalar) -> Bool {
+        u.isASCII && (u.properties.isAlphabetic || ("0"..."9").contains(u))
+    }
+
     /// A header cell folded for matching: trimmed, half-width, lowercased, inner white space removed.
     public static func headerKey(_ s: String) -> String {
         String(String.UnicodeScalarView(halfWidth(s).unicodeScalars.filter { !isSpace($0) && $0 != "\u{FEFF}" })).lowercased()
