@@ -122,6 +122,23 @@ struct CanonicalFixtures: Decodable {
         #expect(try Self.records(reader).map { $0.decodingProblem != nil } == [false, false, true])
     }
 
+    @Test func aSmallGBKFileThatIsValidUTF8ByChanceIsReadAsGBK() throws {
+        // Given a GBK roster with pinyin headers whose one name, 郑郑郑 (D6 A3 ×3), is also valid UTF-8 (a Hebrew accent)
+        var bytes = Data("KSH,XM,SFZH\n26110101000001,".utf8)
+        for _ in 0..<3 { bytes += Data([0xD6, 0xA3]) }
+        bytes += Data(",110105199001010029\n".utf8)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-gbk-\(UUID().uuidString).csv")
+        try bytes.write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        // Then it is read as GB18030, the name whole
+        let reader = try DelimitedTextReader(path: url.path, source: "gbk.csv", options: TableOptions())
+        #expect(reader.encoding == .gb18030)
+        #expect(try Self.records(reader).last?.cells == ["26110101000001", "郑郑郑", "110105199001010029"])
+        // While UTF-8 with Chinese (three-byte sequences) beside an accented Latin name stays UTF-8
+        #expect(EncodingDetector.detect(ArraySlice(Array("XM\nJosé\n张三\n".utf8))).encoding == .utf8)
+        #expect(EncodingDetector.detect(ArraySlice(Array("XM\n郑郑郑\n".utf8))).encoding == .utf8)
+    }
+
     @Test func forcedEncodingWins() throws {
         let gb = "roster-gb18030-comma-crlf-zh2.csv"
         let forced = try Self.open(gb, options: TableOptions(encoding: .gb18030))

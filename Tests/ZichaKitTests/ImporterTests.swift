@@ -373,6 +373,18 @@ extension AppDatabase {
         #expect(error?.description.contains("事件 (tried: 事件, 操作, 状态, 自查状态, event, status)") == true, "\(String(describing: error))")
     }
 
+    @Test func aHeaderReadInTheWrongEncodingSaysSoRatherThanNamingColumns() throws {
+        // Given a GBK roster read with --encoding utf-8
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: ImportFixtures.path("roster-gb18030-comma-crlf-zh2.csv"),
+                                           options: ZichaKit.TableOptions(encoding: .utf8))
+        }
+        // Then the message is about the bytes, with --encoding in the hint, not "lacks required column(s)"
+        #expect(error?.kind == .unreadableInput)
+        #expect(error?.diagnostic.message == "the header row cannot be read: the row holds bytes that are not valid UTF-8", "\(String(describing: error))")
+        #expect(error?.diagnostic.hint?.contains("--encoding") == true)
+    }
+
     @Test func aFifteenDigitIDStoredAsANumberIsWhole() {
         // Excel keeps 15 significant digits: a legacy ID fits, an 18-digit one does not
         #expect(RowPreparer.isWholeFifteenDigits("420103061122022"))

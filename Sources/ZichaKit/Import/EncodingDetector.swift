@@ -7,7 +7,44 @@ public enum EncodingDetector {
         if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
         if let utf16 = utf16WithoutBOM(head) { return (utf16, 0) }
-        return (headerReadsAsUTF8(head) || looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+        let utf8 = (headerReadsAsUTF8(head) || looksLikeUTF8(head)) && !gbkPassingAsUTF8(head)
+        return (utf8 ? .utf8 : .gb18030, 0)
+    }
+
+    /// Whether bytes that are valid UTF-8 are more likely GBK: every non-ASCII sequence two bytes long (U+0080…U+07FF:
+    /// accented Latin, Hebrew, Cyrillic), none of three or four (where Chinese is), and the bytes valid GB18030. A small
+    /// GBK file with pinyin headers can read as UTF-8 by chance — 郑 is D6 A3 in GBK, a Hebrew accent in UTF-8 —
+    /// while a Chinese table in UTF-8 has its names in three-byte sequences.
+    static func gbkPassingAsUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var twoByte = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let c = bytes[i]
+            if c < 0x80 { i += 1; continue }
+            guard (0xC2...0xDF).contains(c) else { return false }  // a longer sequence, or not UTF-8 at all
+            twoByte += 1
+            i += 2
+        }
+        return twoByte > 0 && isGB18030(bytes)
+    }
+
+    /// Whether `bytes` are well-formed GB18030 (a sample's last character may be cut).
+    static func isGB18030(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            let c = bytes[i]
+            if c < 0x80 { i += 1; continue }
+            guard (0x81...0xFE).contains(c) else { return false }
+            guard i + 1 < end else { return true }
+            let t = bytes[i + 1]
+            if (0x40...0x7E).contains(t) || (0x80...0xFE).contains(t) { i += 2; continue }
+            guard (0x30...0x39).contains(t) else { return false }
+            guard i + 3 < end else { return true }
+            guard (0x81...0xFE).contains(bytes[i + 2]), (0x30...0x39).contains(bytes[i + 3]) else { return false }
+            i += 4
+        }
+        return true
     }
 
     /// Whether the first line holds Chinese (or other non-ASCII) text that is valid UTF-8: then the file is UTF-8,

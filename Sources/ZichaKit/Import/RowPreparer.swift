@@ -141,6 +141,12 @@ struct RowPreparer {
     }
 
     private func missingColumns() -> ZichaError {
+        if let problem = firstHeaderRecord?.decodingProblem {
+            // Not a header that names other columns: a header read in the wrong encoding (`--encoding utf-8` on a GBK file).
+            return ZichaError(.unreadableInput, "the header row cannot be read: \(problem)",
+                              at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
+                              hint: "check --encoding (without it the encoding is detected: UTF-8, UTF-16 with its byte order mark, or GB18030/GBK)")
+        }
         let map = HeaderMap(kind: kind, header: firstHeaderRecord?.cells ?? [])
         func tried(_ f: TableKind.Field) -> String { "\(f.aliases[0]) (tried: \(f.aliases.joined(separator: ", ")))" }
         // Where another column would do instead (a roster's 学号 for 考生号, a counselor list's 学院 for 班级), it is named too.
