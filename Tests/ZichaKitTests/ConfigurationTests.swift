@@ -38,6 +38,14 @@ import ZichaTestSupport
         #expect(error?.description.contains(#"unknown setting "deadlines""#) == true)
     }
 
+    @Test func brokenJSONIsNamedWithItsLine() throws {
+        let folder = try TempFolder("config")
+        let path = try folder.write("{\"deadline\": \"2026-12-15\",\n  \"mail\": {\"transport\": \"none\"\n  \"from\": \"x@example.edu.cn\"}\n}\n",
+                                    to: "zicha.json")
+        let error = #expect(throws: ZichaError.self) { try Configuration.load(path: path) }
+        #expect(error?.description.hasPrefix("\(path):3: error: the configuration file is not valid JSON") == true, "\(String(describing: error))")
+    }
+
     @Test func aRelativeRemedyCatalogIsFoundBesideTheConfigurationFile() throws {
         let folder = try TempFolder("config")
         _ = try folder.write("{}", to: "remedies.json")

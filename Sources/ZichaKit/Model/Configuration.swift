@@ -35,7 +35,12 @@ public struct Configuration: Sendable, Codable, Equatable {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
             let why = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
-            throw ZichaError(.config, "the configuration file is not valid JSON: \(why)", at: at, hint: hint)
+            // Foundation says where by offset ("around character 60"): the line is what an editor shows.
+            var line: Int?
+            if let r = why.range(of: "character "), let offset = Int(why[r.upperBound...].prefix { $0.isNumber }), offset <= data.count {
+                line = data.prefix(offset).filter { $0 == 0x0A }.count + 1
+            }
+            throw ZichaError(.config, "the configuration file is not valid JSON: \(why)", at: SourceLocation(file: path, line: line), hint: hint)
         }
         guard let top = object as? [String: Any] else {
             throw ZichaError(.config, "the configuration file must hold one JSON object ({ … })", at: at, hint: hint)
