@@ -46,7 +46,8 @@ import Testing
     @Test func theFirstColumnWinsAField() {
         let map = HeaderMap(kind: .roster, header: ["考生号", "姓名", "身份证号", "证件号码"])
         #expect(map.columns["id"] == 2)
-        #expect(map.unknown == ["证件号码"])
+        #expect(map.unknown.isEmpty)
+        #expect(map.repeated.map(\.header) == ["证件号码"] && map.repeated.map(\.first) == ["身份证号"])
     }
 
     @Test func missingRequiredColumnsAreNamed() {

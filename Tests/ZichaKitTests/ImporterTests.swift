@@ -265,6 +265,13 @@ extension AppDatabase {
         #expect(diagnostics.warnings.first?.message.contains("民族, 籍贯") == true)
     }
 
+    @Test func aSecondColumnForOneFieldIsNamedAsSuch() throws {
+        let path = try ImportFixtures.temporaryFile("考生号,姓名,身份证号,手机号,联系电话\n26110101000001,张伟,110105199001010029,13800138000,010-62751234\n")
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: path, diagnostics: diagnostics)
+        #expect(diagnostics.warnings.map(\.message) == ["ignoring the column 联系电话: the column 手机号 before it gives the same field, and only the first is read"])
+    }
+
     @Test func aCounselorAddressMailWouldRefuseIsWarnedOfOnceAtItsFirstRowAndTheRowsAreKept() throws {
         // Given a roster whose class 计科2601 gives two addresses in one cell (on lines 2 and 4, not adjacent),
         // one whose address has no @, and a counselor list with a line break inside a quoted address

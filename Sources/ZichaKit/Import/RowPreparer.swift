@@ -74,6 +74,10 @@ struct RowPreparer {
                 headerWidth = record.cells.count
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
+                for (second, first) in candidate.repeated {
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring the column \(second): the column \(first) before it gives the same field, and only the first is read",
+                                                      at: reader.location(line: record.line, column: nil))))
+                }
                 if !candidate.unknown.isEmpty {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
                                                       at: reader.location(line: record.line, column: nil))))

@@ -61,6 +61,8 @@ public struct HeaderMap: Sendable {
     public let columns: [String: Int]
     /// Header cells that matched no field.
     public let unknown: [String]
+    /// Header cells naming a field an earlier column already gives (联系电话 after 手机号), with that column's header.
+    public let repeated: [(header: String, first: String)]
 
     /// Matches header cells after trimming, full-width folding and lowercasing. The first column wins a field.
     public init(kind: TableKind, header: [String]) {
@@ -69,17 +71,19 @@ public struct HeaderMap: Sendable {
         for field in kind.fields { for alias in field.aliases { lookup[Text.headerKey(alias)] = field.name } }
         var columns: [String: Int] = [:]
         var unknown: [String] = []
+        var repeated: [(header: String, first: String)] = []
         for (i, cell) in header.enumerated() {
             let key = Text.headerKey(cell)
             if key.isEmpty { continue }
             if let field = lookup[key] {
-                if columns[field] == nil { columns[field] = i } else { unknown.append(Text.trimmed(cell)) }
+                if let first = columns[field] { repeated.append((Text.trimmed(cell), Text.trimmed(header[first]))) } else { columns[field] = i }
             } else {
                 unknown.append(Text.trimmed(cell))
             }
         }
         self.columns = columns
         self.unknown = unknown
+        self.repeated = repeated
     }
 
     /// Required fields with no column. A roster needs 考生号 or, failing that, 学号; counselor lists need a scope.
