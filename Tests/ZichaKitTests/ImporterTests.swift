@@ -701,6 +701,36 @@ extension AppDatabase {
         #expect(message.hasPrefix("时间 46000 is a plain number in the workbook: an Excel date and time in a cell without a date format"), "\(message)")
     }
 
+    @Test func aSheetNamedForOneWorkbookLetsTheOthersPickTheirOwnButANameNoneHasFails() throws {
+        // Given a roster workbook whose table is on 花名册 (after a 说明 sheet) and a log workbook on 自查记录
+        func workbook(_ name: String, sheets: [(String, [[String]])]) throws -> String {
+            let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+            let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+            for (sheet, rows) in sheets {
+                try book.startSheet(sheet, columns: rows[0].map { _ in (16, .text) }, frozenRows: 1)
+                for row in rows { try book.appendRow(row.map { .text($0, .text) }) }
+                try book.finishSheet(filterColumns: 0)
+            }
+            try book.close()
+            return path
+        }
+        let roster = try workbook("roster.xlsx", sheets: [("说明", [["本表为 2026 级名单"]]),
+                                                          ("花名册", [["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"]])])
+        let log = try workbook("log.xlsx", sheets: [("自查记录", [["时间", "身份证号", "事件"], ["2026-09-04 10:00", "110105199001010029", "自查完成"]])])
+        // When the night names 花名册
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log],
+                                                   options: ZichaKit.TableOptions(sheet: "花名册"), diagnostics: diagnostics)
+        // Then the log workbook, which has no such sheet, picks its own by its header, and says so
+        #expect(files.map(\.accepted) == [1, 1])
+        #expect(diagnostics.diagnostics.map(\.description).contains("\(log): note: no sheet named “花名册” here (another workbook of the night has it): this one's sheet is the first whose header matches"))
+        // While a name no workbook has still fails, naming the sheets there are
+        let error = #expect(throws: ZichaError.self) {
+            try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log], options: ZichaKit.TableOptions(sheet: "花名"))
+        }
+        #expect(error?.description.contains("the workbook has no sheet named “花名”; its sheets are “说明”, “花名册”") == true, "\(String(describing: error))")
+    }
+
     @Test func theDatabaseZeroesDeletedRowsButItsTemporaryDatabaseDoesNot() throws {
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString).sqlite").path
         let database = try AppDatabase(path: path)

@@ -50,10 +50,11 @@ public struct Importer {
         plan += inputs.logs.map { (.log, $0) }
         // Digests first: an unreadable file stops the night before anything is written.
         let digests = try FileDigest.sha256(paths: plan.map(\.1))
+        let ownSheets = sheetChoices(plan.map(\.1))
         StageClock.step("import.digests")
         return try database.importNight(asOf: asOf) { session in
             let files = try zip(plan, digests).map { item, digest in
-                try importFile(kind: item.0, path: item.1, digest: digest, session: session)
+                try importFile(kind: item.0, path: item.1, options: ownSheets.contains(item.1) ? headerPicksSheet : options, digest: digest, session: session)
             }
             let repeatedStates = try session.storeStagedStates()
             StageClock.step("import.states")
@@ -66,7 +67,29 @@ public struct Importer {
         }
     }
 
-    private func importFile(kind: TableKind, path: String, digest: (hex: String, size: Int64), session: ImportSession) throws -> ImportedFile {
+    /// The options with the sheet left to each workbook's header.
+    private var headerPicksSheet: TableOptions {
+        var options = options
+        options.sheet = nil
+        return options
+    }
+
+    /// The workbooks among `paths` that pick their own sheet although `--sheet` is given: those without a sheet of
+    /// that name when another workbook of the night has one (the option was meant for it: a roster workbook's 花名册
+    /// beside a log workbook's 自查记录). A name no workbook has is left to fail, naming the sheets there are.
+    private func sheetChoices(_ paths: [String]) -> Set<String> {
+        guard let wanted = options.sheet else { return [] }
+        let workbooks = paths.filter { (try? TableFile.isWorkbook(path: $0)) == true }
+        let without = workbooks.filter { !XLSXReader.hasSheet(named: wanted, path: $0) }
+        guard without.count < workbooks.count else { return [] }
+        for path in without {
+            diagnostics.report(Diagnostic(.note, "no sheet named “\(wanted)” here (another workbook of the night has it): this one's sheet is the first whose header matches",
+                                          at: SourceLocation(file: path)))
+        }
+        return Set(without)
+    }
+
+    private func importFile(kind: TableKind, path: String, options: TableOptions, digest: (hex: String, size: Int64), session: ImportSession) throws -> ImportedFile {
         let reader = try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete }
         let encoding = (reader as? DelimitedTextReader)?.encoding.rawValue ?? "xlsx"
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {

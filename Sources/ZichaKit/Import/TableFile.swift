@@ -13,10 +13,15 @@ public enum TableFile {
             throw ZichaError(.unreadableInput, "this is a folder, not a table file", at: SourceLocation(file: source))
         }
         if let problem = WorkbookSniffer.problem(path: path, source: source) { throw problem }
-        let head = try FileChunks(path: path, source: source, chunkSize: 8).next() ?? []
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        if try isWorkbook(path: path) {
             return try XLSXReader(path: path, source: source, options: options, isHeader: isHeader)
         }
         return try DelimitedTextReader(path: path, source: source, options: options)
+    }
+
+    /// Whether the file starts as a zip archive (a .xlsx workbook), whatever its name.
+    static func isWorkbook(path: String) throws -> Bool {
+        let head = try FileChunks(path: path, source: path, chunkSize: 8).next() ?? []
+        return head.starts(with: [0x50, 0x4B, 0x03, 0x04])
     }
 }

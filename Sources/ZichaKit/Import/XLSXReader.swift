@@ -32,10 +32,7 @@ public struct XLSXReader: TableReader {
                              hint: "open it in Excel or WPS and check it holds the table")
         }
         if let wanted = options.sheet {
-            let trimmed = wanted.trimmingCharacters(in: .whitespaces)
-            guard let found = sheets.first(where: { $0.name == trimmed })
-                ?? sheets.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == trimmed.lowercased() })
-            else {
+            guard let found = Self.sheet(named: wanted, in: sheets) else {
                 throw ZichaError(.unreadableInput, "the workbook has no sheet named “\(wanted)”; its sheets are \(names)",
                                  at: SourceLocation(file: source), hint: "name one of these sheets, or leave the sheet option out")
             }
@@ -46,6 +43,20 @@ public struct XLSXReader: TableReader {
             sheet = try searched.first { try Self.hasHeader($0, in: workbook, isHeader) } ?? searched[0]
         }
         sheetName = sheet.name
+    }
+
+    /// The sheet called `name` (exactly, else ignoring case and surrounding spaces).
+    private static func sheet(named name: String, in sheets: [XLSXWorkbook.Sheet]) -> XLSXWorkbook.Sheet? {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        return sheets.first(where: { $0.name == trimmed })
+            ?? sheets.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == trimmed.lowercased() })
+    }
+
+    /// Whether the file at `path` is a workbook with a sheet called `name` (false for any other file, or one that
+    /// cannot be opened: opening it for its import says why).
+    static func hasSheet(named name: String, path: String) -> Bool {
+        guard WorkbookSniffer.problem(path: path, source: path) == nil, let workbook = try? XLSXWorkbook(path: path, source: path) else { return false }
+        return sheet(named: name, in: workbook.sheets) != nil
     }
 
     /// Calls `body` with every non-empty row of the sheet, the header row included.
