@@ -82,6 +82,43 @@ struct SchemaUpgradeTests {
     }
 }
 
+extension SchemaUpgradeTests {
+    @Test("class and college names stored with inner spaces are read as one spelling, and an unchanged counselor list still matches")
+    func unitNamesOfAnEarlierNightAreUpgraded() throws {
+        // Given a night stored before names were folded: its classes and the counselor list's written `计科 2601`
+        let tmp = try TempFolder("upgrade-names")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let header = "考生号,姓名,身份证号,学院,班级\n"
+        let rows = ["26110101000001,张伟,110105199001010029,计算机 学院,计科 2601", "26110101000002,王芳,110101200602030017,计算机 学院,计科 2601"]
+        let roster1 = try tmp.write(header + rows.joined(separator: "\n") + "\n", to: "roster1.csv")
+        let roster2 = try tmp.write(header + (rows + ["26110101000003,李娜,110101200602030033,计算机 学院,计科 2601"]).joined(separator: "\n") + "\n",
+                                    to: "roster2.csv")
+        let counselors = try tmp.write("班级,辅导员,邮箱\n计科 2601,李老师,li@example.edu.cn\n", to: "counselors.csv")
+        let log = try tmp.write("时间,身份证号,事件\n2026-11-27 10:00,110105199001010029,登录\n", to: "log.csv")
+        func night(_ roster: String, _ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--counselors", counselors, "--log", log, "--db", db,
+                                            "--out", out, "--as-of", asOf, "--no-mail"])
+        }
+        try #require(try night(roster1, "2026-11-28").status == 0)
+        _ = try SQLiteShell.run(db, """
+            UPDATE student SET college = '计算机 学院', class = '计科 2601';
+            UPDATE counselor_scope SET scope = '计科 2601';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v10%';
+            """)
+        // When the next night brings a new roster and the same counselor list (not imported again)
+        let next = try night(roster2, "2026-11-29")
+        try #require(next.status == 0, "\(next.stderr)")
+        // Then the stored names are folded and every student keeps the counselor (was: NO_COUNSELOR for all, no lists)
+        #expect(next.stderr.contains("counselors.csv: note: already imported"), "\(next.stderr)")
+        #expect(!next.stderr.contains("names no class"), "\(next.stderr)")
+        #expect(try SQLiteShell.run(db, "SELECT DISTINCT college || '/' || class FROM student; SELECT scope FROM counselor_scope")
+                    .split(separator: "\n") == ["计算机学院/计科2601", "计科2601"])
+        let findings = try FindingsFile(path: out + "/2026-11-29/findings.json")
+        #expect(findings.studentCount == 3)
+        #expect(try String(contentsOfFile: out + "/2026-11-29/findings.json", encoding: .utf8).contains("NO_COUNSELOR") == false)
+    }
+}
+
 /// `diff -r` of two folders (one subfolder name left out); empty when equal.
 func diffFolders(_ a: String, _ b: String, skipping: String) throws -> String {
     let process = Process()

@@ -11,21 +11,26 @@ public enum EncodingDetector {
         return (utf8 ? .utf8 : .gb18030, 0)
     }
 
-    /// Whether bytes that are valid UTF-8 are more likely GBK: every non-ASCII sequence two bytes long (U+0080…U+07FF:
-    /// accented Latin, Hebrew, Cyrillic), none of three or four (where Chinese is), and the bytes valid GB18030. A small
-    /// GBK file with pinyin headers can read as UTF-8 by chance — 郑 is D6 A3 in GBK, a Hebrew accent in UTF-8 —
-    /// while a Chinese table in UTF-8 has its names in three-byte sequences.
+    /// Whether bytes that are valid UTF-8 are more likely GBK: every non-ASCII sequence two bytes long, none of three or
+    /// four (where Chinese is), none a Latin letter (é, ü, pinyin's ǎ: U+00C0…U+024F, lead bytes C3…C9), some beyond
+    /// them (U+0280…U+07FF: IPA, Greek, Cyrillic, Hebrew, Arabic — no Chinese roster's), and the bytes valid GB18030. A
+    /// small GBK file with pinyin headers can read as UTF-8 by chance — 郑 is D6 A3 in GBK, a Hebrew accent in UTF-8 —
+    /// while a Chinese table in UTF-8 has its names in three-byte sequences, and one in Latin letters has its accents.
     static func gbkPassingAsUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var twoByte = 0
+        var beyondLatin = 0
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]
             if c < 0x80 { i += 1; continue }
-            guard (0xC2...0xDF).contains(c) else { return false }  // a longer sequence, or not UTF-8 at all
-            twoByte += 1
+            switch c {
+            case 0xC2: break  // U+0080…U+00BF: signs such as the middle dot of a minority name
+            case 0xC3...0xC9: return false  // Latin letters
+            case 0xCA...0xDF: beyondLatin += 1
+            default: return false  // a longer sequence, or not UTF-8 at all
+            }
             i += 2
         }
-        return twoByte > 0 && isGB18030(bytes)
+        return beyondLatin > 0 && isGB18030(bytes)
     }
 
     /// Whether `bytes` are well-formed GB18030 (a sample's last character may be cut).

@@ -167,6 +167,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v9: the latest event time of each log") { db in
             try Schema.lastEventTimeV9(db)
         }
+        migrator.registerMigration("v10: college and class names as one spelling") { db in
+            try Schema.unitNamesV10(db)
+        }
         return migrator
     }
 }

@@ -290,6 +290,28 @@ enum Schema {
             """)
     }
 
+    /// College and class names stored before they were read as one spelling (`Text.unitName`, session 22): an
+    /// unchanged roster or counselor list is not imported again, so without this a night after the upgrade compared
+    /// the stored `计科 2601` with a new file's `计科2601`, and every student of the class lost their counselor. Only
+    /// rows whose names change are written (their hash cleared: the next roster writes them again); in the counselor
+    /// list, two rows that become one keep the later, as two equal rows of a list always did.
+    static func unitNamesV10(_ db: Database) throws {
+        db.add(function: DatabaseFunction("zicha_unit_name", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).map(Text.unitName)
+        })
+        try db.execute(sql: """
+            UPDATE student SET college = zicha_unit_name(college), class = zicha_unit_name(class), row_hash = NULL
+            WHERE college <> zicha_unit_name(college) OR class <> zicha_unit_name(class)
+            """)
+        let scopes = try Row.fetchAll(db, sql: "SELECT scope_kind, scope, counselor, email, file_id, line FROM counselor_scope ORDER BY file_id, line")
+        guard scopes.contains(where: { Text.unitName($0[1]) != ($0[1] as String) }) else { return }
+        try db.execute(sql: "DELETE FROM counselor_scope")
+        for row in scopes {
+            try db.execute(sql: "INSERT OR REPLACE INTO counselor_scope (scope_kind, scope, counselor, email, file_id, line) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [row[0], Text.unitName(row[1]), row[2], row[3], row[4], row[5]])
+        }
+    }
+
     /// The 考生号 index: dropped while a first roster fills an empty table, built again after it (`ImportSession`).
     static let keyIndex = "CREATE UNIQUE INDEX student_by_ksh ON student(ksh)"
 
