@@ -126,6 +126,21 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 1)
     }
 
+    @Test func aServerSilentAfterTheLastMessageEndsTheMailAsAnUnknownFate() throws {
+        // Given a server silent at the end of the second (last) counselor's message
+        let server = try SMTPTestServer(["--hang-after-data", "lina@example.edu.cn"])
+        defer { server.stop() }
+        var settings = server.settings()
+        settings.totalTimeoutSeconds = 2
+        let database = try AppDatabase()
+        let diagnostics = DiagnosticCollector()
+        // When both are mailed, then nothing is left to stop: the first is sent, the last unknown, no failure
+        let outcome = try mailer(settings, database, outbox: server.folder.appendingPathComponent("outbox"))
+            .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        #expect(outcome.sent == 1 && outcome.unknown.count == 1 && outcome.failed.isEmpty)
+        #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "lina@example.edu.cn")?.status == .unknown)
+    }
+
     @Test func aPendingRowFromAKilledRunIsReportedUnknownUntilTheOfficeDecides() throws {
         let server = try SMTPTestServer()
         defer { server.stop() }

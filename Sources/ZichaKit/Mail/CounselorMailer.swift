@@ -28,6 +28,8 @@ public final class CounselorMailer {
     private var outcome = MailOutcome()
     private var queued: [(to: MailAddress, messageID: String, fileName: String)] = []
     private var usedNames: Set<String> = []
+    /// Set when the server took a message and said nothing more: the next message is not tried (see `DeliveryResult.unanswered`).
+    private var silentServer: (label: String, seconds: Int)?
     /// The file of each message an earlier run of this night sent, by recipient: composed again, the night's outbox
     /// keeps it as it went, so that it stays the record of what each counselor got.
     private var sentFiles: [String: (file: String, messageID: String, to: MailAddress)] = [:]
@@ -189,6 +191,14 @@ public final class CounselorMailer {
             }
             let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, subject: "", attachmentName: "", bytes: Array(bytes))
             guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
+            if let silent = silentServer {
+                // Stopped here rather than at the silent message: when it was the last, the night ends as for any
+                // message of unknown fate.
+                throw ZichaError(.mail, "mail stopped: \(transport.serverName) gave no answer to the end of the message to \(silent.label) "
+                                 + "within \(silent.seconds) s, and would keep each counselor's message waiting as long",
+                                 hint: "ask the mail server's administrator why it holds messages (a content filter, a full queue); the reports "
+                                     + "are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
+            }
             if let lastStart, interval > 0 {
                 let wait = interval - Date().timeIntervalSince(lastStart)
                 if wait > 0 { sleep(wait) }
@@ -268,10 +278,8 @@ public final class CounselorMailer {
                 let why = "\(transport.serverName) gave no answer to the end of the message within \(seconds) s"
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
-                throw ZichaError(.mail, "mail stopped: \(transport.serverName) gave no answer to the end of the message to \(Self.label(message)) "
-                                 + "within \(seconds) s, and would keep each counselor's message waiting as long",
-                                 hint: "ask the mail server's administrator why it holds messages (a content filter, a full queue); the reports "
-                                     + "are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
+                silentServer = (Self.label(message), seconds)
+                return
             case .fatal(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)",

@@ -18,8 +18,8 @@ enum DeliveryResult: Sendable, Equatable {
     /// The data went out but no final reply came: maybe delivered. Never resent blindly.
     case unknown(String)
     /// The data went out and the server said nothing more within the time limit (`seconds`): maybe delivered, as
-    /// `unknown`, and the run stops — a server silent at the end of one message would keep the run waiting out the
-    /// limit for every counselor, with the run's lock held.
+    /// `unknown`, and the mail stops before the next message — a server silent at the end of one message would keep
+    /// the run waiting out the limit for every counselor, with the run's lock held.
     case unanswered(seconds: Int)
 }
 
