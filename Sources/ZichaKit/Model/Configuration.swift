@@ -35,10 +35,16 @@ public struct Configuration: Sendable, Codable, Equatable {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
             let why = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
-            // Foundation says where by offset ("around character 60"): the line is what an editor shows.
+            // Foundation says where by offset ("around character 60"): the line is what an editor shows. The offset counts
+            // UTF-8 bytes after any byte order mark (UTF-16 is read as its UTF-8).
             var line: Int?
-            if let r = why.range(of: "character "), let offset = Int(why[r.upperBound...].prefix { $0.isNumber }), offset <= data.count {
-                line = data.prefix(offset).filter { $0 == 0x0A }.count + 1
+            if let r = why.range(of: "character "), let offset = Int(why[r.upperBound...].prefix { $0.isNumber }) {
+                let utf8: Data
+                if data.starts(with: [0xEF, 0xBB, 0xBF]) { utf8 = data.dropFirst(3) }
+                else if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+                    utf8 = Data((String(data: data, encoding: .utf16) ?? "").utf8)
+                } else { utf8 = data }
+                if offset <= utf8.count { line = utf8.prefix(offset).filter { $0 == 0x0A }.count + 1 }
             }
             throw ZichaError(.config, "the configuration file is not valid JSON: \(why)", at: SourceLocation(file: path, line: line), hint: hint)
         }
