@@ -463,8 +463,8 @@ extension AppDatabase {
         // Given a roster workbook with notes in a column past the header, on two rows
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
         let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text), (8, .text)], frozenRows: 1)
-        for row in [["考生号", "姓名", "身份证号", ""], ["26110101000001", "张伟", "110105199001010029", "已联系"],
+        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text), (8, .text), (8, .text), (8, .text)], frozenRows: 1)
+        for row in [["考生号", "姓名", "身份证号", ""], ["26110101000001", "张伟", "110105199001010029", "已联系", "", "周五"],
                     ["26110101000002", "王芳", "110101200602030017", "已联系"]] {
             try book.appendRow(row.map { .text($0, .text) })
         }

@@ -99,8 +99,9 @@ struct RowPreparer {
                 // A workbook's cells keep their columns: a note beside the table, ignored like an unknown column.
                 if !warnedUnheadedCells {
                     warnedUnheadedCells = true
+                    let first = record.cells[headerWidth...].firstIndex { !Text.trimmed($0).isEmpty } ?? last
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
-                                                    at: reader.location(line: record.line, column: last))))
+                                                    at: reader.location(line: record.line, column: first))))
                 }
             } else {
                 // In a text file every value after an unquoted separator inside a cell lands one column too far.
