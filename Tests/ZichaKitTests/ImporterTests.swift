@@ -459,6 +459,29 @@ extension AppDatabase {
         #expect(try database.rows("SELECT scope FROM counselor_scope") == ["[scope:\"计算机学院\"]"])
     }
 
+    @Test func aSeparatorInTheLogsLastColumnIsReadAsPartOfItsTextButElsewhereSetsTheRowAside() throws {
+        // Given a log whose 说明, its last column, holds unquoted commas on two rows
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017"])
+        let log = try ImportFixtures.temporaryFile("""
+            时间,身份证号,事件,说明
+            2026-09-04 10:00,110105199001010029,自查完成,已确认,无误
+            2026-09-04 11:00,110101200602030017,注册失败,该证件号码已被注册,请找回,或联系客服
+
+            """, name: "log.csv")
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(database, roster: roster, logs: [log], diagnostics: diagnostics)
+        // Then both events are kept with their whole text (a checked student is not set aside), and it is said once
+        #expect(files.map(\.accepted) == [2, 2] && files.map(\.rejected) == [0, 0])
+        #expect(try database.rows("SELECT detail FROM event ORDER BY ts") == ["[detail:\"已确认,无误\"]", "[detail:\"该证件号码已被注册,请找回,或联系客服\"]"])
+        #expect(diagnostics.warnings.map(\.description) == [
+            "\(log):2: warning: the last column, 说明, holds the separator without quotes (the first here): the rest of each such row is read as part of it"])
+        // While a log whose 说明 is not last sets such a row aside: its event would be read from the wrong cell
+        let shifted = try ImportFixtures.temporaryFile("时间,身份证号,说明,事件\n2026-09-04 10:00,110105199001010029,已确认,无误,自查完成\n", name: "log.csv")
+        let more = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [shifted])
+        #expect(more.map(\.rejected) == [0, 1])
+    }
+
     @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
         // Given a roster workbook with notes in a column past the header, on two rows
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
