@@ -482,6 +482,14 @@ extension AppDatabase {
         #expect(more.map(\.rejected) == [0, 1])
     }
 
+    @Test func aStudentNumberTypedWithSpacesIsStoredWithout() throws {
+        let roster = try Self.roster(["26110101000001,2026 000001,张伟,110105199001010029", "26110101000002,２０２６０００００２,王芳,110101200602030017"],
+                                     header: "考生号,学号,姓名,身份证号")
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: roster)
+        #expect(try database.rows("SELECT xh FROM student ORDER BY ksh") == ["[xh:\"2026000001\"]", "[xh:\"2026000002\"]"])
+    }
+
     @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
         // Given a roster workbook with notes in a column past the header, on two rows
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path

@@ -225,7 +225,7 @@ struct RowPreparer {
         if idText.isEmpty { return reject("身份证号 is empty") }
         let admission = cell(columns.admissionName)
         return .student(PreparedStudent(StudentRow(
-            ksh: ksh, xh: Text.halfWidth(Text.unmarkedNumber(cell(columns.xh))), name: name,
+            ksh: ksh, xh: Text.removingSpaces(Text.halfWidth(Text.unmarkedNumber(cell(columns.xh)))), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
             id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
             phone: PhoneNumber(cell(columns.phone)), college: Text.unitName(cell(columns.college)), major: cell(columns.major),
