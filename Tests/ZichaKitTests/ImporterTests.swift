@@ -490,6 +490,28 @@ extension AppDatabase {
         #expect(try database.rows("SELECT xh FROM student ORDER BY ksh") == ["[xh:\"2026000001\"]", "[xh:\"2026000002\"]"])
     }
 
+    @Test func aClassGivenTwiceWithAnotherCounselorIsWarnedOfAndTheLaterRowUsed() throws {
+        // Given a counselor list naming 计科2601 twice (once with a space) for two counselors, and 计科2602 twice alike
+        let counselors = try ImportFixtures.temporaryFile("""
+            班级,辅导员,邮箱
+            计科2601,李老师,li@example.edu.cn
+            计科2602,王老师,wang@example.edu.cn
+            计科 2601,赵老师,zhao@example.edu.cn
+            计科2602,王老师,WANG@example.edu.cn
+
+            """, name: "counselors.csv")
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张伟,110105199001010029"]), counselors: counselors,
+                                       diagnostics: diagnostics)
+        // Then the conflicting repeat is warned of with the row it replaces, the identical one is not
+        #expect(diagnostics.warnings.map(\.description) == [
+            "\(counselors):4: warning: 班级 计科2601 is given again with another counselor or address (line 2: 李老师): this later row is used\n"
+            + "  hint: keep one row per 班级 in the counselor list"])
+        #expect(try database.rows("SELECT scope, counselor FROM counselor_scope ORDER BY scope") ==
+                ["[scope:\"计科2601\" counselor:\"赵老师\"]", "[scope:\"计科2602\" counselor:\"王老师\"]"])
+    }
+
     @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
         // Given a roster workbook with notes in a column past the header, on two rows
         let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path

@@ -57,7 +57,12 @@ struct RowImporter {
                 if firstEventAfterNight == nil { firstEventAfterNight = reader.location(line: e.line, column: nil) }
             }
         case .scope(let kind, let scope, let counselor, let email, let line):
-            try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line)
+            if let earlier = try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line) {
+                let what = kind == "class" ? "班级" : "学院"
+                importer.diagnostics.report(Diagnostic(.warning, "\(what) \(scope) is given again with another counselor or address (line \(earlier.line): "
+                    + "\(earlier.counselor.isEmpty ? "no name" : earlier.counselor)): this later row is used", at: reader.location(line: line, column: nil),
+                    hint: "keep one row per \(what) in the counselor list"))
+            }
             accepted += 1
         }
         if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }

@@ -61,6 +61,7 @@ public final class ImportSession {
     private let midnight: Int64
     private var insertReject: Statement?
     private var insertScope: Statement?
+    private var findScope: Statement?
 
     init(db: Database, asOf: String) {
         self.db = db
@@ -304,8 +305,18 @@ public final class ImportSession {
         return left
     }
 
-    /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one.
-    public func addCounselorScope(kind: String, scope: String, counselor: String, email: String, line: Int) throws {
+    /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one. Returns that earlier row
+    /// of this file when it named another counselor or address (its line and counselor), for a warning.
+    @discardableResult
+    public func addCounselorScope(kind: String, scope: String, counselor: String, email: String, line: Int) throws -> (line: Int, counselor: String)? {
+        if findScope == nil {
+            findScope = try db.makeStatement(sql: "SELECT line, counselor, email FROM counselor_scope WHERE scope_kind = ? AND scope = ? AND file_id = ?")
+        }
+        var replaced: (line: Int, counselor: String)?
+        if let earlier = try Row.fetchOne(findScope!, arguments: [kind, scope, fileID]),
+           earlier[1] as String != counselor || (earlier[2] as String).lowercased() != email.lowercased() {
+            replaced = (earlier[0], earlier[1])
+        }
         if insertScope == nil {
             insertScope = try db.makeStatement(sql: """
                 INSERT OR REPLACE INTO counselor_scope (scope_kind, scope, counselor, email, file_id, line) VALUES (?, ?, ?, ?, ?, ?)
@@ -313,6 +324,7 @@ public final class ImportSession {
         }
         insertScope!.setUncheckedArguments([kind, scope, counselor, email, fileID, line])
         try insertScope!.execute()
+        return replaced
     }
 
     /// Keeps the stored student `ksh`, if present, on a roster being stored over an earlier one although tonight's row
