@@ -46,12 +46,19 @@ import ZichaTestSupport
         #expect(error?.description.hasPrefix("\(path):3: error: the configuration file is not valid JSON") == true, "\(String(describing: error))")
         // Saved by Notepad: with a byte order mark, in UTF-8 or UTF-16, and Chinese before the mistake
         let text = "{\"_c\": \"学籍科\",\n  \"deadline\": \"2026-12-15\"\n  \"mail\": {}\n}\n"
-        for (name, bytes) in [("bom8.json", Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)), ("bom16.json", text.data(using: .utf16)!)] {
+        for (name, bytes) in [("bom8.json", Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8)), ("bom16.json", text.data(using: .utf16)!),
+                              ("crlf.json", Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)),
+                              ("cr.json", Data(text.replacingOccurrences(of: "\n", with: "\r").utf8))] {
             let marked = folder.file(name)
             try bytes.write(to: URL(fileURLWithPath: marked))
             let error = #expect(throws: ZichaError.self) { try Configuration.load(path: marked) }
             #expect(error?.description.hasPrefix("\(marked):3: error: the configuration file is not valid JSON") == true, "\(String(describing: error))")
         }
+        // UTF-16 without its mark: the file named, no line rather than a wrong one
+        let unmarked = folder.file("utf16.json")
+        try text.data(using: .utf16LittleEndian)!.write(to: URL(fileURLWithPath: unmarked))
+        let plain = #expect(throws: ZichaError.self) { try Configuration.load(path: unmarked) }
+        #expect(plain?.description.hasPrefix("\(unmarked): error: the configuration file is not valid JSON") == true, "\(String(describing: plain))")
     }
 
     @Test func aRelativeRemedyCatalogIsFoundBesideTheConfigurationFile() throws {

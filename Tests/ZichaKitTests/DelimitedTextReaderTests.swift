@@ -134,9 +134,16 @@ struct CanonicalFixtures: Decodable {
         let reader = try DelimitedTextReader(path: url.path, source: "gbk.csv", options: TableOptions())
         #expect(reader.encoding == .gb18030)
         #expect(try Self.records(reader).last?.cells == ["26110101000001", "郑郑郑", "110105199001010029"])
-        // While UTF-8 with Chinese (three-byte sequences), or with Latin letters only — accents, pinyin's tone marks,
-        // a minority name's middle dot — stays UTF-8
-        for text in ["XM\nJosé\n张三\n", "XM\n郑郑郑\n", "name\nJosé García\nZoë Müller\n", "name\nLǚ Xiǎoméng\n", "name\nAyiguli·Maimaiti\n"] {
+        // And other names of that kind, whose GBK bytes are valid UTF-8 too (钱强毛梅牛欧平全山 lead with C3…C9, 陆路 with C2)
+        for name in ["郑强", "郑平", "陆路", "钱强,毛梅", "牛欧平全山"] {
+            let gbk = Data("XM,KSH\n".utf8) + name.data(using: String.Encoding(rawValue: 0x80000632))! + Data(",26110101000001\n".utf8)
+            #expect(String(data: gbk, encoding: .utf8) != nil, "\(name) is valid UTF-8 in GBK, or the case proves nothing")
+            #expect(EncodingDetector.detect(ArraySlice(Array(gbk))).encoding == .gb18030, "\(name)")
+        }
+        // While UTF-8 with Chinese (three-byte sequences), or with Latin letters — accents, pinyin's tone marks, a
+        // minority name's middle dot — or Cyrillic, Greek or Arabic names, stays UTF-8
+        for text in ["XM\nJosé\n张三\n", "XM\n郑郑郑\n", "name\nJosé García\nZoë Müller\n", "name\nLǚ Xiǎoméng\n", "name\nAyiguli·Maimaiti\n",
+                     "name\nИван Петров\n", "name\nΓιώργος Παπαδόπουλος\n", "name\nمحمد علي\n", "name\nÉmile\n"] {
             #expect(EncodingDetector.detect(ArraySlice(Array(text.utf8))).encoding == .utf8, "\(text)")
         }
     }

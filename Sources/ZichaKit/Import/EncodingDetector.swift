@@ -11,26 +11,30 @@ public enum EncodingDetector {
         return (utf8 ? .utf8 : .gb18030, 0)
     }
 
-    /// Whether bytes that are valid UTF-8 are more likely GBK: every non-ASCII sequence two bytes long, none of three or
-    /// four (where Chinese is), none a Latin letter (é, ü, pinyin's ǎ: U+00C0…U+024F, lead bytes C3…C9), some beyond
-    /// them (U+0280…U+07FF: IPA, Greek, Cyrillic, Hebrew, Arabic — no Chinese roster's), and the bytes valid GB18030. A
-    /// small GBK file with pinyin headers can read as UTF-8 by chance — 郑 is D6 A3 in GBK, a Hebrew accent in UTF-8 —
-    /// while a Chinese table in UTF-8 has its names in three-byte sequences, and one in Latin letters has its accents.
+    /// Whether bytes that are valid UTF-8 are more likely GBK. A small GBK file with pinyin headers can be valid UTF-8
+    /// by chance — 郑强 is D6 A3 C7 BF in GBK, a Hebrew accent and ǿ in UTF-8 — while a Chinese table in UTF-8 has its
+    /// names in three-byte sequences. So: no sequence of three or four bytes; every two-byte one read as GBK a common
+    /// character (second byte A1 or above, as GB2312's are: a Cyrillic, Greek or Arabic word in UTF-8 has second bytes
+    /// below A1 too — И is D0 98, р D1 80); none beside an ASCII letter (é in José, ǚ in Lǚ, the middle dot of
+    /// Ayiguli·Maimaiti: a Latin word's accents sit among its letters, a Chinese name between separators); and the
+    /// bytes valid GB18030.
     static func gbkPassingAsUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var beyondLatin = 0
+        func isLetter(_ i: Int) -> Bool {
+            guard i >= bytes.startIndex, i < bytes.endIndex else { return false }
+            let c = bytes[i] | 0x20
+            return c >= 0x61 && c <= 0x7A
+        }
+        var pairs = 0
         var i = bytes.startIndex
         while i < bytes.endIndex {
             let c = bytes[i]
             if c < 0x80 { i += 1; continue }
-            switch c {
-            case 0xC2: break  // U+0080…U+00BF: signs such as the middle dot of a minority name
-            case 0xC3...0xC9: return false  // Latin letters
-            case 0xCA...0xDF: beyondLatin += 1
-            default: return false  // a longer sequence, or not UTF-8 at all
-            }
+            guard (0xC2...0xDF).contains(c), i + 1 < bytes.endIndex else { return false }  // a longer sequence, or cut
+            if bytes[i + 1] < 0xA1 || isLetter(i - 1) || isLetter(i + 2) { return false }
+            pairs += 1
             i += 2
         }
-        return beyondLatin > 0 && isGB18030(bytes)
+        return pairs > 0 && isGB18030(bytes)
     }
 
     /// Whether `bytes` are well-formed GB18030 (a sample's last character may be cut).

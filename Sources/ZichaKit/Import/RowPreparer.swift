@@ -37,14 +37,11 @@ struct RowPreparer {
     let today: Int
     let vocabulary: EventVocabulary
     private var header: HeaderMap? = nil
-    /// The header row's cells, empty ones included: a data row with values past them is misaligned.
+    /// The header row's cells up to its last named one (an export may end every line with a separator): a data row
+    /// with values past them is misaligned.
     private var headerWidth = 0
     /// A workbook's values in columns without a header were warned of (once per file).
     private var warnedUnheadedCells = false
-    /// A log's last column, its free text, held the separator unquoted (warned of once per file).
-    private var warnedUnquotedDetail = false
-    /// The header row's cells as the file wrote them.
-    private var headerCells: [String] = []
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
     private let asOfMidnight: Int64
@@ -70,14 +67,12 @@ struct RowPreparer {
     /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
     /// handed to `emit` (nothing for blank rows).
     mutating func prepare(_ record: TableRecord, _ emit: (PreparedRow) throws -> Void) throws {
-        var record = record
         guard let map = header else {
             let candidate = HeaderMap(kind: kind, header: record.cells)
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
-                headerWidth = record.cells.count
-                headerCells = record.cells
+                headerWidth = (record.cells.lastIndex { !Text.trimmed($0).isEmpty } ?? -1) + 1
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
                 for (second, first) in candidate.repeated {
@@ -109,16 +104,6 @@ struct RowPreparer {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
                                                     at: reader.location(line: record.line, column: first))))
                 }
-            } else if kind == .log, let detail = logColumns.detail, detail == headerWidth - 1, let text = reader as? DelimitedTextReader {
-                // The log's last column is its free text (说明): a separator written there without quotes shifts nothing,
-                // and the reason it gives (征兵, 证件号码已被注册) must stay whole. Read the rest of the row as part of it.
-                let separator = String(decoding: [text.delimiter], as: UTF8.self)
-                record.cells = Array(record.cells[..<detail]) + [record.cells[detail...].joined(separator: separator)]
-                if !warnedUnquotedDetail {
-                    warnedUnquotedDetail = true
-                    try emit(.diagnostic(Diagnostic(.warning, "the last column, \(Text.trimmed(headerCell(detail))), holds the separator without quotes "
-                        + "(the first here): the rest of each such row is read as part of it", at: reader.location(line: record.line, column: nil))))
-                }
             } else {
                 // In a text file every value after an unquoted separator inside a cell lands one column too far.
                 let reason = "the row has \(last + 1) cells and the header \(headerWidth): a separator inside a cell without quotes? "
@@ -144,9 +129,6 @@ struct RowPreparer {
         if let warning = addressWarning(prepared, map) { try emit(.diagnostic(warning)) }
         try emit(prepared)
     }
-
-    /// The header cell of `column`.
-    private func headerCell(_ column: Int) -> String { column < headerCells.count ? headerCells[column] : "" }
 
     /// Ends the file: a file without a usable header is not a table for zicha.
     func finish(_ emit: (PreparedRow) throws -> Void) throws {

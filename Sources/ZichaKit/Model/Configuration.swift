@@ -44,7 +44,12 @@ public struct Configuration: Sendable, Codable, Equatable {
                 else if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
                     utf8 = Data((String(data: data, encoding: .utf16) ?? "").utf8)
                 } else { utf8 = data }
-                if offset <= utf8.count { line = utf8.prefix(offset).filter { $0 == 0x0A }.count + 1 }
+                // Without a mark, NUL bytes mean UTF-16 or UTF-32, which Foundation also reads: no line then, rather than a wrong one.
+                if offset <= utf8.count, !utf8.contains(0) {
+                    let before = utf8.prefix(offset)
+                    let crlf = zip(before, before.dropFirst()).filter { $0 == 0x0D && $1 == 0x0A }.count
+                    line = before.filter { $0 == 0x0A || $0 == 0x0D }.count - crlf + 1  // LF, CRLF or CR alone
+                }
             }
             throw ZichaError(.config, "the configuration file is not valid JSON: \(why)", at: SourceLocation(file: path, line: line), hint: hint)
         }

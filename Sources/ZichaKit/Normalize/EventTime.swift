@@ -64,7 +64,8 @@ public enum EventTime {
                 }
             } else {
                 guard b[i] == 0x20 || isT || (b[i - 1] == Self.ri.last && (0x30...0x39).contains(b[i])) else { return nil }
-                while i < b.count, b[i] == 0x20 || b[i] == 0x54 || b[i] == 0x74 { i += 1 }  // `2026-11-27 T10:00` too
+                while i < b.count, b[i] == 0x20 { i += 1 }
+                if i < b.count, b[i] == 0x54 || b[i] == 0x74 { i += 1 }  // `2026-11-27 T10:00` too, as before
                 guard let h = numberUpTo2(), i < b.count, b[i] == 0x3A else { return nil }
                 i += 1
                 guard let m = number(2) else { return nil }

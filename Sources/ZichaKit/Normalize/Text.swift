@@ -126,7 +126,8 @@ public enum Text {
     }
 
     /// A college or class name as one spelling: half-width (full-width letters, digits and signs, U+3000), trimmed,
-    /// and inner white space removed except one space between two ASCII letters (`Class A`; `CS 2602` is `CS2602`). An export that
+    /// and inner white space removed except one space between two ASCII letters or digits (`Class A`, `CS 2602`; `1 12`
+    /// and `11 2` stay two classes). An export that
     /// wrote `计科　2601` for some students and `计科2601` for others split one class in two, and the counselor list's
     /// `计科2601` missed the first. The same string when there is nothing to fold (nearly every cell: a byte scan).
     public static func unitName(_ s: String) -> String {
@@ -136,15 +137,15 @@ public enum Text {
         var pendingSpace = false
         for u in halfWidth(s).unicodeScalars {
             if isSpace(u) { pendingSpace = !out.isEmpty; continue }
-            if pendingSpace, let before = out.last, isASCIILetter(before), isASCIILetter(u) { out.append(" ") }
+            if pendingSpace, let before = out.last, isASCIIAlphanumeric(before), isASCIIAlphanumeric(u) { out.append(" ") }
             pendingSpace = false
             out.append(u)
         }
         return String(out)
     }
 
-    private static func isASCIILetter(_ u: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(u) || ("A"..."Z").contains(u)
+    private static func isASCIIAlphanumeric(_ u: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u)
     }
 
     /// A header cell folded for matching: trimmed, half-width, lowercased, inner white space removed.
