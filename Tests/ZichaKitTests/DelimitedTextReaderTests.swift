@@ -127,11 +127,9 @@ struct CanonicalFixtures: Decodable {
         var bytes = Data("KSH,XM,SFZH\n26110101000001,".utf8)
         for _ in 0..<3 { bytes += Data([0xD6, 0xA3]) }
         bytes += Data(",110105199001010029\n".utf8)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-gbk-\(UUID().uuidString).csv")
-        try bytes.write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
+        let path = try ImportFixtures.temporaryFile(bytes, name: "gbk.csv")
         // Then it is read as GB18030, the name whole
-        let reader = try DelimitedTextReader(path: url.path, source: "gbk.csv", options: TableOptions())
+        let reader = try DelimitedTextReader(path: path, source: "gbk.csv", options: TableOptions())
         #expect(reader.encoding == .gb18030)
         #expect(try Self.records(reader).last?.cells == ["26110101000001", "郑郑郑", "110105199001010029"])
         // And other names of that kind, whose GBK bytes are valid UTF-8 too (钱强毛梅牛欧平全山 lead with C3…C9, 陆路 with C2)

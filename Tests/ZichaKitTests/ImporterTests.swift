@@ -32,6 +32,24 @@ enum ImportFixtures {
         try temporaryFile(Data(text.utf8), name: name)
     }
 
+    /// A workbook written by the report's own writer to a fresh temporary file named `name`: each sheet a name and
+    /// its rows of cells (`texts` makes text cells). Returns its path.
+    static func workbook(_ name: String, sheets: [(name: String, rows: [[XLSXWriterBook.Cell]])]) throws -> String {
+        let path = processFolder.appendingPathComponent("\(UUID().uuidString)-\(name)").path
+        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
+        for sheet in sheets {
+            let width = sheet.rows.map(\.count).max() ?? 0
+            try book.startSheet(sheet.name, columns: Array(repeating: (width: 16, style: .text), count: width), frozenRows: 1)
+            for row in sheet.rows { try book.appendRow(row) }
+            try book.finishSheet(filterColumns: 0)
+        }
+        try book.close()
+        return path
+    }
+
+    /// Rows of text cells, for `workbook`.
+    static func texts(_ rows: [[String]]) -> [[XLSXWriterBook.Cell]] { rows.map { $0.map { .text($0, .text) } } }
+
     /// Imports one night into `database`.
     @discardableResult
     static func importNight(_ database: AppDatabase, asOf: String = "2026-09-05", roster: String?, logs: [String] = [],
@@ -301,14 +319,8 @@ extension AppDatabase {
 
     @Test func aCounselorListWorkbookNamesTheCellOfAnAddressMailWouldRefuse() throws {
         // Given a counselor list as a workbook whose second mapping gives two addresses
-        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-counselors.xlsx").path
-        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-        try book.startSheet("辅导员", columns: [(12, .text), (8, .text), (30, .text)], frozenRows: 1)
-        for row in [["班级", "辅导员", "邮箱"], ["计科2601", "李老师", "li@example.com"], ["计科2602", "王老师", "wang@example.com,wu@example.com"]] {
-            try book.appendRow(row.map { .text($0, .text) })
-        }
-        try book.finishSheet(filterColumns: 0)
-        try book.close()
+        let path = try ImportFixtures.workbook("counselors.xlsx", sheets: [("辅导员", ImportFixtures.texts([
+            ["班级", "辅导员", "邮箱"], ["计科2601", "李老师", "li@example.com"], ["计科2602", "王老师", "wang@example.com,wu@example.com"]]))])
         let roster = try ImportFixtures.temporaryFile("考生号,姓名,身份证号,班级\n26110101000001,张伟,110105199001010029,计科2602\n")
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, counselors: path, diagnostics: diagnostics)
@@ -482,15 +494,9 @@ extension AppDatabase {
 
     @Test func aWorkbookValueInAColumnWithoutAHeaderIsWarnedOfOnceAndTheRowsKept() throws {
         // Given a roster workbook with notes in a column past the header, on two rows
-        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
-        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text), (8, .text), (8, .text), (8, .text)], frozenRows: 1)
-        for row in [["考生号", "姓名", "身份证号", ""], ["26110101000001", "张伟", "110105199001010029", "已联系", "", "周五"],
-                    ["26110101000002", "王芳", "110101200602030017", "已联系"]] {
-            try book.appendRow(row.map { .text($0, .text) })
-        }
-        try book.finishSheet(filterColumns: 0)
-        try book.close()
+        let path = try ImportFixtures.workbook("roster.xlsx", sheets: [("花名册", ImportFixtures.texts([
+            ["考生号", "姓名", "身份证号", ""], ["26110101000001", "张伟", "110105199001010029", "已联系", "", "周五"],
+            ["26110101000002", "王芳", "110101200602030017", "已联系"]]))])
         let database = try AppDatabase(inMemory: ())
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
@@ -683,15 +689,9 @@ extension AppDatabase {
 
     @Test func aFirstWorkbookRosterRepeatingAKSHSetsTheLaterRowAsideReadAgainFromTheSheet() throws {
         // Given a first roster as a workbook (written by the report's own writer) naming a 考生号 twice
-        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-roster.xlsx").path
-        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-        try book.startSheet("花名册", columns: [(16, .text), (8, .text), (20, .text)], frozenRows: 1)
-        for row in [["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"],
-                    ["26110101000002", "王芳", "110101200602030017"], ["26110101000001", "张伟伟", "320102197001018646"]] {
-            try book.appendRow(row.map { .text($0, .text) })
-        }
-        try book.finishSheet(filterColumns: 0)
-        try book.close()
+        let path = try ImportFixtures.workbook("roster.xlsx", sheets: [("花名册", ImportFixtures.texts([
+            ["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"],
+            ["26110101000002", "王芳", "110101200602030017"], ["26110101000001", "张伟伟", "320102197001018646"]]))])
         let database = try AppDatabase(inMemory: ())
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
@@ -705,13 +705,8 @@ extension AppDatabase {
 
     @Test func aTimeExcelKeptAsAPlainNumberIsSetAsideSayingSo() throws {
         // Given a log workbook whose 时间 cell holds Excel's day count without a date format (46000 for 2025-12-09)
-        let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-log.xlsx").path
-        let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-        try book.startSheet("自查记录", columns: [(20, .plain), (20, .text), (8, .text), (8, .text)], frozenRows: 1)
-        try book.appendRow(["时间", "身份证号", "姓名", "事件"].map { .text($0, .text) })
-        try book.appendRow([.number(46000, .plain), .text("110105199001010029", .text), .text("张伟", .text), .text("注册成功", .text)])
-        try book.finishSheet(filterColumns: 0)
-        try book.close()
+        let path = try ImportFixtures.workbook("log.xlsx", sheets: [("自查记录", ImportFixtures.texts([["时间", "身份证号", "姓名", "事件"]])
+            + [[.number(46000, .plain), .text("110105199001010029", .text), .text("张伟", .text), .text("注册成功", .text)]])])
         let database = try AppDatabase(inMemory: ())
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(database, roster: try Self.roster(["26110101000001,张伟,110105199001010029"]),
@@ -724,20 +719,10 @@ extension AppDatabase {
 
     @Test func aSheetNamedForOneWorkbookLetsTheOthersPickTheirOwnButANameNoneHasFails() throws {
         // Given a roster workbook whose table is on 花名册 (after a 说明 sheet) and a log workbook on 自查记录
-        func workbook(_ name: String, sheets: [(String, [[String]])]) throws -> String {
-            let path = ImportFixtures.processFolder.appendingPathComponent("\(UUID().uuidString)-\(name)").path
-            let book = XLSXWriterBook(fd: try ReportFile.create(URL(fileURLWithPath: path)), path: path, title: "t", created: Date(timeIntervalSince1970: 0))
-            for (sheet, rows) in sheets {
-                try book.startSheet(sheet, columns: rows[0].map { _ in (16, .text) }, frozenRows: 1)
-                for row in rows { try book.appendRow(row.map { .text($0, .text) }) }
-                try book.finishSheet(filterColumns: 0)
-            }
-            try book.close()
-            return path
-        }
-        let roster = try workbook("roster.xlsx", sheets: [("说明", [["本表为 2026 级名单"]]),
-                                                          ("花名册", [["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"]])])
-        let log = try workbook("log.xlsx", sheets: [("自查记录", [["时间", "身份证号", "事件"], ["2026-09-04 10:00", "110105199001010029", "自查完成"]])])
+        let roster = try ImportFixtures.workbook("roster.xlsx", sheets: [("说明", ImportFixtures.texts([["本表为 2026 级名单"]])),
+            ("花名册", ImportFixtures.texts([["考生号", "姓名", "身份证号"], ["26110101000001", "张伟", "110105199001010029"]]))])
+        let log = try ImportFixtures.workbook("log.xlsx", sheets: [("自查记录", ImportFixtures.texts([
+            ["时间", "身份证号", "事件"], ["2026-09-04 10:00", "110105199001010029", "自查完成"]]))])
         // When the night names 花名册
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log],

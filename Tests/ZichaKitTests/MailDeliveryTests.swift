@@ -103,12 +103,18 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 2)
     }
 
-    @Test func aServerSilentAfterTheDataStopsTheMailAfterOneMessage() throws {
-        // Given a server that takes the first counselor's message and never answers its end, and a short time limit
-        let server = try SMTPTestServer(["--hang-after-data", "zhangwei@example.edu.cn"])
-        defer { server.stop() }
+    /// A server that takes `rcpt`'s message and never answers its end, and settings giving it 2 seconds.
+    private func silentServer(after rcpt: String) throws -> (SMTPTestServer, MailSettings) {
+        let server = try SMTPTestServer(["--hang-after-data", rcpt])
         var settings = server.settings()
         settings.totalTimeoutSeconds = 2
+        return (server, settings)
+    }
+
+    @Test func aServerSilentAfterTheDataStopsTheMailAfterOneMessage() throws {
+        // Given a server that takes the first counselor's message and never answers its end, and a short time limit
+        let (server, settings) = try silentServer(after: "zhangwei@example.edu.cn")
+        defer { server.stop() }
         let database = try AppDatabase()
         let diagnostics = DiagnosticCollector()
         // When two counselors are to be mailed
@@ -128,10 +134,8 @@ final class SleepLog: @unchecked Sendable {
 
     @Test func aServerSilentAfterTheLastMessageEndsTheMailAsAnUnknownFate() throws {
         // Given a server silent at the end of the second (last) counselor's message
-        let server = try SMTPTestServer(["--hang-after-data", "lina@example.edu.cn"])
+        let (server, settings) = try silentServer(after: "lina@example.edu.cn")
         defer { server.stop() }
-        var settings = server.settings()
-        settings.totalTimeoutSeconds = 2
         let database = try AppDatabase()
         let diagnostics = DiagnosticCollector()
         // When both are mailed, then nothing is left to stop: the first is sent, the last unknown, no failure
