@@ -392,6 +392,15 @@ extension AppDatabase {
         #expect(error?.description.contains("事件 (tried: 事件, 操作, 状态, 自查状态, event, status)") == true, "\(String(describing: error))")
     }
 
+    @Test func aFileThatMayBeGBKIsReadAsUTF8WithAWarningSayingWhatToDo() throws {
+        let gbk = Data("KSH,XM,SFZH\n26110101000001,".utf8) + Data([0xD6, 0xA3, 0xC7, 0xBF]) + Data(",110105199001010029\n".utf8)  // 郑强
+        let path = try ImportFixtures.temporaryFile(gbk, name: "roster.csv")
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: path, diagnostics: diagnostics)
+        #expect(diagnostics.warnings.map(\.description) == ["\(path): warning: read as UTF-8, but its bytes are also valid GBK (Excel's CSV on "
+            + "Chinese Windows) and look like it\n  hint: if its names read wrong (֣ǿ for 郑强), run the night again with --encoding gbk"])
+    }
+
     @Test func aHeaderReadInTheWrongEncodingSaysSoRatherThanNamingColumns() throws {
         // Given a GBK roster read with --encoding utf-8
         let error = #expect(throws: ZichaError.self) {

@@ -10,6 +10,8 @@ public struct DelimitedTextReader: TableReader {
     public let encoding: TextEncoding
     /// The delimiter in use (detected from the header line or forced).
     public let delimiter: UInt8
+    /// Detected as UTF-8, but its first bytes are valid GBK too and look like it (`EncodingDetector.mayBeGBK`).
+    public let mayBeGBK: Bool
     private let bomLength: Int
 
     /// Opens `path`, detecting encoding and delimiter from its first bytes. Throws for empty and binary files.
@@ -33,6 +35,7 @@ public struct DelimitedTextReader: TableReader {
         }
         encoding = enc
         bomLength = bom
+        mayBeGBK = options.encoding == .auto && bom == 0 && enc == .utf8 && EncodingDetector.mayBeGBK(head)
         if let forced = options.delimiter {
             delimiter = forced
         } else {

@@ -7,18 +7,17 @@ public enum EncodingDetector {
         if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
         if let utf16 = utf16WithoutBOM(head) { return (utf16, 0) }
-        let utf8 = (headerReadsAsUTF8(head) || looksLikeUTF8(head)) && !gbkPassingAsUTF8(head)
-        return (utf8 ? .utf8 : .gb18030, 0)
+        return (headerReadsAsUTF8(head) || looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
     }
 
-    /// Whether bytes that are valid UTF-8 are more likely GBK. A small GBK file with pinyin headers can be valid UTF-8
-    /// by chance — 郑强 is D6 A3 C7 BF in GBK, a Hebrew accent and ǿ in UTF-8 — while a Chinese table in UTF-8 has its
-    /// names in three-byte sequences. So: no sequence of three or four bytes; every two-byte one read as GBK a common
-    /// character (second byte A1 or above, as GB2312's are: a Cyrillic, Greek or Arabic word in UTF-8 has second bytes
-    /// below A1 too — И is D0 98, р D1 80); none beside an ASCII letter (é in José, ǚ in Lǚ, the middle dot of
-    /// Ayiguli·Maimaiti: a Latin word's accents sit among its letters, a Chinese name between separators); and the
-    /// bytes valid GB18030.
-    static func gbkPassingAsUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+    /// Whether text read as UTF-8 may be GBK all the same — said as a warning, never acted on: a small GBK file with
+    /// pinyin headers can be valid UTF-8 by chance (郑强 is D6 A3 C7 BF in GBK: a Hebrew accent and ǿ in UTF-8), but no
+    /// rule on bytes alone tells it from a UTF-8 roster of Cyrillic, Greek or Arabic names, so the file is read as
+    /// UTF-8 and the office told how to read it otherwise. The signs: no sequence of three or four bytes (where
+    /// Chinese is in UTF-8); every two-byte one a common GBK character (second byte A1 or above, as GB2312's) and none
+    /// beside an ASCII letter (é in José, ǚ in Lǚ: a Latin word's accents sit among its letters, a Chinese name between
+    /// separators); the bytes valid GB18030.
+    static func mayBeGBK(_ bytes: ArraySlice<UInt8>) -> Bool {
         func isLetter(_ i: Int) -> Bool {
             guard i >= bytes.startIndex, i < bytes.endIndex else { return false }
             let c = bytes[i] | 0x20
@@ -29,8 +28,8 @@ public enum EncodingDetector {
         while i < bytes.endIndex {
             let c = bytes[i]
             if c < 0x80 { i += 1; continue }
-            guard (0xC2...0xDF).contains(c), i + 1 < bytes.endIndex else { return false }  // a longer sequence, or cut
-            if bytes[i + 1] < 0xA1 || isLetter(i - 1) || isLetter(i + 2) { return false }
+            guard i + 1 < bytes.endIndex else { break }  // a character cut at the end of the sample
+            guard (0xC2...0xDF).contains(c), bytes[i + 1] >= 0xA1, !isLetter(i - 1), !isLetter(i + 2) else { return false }
             pairs += 1
             i += 2
         }

@@ -92,6 +92,11 @@ public struct Importer {
     private func importFile(kind: TableKind, path: String, options: TableOptions, digest: (hex: String, size: Int64), session: ImportSession) throws -> ImportedFile {
         let reader = try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete }
         let encoding = (reader as? DelimitedTextReader)?.encoding.rawValue ?? "xlsx"
+        if (reader as? DelimitedTextReader)?.mayBeGBK == true {
+            diagnostics.report(Diagnostic(.warning, "read as UTF-8, but its bytes are also valid GBK (Excel's CSV on Chinese Windows) and look like it",
+                                          at: SourceLocation(file: path),
+                                          hint: "if its names read wrong (֣ǿ for 郑强), run the night again with --encoding gbk"))
+        }
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
             diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change", at: SourceLocation(file: path)))
             return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true)
