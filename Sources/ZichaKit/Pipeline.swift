@@ -300,7 +300,8 @@ public enum Pipeline {
     private static func reportUnmatchedScopes(_ scopes: [UnmatchedScope], _ diagnostics: DiagnosticSink) {
         for scope in scopes.prefix(10) {
             let what = scope.kind == "class" ? "班级" : "学院"
-            diagnostics.report(Diagnostic(.warning, "\(what) \(scope.scope) names no \(scope.kind) of tonight's roster: this row gives nobody a counselor",
+            let named = scope.college.isEmpty ? scope.scope : "\(scope.scope) of \(scope.college)"
+            diagnostics.report(Diagnostic(.warning, "\(what) \(named) names no \(scope.kind) of tonight's roster: this row gives nobody a counselor",
                                           at: SourceLocation(file: scope.file, line: scope.line),
                                           hint: scope.rosterSpelling.map { "the roster writes it \($0)" }))
         }

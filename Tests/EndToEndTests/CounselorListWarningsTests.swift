@@ -33,4 +33,34 @@ struct CounselorListWarningsTests {
         #expect(warning(4).last?.contains("hint") == false, "no spelling of the roster is near 天文2601: \(run.stderr)")
         #expect(warning(5).isEmpty, "white space inside a college name is not a spelling of its own: \(run.stderr)")
     }
+
+    @Test("two colleges' classes of one name each get their own college's counselor, and a college spelt otherwise still maps a class")
+    func aClassIsMappedWithinItsCollege() throws {
+        let tmp = try TempFolder("scopes-colleges")
+        let roster = try tmp.write("""
+            考生号,姓名,身份证号,学院,班级
+            26110101000001,张伟,110105199001010029,计算机学院,1班
+            26110101000002,王芳,110101200602030017,电子学院,1班
+            26110101000003,李娜,110101200602030033,计算机学院,2班
+
+            """, to: "roster.csv")
+        let counselors = try tmp.write("""
+            班级,学院,辅导员,邮箱
+            1班,计算机学院,李老师,li@example.edu.cn
+            1班,电子学院,王老师,wang@example.edu.cn
+            2班,计算机系,赵老师,zhao@example.edu.cn
+
+            """, to: "counselors.csv")
+        let log = try tmp.write("时间,身份证号,事件\n2026-11-27 10:00,110105199001010029,登录\n", to: "log.csv")
+        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--counselors", counselors, "--log", log, "--db", tmp.file("z.sqlite"),
+                                                  "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--no-mail"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let students = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json")).studentsByKsh
+        // Then 1班 of 电子学院 is 王老师's and 1班 of 计算机学院 李老师's (both went to the later row, 王老师, who was mailed
+        // the other college's student), and 2班, the only one of its name, is 赵老师's though the list writes 计算机系
+        #expect(students["26110101000001"]?["counselor"] as? String == "李老师")
+        #expect(students["26110101000002"]?["counselor"] as? String == "王老师")
+        #expect(students["26110101000003"]?["counselor"] as? String == "赵老师")
+        #expect(!run.stderr.contains("is given again"), "\(run.stderr)")
+    }
 }

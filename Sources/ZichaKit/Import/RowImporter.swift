@@ -56,10 +56,11 @@ struct RowImporter {
                 eventsAfterNight += 1
                 if firstEventAfterNight == nil { firstEventAfterNight = reader.location(line: e.line, column: nil) }
             }
-        case .scope(let kind, let scope, let counselor, let email, let line):
-            if let earlier = try session.addCounselorScope(kind: kind, scope: scope, counselor: counselor, email: email, line: line) {
+        case .scope(let kind, let college, let scope, let counselor, let email, let line):
+            if let earlier = try session.addCounselorScope(kind: kind, college: college, scope: scope, counselor: counselor, email: email, line: line) {
                 let what = kind == "class" ? "班级" : "学院"
-                importer.diagnostics.report(Diagnostic(.warning, "\(what) \(scope) is given again with another counselor or address (line \(earlier.line): "
+                let named = college.isEmpty ? scope : "\(scope) of \(college)"
+                importer.diagnostics.report(Diagnostic(.warning, "\(what) \(named) is given again with another counselor or address (line \(earlier.line): "
                     + "\(earlier.counselor.isEmpty ? "no name" : earlier.counselor)): this later row is used", at: reader.location(line: line, column: nil),
                     hint: "keep one row per \(what) in the counselor list"))
             }

@@ -9,7 +9,8 @@ enum PreparedRow {
     /// The record rides along: a 考生号 seen earlier in the file is only known when storing, and set aside as it was.
     case student(PreparedStudent)
     case event(EventRow)
-    case scope(kind: String, scope: String, counselor: String, email: String, line: Int)
+    /// A counselor list's row: a class (within `college` when the row names it, else '') or a college.
+    case scope(kind: String, college: String, scope: String, counselor: String, email: String, line: Int)
     case reject(TableRecord, reason: String, column: Int?)
     /// A roster row set aside whose 考生号 could be read: that student, if stored, is still on tonight's roster.
     case rejectStudent(TableRecord, reason: String, column: Int?, ksh: String)
@@ -175,7 +176,7 @@ struct RowPreparer {
             let column = rosterColumns.counselorEmail
             return addresses.check(s.row.counselorEmail, counselor: s.row.counselor,
                                    at: reader.location(line: s.row.line, column: column))
-        case .scope(_, _, let counselor, let email, let line):
+        case .scope(_, _, _, let counselor, let email, let line):
             return addresses.check(email, counselor: counselor, at: reader.location(line: line, column: map.columns["email"]))
         default:
             return nil
@@ -221,7 +222,7 @@ struct RowPreparer {
         let name = map.value("counselor", in: c), email = map.value("email", in: c)
         if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
         if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }
-        return .scope(kind: className.isEmpty ? "college" : "class", scope: className.isEmpty ? college : className,
+        return .scope(kind: className.isEmpty ? "college" : "class", college: className.isEmpty ? "" : college, scope: className.isEmpty ? college : className,
                       counselor: name, email: email, line: record.line)
     }
 

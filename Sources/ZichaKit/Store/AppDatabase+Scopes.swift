@@ -5,6 +5,8 @@ public struct UnmatchedScope: Sendable, Equatable {
     /// `class` or `college`.
     public var kind: String
     public var scope: String
+    /// A class row's college, when the list names it ('' otherwise).
+    public var college = ""
     /// The counselor list and line that gave it.
     public var file: String
     public var line: Int
@@ -29,17 +31,19 @@ extension AppDatabase {
             var unmatched: [UnmatchedScope] = []
             var spellings: [String: [String: String]] = [:]  // kind → folded name → the roster's spelling, made when needed
             let scopes = try Row.fetchCursor(db, sql: """
-                SELECT c.scope_kind, c.scope, f.name, c.line FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
+                SELECT c.scope_kind, c.scope, f.name, c.line, c.college FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
                 ORDER BY f.name, c.line
                 """)
             while let row = try scopes.next() {
-                let kind: String = row[0], scope: String = row[1]
+                let kind: String = row[0], scope: String = row[1], college: String = row[4]
+                // By name alone, also for a class the row gives within a college: the list may spell the college otherwise
+                // and still map the class (`CounselorScopes`).
                 let names = kind == "class" ? classes : colleges
                 guard !names.contains(ExactText(scope)) else { continue }
                 if spellings[kind] == nil {
                     spellings[kind] = Dictionary(names.map { (Self.folded($0.text), $0.text) }, uniquingKeysWith: { a, _ in a })
                 }
-                unmatched.append(UnmatchedScope(kind: kind, scope: scope, file: row[2], line: row[3],
+                unmatched.append(UnmatchedScope(kind: kind, scope: scope, college: college, file: row[2], line: row[3],
                                                 rosterSpelling: spellings[kind]?[Self.folded(scope)]))
             }
             return unmatched

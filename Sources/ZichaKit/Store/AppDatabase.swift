@@ -170,6 +170,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v10: college and class names as one spelling") { db in
             try Schema.unitNamesV10(db)
         }
+        migrator.registerMigration("v11: a class's counselor within its college") { db in
+            try Schema.classWithinCollegeV11(db)
+        }
         return migrator
     }
 }

@@ -308,21 +308,24 @@ public final class ImportSession {
     /// Stores a counselor mapping row; a later row for the same scope replaces an earlier one. Returns that earlier row
     /// of this file when it named another counselor or address (its line and counselor), for a warning.
     @discardableResult
-    public func addCounselorScope(kind: String, scope: String, counselor: String, email: String, line: Int) throws -> (line: Int, counselor: String)? {
+    public func addCounselorScope(kind: String, college: String = "", scope: String, counselor: String, email: String, line: Int) throws
+        -> (line: Int, counselor: String)? {
         if findScope == nil {
-            findScope = try db.makeStatement(sql: "SELECT line, counselor, email FROM counselor_scope WHERE scope_kind = ? AND scope = ? AND file_id = ?")
+            findScope = try db.makeStatement(sql: """
+                SELECT line, counselor, email FROM counselor_scope WHERE scope_kind = ? AND college = ? AND scope = ? AND file_id = ?
+                """)
         }
         var replaced: (line: Int, counselor: String)?
-        if let earlier = try Row.fetchOne(findScope!, arguments: [kind, scope, fileID]),
+        if let earlier = try Row.fetchOne(findScope!, arguments: [kind, college, scope, fileID]),
            earlier[1] as String != counselor || (earlier[2] as String).lowercased() != email.lowercased() {
             replaced = (earlier[0], earlier[1])
         }
         if insertScope == nil {
             insertScope = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO counselor_scope (scope_kind, scope, counselor, email, file_id, line) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO counselor_scope (scope_kind, college, scope, counselor, email, file_id, line) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
         }
-        insertScope!.setUncheckedArguments([kind, scope, counselor, email, fileID, line])
+        insertScope!.setUncheckedArguments([kind, college, scope, counselor, email, fileID, line])
         try insertScope!.execute()
         return replaced
     }

@@ -163,7 +163,7 @@ extension ReconcileSession {
         return StudentFacts(ksh: r.text(1), name: r.text(2), admissionName: r.text(3), idRaw: r.text(4), idNorm: id,
                             idProblem: r.optionalText(5), idNeededCleaning: r.bool(6), phoneRaw: r.text(7), phoneNorm: r.text(8),
                             phoneValid: r.bool(9), college: college, className: className, counselor: r.text(12),
-                            counselorEmail: r.text(13), classCounselor: scopes.forClass(className),
+                            counselorEmail: r.text(13), classCounselor: scopes.forClass(className, in: college),
                             collegeCounselor: scopes.forCollege(college))
     }
 
@@ -176,13 +176,19 @@ extension ReconcileSession {
         /// (≈ 5 in the benchmark's lists), and an address of ≈ 30 bytes was a heap string of its own in every
         /// mapping — ≈ 25 MB of a national night's 330,000.
         private var assignments: [Assignment] = []
-        private var classes: [ExactText: Int32] = [:]
+        /// By college and class; a row naming only the class has the college ''.
+        private var classes: [ClassKey: Int32] = [:]
+        /// By class name alone, for a class the list gives once (or alike everywhere): a list whose 学院 is spelled
+        /// otherwise than the roster's still maps it. -1 where colleges share the name with other counselors.
+        private var byName: [ExactText: Int32] = [:]
         private var colleges: [ExactText: Int32] = [:]
+
+        private struct ClassKey: Hashable { let college, className: ExactText }
 
         init(_ db: Database) throws {
             struct Key: Hashable { let counselor, email: ExactText }  // by bytes, as SQLite compared them
             var known: [Key: Int32] = [:]
-            let rows = try SQLiteRows(db, sql: "SELECT scope_kind = 'class', scope, counselor, email FROM counselor_scope")
+            let rows = try SQLiteRows(db, sql: "SELECT scope_kind = 'class', scope, counselor, email, college FROM counselor_scope")
             while try rows.next() {
                 let counselor = rows.text(2), email = rows.text(3)
                 let key = Key(counselor: ExactText(counselor), email: ExactText(email))
@@ -194,12 +200,25 @@ extension ReconcileSession {
                     known[key] = place
                     assignments.append(Assignment(counselor: counselor, email: email))
                 }
-                if rows.bool(0) { classes[ExactText(rows.text(1))] = place } else { colleges[ExactText(rows.text(1))] = place }
+                if rows.bool(0) {
+                    let name = ExactText(rows.text(1))
+                    classes[ClassKey(college: ExactText(rows.text(4)), className: name)] = place
+                    byName[name] = byName[name].map { $0 == place ? place : -1 } ?? place
+                } else {
+                    colleges[ExactText(rows.text(1))] = place
+                }
             }
         }
 
-        /// The mapping of the class named `name`, if the list has one.
-        func forClass(_ name: String) -> Assignment? { classes[ExactText(name)].map { assignments[Int($0)] } }
+        /// The mapping of the class named `name` in `college`, else of that class in any college, else of the one class
+        /// of that name the list gives — never another college's where two colleges' classes share the name.
+        func forClass(_ name: String, in college: String) -> Assignment? {
+            let className = ExactText(name)
+            let place = classes[ClassKey(college: ExactText(college), className: className)]
+                ?? classes[ClassKey(college: ExactText(""), className: className)]
+                ?? byName[className].flatMap { $0 < 0 ? nil : $0 }
+            return place.map { assignments[Int($0)] }
+        }
 
         /// The mapping of the college named `name`, if the list has one.
         func forCollege(_ name: String) -> Assignment? { colleges[ExactText(name)].map { assignments[Int($0)] } }

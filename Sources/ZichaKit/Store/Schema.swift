@@ -312,6 +312,29 @@ enum Schema {
         }
     }
 
+    /// A class's mapping within its college (`counselor_scope.college`): two colleges may each have a 1班, and a list
+    /// naming both (`1班,计算机学院,李老师` and `1班,电子学院,王老师`) gave both classes to the later counselor — a
+    /// counselor mailed another college's students. '' stands for every college (a row naming only the class), and
+    /// for college rows. Mappings stored before keep '' until their list is imported again.
+    static func classWithinCollegeV11(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE counselor_scope_v11 (
+                scope_kind TEXT NOT NULL CHECK (scope_kind IN ('class', 'college')),
+                college TEXT NOT NULL DEFAULT '',
+                scope TEXT NOT NULL,
+                counselor TEXT NOT NULL,
+                email TEXT NOT NULL,
+                file_id INTEGER NOT NULL REFERENCES import_file(id),
+                line INTEGER NOT NULL,
+                PRIMARY KEY (scope_kind, college, scope)
+            ) WITHOUT ROWID;
+            INSERT INTO counselor_scope_v11 (scope_kind, college, scope, counselor, email, file_id, line)
+                SELECT scope_kind, '', scope, counselor, email, file_id, line FROM counselor_scope;
+            DROP TABLE counselor_scope;
+            ALTER TABLE counselor_scope_v11 RENAME TO counselor_scope;
+            """)
+    }
+
     /// The 考生号 index: dropped while a first roster fills an empty table, built again after it (`ImportSession`).
     static let keyIndex = "CREATE UNIQUE INDEX student_by_ksh ON student(ksh)"
 
