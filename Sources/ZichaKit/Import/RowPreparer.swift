@@ -38,9 +38,10 @@ struct RowPreparer {
     let today: Int
     let vocabulary: EventVocabulary
     private var header: HeaderMap? = nil
-    /// The header row's cells up to its last named one (an export may end every line with a separator): a data row
-    /// with values past them is misaligned.
+    /// The header row's cells, empty ones included: in a text file, a data row with values past them is misaligned.
     private var headerWidth = 0
+    /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
+    private var unheadedColumns: [Int] = []
     /// A workbook's values in columns without a header were warned of (once per file).
     private var warnedUnheadedCells = false
     private var recordsBeforeHeader = 0
@@ -73,7 +74,8 @@ struct RowPreparer {
             if firstHeaderRecord == nil { firstHeaderRecord = record }
             if candidate.isComplete {
                 header = candidate
-                headerWidth = (record.cells.lastIndex { !Text.trimmed($0).isEmpty } ?? -1) + 1
+                headerWidth = record.cells.count
+                unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
                 for (second, first) in candidate.repeated {
@@ -96,6 +98,12 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
+        if !warnedUnheadedCells, let column = unheadedColumns.first(where: { $0 < record.cells.count && !Text.trimmed(record.cells[$0]).isEmpty }) {
+            // A value under an empty header cell (Excel writes the sheet's used columns): a note, ignored like an unknown column.
+            warnedUnheadedCells = true
+            try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
+                                            at: reader.location(line: record.line, column: column))))
+        }
         if record.cells.count > headerWidth, let last = record.cells.lastIndex(where: { !Text.trimmed($0).isEmpty }), last >= headerWidth {
             if reader is XLSXReader {
                 // A workbook's cells keep their columns: a note beside the table, ignored like an unknown column.
