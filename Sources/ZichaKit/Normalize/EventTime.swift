@@ -3,8 +3,13 @@
 public enum EventTime {
     /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD …`, `YYYY.MM.DD …`, `YYYY年M月D日[ ]HH:MM[:SS]`, ISO 8601 (`T`,
     /// fractions, `Z` or `±HH:MM`), or a date alone (midnight). Returns nil for anything else.
+    /// White space inside the cell (a full-width or no-break space, a tab between date and time) counts as a space.
     public static func parse(_ text: String) -> Int64? {
-        Text.trimmed(text).withBytes(parse)  // the string's own bytes: no array per event of a log
+        let trimmed = Text.trimmed(text)
+        if let parsed = trimmed.withBytes(parse) { return parsed }  // the string's own bytes: no array per event of a log
+        guard trimmed.unicodeScalars.contains(where: { Text.isSpace($0) && $0 != " " }) else { return nil }
+        let spaced = String(String.UnicodeScalarView(trimmed.unicodeScalars.map { Text.isSpace($0) ? " " : $0 }))
+        return spaced.withBytes(parse)
     }
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
