@@ -42,7 +42,7 @@ struct RowPreparer {
     private var headerWidth = 0
     /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
     private var unheadedColumns: [Int] = []
-    /// A workbook's values in columns without a header were warned of (once per file).
+    /// Values in columns without a header were warned of (once per file).
     private var warnedUnheadedCells = false
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
@@ -98,28 +98,19 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if !warnedUnheadedCells, let column = unheadedColumns.first(where: { $0 < record.cells.count && !Text.trimmed(record.cells[$0]).isEmpty }) {
-            // A value under an empty header cell (Excel writes the sheet's used columns): a note, ignored like an unknown column.
+        if !warnedUnheadedCells, let column = unheadedValue(in: record) {
+            // A note beside the table, ignored like an unknown column: said once.
             warnedUnheadedCells = true
             try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
                                             at: reader.location(line: record.line, column: column))))
         }
-        if record.cells.count > headerWidth, let last = record.cells.lastIndex(where: { !Text.trimmed($0).isEmpty }), last >= headerWidth {
-            if reader is XLSXReader {
-                // A workbook's cells keep their columns: a note beside the table, ignored like an unknown column.
-                if !warnedUnheadedCells {
-                    warnedUnheadedCells = true
-                    let first = record.cells[headerWidth...].firstIndex { !Text.trimmed($0).isEmpty } ?? last
-                    try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
-                                                    at: reader.location(line: record.line, column: first))))
-                }
-            } else {
-                // In a text file every value after an unquoted separator inside a cell lands one column too far.
-                let reason = "the row has \(last + 1) cells and the header \(headerWidth): a separator inside a cell without quotes? "
-                    + "(its values would land in the wrong columns)"
-                if kind == .roster, let ksh = rosterKey(record) { return try emit(.rejectStudent(record, reason: reason, column: nil, ksh: ksh)) }
-                return try emit(.reject(record, reason: reason, column: nil))
-            }
+        if record.cells.count > headerWidth, !(reader is XLSXReader),
+           let last = record.cells.lastIndex(where: { !Text.trimmed($0).isEmpty }), last >= headerWidth {
+            // In a text file every value after an unquoted separator inside a cell lands one column too far.
+            let reason = "the row has \(last + 1) cells and the header \(headerWidth): a separator inside a cell without quotes? "
+                + "(its values would land in the wrong columns)"
+            if kind == .roster, let ksh = rosterKey(record) { return try emit(.rejectStudent(record, reason: reason, column: nil, ksh: ksh)) }
+            return try emit(.reject(record, reason: reason, column: nil))
         }
         if kind != .counselors, !record.numeric.isEmpty, let column = map.columns["id"], record.isNumeric(column),
            !Self.isWholeFifteenDigits(HeaderMap.cell(column, in: record.cells)) {
@@ -153,6 +144,15 @@ struct RowPreparer {
     /// Exactly 15 ASCII digits: a number Excel stores without loss.
     static func isWholeFifteenDigits(_ text: String) -> Bool {
         text.utf8.count == 15 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// The first column of `record` holding a value under an empty header cell (Excel writes a sheet's used columns
+    /// into a CSV) or, in a workbook, whose cells keep their columns, past the header.
+    private func unheadedValue(in record: TableRecord) -> Int? {
+        let filled = { (i: Int) in !Text.trimmed(record.cells[i]).isEmpty }
+        if let column = unheadedColumns.first(where: { $0 < record.cells.count && filled($0) }) { return column }
+        guard record.cells.count > headerWidth, reader is XLSXReader else { return nil }
+        return (headerWidth..<record.cells.count).first(where: filled)
     }
 
     private func missingColumns() -> ZichaError {
