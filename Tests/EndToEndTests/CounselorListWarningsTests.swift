@@ -34,7 +34,7 @@ struct CounselorListWarningsTests {
         #expect(warning(5).isEmpty, "white space inside a college name is not a spelling of its own: \(run.stderr)")
     }
 
-    @Test("two colleges' classes of one name each get their own college's counselor, and a college spelt otherwise still maps a class")
+    @Test("two colleges' classes of one name each get their own college's counselor, and a row naming another college maps nobody, with a warning")
     func aClassIsMappedWithinItsCollege() throws {
         let tmp = try TempFolder("scopes-colleges")
         let roster = try tmp.write("""
@@ -57,10 +57,13 @@ struct CounselorListWarningsTests {
         try #require(run.status == 0, "\(run.stderr)")
         let students = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json")).studentsByKsh
         // Then 1班 of 电子学院 is 王老师's and 1班 of 计算机学院 李老师's (both went to the later row, 王老师, who was mailed
-        // the other college's student), and 2班, the only one of its name, is 赵老师's though the list writes 计算机系
+        // the other college's student); 2班 of 计算机学院 is nobody's — the row names 计算机系, and a class is never given
+        // to a row of another college — and the row is named with where the roster has the class
         #expect(students["26110101000001"]?["counselor"] as? String == "李老师")
         #expect(students["26110101000002"]?["counselor"] as? String == "王老师")
-        #expect(students["26110101000003"]?["counselor"] as? String == "赵老师")
+        #expect(students["26110101000003"]?["counselor"] as? String == "")
         #expect(!run.stderr.contains("is given again"), "\(run.stderr)")
+        #expect(run.stderr.contains("counselors.csv:4: warning: 班级 2班 of 计算机系 names no class of tonight's roster: this row gives nobody a counselor\n"
+            + "  hint: the roster writes it 2班 in 计算机学院"), "\(run.stderr)")
     }
 }

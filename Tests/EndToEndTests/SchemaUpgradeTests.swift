@@ -119,6 +119,38 @@ extension SchemaUpgradeTests {
     }
 }
 
+extension SchemaUpgradeTests {
+    @Test("a counselor list stored before classes were mapped within their college is read again, though unchanged")
+    func classMappingsOfAnEarlierNightAreReadAgain() throws {
+        // Given a night stored before v11: two colleges' 1班 in the list, kept as one row (the later, 王老师) without college
+        let tmp = try TempFolder("upgrade-scopes")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let roster = try tmp.write("考生号,姓名,身份证号,学院,班级\n26110101000001,张伟,110105199001010029,计算机学院,1班\n"
+            + "26110101000002,王芳,110101200602030017,电子学院,1班\n", to: "roster.csv")
+        let counselors = try tmp.write("班级,学院,辅导员,邮箱\n1班,计算机学院,李老师,li@example.edu.cn\n1班,电子学院,王老师,wang@example.edu.cn\n",
+                                       to: "counselors.csv")
+        let log = try tmp.write("时间,身份证号,事件\n2026-11-27 10:00,110105199001010029,登录\n", to: "log.csv")
+        func night(_ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--counselors", counselors, "--log", log, "--db", db,
+                                            "--out", out, "--as-of", asOf, "--no-mail"])
+        }
+        try #require(try night("2026-11-28").status == 0)
+        _ = try SQLiteShell.run(db, """
+            DELETE FROM counselor_scope WHERE counselor = '李老师';
+            UPDATE counselor_scope SET college = '';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v11%';
+            """)
+        // When the next night comes with the same files
+        let next = try night("2026-11-29")
+        try #require(next.status == 0, "\(next.stderr)")
+        // Then the list is read again and each college's 1班 has its own counselor (王老师 kept both before)
+        #expect(!next.stderr.contains("counselors.csv: note: already imported"), "\(next.stderr)")
+        let students = try FindingsFile(path: out + "/2026-11-29/findings.json").studentsByKsh
+        #expect(students["26110101000001"]?["counselor"] as? String == "李老师")
+        #expect(students["26110101000002"]?["counselor"] as? String == "王老师")
+    }
+}
+
 /// `diff -r` of two folders (one subfolder name left out); empty when equal.
 func diffFolders(_ a: String, _ b: String, skipping: String) throws -> String {
     let process = Process()

@@ -398,7 +398,8 @@ extension AppDatabase {
         let diagnostics = DiagnosticCollector()
         try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: path, diagnostics: diagnostics)
         #expect(diagnostics.warnings.map(\.description) == ["\(path): warning: read as UTF-8, but its bytes are also valid GBK (Excel's CSV on "
-            + "Chinese Windows) and look like it\n  hint: if its names read wrong (֣ǿ for 郑强), run the night again with --encoding gbk"])
+            + "Chinese Windows) and look like it\n  hint: if its names read wrong (֣ǿ for 郑强), it is GBK: save it again as CSV UTF-8 or .xlsx "
+            + "and run the night again (a file imported once is not read again unchanged, and --encoding applies to every file of the night)"])
     }
 
     @Test func aHeaderReadInTheWrongEncodingSaysSoRatherThanNamingColumns() throws {
@@ -501,7 +502,7 @@ extension AppDatabase {
             } else {
                 // And under the empty header cell, the value is a note beside the table: both rows kept, the column said
                 #expect(files.map(\.accepted) == [2, 2] && files.map(\.rejected) == [0, 0])
-                #expect(diagnostics.warnings.map(\.description) == ["\(log):3: warning: ignoring values in columns without a header (the first here)"])
+                #expect(diagnostics.warnings.map(\.description) == ["\(log):3: warning: ignoring values in columns without a header, in 1 row (the first here)"])
             }
         }
     }
@@ -516,7 +517,7 @@ extension AppDatabase {
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
         // Then both students are stored (a workbook's cells keep their columns) and the stray column said once
         #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [0])
-        #expect(diagnostics.warnings.map(\.description) == ["\(path):花名册!D2: warning: ignoring values in columns without a header (the first here)"])
+        #expect(diagnostics.warnings.map(\.description) == ["\(path):花名册!D2: warning: ignoring values in columns without a header, in 2 rows (the first here)"])
     }
 
     // MARK: Re-import, snapshots, admission names, duplicates

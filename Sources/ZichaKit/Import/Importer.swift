@@ -95,7 +95,8 @@ public struct Importer {
         if (reader as? DelimitedTextReader)?.mayBeGBK == true {
             diagnostics.report(Diagnostic(.warning, "read as UTF-8, but its bytes are also valid GBK (Excel's CSV on Chinese Windows) and look like it",
                                           at: SourceLocation(file: path),
-                                          hint: "if its names read wrong (֣ǿ for 郑强), run the night again with --encoding gbk"))
+                                          hint: "if its names read wrong (֣ǿ for 郑强), it is GBK: save it again as CSV UTF-8 or .xlsx and run the night again "
+                                              + "(a file imported once is not read again unchanged, and --encoding applies to every file of the night)"))
         }
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
             diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change", at: SourceLocation(file: path)))

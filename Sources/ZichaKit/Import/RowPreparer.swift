@@ -42,8 +42,10 @@ struct RowPreparer {
     private var headerWidth = 0
     /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
     private var unheadedColumns: [Int] = []
-    /// Values in columns without a header were warned of (once per file).
-    private var warnedUnheadedCells = false
+    /// Rows with values in columns without a header, and where the first is: said at the end of the file, with how
+    /// many (a row shifted into such a column by an unquoted separator is counted there too).
+    private var unheadedRows = 0
+    private var firstUnheaded: SourceLocation?
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
     private let asOfMidnight: Int64
@@ -98,11 +100,9 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if !warnedUnheadedCells, let column = unheadedValue(in: record) {
-            // A note beside the table, ignored like an unknown column: said once.
-            warnedUnheadedCells = true
-            try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header (the first here)",
-                                            at: reader.location(line: record.line, column: column))))
+        if let column = unheadedValue(in: record) {  // a note beside the table, ignored like an unknown column
+            unheadedRows += 1
+            if firstUnheaded == nil { firstUnheaded = reader.location(line: record.line, column: column) }
         }
         if record.cells.count > headerWidth, !(reader is XLSXReader),
            let last = record.cells.lastIndex(where: { !Text.trimmed($0).isEmpty }), last >= headerWidth {
@@ -132,6 +132,10 @@ struct RowPreparer {
 
     /// Ends the file: a file without a usable header is not a table for zicha.
     func finish(_ emit: (PreparedRow) throws -> Void) throws {
+        if let firstUnheaded {
+            try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header, in \(counted(unheadedRows, "row")) (the first here)",
+                                            at: firstUnheaded)))
+        }
         if let more = addresses.summary(source: reader.source) { try emit(.diagnostic(more)) }
         if header == nil {
             if firstHeaderRecord == nil {

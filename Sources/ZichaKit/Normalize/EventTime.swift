@@ -3,13 +3,21 @@
 public enum EventTime {
     /// Parses `YYYY-MM-DD HH:MM[:SS]`, `YYYY/MM/DD …`, `YYYY.MM.DD …`, `YYYY年M月D日[ ]HH:MM[:SS]`, ISO 8601 (`T`,
     /// fractions, `Z` or `±HH:MM`), or a date alone (midnight). Returns nil for anything else.
-    /// White space inside the cell (a full-width or no-break space, a tab between date and time) counts as a space.
+    /// A space of another kind inside the cell (full-width, no-break, a tab between date and time) counts as a space;
+    /// a line break or a zero-width character does not.
     public static func parse(_ text: String) -> Int64? {
         let trimmed = Text.trimmed(text)
         if let parsed = trimmed.withBytes(parse) { return parsed }  // the string's own bytes: no array per event of a log
-        guard trimmed.unicodeScalars.contains(where: { Text.isSpace($0) && $0 != " " }) else { return nil }
-        let spaced = String(String.UnicodeScalarView(trimmed.unicodeScalars.map { Text.isSpace($0) ? " " : $0 }))
-        return spaced.withBytes(parse)
+        guard trimmed.unicodeScalars.contains(where: isOtherSpace) else { return nil }
+        return String(String.UnicodeScalarView(trimmed.unicodeScalars.map { isOtherSpace($0) ? " " : $0 })).withBytes(parse)
+    }
+
+    /// A tab, or a Unicode space wider than nothing that is not ASCII's.
+    private static func isOtherSpace(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x09, 0xA0, 0x1680, 0x2000...0x200A, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {

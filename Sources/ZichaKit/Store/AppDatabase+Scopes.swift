@@ -24,9 +24,14 @@ extension AppDatabase {
         try writer.read { db in
             guard let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]) else { return [] }
             var classes: Set<ExactText> = [], colleges: Set<ExactText> = []
-            let progress = try Row.fetchCursor(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ?", arguments: [runID])
+            var collegesOfClass: [ExactText: String] = [:]  // a class → its first college, for a row naming another
+            var classesInColleges: Set<[ExactText]> = []
+            let progress = try Row.fetchCursor(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ? ORDER BY college, class",
+                                               arguments: [runID])
             while let row = try progress.next() {
-                colleges.insert(ExactText(row[0])); classes.insert(ExactText(row[1]))
+                let college = ExactText(row[0]), className = ExactText(row[1])
+                colleges.insert(college); classes.insert(className); classesInColleges.insert([college, className])
+                if collegesOfClass[className] == nil { collegesOfClass[className] = college.text }
             }
             var unmatched: [UnmatchedScope] = []
             var spellings: [String: [String: String]] = [:]  // kind → folded name → the roster's spelling, made when needed
@@ -36,8 +41,15 @@ extension AppDatabase {
                 """)
             while let row = try scopes.next() {
                 let kind: String = row[0], scope: String = row[1], college: String = row[4]
-                // By name alone, also for a class the row gives within a college: the list may spell the college otherwise
-                // and still map the class (`CounselorScopes`).
+                if kind == "class", !college.isEmpty {
+                    // A class within a college maps only that college's class (`CounselorScopes`).
+                    guard !classesInColleges.contains([ExactText(college), ExactText(scope)]) else { continue }
+                    if let other = collegesOfClass[ExactText(scope)] {
+                        unmatched.append(UnmatchedScope(kind: kind, scope: scope, college: college, file: row[2], line: row[3],
+                                                        rosterSpelling: "\(scope) in \(other)"))
+                        continue
+                    }
+                }
                 let names = kind == "class" ? classes : colleges
                 guard !names.contains(ExactText(scope)) else { continue }
                 if spellings[kind] == nil {

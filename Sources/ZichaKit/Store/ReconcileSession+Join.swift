@@ -178,9 +178,6 @@ extension ReconcileSession {
         private var assignments: [Assignment] = []
         /// By college and class; a row naming only the class has the college ''.
         private var classes: [ClassKey: Int32] = [:]
-        /// By class name alone, for a class the list gives once (or alike everywhere): a list whose 学院 is spelled
-        /// otherwise than the roster's still maps it. -1 where colleges share the name with other counselors.
-        private var byName: [ExactText: Int32] = [:]
         private var colleges: [ExactText: Int32] = [:]
 
         private struct ClassKey: Hashable { let college, className: ExactText }
@@ -201,22 +198,19 @@ extension ReconcileSession {
                     assignments.append(Assignment(counselor: counselor, email: email))
                 }
                 if rows.bool(0) {
-                    let name = ExactText(rows.text(1))
-                    classes[ClassKey(college: ExactText(rows.text(4)), className: name)] = place
-                    byName[name] = byName[name].map { $0 == place ? place : -1 } ?? place
+                    classes[ClassKey(college: ExactText(rows.text(4)), className: ExactText(rows.text(1)))] = place
                 } else {
                     colleges[ExactText(rows.text(1))] = place
                 }
             }
         }
 
-        /// The mapping of the class named `name` in `college`, else of that class in any college, else of the one class
-        /// of that name the list gives — never another college's where two colleges' classes share the name.
+        /// The mapping of the class named `name` in `college`, else of that class in any college (a row naming only the
+        /// class) — never a row naming another college: two colleges may each have a 1班, and a list that spells a
+        /// college otherwise than the roster gets a warning naming the row (`counselorScopesMatchingNoStudent`).
         func forClass(_ name: String, in college: String) -> Assignment? {
             let className = ExactText(name)
-            let place = classes[ClassKey(college: ExactText(college), className: className)]
-                ?? classes[ClassKey(college: ExactText(""), className: className)]
-                ?? byName[className].flatMap { $0 < 0 ? nil : $0 }
+            let place = classes[ClassKey(college: ExactText(college), className: className)] ?? classes[ClassKey(college: ExactText(""), className: className)]
             return place.map { assignments[Int($0)] }
         }
 

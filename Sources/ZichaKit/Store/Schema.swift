@@ -315,7 +315,8 @@ enum Schema {
     /// A class's mapping within its college (`counselor_scope.college`): two colleges may each have a 1班, and a list
     /// naming both (`1班,计算机学院,李老师` and `1班,电子学院,王老师`) gave both classes to the later counselor — a
     /// counselor mailed another college's students. '' stands for every college (a row naming only the class), and
-    /// for college rows. Mappings stored before keep '' until their list is imported again.
+    /// for college rows. Mappings stored before had no college: the latest counselor list is imported again by the
+    /// next night, even unchanged (its digest is marked), or its rows would keep mapping one college's class to another.
     static func classWithinCollegeV11(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE counselor_scope_v11 (
@@ -332,6 +333,7 @@ enum Schema {
                 SELECT scope_kind, '', scope, counselor, email, file_id, line FROM counselor_scope;
             DROP TABLE counselor_scope;
             ALTER TABLE counselor_scope_v11 RENAME TO counselor_scope;
+            UPDATE import_file SET sha256 = sha256 || ' (read before v11)' WHERE kind = 'counselors';
             """)
     }
 
