@@ -212,14 +212,20 @@ final class SleepLog: @unchecked Sendable {
         #expect(try database.delivery(asOf: MailFixture.asOf, recipient: "zhangwei@example.edu.cn")?.status == .failed)
     }
 
-    @Test func aRefusalForPolicyIsAFailureOfTheMessageNotOfTheAddress() throws {
-        // Given a server that refuses to relay to one counselor: the sending setup's fault, not the address's
-        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn", "--rcpt-reply", "554 5.7.1 Relay access denied"])
+    /// Mails both counselors through a server answering RCPT TO of zhangwei@example.edu.cn with `reply`.
+    private func mailBoth(refusingZhangWeiWith reply: String) throws -> (MailOutcome, DiagnosticCollector, SleepLog) {
+        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn", "--rcpt-reply", reply])
         defer { server.stop() }
         let sleeps = SleepLog()
         let diagnostics = DiagnosticCollector()
         let outcome = try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
             .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        return (outcome, diagnostics, sleeps)
+    }
+
+    @Test func aRefusalForPolicyIsAFailureOfTheMessageNotOfTheAddress() throws {
+        // Given a server that refuses to relay to one counselor: the sending setup's fault, not the address's
+        let (outcome, diagnostics, sleeps) = try mailBoth(refusingZhangWeiWith: "554 5.7.1 Relay access denied")
         // Then it fails (exit 1), shows the server's words, and is not tried again in this run
         #expect(outcome.sent == 1 && outcome.refused.isEmpty)
         #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 554 5.7.1 Relay access denied"])
@@ -228,12 +234,7 @@ final class SleepLog: @unchecked Sendable {
     }
 
     @Test func aTemporaryRefusalOfTheAddressIsRetriedThenFails() throws {
-        let server = try SMTPTestServer(["--reject-rcpt", "zhangwei@example.edu.cn", "--rcpt-reply", "450 4.2.1 Mailbox busy, try again later"])
-        defer { server.stop() }
-        let sleeps = SleepLog()
-        let diagnostics = DiagnosticCollector()
-        let outcome = try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
-            .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        let (outcome, diagnostics, sleeps) = try mailBoth(refusingZhangWeiWith: "450 4.2.1 Mailbox busy, try again later")
         #expect(outcome.sent == 1 && outcome.refused.isEmpty)
         #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 450 4.2.1 Mailbox busy, try again later"])
         #expect(diagnostics.errors.first?.hint == "the next run of this night tries again")
