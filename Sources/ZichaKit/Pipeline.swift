@@ -125,7 +125,12 @@ public enum Pipeline {
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
         let published = options.outputDirectory + "/" + asOf
         let stored = try database.storedFingerprint(asOf: asOf)
-        let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint
+        let redone = try stored != nil && database.earlierNightRedone(after: asOf)
+        if redone {
+            diagnostics.report(Diagnostic(.note, "a night before \(asOf) was reconciled again after it: reconciling everyone, so that days "
+                + "outstanding and new or persisting findings count from that night as it is now"))
+        }
+        let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
         // A new night whose every file came in on an earlier night: tonight's exports were not refreshed.
         let nothingNew = imported.allSatisfy(\.alreadyImported) && stored == nil
         if nothingNew {

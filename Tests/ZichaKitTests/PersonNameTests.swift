@@ -46,6 +46,8 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         NameVector("張陞", "张陞"), NameVector("王甦", nil), NameVector("氾勝之", "氾胜之"), NameVector("麴秀", nil),
         NameVector("陈著", nil), NameVector("李釐", nil), NameVector("哪吒", nil), NameVector("王脩", nil),
         NameVector("魏徵", nil), NameVector("於文華", "於文华"), NameVector("甯靜", "甯静"),
+        // Traditional characters the table simplifies otherwise in names than OpenCC does (an audit found 王鉅 → 王巨).
+        NameVector("王鉅", "王钜"), NameVector("鉅鹿", "钜鹿"), NameVector("王钜", nil),
         // Minority names: the middle dot variants fold to U+00B7.
         NameVector("阿依古丽•买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽・买买提", nil, normalized: "阿依古丽·买买提"),

@@ -193,6 +193,22 @@ import Testing
         #expect(v.findings.map(\.remedies) == [["NOTE-2"], ["NOTE-2"]])
     }
 
+    /// Found by an audit: a name admitted in traditional characters and corrected to simplified ones (as TRADITIONAL_NAME
+    /// proposes) was a NAME_CHANGED, and the mismatch's remedy NOTE-2 sent the student back to the traditional form.
+    @Test(arguments: [("张伟", "張偉"), ("張偉", "张伟"), ("張偉", "張偉")])
+    func aNameWrittenInTraditionalCharactersIsNotAChangeOfName(_ name: String, _ admission: String) throws {
+        let s = Self.student(name: name, admissionName: admission)
+        let context = RosterContext(traditional: try TraditionalNameCheck.bundled())
+        let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch)], s, context: context)
+        #expect(!Self.codes(v).contains(.nameChanged))
+        #expect(v.findings.first { $0.code == .recoveryNameMismatch }?.remedies == ["NOTE-1"])
+        // A real change of name still is one, written in either form.
+        let renamed = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch)],
+                                    Self.student(name: name, admissionName: "張小偉"), context: context)
+        #expect(Self.codes(renamed).contains(.nameChanged))
+        #expect(renamed.findings.first { $0.code == .recoveryNameMismatch }?.remedies == ["NOTE-2"])
+    }
+
     // MARK: Conscription
 
     @Test func conscriptionTextNamingTheIDTakenIsOnlyConscription() {
@@ -234,7 +250,7 @@ import Testing
 
     @Test func rosterDataFindingsApplyToCheckedStudents() throws {
         // Given a checked student whose roster row has every data problem
-        var s = Self.student(name: "張偉", admissionName: "张伟", counselorEmail: "", college: "", className: "")
+        var s = Self.student(name: "張偉", admissionName: "张大伟", counselorEmail: "", college: "", className: "")
         s.phoneRaw = "1380013800"; s.phoneNorm = "1380013800"; s.phoneValid = false
         s.idProblem = IDNumber.Problem.checkCharacter.rawValue
         let context = RosterContext(sharedIDs: [Self.id: [Classmate(ksh: s.ksh, name: s.name), Classmate(ksh: "26110101000002", name: "王芳")]],

@@ -50,6 +50,23 @@ import Testing
         #expect(FailureReason.classify("其他原因") == nil)
     }
 
+    /// The FAQ's own wordings name what is taken; a user name or an email already taken is not the ID (found by an
+    /// audit: 用户名已被注册 and 邮箱已被注册 were ID_TAKEN, sending the student through the ID's procedure).
+    @Test(arguments: [
+        ("证件号码已注册", FailureReason.idTaken), ("身份证号已被使用", .idTaken), ("该身份证号码已存在", .idTaken),
+        ("证件号码已被注册", .idTaken), ("已被注册", .idTaken), ("手机号码存在", .phoneTaken), ("该手机号已被占用", .phoneTaken),
+        ("证件号码已注册（征兵部门）", .conscription),
+    ])
+    func aTakenIDOrPhoneIsReadInTheFAQsWords(_ detail: String, _ reason: FailureReason) {
+        #expect(FailureReason.classify(detail) == reason)
+    }
+
+    @Test(arguments: ["用户名已被注册", "邮箱已被注册，请更换邮箱", "该账号已被注册", "手机号码不存在", "证件号码不存在"])
+    func aTakenUserNameOrEmailIsNotATakenID(_ detail: String) {
+        let reason = FailureReason.classify(detail)
+        #expect(reason != .idTaken && reason != .phoneTaken)
+    }
+
     @Test(arguments: [("d", ""), ("R", ""), ("报", ""), ("x/y.sqlite", "x"), ("/z.sqlite", "/"), ("/srv/zicha/db", "/srv/zicha"),
                       ("a//b", "a"), ("dir/", ""), ("xl/workbook.xml", "xl"), ("/", "/")])
     func aPathsFolderIsFoundWithoutFoundation(_ path: String, _ parent: String) {

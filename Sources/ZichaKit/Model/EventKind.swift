@@ -76,10 +76,14 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         if has("征兵") { return .conscription }
         if has("证件号码已被注册", "证件号码重复") { return .idTaken }
         if has("手机号码已存在", "手机号码重复", "手机号已存在") { return .phoneTaken }
-        // The same with the number or other words between (手机号码13912345678已存在, 该手机号已被注册): a phone
-        // named, no ID, and what is said of it.
-        if has("手机"), !has("证件", "身份证"), has("已存在", "重复", "已被注册", "已注册", "已被使用", "已被占用") { return .phoneTaken }
-        if has("已被注册") { return .idTaken }
+        // The same with the number or other words between, and the FAQ's own wordings (证件号码已注册 in FAQ 8,
+        // 身份证号已被使用 in FAQ 2, 手机号码存在 in FAQ 9): an ID or a phone named, and said to be taken.
+        let taken = has("已存在", "存在", "重复", "已被注册", "已注册", "已被使用", "已被占用") && !has("不存在")
+        if has("证件", "身份证"), taken { return .idTaken }
+        if has("手机"), taken { return .phoneTaken }
+        // 学信网's bare "已被注册" is said of the ID; a user name or an email already taken is another obstacle (no
+        // finding of its own: the student picks another), not one to send through the ID's procedure.
+        if has("已被注册"), !has("用户名", "邮箱", "账号", "帐号") { return .idTaken }
         if has("请求被取消", "频繁") { return .rateLimited }
         if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
         if has("未注册") { return .notRegistered }

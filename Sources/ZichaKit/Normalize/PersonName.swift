@@ -63,18 +63,27 @@ public final class TraditionalNameCheck: @unchecked Sendable {
     private var stays = [UInt8](repeating: 0, count: 0xA000 - 0x2E80)
     private let lock = NSLock()
 
-    public init(converter: OpenCCConverter, exceptions: Set<Unicode.Scalar>) {
+    /// Traditional characters whose simplified form in names is not OpenCC's (name_exceptions.json's "simplified"): the
+    /// 通用规范汉字表 has 鉅 written 钜 in names, where OpenCC gives 巨, another character.
+    public let nameForms: [Unicode.Scalar: String]
+
+    public init(converter: OpenCCConverter, exceptions: Set<Unicode.Scalar>, nameForms: [Unicode.Scalar: String] = [:]) {
         self.converter = converter
         self.exceptions = exceptions
+        self.nameForms = nameForms
     }
 
     /// Opens OpenCC and the bundled exception list.
     public static func bundled() throws -> TraditionalNameCheck {
         let data = Data(PackageResources.name_exceptions_json)
-        struct File: Decodable { struct Entry: Decodable { var char: String }; var characters: [Entry] }
+        struct File: Decodable { struct Entry: Decodable { var char: String; var simplified: String? }; var characters: [Entry] }
         let file = try JSONDecoder().decode(File.self, from: data)
-        let chars = Set(file.characters.flatMap { $0.char.unicodeScalars })
-        return TraditionalNameCheck(converter: try OpenCCConverter(), exceptions: chars)
+        let chars = Set(file.characters.filter { $0.simplified == nil }.flatMap { $0.char.unicodeScalars })
+        var forms: [Unicode.Scalar: String] = [:]
+        for entry in file.characters {
+            if let form = entry.simplified, let scalar = entry.char.unicodeScalars.first { forms[scalar] = form }
+        }
+        return TraditionalNameCheck(converter: try OpenCCConverter(), exceptions: chars, nameForms: forms)
     }
 
     /// The simplified form when the name holds traditional characters, else nil.
@@ -89,7 +98,7 @@ public final class TraditionalNameCheck: @unchecked Sendable {
                 out.unicodeScalars.append(scalar)
                 continue
             }
-            let s = converter.simplified(scalar)
+            let s = nameForms[scalar] ?? converter.simplified(scalar)
             if s != String(scalar) { changed = true }
             out += s
         }
@@ -102,7 +111,10 @@ public final class TraditionalNameCheck: @unchecked Sendable {
         if v < 0x2E80 { return true }
         guard v < 0xA000 else { return false }
         let i = Int(v - 0x2E80)
-        if stays[i] == 0 { stays[i] = exceptions.contains(scalar) || converter.simplified(scalar) == String(scalar) ? 1 : 2 }
+        if stays[i] == 0 {
+            let form = nameForms[scalar] ?? converter.simplified(scalar)
+            stays[i] = exceptions.contains(scalar) || form == String(scalar) ? 1 : 2
+        }
         return stays[i] == 1
     }
 }

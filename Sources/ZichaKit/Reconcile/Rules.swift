@@ -29,7 +29,7 @@ public enum Rules {
     /// Evaluates one student against their events (any order) and the roster context.
     public static func evaluate(_ s: StudentFacts, events unsorted: [LoggedEvent], context: RosterContext) -> Verdict {
         let events = unsorted.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
-        let nameChanged = !s.admissionName.isEmpty && s.admissionName != s.name
+        let nameChanged = nameChanged(s, traditional: context.traditional)
         var found: [(FindingCode, String)] = []
         let state = events.last(where: { $0.kind.state != nil })?.kind.state ?? .unchecked
         found += logFindings(s, events: events, state: state)
@@ -43,6 +43,15 @@ public enum Rules {
             FindingLine(code: $0.0, detail: $0.1, remedies: remedies(for: $0.0, nameChanged: nameChanged), change: .new)
         }
         return Verdict(state: state, findings: lines, assignment: assignment)
+    }
+
+    /// Whether the student's name differs from the admission name — other than in its traditional characters: a
+    /// name admitted as 張偉 and now written 张伟 (as TRADITIONAL_NAME proposes) is one name, and NOTE-2 ("search with
+    /// the admission name") would send the student back to the traditional form that NOTE-1 tells them not to use.
+    static func nameChanged(_ s: StudentFacts, traditional: TraditionalNameCheck?) -> Bool {
+        guard !s.admissionName.isEmpty, s.admissionName != s.name else { return false }
+        guard let traditional else { return true }
+        return (traditional.simplified(s.admissionName) ?? s.admissionName) != (traditional.simplified(s.name) ?? s.name)
     }
 
     /// The counselor: the roster row's own columns, then the class mapping, then the college mapping.

@@ -173,6 +173,10 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v11: a class's counselor within its college") { db in
             try Schema.classWithinCollegeV11(db)
         }
+        migrator.registerMigration("v12: the order nights were reconciled in") { db in
+            // 0 for nights reconciled before: their order is unknown, and nothing is redone for them.
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN reconciled INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -9,13 +9,20 @@ extension ReconcileSession {
     static func findBase(_ db: Database, asOf: String, inputs: String) throws -> ReconcileBase? {
         guard let now = NightFingerprint(inputs),
               let latest = try Row.fetchOne(db, sql: "SELECT id, as_of, inputs FROM run ORDER BY as_of DESC LIMIT 1"),
-              let then = NightFingerprint(latest[2]), then.settings == now.settings, (latest[1] as String) <= asOf else { return nil }
+              let then = NightFingerprint(latest[2]), then.settings == now.settings, (latest[1] as String) <= asOf,
+              try !earlierNightRedone(db, after: latest[1]) else { return nil }
         let files = try Row.fetchOne(db, sql: """
             SELECT count(*) FILTER (WHERE id <= ?1), count(*) FILTER (WHERE id > ?1 AND kind = 'counselors'),
                    count(*) FILTER (WHERE id > ?1 AND kind = 'roster') FROM import_file
             """, arguments: [then.lastFile])!
         guard (files[0] as Int64) == then.fileCount, (files[1] as Int64) == 0 else { return nil }
         return ReconcileBase(runID: latest[0], asOf: latest[1], lastFile: then.lastFile, rosterChanged: (files[2] as Int64) > 0)
+    }
+
+    static func earlierNightRedone(_ db: Database, after asOf: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM run e JOIN run n ON n.as_of = ?1 WHERE e.as_of < n.as_of AND e.reconciled > n.reconciled)
+            """, arguments: [asOf]) ?? false
     }
 
     /// Adds to `temp.touched` what rosters since file `lastFile` changed: the present and former IDs of the students
@@ -138,6 +145,14 @@ extension AppDatabase {
     }
 
     /// The fingerprint stored with the reconciled night `asOf`, if that night was reconciled.
+    /// Whether a night before `asOf` was reconciled after it (re-run, or run late for a night cron missed): `asOf`'s
+    /// days outstanding and new or persisting findings were then counted from a previous night that has changed since,
+    /// so its results can be neither carried over nor kept as they are (found by an audit: a night re-run after a
+    /// backfill kept "new" for a finding the backfilled night already had, and its days outstanding one short).
+    public func earlierNightRedone(after asOf: String) throws -> Bool {
+        try writer.read { db in try ReconcileSession.earlierNightRedone(db, after: asOf) }
+    }
+
     public func storedFingerprint(asOf: String) throws -> String? {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT inputs FROM run WHERE as_of = ?", arguments: [asOf]) }
     }

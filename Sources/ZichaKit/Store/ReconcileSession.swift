@@ -209,6 +209,7 @@ public final class ReconcileSession {
                            arguments: [asOf, ISO8601DateFormatter().string(from: Date())])
             runID = db.lastInsertedRowID
         }
+        try db.execute(sql: "UPDATE run SET reconciled = (SELECT max(reconciled) FROM run) + 1 WHERE id = ?", arguments: [runID])
         try db.execute(sql: """
             INSERT INTO student_result (run_id, student_id, ksh, state, outstanding_since, counselor, counselor_email)
                 SELECT ?, student_id, ksh, state, outstanding_since, counselor, counselor_email FROM temp.result_stage ORDER BY student_id
