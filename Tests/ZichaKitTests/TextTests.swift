@@ -61,7 +61,7 @@ import Testing
         #expect(FailureReason.classify(detail) == reason)
     }
 
-    @Test(arguments: ["用户名已被注册", "邮箱已被注册，请更换邮箱", "该账号已被注册", "手机号码不存在", "证件号码不存在"])
+    @Test(arguments: ["用户名已被注册", "邮箱已被注册，请更换邮箱", "该账号已被注册", "手机号码不存在", "证件号码不存在", "证件号码存在问题"])
     func aTakenUserNameOrEmailIsNotATakenID(_ detail: String) {
         let reason = FailureReason.classify(detail)
         #expect(reason != .idTaken && reason != .phoneTaken)
