@@ -78,10 +78,10 @@ public final class TraditionalNameCheck: @unchecked Sendable {
         let data = Data(PackageResources.name_exceptions_json)
         struct File: Decodable { struct Entry: Decodable { var char: String; var simplified: String? }; var characters: [Entry] }
         let file = try JSONDecoder().decode(File.self, from: data)
-        let chars = Set(file.characters.filter { $0.simplified == nil }.flatMap { $0.char.unicodeScalars })
-        var forms: [Unicode.Scalar: String] = [:]
+        var chars = Set<Unicode.Scalar>(), forms: [Unicode.Scalar: String] = [:]
         for entry in file.characters {
             if let form = entry.simplified, let scalar = entry.char.unicodeScalars.first { forms[scalar] = form }
+            else { chars.formUnion(entry.char.unicodeScalars) }
         }
         return TraditionalNameCheck(converter: try OpenCCConverter(), exceptions: chars, nameForms: forms)
     }
@@ -98,7 +98,7 @@ public final class TraditionalNameCheck: @unchecked Sendable {
                 out.unicodeScalars.append(scalar)
                 continue
             }
-            let s = nameForms[scalar] ?? converter.simplified(scalar)
+            let s = simplified(scalar)
             if s != String(scalar) { changed = true }
             out += s
         }
@@ -111,10 +111,10 @@ public final class TraditionalNameCheck: @unchecked Sendable {
         if v < 0x2E80 { return true }
         guard v < 0xA000 else { return false }
         let i = Int(v - 0x2E80)
-        if stays[i] == 0 {
-            let form = nameForms[scalar] ?? converter.simplified(scalar)
-            stays[i] = exceptions.contains(scalar) || form == String(scalar) ? 1 : 2
-        }
+        if stays[i] == 0 { stays[i] = exceptions.contains(scalar) || simplified(scalar) == String(scalar) ? 1 : 2 }
         return stays[i] == 1
     }
+
+    /// One character's form in a name: the table's where name_exceptions.json gives one, else OpenCC's.
+    private func simplified(_ scalar: Unicode.Scalar) -> String { nameForms[scalar] ?? converter.simplified(scalar) }
 }
