@@ -171,6 +171,25 @@ import Testing
         #expect(v.findings[0].detail.contains("3 次"))
     }
 
+    @Test func threeMismatchesInOneSecondAreThreeAttempts() {
+        // Given a log without times (every row dated the file's as-of time), or at minute precision: three rows
+        let v = Self.evaluate((1...3).map { _ in Self.event(.recoverFailed, day: 1, Self.nameMismatch) })
+        #expect(Self.codes(v) == [.recoveryBlocked])
+        #expect(v.findings[0].detail.contains("3 次"))
+    }
+
+    @Test func oneAttemptLoggedUnderBothIDFormsCountsOnce() {
+        // Given two attempts, the second logged under the 18-digit ID and under the 15-digit one in the same second
+        var legacy = Self.event(.recoverFailed, day: 2, Self.nameMismatch)
+        legacy.legacyForm = true
+        let both = [Self.event(.recoverFailed, day: 1, Self.nameMismatch), Self.event(.recoverFailed, day: 2, Self.nameMismatch), legacy]
+        #expect(Self.codes(Self.evaluate(both)) == [.recoveryNameMismatch])
+        // and a third attempt, under the 15-digit form only, blocks recovery
+        var third = Self.event(.recoverFailed, day: 3, Self.nameMismatch)
+        third.legacyForm = true
+        #expect(Self.codes(Self.evaluate(both + [third])) == [.recoveryBlocked])
+    }
+
     @Test func mismatchesBeforeALoginDoNotCount() {
         // Given two mismatches, a login, then one more mismatch: one stands
         let v = Self.evaluate([Self.event(.recoverFailed, day: 1, Self.nameMismatch), Self.event(.recoverFailed, day: 2, Self.nameMismatch),

@@ -92,7 +92,7 @@ public enum Rules {
         let afterLastSuccess = events.lastIndex(where: { $0.kind.isSuccess }).map { $0 + 1 } ?? 0
         let standing = events[afterLastSuccess...].filter { e in e.kind == .registerFailed || e.kind == .recoverFailed }
         var latest: [FindingCode: LoggedEvent] = [:]
-        var mismatchTimes = Set<Int64>()
+        var mismatches: [LoggedEvent] = []
         for e in standing {
             guard let reason = e.reason else { continue }
             let code: FindingCode?
@@ -102,15 +102,16 @@ public enum Rules {
             case (.registerFailed, .phoneTaken): code = .phoneTaken
             case (.recoverFailed, .notRegistered): code = .recoveryNotRegistered
             case (.recoverFailed, .rateLimited): code = .recoveryBlocked
-            case (.recoverFailed, .nameMismatch): code = .recoveryNameMismatch; mismatchTimes.insert(e.time)
+            case (.recoverFailed, .nameMismatch): code = .recoveryNameMismatch; mismatches.append(e)
             case (.recoverFailed, .emailUnusable): code = .emailUnusable
             default: code = nil
             }
             if let code { latest[code] = e }
         }
         var blocked: [(FindingCode, String)] = []
-        if mismatchTimes.count >= 3, let last = latest.removeValue(forKey: .recoveryNameMismatch), latest[.recoveryBlocked] == nil {
-            blocked = [(.recoveryBlocked, "找回用户名 \(mismatchTimes.count) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
+        let attempts = attemptCount(mismatches)
+        if attempts >= 3, let last = latest.removeValue(forKey: .recoveryNameMismatch), latest[.recoveryBlocked] == nil {
+            blocked = [(.recoveryBlocked, "找回用户名 \(attempts) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
         }
         if latest[.recoveryBlocked] != nil { latest[.recoveryNameMismatch] = nil }
         return blocked + latest.map { code, e in
@@ -119,6 +120,25 @@ public enum Rules {
             }
             return (code, evidence(e))
         }
+    }
+
+    /// How many attempts `events` (in time order) are: each row is one, except that an attempt logged under both ID
+    /// forms in one second is one. Rows of one form in one second all count — a log without times dates every row
+    /// the file's as-of time, and two attempts within a minute share a time at minute precision; a row repeated by
+    /// another file was left out at import.
+    static func attemptCount(_ events: [LoggedEvent]) -> Int {
+        var count = 0
+        var i = events.startIndex
+        while i < events.endIndex {
+            let time = events[i].time
+            var legacy = 0, current = 0
+            while i < events.endIndex, events[i].time == time {
+                if events[i].legacyForm { legacy += 1 } else { current += 1 }
+                i += 1
+            }
+            count += max(legacy, current)
+        }
+        return count
     }
 
     static func evidence(_ e: LoggedEvent) -> String {

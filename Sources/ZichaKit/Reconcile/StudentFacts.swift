@@ -51,12 +51,15 @@ public struct LoggedEvent: Sendable, Equatable {
     /// Asia/Shanghai wall-clock seconds (EventTime).
     public var time: Int64
     public var detail: String
+    /// Logged under the student's 15-digit ID (FAQ 8): one attempt may be logged under both forms.
+    public var legacyForm: Bool
 
-    public init(kind: EventKind, reason: FailureReason? = nil, time: Int64, detail: String = "") {
+    public init(kind: EventKind, reason: FailureReason? = nil, time: Int64, detail: String = "", legacyForm: Bool = false) {
         self.kind = kind
         self.reason = reason
         self.time = time
         self.detail = detail
+        self.legacyForm = legacyForm
     }
 }
 

@@ -110,7 +110,7 @@ extension ReconcileSession {
                         eventID = try events.next() ? events.text(0) : nil
                     } else {
                         if legacyName.isEmpty { legacyName = fifteen.text(5) }
-                        group.append(Self.event(fifteen, &decoders))
+                        group.append(Self.event(fifteen, &decoders, legacyForm: true))
                         fifteenID = try fifteen.next() ? fifteen.text(0) : nil
                     }
                 }
@@ -153,9 +153,9 @@ extension ReconcileSession {
         var reasons = ColumnDecoder { FailureReason(rawValue: $0) }
     }
 
-    private static func event(_ r: SQLiteRows, _ decoders: inout EventDecoders) -> LoggedEvent {
+    private static func event(_ r: SQLiteRows, _ decoders: inout EventDecoders, legacyForm: Bool = false) -> LoggedEvent {
         LoggedEvent(kind: decoders.kinds.value(r, 1), reason: r.isNull(2) ? nil : decoders.reasons.value(r, 2), time: r.int64(3),
-                    detail: r.text(4))
+                    detail: r.text(4), legacyForm: legacyForm)
     }
 
     static func facts(_ r: SQLiteRows, id: String, scopes: CounselorScopes) -> StudentFacts {
