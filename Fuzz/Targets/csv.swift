@@ -46,12 +46,12 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = input.rest
 
     let (encoding, bom) = EncodingDetector.detect(bytes)
-    var transcoder = DelimitedTextReader.transcoder(encoding)
+    var transcoder = try! DelimitedTextReader.transcoder(encoding)  // glibc's iconv has GB18030
     var utf8: [UInt8] = []
     transcoder.transcode(bytes[(bytes.startIndex + min(bom, bytes.count))...], final: true, into: &utf8)
     // As the reader does: the delimiter from the head transcoded without the final flush.
     var sample: [UInt8] = []
-    var sampler = DelimitedTextReader.transcoder(encoding)
+    var sampler = try! DelimitedTextReader.transcoder(encoding)
     sampler.transcode(bytes[(bytes.startIndex + min(bom, bytes.count))...].prefix(1 << 16 - bom), final: false, into: &sample)
     let delimiter = DelimitedTextReader.detectDelimiter(sample)
     invariant([0x2C, 0x09, 0x3B, 0x7C].contains(delimiter), "detected delimiter \(delimiter) is not a candidate")

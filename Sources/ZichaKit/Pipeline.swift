@@ -331,9 +331,9 @@ public enum Pipeline {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let config = (try? encoder.encode(c)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        var remedies: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a over the catalog's texts: a reworded remedy changes reports
-        for id in catalog.order { for b in (id + (catalog[id]?.text ?? "")).utf8 { remedies = (remedies ^ UInt64(b)) &* 0x100_0000_01b3 } }
-        return "zicha \(zichaVersion()) \(buildIdentity); unmasked \(options.unmasked); remedies \(String(remedies, radix: 16)); \(config)"
+        // The catalog's ids and texts: a reworded remedy changes the reports.
+        let remedies = SHA256.hex(Array(catalog.order.map { "\($0)\u{0}\(catalog[$0]?.text ?? "")\u{0}" }.joined().utf8))
+        return "zicha \(zichaVersion()) \(buildIdentity); unmasked \(options.unmasked); remedies \(remedies); \(config)"
     }
 
     /// The running executable's size and modification time: a night computed by another build is not trusted to

@@ -40,17 +40,17 @@ public struct DelimitedTextReader: TableReader {
             delimiter = forced
         } else {
             var sample: [UInt8] = []
-            var transcoder = Self.transcoder(enc)
+            var transcoder = try Self.transcoder(enc)
             transcoder.transcode(head[(head.startIndex + bom)...], final: false, into: &sample)
             delimiter = Self.detectDelimiter(sample)
         }
     }
 
-    static func transcoder(_ encoding: TextEncoding) -> UTF8Transcoder {
+    static func transcoder(_ encoding: TextEncoding) throws -> UTF8Transcoder {
         switch encoding {
         case .utf16le: return UTF16Transcoder(bigEndian: false)
         case .utf16be: return UTF16Transcoder(bigEndian: true)
-        case .gb18030: return (try? GB18030Transcoder()) ?? UTF8Passthrough()
+        case .gb18030: return try GB18030Transcoder()
         default: return UTF8Passthrough()
         }
     }
@@ -73,7 +73,7 @@ public struct DelimitedTextReader: TableReader {
 
     public func read(_ body: (TableRecord) throws -> Void) throws {
         let chunks = try FileChunks(path: path, source: source)
-        var transcoder = Self.transcoder(encoding)
+        var transcoder = try Self.transcoder(encoding)
         var parser = RecordParser(delimiter: delimiter)
         var utf8: [UInt8] = []
         utf8.reserveCapacity(1 << 21)

@@ -17,6 +17,10 @@ public enum TableKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// 学院 and 班级, read alike in the roster and in the counselor list (whose rows are matched on them).
+    static let college = Field(name: "college", aliases: ["学院", "院系", "分院", "学院名称", "YX", "FY", "YXMC", "college"], required: false)
+    static let className = Field(name: "class", aliases: ["班级", "班级名称", "班号", "行政班", "BJ", "BJMC", "BH", "class"], required: false)
+
     public var fields: [Field] {
         switch self {
         case .roster:
@@ -29,16 +33,16 @@ public enum TableKind: String, Sendable, CaseIterable {
                 Field(name: "sex", aliases: ["性别", "XB", "sex", "gender"], required: false),
                 Field(name: "birthdate", aliases: ["出生日期", "CSRQ", "birthdate"], required: false),
                 Field(name: "phone", aliases: ["手机号", "手机号码", "手机", "联系电话", "SJH", "LXDH", "phone", "mobile"], required: false),
-                Field(name: "college", aliases: ["学院", "院系", "分院", "学院名称", "YX", "FY", "YXMC", "college"], required: false),
+                Self.college,
                 Field(name: "major", aliases: ["专业", "专业名称", "ZYMC", "major"], required: false),
-                Field(name: "class", aliases: ["班级", "班级名称", "班号", "行政班", "BJ", "BJMC", "BH", "class"], required: false),
+                Self.className,
                 Field(name: "counselor", aliases: ["辅导员", "FDY", "counselor"], required: false),
                 Field(name: "counselor_email", aliases: ["辅导员邮箱", "邮箱", "FDYYX", "counselor_email"], required: false),
             ]
         case .counselors:
             return [
-                Field(name: "class", aliases: ["班级", "班级名称", "班号", "行政班", "BJ", "BJMC", "class"], required: false),
-                Field(name: "college", aliases: ["学院", "院系", "分院", "学院名称", "YX", "YXMC", "college"], required: false),
+                Self.className,
+                Self.college,
                 Field(name: "counselor", aliases: ["辅导员", "辅导员姓名", "姓名", "FDY", "counselor", "name"], required: true),
                 Field(name: "email", aliases: ["邮箱", "辅导员邮箱", "电子邮箱", "email", "e-mail", "mail", "FDYYX"], required: true),
             ]

@@ -46,10 +46,6 @@ public struct ComposedMessage: Sendable, Equatable {
     public var to: MailAddress
     /// The Message-ID without angle brackets.
     public var messageID: String
-    /// The subject as people read it (before encoding).
-    public var subject: String
-    /// The CSV attachment's file name (before encoding).
-    public var attachmentName: String
     /// The whole message: headers and body, ASCII, CRLF line ends.
     public var bytes: [UInt8]
 }

@@ -23,7 +23,7 @@ struct CounselorMailBody {
 
     private var deadlineLine: String? {
         guard let deadline, !deadline.isEmpty else { return nil }
-        guard let left = Self.days(from: asOf, to: deadline) else { return "自查截止日期：\(deadline)。" }
+        guard let left = EventTime.daysBetween(asOf, deadline) else { return "自查截止日期：\(deadline)。" }
         return left >= 0 ? "自查截止日期：\(deadline)（还剩 \(left) 天）。" : "自查截止日期：\(deadline)（已过期 \(-left) 天）。"
     }
 
@@ -85,12 +85,5 @@ struct CounselorMailBody {
         // Most values hold no control character and no line break: keep them as they are.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) { return text }
         return String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
-    }
-
-
-    /// Whole days from one `YYYY-MM-DD` to another, or nil when either is not a date.
-    static func days(from: String, to: String) -> Int? {
-        guard let a = MessageDate.dayNumber(from), let b = MessageDate.dayNumber(to) else { return nil }
-        return b - a
     }
 }

@@ -58,7 +58,7 @@ public final class CounselorMailer {
 
     /// Checks the settings (sender, transport, password variable) before anything is written.
     public func prepare() throws {
-        guard MessageDate.dayNumber(asOf) != nil else { throw ZichaError(.usage, "the as-of day \"\(asOf)\" is not YYYY-MM-DD") }
+        guard EventTime.dayNumber(asOf) != nil else { throw ZichaError(.usage, "the as-of day \"\(asOf)\" is not YYYY-MM-DD") }
         let sender = try MailTransportFactory.sender(settings)
         self.sender = sender
         composer = MessageComposer(from: sender, replyTo: try MailTransportFactory.replyTo(settings), catalog: catalog,
@@ -189,7 +189,7 @@ public final class CounselorMailer {
             guard let bytes = FileManager.default.contents(atPath: file.path) else {
                 throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: file.path))
             }
-            let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, subject: "", attachmentName: "", bytes: Array(bytes))
+            let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, bytes: Array(bytes))
             guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
             if let silent = silentServer {
                 // Stopped here rather than at the silent message: when it was the last, the night ends as for any
@@ -291,7 +291,8 @@ public final class CounselorMailer {
     private func reportUnknown(_ message: ComposedMessage, _ why: String, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
         outcome.unknown.append("\(Self.label(message)): \(why)")
         diagnostics.report(Diagnostic(.warning, "mail to \(Self.label(message)) may or may not have arrived: \(why)",
-                                      hint: "not resent automatically; ask the counselor, and to send it again run this night again with --resend \(message.to.address)"))
+                                      hint: "not resent automatically; ask the counselor, and to send it again run this night again with --resend \(message.to.address)",
+                                      evenWhenQuiet: true))  // under cron too: only the office can find out
     }
 
     /// `张老师 <zhang@example.edu.cn>`, from checked values only.

@@ -85,7 +85,6 @@ struct MessageComposer {
         m += "Content-Transfer-Encoding: base64\r\n\r\n"
         m += csvPart
         m += "\r\n--\(mixed)--\r\n"
-        return ComposedMessage(from: from, to: to, messageID: messageID, subject: subject,
-                               attachmentName: fileName, bytes: Array(m.utf8))
+        return ComposedMessage(from: from, to: to, messageID: messageID, bytes: Array(m.utf8))
     }
 }

@@ -6,12 +6,9 @@ enum MessageDate {
     /// The hour (Asia/Shanghai) stamped on every message of a night: the morning after the import.
     static let hour = 8
 
-    /// Days since 1970-01-01 for a `YYYY-MM-DD` text, or nil when it is not a real date.
-    static func dayNumber(_ text: String) -> Int? { EventTime.dayNumber(text) }
-
     /// `Sun, 29 Nov 2026 08:00:00 +0800` for `2026-11-29`, or nil when `asOf` is not a date.
     static func header(asOf: String) -> String? {
-        guard let n = dayNumber(asOf) else { return nil }
+        guard let n = EventTime.dayNumber(asOf) else { return nil }
         let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         let weekday = weekdays[((n % 7) + 7) % 7]

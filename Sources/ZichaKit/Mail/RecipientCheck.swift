@@ -1,4 +1,4 @@
-/// Checks each counselor's address, merges lists that share one address, and composes the messages.
+/// Checks each counselor's address and merges the lists that share one address, for the mailer to compose.
 enum RecipientCheck {
     /// One message per distinct checked address, in the order the lists came; refusals go to `outcome` and `diagnostics`.
     static func recipients(for lists: [CounselorList], outcome: inout MailOutcome,
@@ -14,7 +14,7 @@ enum RecipientCheck {
                 let reason = (error as? MailAddress.Problem)?.reason ?? "\(error)"
                 let shown = MailAddress.shown(list.email)
                 outcome.refused.append("\(who.isEmpty ? "(no name)" : who): \(reason)")
-                diagnostics.report(Diagnostic(.error, "counselor \(who.isEmpty ? "(no name)" : who)'s address \(shown) was refused: \(reason); \(list.rows.count) students get no mail",
+                diagnostics.report(Diagnostic(.error, "counselor \(who.isEmpty ? "(no name)" : who)'s address \(shown) was refused: \(reason); their list of \(counted(list.rows.count, "student")) is not mailed",
                                               hint: "fix the 辅导员邮箱 cell in the roster or the counselor list: exactly one address like name@example.edu.cn"))
                 continue
             }

@@ -91,11 +91,6 @@ public struct RemedyCatalog: Sendable {
         tableCells.store(text, for: key)
         return (text, key)
     }
-
-    /// The remedy texts of a finding joined for a cell: `FAQ-9：在“手机号码存在”提示后…`.
-    public func text(for ids: [String]) -> String {
-        ids.compactMap { remedies[$0].map { "\($0.text)" } }.joined(separator: " ")
-    }
 }
 
 /// The combined remedy cells of `RemedyCatalog.tableCell(for:)`, shared by the report's two passes (on two threads).

@@ -36,7 +36,7 @@ final class CounselorListFiles {
         head += "<br>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
         if let d = summary.deadline {
             head += "，截止日期 <b>\(HTML.escape(d))</b>"
-            if let left = ReportFormat.days(from: summary.asOf, to: d), left >= 0 {
+            if let left = EventTime.daysBetween(summary.asOf, d), left >= 0 {
                 head += left == 0 ? "（今天截止）" : "（还剩 \(left) 天）"
             }
         }

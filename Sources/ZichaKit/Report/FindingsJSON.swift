@@ -3,14 +3,7 @@ import Foundation
 /// `findings.json`: the machine-readable night for scripts and other systems (full values: the office's file).
 public enum FindingsJSON {
     /// Streams the SPEC's shape — as_of, totals, students (every roster student once), unmatched, resolved —
-    /// plus `previous_as_of` and `by_code`.
-    public static func write(summary: NightSummary, students: some FollowupSource, to path: String) throws {
-        let stream = try Stream(summary: summary, path: path)
-        try students.forEachStudent(order: .byCollegeClass) { try stream.add($0) }
-        try stream.finish()
-    }
-
-    /// The same file written row by row, so it can ride along another pass in `.byCollegeClass` order.
+    /// plus `previous_as_of` and `by_code`, row by row, so it can ride along another pass in `.byCollegeClass` order.
     public final class Stream {
         private let out: OutputFile
         private let summary: NightSummary

@@ -37,25 +37,38 @@ public final class OutputFile {
 
     /// Writes what is buffered; a full disk is an error naming the file.
     public func flush() throws {
+        try buffer.withUnsafeBytes { try Self.writeAll(fd, $0, path: path) }
+        pages.wrote(buffer.count, fd: fd)
+        buffer.removeAll()
+    }
+
+    /// Writes all of `bytes` to `fd`. write(2) rather than FileHandle.write, whose error on Linux reads
+    /// "NSCocoaErrorDomain error 512" and hides the reason (a full disk, a file size limit).
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw ZichaError(.output, "cannot write the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path),
-                                 hint: errno == ENOSPC ? "the disk is full; free space and run the night again" : nil)
+                throw ZichaError.cannotWrite("the report file", errno: errno, at: path)
             }
             offset += n
         }
-        pages.wrote(buffer.count, fd: fd)
-        buffer.removeAll()
+    }
+
+    private static func posixWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, base, count)
+        #else
+        return Darwin.write(fd, base, count)
+        #endif
     }
 
     /// Flushes and syncs to disk; the synced pages leave the page cache (`WrittenPages`).
     public func close() throws {
         try flush()
         if fsync(fd) != 0, errno != EINVAL {
-            throw ZichaError(.output, "cannot write the file: \(String(cString: strerror(errno)))", at: SourceLocation(file: path))
+            throw ZichaError.cannotWrite("the report file", errno: errno, at: path)
         }
         WrittenPages.advise(fd, from: 0, to: 0)
     }

@@ -52,31 +52,9 @@ final class ReportFile {
 
     private func flush() throws {
         guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { try Self.writeAll(handle.fileDescriptor, $0, path: url.path) }
+        try buffer.withUnsafeBytes { try OutputFile.writeAll(handle.fileDescriptor, $0, path: url.path) }
         pages.wrote(buffer.count, fd: handle.fileDescriptor)
         buffer.removeAll()
-    }
-
-    /// Writes all of `bytes` to `fd`. write(2) rather than FileHandle.write, whose error on Linux reads
-    /// "NSCocoaErrorDomain error 512" and hides the reason (a full disk, a file size limit).
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = posixWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ZichaError.cannotWrite("the report file", errno: errno, at: path)
-            }
-            offset += n
-        }
-    }
-
-    private static func posixWrite(_ fd: Int32, _ base: UnsafeRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        return Glibc.write(fd, base, count)
-        #else
-        return Darwin.write(fd, base, count)
-        #endif
     }
 
     /// Flushes and closes the file.

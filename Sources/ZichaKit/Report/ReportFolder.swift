@@ -38,7 +38,7 @@ public enum ReportFolder {
         }
         if fm.fileExists(atPath: final) { try fm.moveItem(atPath: final, toPath: old) }
         guard rename(partial, final) == 0 else {
-            throw ZichaError(.output, "cannot move the reports into place", at: SourceLocation(file: final))
+            throw ZichaError(.output, "cannot move the reports into place: \(String(cString: strerror(errno)))", at: SourceLocation(file: final))
         }
         try? fm.removeItem(atPath: old)
         try pointLatest(in: root)
@@ -53,7 +53,7 @@ public enum ReportFolder {
         let temp = root + "/.latest.tmp"
         try? fm.removeItem(atPath: temp)
         guard symlink(newest, temp) == 0, rename(temp, root + "/latest") == 0 else {
-            throw ZichaError(.output, "cannot update the latest link", at: SourceLocation(file: root + "/latest"))
+            throw ZichaError(.output, "cannot update the latest link: \(String(cString: strerror(errno)))", at: SourceLocation(file: root + "/latest"))
         }
     }
 }

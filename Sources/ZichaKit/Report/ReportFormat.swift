@@ -2,18 +2,9 @@ import Foundation
 
 /// Dates (`YYYY-MM-DD` civil days, no time zones) and numbers as the reports print them.
 enum ReportFormat {
-    /// Days since 1970-01-01 of a `YYYY-MM-DD` date, or nil when it is not one.
-    static func dayNumber(_ s: String) -> Int? { EventTime.dayNumber(s) }
-
-    /// Days from `from` to `to` (negative when `to` is earlier), or nil when either is not a date.
-    static func days(from: String, to: String) -> Int? {
-        guard let a = dayNumber(from), let b = dayNumber(to) else { return nil }
-        return b - a
-    }
-
     /// Noon UTC of the as-of day: the one timestamp a report may carry (the workbook's creation time).
     static func noon(of asOf: String) -> Date {
-        Date(timeIntervalSince1970: Double((dayNumber(asOf) ?? 0) * 86_400 + 43_200))
+        Date(timeIntervalSince1970: Double((EventTime.dayNumber(asOf) ?? 0) * 86_400 + 43_200))
     }
 
     /// `checked / students` as a percentage with one decimal, `69.8%`; `—` for an empty group.

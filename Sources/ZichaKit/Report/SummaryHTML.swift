@@ -64,7 +64,7 @@ struct SummaryPage {
 
     private func deadline() -> String {
         guard let d = summary.deadline else { return "" }
-        guard let left = ReportFormat.days(from: summary.asOf, to: d) else {
+        guard let left = EventTime.daysBetween(summary.asOf, d) else {
             return "<p class=\"deadline\">截止日期：\(HTML.escape(d))</p>\n"
         }
         let words = left > 0 ? "还剩 \(left) 天" : left == 0 ? "今天截止" : "已过截止日期 \(-left) 天"

@@ -42,7 +42,7 @@ final class XLSXWriterBook {
     private(set) var filters: [String] = []          // the autofilter range of each sheet ("" for none)
     private var row = 0                          // rows written to the open sheet
     private var xml = ByteBuffer(capacity: 1 << 17)  // the open sheet's XML not yet handed to `zip`
-    private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXWriterBook.columnName($0).utf8) }
+    private static let columnLetters: [[UInt8]] = (0..<702).map { Array(XLSXCellReference.columnName($0).utf8) }
     private var sharedIndex: [ExactText: Int] = [:]  // text of a `.shared` cell → its number in `sharedStrings`
     private(set) var sharedStrings: [String] = []
     private var sharedBytes = 0
@@ -158,7 +158,7 @@ final class XLSXWriterBook {
     func finishSheet(filterColumns columns: Int) throws {
         xml.text("</sheetData>")
         if columns > 0 {
-            let range = "A1:\(Self.columnName(columns - 1))\(max(row, 1))"
+            let range = "A1:\(XLSXCellReference.columnName(columns - 1))\(max(row, 1))"
             filters[filters.count - 1] = range
             xml.text(#"<autoFilter ref="\#(range)"/>"#)
         }
@@ -274,18 +274,6 @@ final class XLSXWriterBook {
         var out = ByteBuffer()
         appendEscaped(s, to: &out)
         return out.string.replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// Excel's column name: 0 → A, 25 → Z, 26 → AA.
-    static func columnName(_ index: Int) -> String {
-        var n = index + 1
-        var name = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            name = String(UnicodeScalar(UInt8(65 + r))) + name
-            n = (n - 1) / 26
-        }
-        return name
     }
 
     /// A width in characters as Excel stores it: widened by the cell padding of the default font (Calibri 11:

@@ -9,7 +9,7 @@ public enum DeliveryStatus: String, Sendable, Codable {
     case sent
     /// Not delivered: the next run tries again.
     case failed
-    /// Maybe delivered: not resent until the office decides (`forgetDelivery` or the mailer's `resend`).
+    /// Maybe delivered: not resent until the office decides (`zicha nightly --resend ADDRESS`).
     case unknown
 }
 
@@ -75,16 +75,6 @@ extension AppDatabase {
         try writer.write { db in
             try db.execute(sql: "UPDATE delivery SET status = ?, detail = ?, updated_at = ? WHERE as_of = ? AND recipient = ?",
                            arguments: [status.rawValue, detail, Self.now(), asOf, recipient])
-        }
-    }
-
-    /// Removes a night's ledger row so that the next run sends that recipient's message again.
-    /// Returns false when there was none.
-    @discardableResult
-    public func forgetDelivery(asOf: String, recipient: String) throws -> Bool {
-        try writer.write { db in
-            try db.execute(sql: "DELETE FROM delivery WHERE as_of = ? AND recipient = ?", arguments: [asOf, recipient.lowercased()])
-            return db.changesCount > 0
         }
     }
 

@@ -62,8 +62,8 @@ public final class AppDatabase: @unchecked Sendable {
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path))
         }
-        let umask = Darwin_umask(0o077)  // database, WAL and SHM files owner-only (PIPL)
-        defer { _ = Darwin_umask(umask) }
+        let umask = setUmask(0o077)  // the database and its journal owner-only (PIPL)
+        defer { _ = setUmask(umask) }
         do {
             writer = try DatabaseQueue(path: path, configuration: config)
             try Self.migrator.migrate(writer)
@@ -183,8 +183,8 @@ public final class AppDatabase: @unchecked Sendable {
 
 #if canImport(Glibc)
 import Glibc
-@inline(__always) func Darwin_umask(_ mask: mode_t) -> mode_t { Glibc.umask(mask) }
+@inline(__always) func setUmask(_ mask: mode_t) -> mode_t { Glibc.umask(mask) }
 #else
 import Darwin
-@inline(__always) func Darwin_umask(_ mask: mode_t) -> mode_t { Darwin.umask(mask) }
+@inline(__always) func setUmask(_ mask: mode_t) -> mode_t { Darwin.umask(mask) }
 #endif
