@@ -131,8 +131,9 @@ public enum Pipeline {
                 + "outstanding and new or persisting findings count from that night as it is now"))
         }
         let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
-        // A new night whose every file came in on an earlier night: tonight's exports were not refreshed.
-        let nothingNew = imported.allSatisfy(\.alreadyImported) && stored == nil
+        // A new night whose every file came in on an earlier night: tonight's exports were not refreshed. (Not when a
+        // run of this night imported them and then stopped before its results.)
+        let nothingNew = try imported.allSatisfy(\.alreadyImported) && stored == nil && !database.importedFiles(asOf: asOf)
         if nothingNew {
             diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
                 + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))
@@ -213,7 +214,7 @@ public enum Pipeline {
             }
             passes.ride(order: .byCollegeClass) { try findings.add($0) }
             if collector != nil { passes.ride(order: .byCounselor) { try collector!.add($0) } }
-            try RejectsCSV.write(try night.rejects(), to: folder + "/rejects.csv")
+            try RejectsCSV.write(night, to: folder + "/rejects.csv")
             StageClock.step("report.summary")
             _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
                                        options: ReportOptions(unmasked: options.unmasked))

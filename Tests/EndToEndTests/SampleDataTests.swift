@@ -131,6 +131,13 @@ struct SampleDataTests {
         for r in wanted {
             #expect(rows.contains { $0.contains(",\(r.location),") && $0.contains(r.reason) }, "rejects.csv has \(r.location)")
         }
+        // and findings.json and summary.html say how many rows the night's numbers leave out
+        let folder = URL(fileURLWithPath: rejectsCSV).deletingLastPathComponent().path
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/findings.json"))) as? [String: Any]
+        let setAside = try #require(json?["set_aside"] as? [[String: Any]])
+        #expect(setAside.reduce(0) { $0 + ($1["rows"] as? Int ?? 0) } == wanted.count, "findings.json set_aside: \(setAside)")
+        let html = try String(contentsOfFile: folder + "/summary.html", encoding: .utf8)
+        #expect(html.contains("今晚的文件中有 \(wanted.count) 行未导入") == !wanted.isEmpty)
     }
 
     private func checkEvidence(_ findings: FindingsFile) {

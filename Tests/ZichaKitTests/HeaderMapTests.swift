@@ -43,6 +43,15 @@ import Testing
         #expect(map.unknown == ["民族", "籍贯"])
     }
 
+    @Test func unknownColumnsAreNamedShortlyInTheWarning() {
+        // Given 5,000 unknown columns, one of them a whole file's worth of text
+        let columns = ["备注" + String(repeating: "长", count: 100)] + (1...4999).map { "列\($0)" }
+        let text = RowPreparer.names(columns)
+        // Then ten are named, the long one cut, and the rest counted
+        #expect(text == "备注" + String(repeating: "长", count: 38) + "…, 列1, 列2, 列3, 列4, 列5, 列6, 列7, 列8, 列9 and 4990 more")
+        #expect(RowPreparer.names(["a", "b"]) == "a, b")
+    }
+
     @Test func theFirstColumnWinsAField() {
         let map = HeaderMap(kind: .roster, header: ["考生号", "姓名", "身份证号", "证件号码"])
         #expect(map.columns["id"] == 2)

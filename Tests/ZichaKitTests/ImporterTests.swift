@@ -468,6 +468,31 @@ extension AppDatabase {
                 ["[ksh:\"26110101000001\" class:\"计科2601\"]", "[ksh:\"26110101000003\" class:\"计科2601\"]"])
     }
 
+    @Test func theHeaderRowRepeatedInsideTheFileIsSetAsideNotAStudent() throws {
+        // Given two roster exports pasted one under the other: the second's header is line 3
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029,计科2601", "考生号,姓名,身份证号,班级",
+                                      "26110101000002,王芳,110101200602030017,计科2601"], header: "考生号,姓名,身份证号,班级")
+        let files = try ImportFixtures.importNight(database, roster: roster, diagnostics: diagnostics)
+        // Then it is set aside with its line and said to be the header, and no student 姓名 exists
+        #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [1])
+        #expect(diagnostics.errors.map(\.description) == ["\(roster):3: error: the header row again (two exports joined into one file?)"])
+        #expect(try database.rows("SELECT ksh FROM student ORDER BY ksh") == ["[ksh:\"26110101000001\"]", "[ksh:\"26110101000002\"]"])
+    }
+
+    @Test func aLogWithAHeaderAndNoRowsIsWarnedOfEvenUnderCron() throws {
+        // Given tonight's log export holding its header only
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029"])
+        let log = try ImportFixtures.temporaryFile("时间,身份证号,事件,说明\n", name: "log.csv")
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log], diagnostics: diagnostics)
+        // Then the night goes on, and says so where cron shows it
+        let warning = try #require(diagnostics.warnings.first { $0.message.contains("no rows") })
+        #expect(warning.description == "\(log): warning: the self-check log has a header and no rows: no event came in from it\n  hint: check the export if events were expected")
+        #expect(warning.evenWhenQuiet)
+    }
+
     @Test func aClassWrittenWithInnerSpacesOrFullWidthDigitsIsOneClassAndMatchesTheCounselorList() throws {
         // Given a roster writing one class three ways, and a counselor list writing its college with a space
         let database = try AppDatabase(inMemory: ())

@@ -216,6 +216,22 @@ enum MailFixture {
         #expect(text.contains("请于截止日前完成。"))
     }
 
+    @Test func aListOfThousandsShowsItsFirstRowsInTheBodyAndAllInTheAttachment() throws {
+        // Given a college of 501 students mapped to one counselor
+        let rows = (1...501).map { MailFixture.row(String(24110101000000 + $0), "学生\($0)") }
+        let list = CounselorList(counselor: "张伟", email: "zhangwei@example.edu.cn", colleges: ["计算机学院"], rows: rows)
+        let parsed = try MailFixture.parse(try MailFixture.composer().compose(list, to: try MailAddress(address: list.email, name: "张伟")))
+        let text = try #require(parsed["text"] as? String)
+        let html = try #require(parsed["html"] as? String)
+        let csv = try #require(parsed["csv"] as? String)
+        // Then the body says so and lists the first 500; the attachment holds every student
+        #expect(text.contains("有 501 人尚未完成学籍自查，正文列出前 500 人，完整名单见附件 CSV 文件"))
+        #expect(text.contains("500. 计科2401 学生500（") && !text.contains("学生501"))
+        #expect(html.contains("学生500") && !html.contains("学生501"))
+        #expect(csv.components(separatedBy: "\r\n").count == 503)  // header, 501 students, final empty
+        #expect(parsed["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 501 人（计算机学院）")
+    }
+
     @Test func composingIsDeterministicAndMatchesTheGoldenMessage() throws {
         let list = MailFixture.lists[1]
         let to = try MailAddress(address: list.email, name: list.counselor)

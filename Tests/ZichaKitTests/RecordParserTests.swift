@@ -4,6 +4,23 @@ import Testing
 /// `RecordParser` copies runs of ordinary bytes at once; a byte-at-a-time reference must agree with it on any
 /// input, however the input is cut into chunks.
 @Suite struct RecordParserTests {
+    @Test func aNULByteSetsItsRowAsideAndNoOther() throws {
+        // Given a NUL inside the second row's first cell, fed in chunks of every size
+        let input = Array("a,b\n\u{0}2413,c\nd,e\n".utf8)
+        for size in 1...input.count {
+            var parser = RecordParser(delimiter: 0x2C)
+            var records: [TableRecord] = []
+            var rest = input[...]
+            while !rest.isEmpty {
+                try parser.feed(Array(rest.prefix(size))) { records.append($0) }
+                rest = rest.dropFirst(size)
+            }
+            _ = try parser.finish { records.append($0) }
+            // Then only that row has a problem, which names the byte
+            #expect(records.map(\.decodingProblem) == [nil, "the row holds a NUL byte (the file is damaged or not text there)", nil], "chunks of \(size)")
+        }
+    }
+
     @Test func agreesWithTheByteByByteReferenceOnRandomInput() throws {
         let pieces: [[UInt8]] = [[0x61], [0x62, 0x63], Array("学籍".utf8), [0x2C], [0x3B], [0x09], [0x22], [0x22, 0x22], [0x0D],
                                  [0x0A], [0x0D, 0x0A], [0x20], [0xFF], [0xEF, 0xBF, 0xBD]]

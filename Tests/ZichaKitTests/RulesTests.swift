@@ -312,6 +312,21 @@ import Testing
         #expect(v.findings[0].remedies == ["FAQ-9"])
     }
 
+    @Test func aPhoneSharedByAWholeCollegeNamesFiveAndCountsTheRest() {
+        // Given the office's own number filled in for 2,000 students, the student among them (not first)
+        let s = Self.student()
+        var group = (1...2000).map { Classmate(ksh: String(26110101100000 + $0), name: "学生\($0)") }
+        group.insert(Classmate(ksh: s.ksh, name: s.name), at: 2)
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s, context: RosterContext(sharedPhones: ["13800138000": group]))
+        #expect(Self.codes(v) == [.duplicatePhone])
+        #expect(v.findings[0].detail == "与 学生1 (26110101100001)、学生2 (26110101100002)、学生3 (26110101100003)、学生4 (26110101100004)、"
+            + "学生5 (26110101100005) 等 2000 名学生 共用 13800138000")
+        // and six sharers: all five others named, no count
+        let six = Array(group.prefix(6))
+        let named = Self.evaluate([Self.event(.checked, day: 1)], s, context: RosterContext(sharedIDs: [Self.id: six]))
+        #expect(named.findings[0].detail.hasPrefix("与 学生1 (26110101100001)、学生2 (26110101100002)、学生3 (26110101100003)、学生4 (26110101100004)、学生5 (26110101100005) 共用身份证号"))
+    }
+
     @Test func idThatNeededCleaningIsIDFormatUnlessInvalid() {
         var s = Self.student()
         s.idNeededCleaning = true

@@ -60,6 +60,24 @@ struct TwoThreadStreamTests {
         #expect(maxAhead <= 100 * 6, "the producer ran \(maxAhead) elements ahead")
     }
 
+    @Test("elements of many cells end a batch early: what is read ahead is bounded in cells, not only in rows")
+    func readAheadBoundedByCells() throws {
+        let produced = Counter()
+        var maxAhead = 0
+        var consumed = 0
+        // Given rows of 1,000 cells (a 5,000-column export, scaled down) and batches of 100 rows, 3,200 cells
+        try streamOnSecondThread(batchSize: 100, cells: { _ in 1000 }, produce: { emit in
+            for i in 0..<2_000 { produced.add(); try emit(i) }
+        }, consume: { _ in
+            consumed += 1
+            maxAhead = max(maxAhead, produced.value - consumed)
+            if consumed % 50 == 0 { usleep(2_000) }
+        })
+        #expect(consumed == 2_000)
+        // Then each batch ends at 4 rows: the consumer's, 4 queued, one being filled
+        #expect(maxAhead <= 4 * 6, "the producer ran \(maxAhead) rows of 1,000 cells ahead")
+    }
+
     final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var n = 0

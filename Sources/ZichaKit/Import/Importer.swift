@@ -114,6 +114,13 @@ public struct Importer {
                                              lastEventTime: rows.lastEventTime)
         StageClock.step("import.\(kind.rawValue)")
         let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
+        if kind == .log, rows.accepted == 0, rows.rejected == 0 {
+            // A roster without rows is refused (every student would leave); a log without rows may be a quiet day's,
+            // but is more often an export that failed: said where cron shows it.
+            diagnostics.report(Diagnostic(.warning, "the self-check log has a header and no rows: no event came in from it",
+                                          at: SourceLocation(file: path), hint: "check the export if events were expected",
+                                          evenWhenQuiet: true))
+        }
         if outcome.keptStudents > 0 {
             let who = outcome.keptStudents == 1 ? "1 student whose row was set aside stays" : "\(outcome.keptStudents) students whose rows were set aside stay"
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
@@ -169,9 +176,9 @@ public struct Importer {
     /// third thread: that alone took longer than preparing and storing them, and the storing thread waited.
     private func read(_ reader: any TableReader, kind: TableKind, store: (PreparedRow) throws -> Void) throws {
         var preparer = RowPreparer(kind: kind, reader: reader, importer: self)
-        try streamOnSecondThread(produce: { emit in
+        try streamOnSecondThread(cells: { $0.cellCount }, produce: { emit in
             if reader is XLSXReader {
-                try streamOnSecondThread(produce: { record in try reader.read(record) },
+                try streamOnSecondThread(cells: { $0.cells.count }, produce: { record in try reader.read(record) },
                                          consume: { try preparer.prepare($0, emit) })
             } else {
                 try reader.read { try preparer.prepare($0, emit) }

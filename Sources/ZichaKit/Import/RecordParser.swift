@@ -12,6 +12,8 @@ struct RecordParser: ~Copyable {
     private var recordLine = 1       // line where the current record starts
     private var recordHasContent = false
     private var problem: String? = nil
+    /// A chunk fed so far held a NUL byte (one memchr per chunk; from then on, each cell is looked at too).
+    private var nulSeen = false
 
     init(delimiter: UInt8) {
         self.delimiter = delimiter
@@ -25,6 +27,8 @@ struct RecordParser: ~Copyable {
         // Ordinary bytes are copied into the cell a run at a time: only quotes, delimiters and line ends are
         // looked at one by one.
         let n = buf.count
+        // A NUL byte is no text: the file is damaged, or binary, at that row (it would reach the reports as it is).
+        if !nulSeen, n > 0, memchr(buf.baseAddress!, 0, n) != nil { nulSeen = true }
         var i = 0
         while i < n {
             let c = buf[i]
@@ -103,6 +107,9 @@ struct RecordParser: ~Copyable {
         // puts EF BF BD in place of what was not UTF-8). `String(validating:as:)` runs unspecialized here, looking up
         // generic metadata on every call: 3.5 % of a 100k night's instructions, for its names and details.
         let bytes = cell.bytes
+        if nulSeen, bytes.count > 0, memchr(bytes.baseAddress!, 0, bytes.count) != nil {
+            problem = "the row holds a NUL byte (the file is damaged or not text there)"
+        }
         let s = String(decoding: bytes, as: UTF8.self)
         if ByteScan.firstIndex(in: bytes, mayHold: ByteScan.hasHigh, isSpecial: { b, i in b[i] >= 0x80 }) < bytes.count {
             if !Self.holds(s, bytes) {

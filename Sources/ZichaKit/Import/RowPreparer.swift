@@ -15,6 +15,15 @@ enum PreparedRow {
     /// A roster row set aside whose 考生号 could be read: that student, if stored, is still on tonight's roster.
     case rejectStudent(TableRecord, reason: String, column: Int?, ksh: String)
     case diagnostic(Diagnostic)
+
+    /// The cells of the file's record it holds (what a batch of rows weighs in memory).
+    var cellCount: Int {
+        switch self {
+        case .student(let student): return student.record.cells.count
+        case .reject(let record, _, _), .rejectStudent(let record, _, _, _): return record.cells.count
+        case .event, .scope, .diagnostic: return 1
+        }
+    }
 }
 
 /// A roster row ready to store, with the record it came from. A class, so that the storing thread takes it from
@@ -40,6 +49,8 @@ struct RowPreparer {
     private var header: HeaderMap? = nil
     /// The header row's cells, empty ones included: in a text file, a data row with values past them is misaligned.
     private var headerWidth = 0
+    /// The header row's cells as the file has them: a data row equal to them is the header again.
+    private var headerCells: [String] = []
     /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
     private var unheadedColumns: [Int] = []
     /// Rows with values in columns without a header, and where the first is: said at the end of the file, with how
@@ -68,6 +79,13 @@ struct RowPreparer {
         asOfMidnight = EventTime.startOfDay(importer.asOf) ?? 0
     }
 
+    /// Column names for a message: the first ten, each cut to 40 characters, and how many more (a header of
+    /// thousands of columns, or one cell holding a whole file, is not printed whole where cron mails it).
+    static func names(_ columns: [String]) -> String {
+        let shown = columns.prefix(10).map { $0.count > 40 ? String($0.prefix(40)) + "…" : $0 }.joined(separator: ", ")
+        return columns.count > 10 ? shown + " and \(columns.count - 10) more" : shown
+    }
+
     /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
     /// handed to `emit` (nothing for blank rows).
     mutating func prepare(_ record: TableRecord, _ emit: (PreparedRow) throws -> Void) throws {
@@ -77,6 +95,7 @@ struct RowPreparer {
             if candidate.isComplete {
                 header = candidate
                 headerWidth = record.cells.count
+                headerCells = record.cells
                 unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
@@ -85,7 +104,7 @@ struct RowPreparer {
                                                       at: reader.location(line: record.line, column: nil))))
                 }
                 if !candidate.unknown.isEmpty {
-                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(candidate.unknown.joined(separator: ", "))",
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(Self.names(candidate.unknown))",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
                 if recordsBeforeHeader > 0 {
@@ -100,6 +119,10 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
+        if record.cells.first == headerCells.first, record.cells == headerCells {
+            // Two exports pasted one under the other: read as data, the second header would be a student named 姓名.
+            return try emit(.reject(record, reason: "the header row again (two exports joined into one file?)", column: nil))
+        }
         if let column = unheadedValue(in: record) {  // a note beside the table, ignored like an unknown column
             unheadedRows += 1
             if firstUnheaded == nil { firstUnheaded = reader.location(line: record.line, column: column) }

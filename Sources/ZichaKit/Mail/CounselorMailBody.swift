@@ -8,8 +8,14 @@ struct CounselorMailBody {
     var asOf: String
     var deadline: String?
     var deadlineText: String?
-    /// Masked follow-up cells, one array per student (see `FollowupTable.header`).
+    /// Masked follow-up cells, one array per student shown (see `FollowupTable.header`): the first `rowsShown`.
     var rows: [[String]]
+    /// Students in the list (the attachment holds them all).
+    var total: Int
+
+    /// Students listed in the body at most: a list of thousands (a college mapped to one counselor) is read in the
+    /// attachment, and three full copies of it — text, HTML and CSV — would make a message no server takes.
+    static let rowsShown = 500
 
     private var greeting: String {
         if counselorName.isEmpty { return "老师：您好！" }
@@ -17,8 +23,10 @@ struct CounselorMailBody {
     }
 
     private var introduction: String {
-        "截至 \(asOf)，您负责的学生中有 \(rows.count) 人尚未完成学籍自查，名单如下，附件是同一名单的 CSV 文件（可用 Excel 打开）。"
-            + "身份证号和手机号已部分隐藏。"
+        let list = total > rows.count
+            ? "正文列出前 \(rows.count) 人，完整名单见附件 CSV 文件（可用 Excel 打开）。"
+            : "名单如下，附件是同一名单的 CSV 文件（可用 Excel 打开）。"
+        return "截至 \(asOf)，您负责的学生中有 \(total) 人尚未完成学籍自查，\(list)身份证号和手机号已部分隐藏。"
     }
 
     private var deadlineLine: String? {

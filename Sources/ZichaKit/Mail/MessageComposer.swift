@@ -42,9 +42,9 @@ struct MessageComposer {
     func compose(_ list: CounselorList, to: MailAddress) -> ComposedMessage {
         let subject = subject(for: list)
         let fileName = attachmentName(for: list)
-        let cells = list.rows.map { FollowupTable.cells($0, catalog: catalog, masked: true) }
+        let cells = list.rows.prefix(CounselorMailBody.rowsShown).map { FollowupTable.cells($0, catalog: catalog, masked: true) }
         let body = CounselorMailBody(counselorName: to.name, asOf: asOf, deadline: deadline,
-                                     deadlineText: deadlineText, rows: cells)
+                                     deadlineText: deadlineText, rows: cells, total: list.rows.count)
         let textPart = MIMEEncoding.base64Lines(Array(body.text.utf8))
         let htmlPart = MIMEEncoding.base64Lines(Array(body.html.utf8))
         let csvPart = MIMEEncoding.base64Lines(Array(csv(for: list).utf8))

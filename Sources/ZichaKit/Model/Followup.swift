@@ -211,6 +211,8 @@ public struct NightSummary: Sendable {
     public var unmatched: NightList<UnmatchedID>
     /// The deadline (YYYY-MM-DD) when configured.
     public var deadline: String?
+    /// Tonight's files that had rows set aside (rejects.csv), in import order, with how many.
+    public var setAside: [(file: String, rows: Int)] = []
 
     public init(asOf: String, totals: NightTotals, colleges: [GroupProgress] = [], classes: [GroupProgress] = [],
                 trend: [TrendPoint] = [], previousAsOf: String? = nil, newFindings: Int = 0,

@@ -141,6 +141,18 @@ public enum Rules {
         return count
     }
 
+    /// The classmates who share a value with `s`, for its evidence: `王芳 (24110101000007)、李强 (24110101000012)`; past
+    /// five, the first five and how many in all — `… 等 1999 名学生` — so that a phone filled in with the office's own
+    /// number for a whole college does not name thousands in each of their findings (quadratic in time and size).
+    /// `group` holds `s` (the present students sharing the value); nil when nobody else is in it.
+    static func classmates(_ group: [Classmate], besides s: StudentFacts) -> String? {
+        let shown = 5
+        let named = group.prefix(shown + 1).filter { $0.ksh != s.ksh }.prefix(shown).map { "\($0.name) (\($0.ksh))" }
+        guard !named.isEmpty else { return nil }
+        let others = group.count - 1
+        return named.joined(separator: "、") + (others > named.count ? " 等 \(others) 名学生" : "")
+    }
+
     static func evidence(_ e: LoggedEvent) -> String {
         let detail = Text.trimmed(e.detail)
         return "\(e.kind.title) \(EventTime.format(e.time))" + (detail.isEmpty ? "" : "：\(detail.prefix(200))")
@@ -151,16 +163,11 @@ public enum Rules {
         // IDs Excel saved in scientific notation are equal texts, not equal IDs: 4.20103E+17 stands for thousands of
         // numbers, and naming every student who shares it would send them the remedy of a duplicated ID.
         let lostDigits = s.idProblem == IDNumber.Problem.scientificNotation.rawValue
-        if !lostDigits, let group = context.sharedIDs[s.idNorm] {
-            let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
-            if !others.isEmpty {
-                out.append((.duplicateID, "与 \(others.joined(separator: "、")) 共用身份证号 \(s.idNorm)，名单待学籍科核对；"
-                    + "学信网提示证件号码重复时按证件重号办理"))
-            }
+        if !lostDigits, let group = context.sharedIDs[s.idNorm], let others = classmates(group, besides: s) {
+            out.append((.duplicateID, "与 \(others) 共用身份证号 \(s.idNorm)，名单待学籍科核对；学信网提示证件号码重复时按证件重号办理"))
         }
-        if s.phoneValid, let group = context.sharedPhones[s.phoneNorm] {
-            let others = group.filter { $0.ksh != s.ksh }.map { "\($0.name) (\($0.ksh))" }
-            if !others.isEmpty { out.append((.duplicatePhone, "与 \(others.joined(separator: "、")) 共用 \(s.phoneNorm)")) }
+        if s.phoneValid, let group = context.sharedPhones[s.phoneNorm], let others = classmates(group, besides: s) {
+            out.append((.duplicatePhone, "与 \(others) 共用 \(s.phoneNorm)"))
         }
         if nameChanged { out.append((.nameChanged, "录取姓名 \(s.admissionName)，现用名 \(s.name)")) }
         if let simplified = context.traditional?.simplified(s.name) {

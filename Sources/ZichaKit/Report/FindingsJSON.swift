@@ -20,6 +20,8 @@ public enum FindingsJSON {
             let codes = FindingCode.allCases.filter { summary.findingsByCode[$0] != nil }
                 .map { "\(JSONText.string($0.rawValue)): \(summary.findingsByCode[$0]!)" }
             try out.write(" \"by_code\": {\(codes.joined(separator: ", "))},\n")
+            let setAside = summary.setAside.map { "{\"file\": \(JSONText.string($0.file)), \"rows\": \($0.rows)}" }
+            try out.write(" \"set_aside\": [\(setAside.joined(separator: ", "))],\n")
             try out.write(" \"students\": [")
         }
 
@@ -77,12 +79,12 @@ public enum FindingsJSON {
 
 /// `rejects.csv`: every row set aside tonight — file, location, reason, then the row's cells as the file had them.
 public enum RejectsCSV {
-    public static func write(_ rejects: [(file: String, location: String, reason: String, cells: String)], to path: String) throws {
+    public static func write(_ night: NightReader, to path: String) throws {
         let out = try OutputFile(path: path)
         try out.write(CSVText.bom + CSVText.line(["文件", "位置", "原因", "原始内容（各列）"]))
-        for r in rejects {
-            let cells = (try? JSONSerialization.jsonObject(with: Data(r.cells.utf8))) as? [String] ?? [r.cells]
-            try out.write(CSVText.line([r.file, r.location, r.reason] + cells))
+        try night.forEachReject { file, location, reason, raw in
+            let cells = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String] ?? [raw]
+            try out.write(CSVText.line([file, location, reason] + cells))
         }
         try out.close()
     }

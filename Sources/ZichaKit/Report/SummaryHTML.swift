@@ -40,7 +40,7 @@ struct SummaryPage {
         var s = HTML.head(title: "学籍自查日报 \(summary.asOf)")
         s += "<header>\n<h1>学籍自查日报</h1>\n<p>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
         if let prev = summary.previousAsOf { s += "，与 \(HTML.escape(prev)) 相比" }
-        s += "</p>\n" + deadline() + "</header>\n"
+        s += "</p>\n" + deadline() + setAside() + "</header>\n"
         s += "<section class=\"cards\" aria-label=\"总体\">\n"
         for (label, value) in [("在籍学生", "\(t.students)"), ("已查", "\(t.checked)"), ("未查", "\(t.unchecked)"),
                                ("有异议", "\(t.disputed)"), ("完成率", ReportFormat.percent(t.checked, of: t.students)),
@@ -60,6 +60,15 @@ struct SummaryPage {
         try write(SummaryLists.followup(followup, total: followupTotal, colleges: summary.colleges.map(\.college), catalog: catalog))
         try write(SummaryLists.legend(catalog))
         try write(HTML.tail(footer: "本页身份证号、手机号已部分隐藏；完整信息见 followup.csv、followup.xlsx 和 findings.json。由 zicha 生成。"))
+    }
+
+    /// Rows of tonight's files that were not imported: the night's numbers leave them out, so the page says so.
+    private func setAside() -> String {
+        guard !summary.setAside.isEmpty else { return "" }
+        let total = summary.setAside.reduce(0) { $0 + $1.rows }
+        let files = summary.setAside.map { "\($0.file) \($0.rows) 行" }.joined(separator: "；")
+        return "<p class=\"deadline late\">今晚的文件中有 \(total) 行未导入（格式或数据有误），不计入以下统计：\(HTML.escape(files))。"
+            + "原因和原始内容见 rejects.csv。</p>\n"
     }
 
     private func deadline() -> String {

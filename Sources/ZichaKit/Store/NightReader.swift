@@ -103,6 +103,7 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
             let unmatchedCount = byCode[.notOnRoster] ?? 0
             var summary = NightSummary(asOf: asOf, totals: totals, colleges: colleges, trend: trend, previousAsOf: previous?[1],
                                        newFindings: newCount, findingsByCode: byCode, deadline: deadline)
+            summary.setAside = try setAsideCounts(db)
             summary.classes = list(count: classCount, sql: """
                 SELECT college, class, students, checked, disputed FROM class_progress WHERE run_id = ? ORDER BY college, class
                 """, arguments: [runID]) {
@@ -154,15 +155,28 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         }
     }
 
-    /// Rows set aside by the imports of this night's files (a file imported again the same night, once).
-    public func rejects() throws -> [(file: String, location: String, reason: String, cells: String)] {
+    /// This night's files (a file imported again the same night, once): the latest import of each.
+    private static let nightFiles = """
+        f.as_of = ?1 AND NOT EXISTS (SELECT 1 FROM import_file g WHERE g.as_of = ?1 AND g.kind = f.kind
+                                     AND g.sha256 = f.sha256 AND g.id > f.id)
+        """
+
+    /// Calls `body` with each row set aside by the imports of this night's files, in file and line order, one at a
+    /// time (a log refused row by row holds a million of them).
+    public func forEachReject(_ body: (_ file: String, _ location: String, _ reason: String, _ cells: String) throws -> Void) throws {
         try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT f.name, j.location, j.reason, j.raw FROM reject j JOIN import_file f ON f.id = j.file_id
-                WHERE f.as_of = ?1 AND NOT EXISTS (SELECT 1 FROM import_file g WHERE g.as_of = ?1 AND g.kind = f.kind
-                                                   AND g.sha256 = f.sha256 AND g.id > f.id)
-                ORDER BY f.id, j.line
-                """, arguments: [asOf]).map { ($0[0], $0[1], $0[2], $0[3]) }
+                WHERE \(Self.nightFiles) ORDER BY f.id, j.line
+                """, arguments: [asOf])
+            while let r = try rows.next() { try body(r[0], r[1], r[2], r[3]) }
         }
+    }
+
+    /// This night's files that had rows set aside, in import order, with how many.
+    func setAsideCounts(_ db: Database) throws -> [(file: String, rows: Int)] {
+        try Row.fetchAll(db, sql: """
+            SELECT f.name, f.rows_rejected FROM import_file f WHERE \(Self.nightFiles) AND f.rows_rejected > 0 ORDER BY f.id
+            """, arguments: [asOf]).map { ($0[0], $0[1]) }
     }
 }

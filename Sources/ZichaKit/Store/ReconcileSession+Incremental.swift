@@ -156,4 +156,9 @@ extension AppDatabase {
     public func storedFingerprint(asOf: String) throws -> String? {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT inputs FROM run WHERE as_of = ?", arguments: [asOf]) }
     }
+
+    /// Whether a file came in for night `asOf` (an earlier run of it may have imported its files and stopped).
+    public func importedFiles(asOf: String) throws -> Bool {
+        try writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM import_file WHERE as_of = ?)", arguments: [asOf]) ?? false }
+    }
 }

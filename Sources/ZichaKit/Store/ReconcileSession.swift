@@ -83,10 +83,7 @@ public final class ReconcileSession {
                     """, arguments: arguments)
             }
         }
-        if base.rosterChanged {
-            try db.execute(sql: Schema.phoneIndex)
-            try Self.touchRevisedStudents(db, since: base.lastFile)
-        }
+        if base.rosterChanged { try Self.touchRevisedStudents(db, since: base.lastFile) }
         base.touchedIDs = try Int.fetchOne(db, sql: "SELECT count(*) FROM temp.touched") ?? 0
         // Each touched ID is read through the indexes, one at a time, on one core (≈ 60 µs each at 1M), while a full
         // reconcile sorts and joins everything on two (13 s at 1M): with every ID touched, 62 s against 13 s; with
@@ -286,7 +283,18 @@ extension AppDatabase {
     /// (`ReconcileSession.base`); `inputs` is the night's fingerprint, compared with that night's.
     public func reconcileNight<T>(asOf: String, inputs: String = "", incremental: Bool = false,
                                   _ body: (ReconcileSession) throws -> T) throws -> T {
-        try writer.write { db in
+        if incremental {
+            // A changed roster's revised students are found with their phones through `student_by_phone`, built here,
+            // in a transaction of its own, the first time a roster changes: built inside the night's, its pages
+            // would hold the database locked against the join's reader when the night turns out to touch too many
+            // IDs and is reconciled whole on two connections ("the database is in use by another zicha run").
+            try writer.write { db in
+                if try ReconcileSession.findBase(db, asOf: asOf, inputs: inputs)?.rosterChanged == true {
+                    try db.execute(sql: Schema.phoneIndex)
+                }
+            }
+        }
+        return try writer.write { db in
             try body(ReconcileSession(db: db, database: self, asOf: asOf, inputs: inputs, incremental: incremental))
         }
     }
