@@ -45,6 +45,9 @@ struct UTF8Passthrough: UTF8Transcoder {
 }
 
 /// UTF-16 (Excel's "Unicode text") to UTF-8; unpaired surrogates become U+FFFD, which rejects their row.
+/// By hand: UTF-16 to UTF-8 is a few lines of arithmetic, and a pair split between chunks waits here for its second
+/// half; the standard library's `transcode` works on a whole sequence, not chunk by chunk, and iconv (GB18030, below)
+/// would need the same replacement loop around it.
 struct UTF16Transcoder: UTF8Transcoder {
     let bigEndian: Bool
     private var pending: [UInt8] = []
