@@ -137,7 +137,7 @@ struct SampleDataTests {
         let setAside = try #require(json?["set_aside"] as? [[String: Any]])
         #expect(setAside.reduce(0) { $0 + ($1["rows"] as? Int ?? 0) } == wanted.count, "findings.json set_aside: \(setAside)")
         let html = try String(contentsOfFile: folder + "/summary.html", encoding: .utf8)
-        #expect(html.contains("今晚的文件中有 \(wanted.count) 行未导入") == !wanted.isEmpty)
+        #expect(html.contains("名单和自查记录中有 \(wanted.count) 行未导入") == !wanted.isEmpty)
     }
 
     private func checkEvidence(_ findings: FindingsFile) {

@@ -486,11 +486,45 @@ extension AppDatabase {
         let roster = try Self.roster(["26110101000001,张伟,110105199001010029"])
         let log = try ImportFixtures.temporaryFile("时间,身份证号,事件,说明\n", name: "log.csv")
         let diagnostics = DiagnosticCollector()
-        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log], diagnostics: diagnostics)
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: roster, logs: [log], diagnostics: diagnostics)
         // Then the night goes on, and says so where cron shows it
         let warning = try #require(diagnostics.warnings.first { $0.message.contains("no rows") })
         #expect(warning.description == "\(log): warning: the self-check log has a header and no rows: no event came in from it\n  hint: check the export if events were expected")
         #expect(warning.evenWhenQuiet)
+        // And the next night, the same empty export (not imported again) is said to be empty again
+        let next = DiagnosticCollector()
+        try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: roster, logs: [log], diagnostics: next)
+        #expect(next.warnings.contains { $0 == warning })
+    }
+
+    @Test func aSecondExportsHeaderIsKnownBehindItsByteOrderMarkAndInOtherWords() throws {
+        // Given a log of two exports pasted together, the second's header behind a BOM, spaced, in English, another order
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029"])
+        let log = try ImportFixtures.temporaryFile("""
+            时间,身份证号,事件
+            2026-09-04 10:00,110105199001010029,登录
+            \u{FEFF}time, id_number ,event
+            2026-09-04 11:00,110105199001010029,自查完成
+
+            """, name: "log.csv")
+        let diagnostics = DiagnosticCollector()
+        let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log], diagnostics: diagnostics)
+        // Then that line is set aside as the header again, and both events are kept
+        #expect(files.map(\.accepted) == [1, 2] && files.map(\.rejected) == [0, 1])
+        #expect(diagnostics.errors.map(\.description) == ["\(log):3: error: the header row again (two exports joined into one file?)"])
+    }
+
+    @Test func aNULByteNearTheTopSetsItsRowAsideNotTheFile() throws {
+        // Given a roster whose second row holds a NUL byte (a damaged export)
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        let roster = try Self.roster(["26110101000001,张伟,110105199001010029", "26110101000002,王\u{0}芳,110101200602030017",
+                                      "26110101000003,李娜,110101200602030033"])
+        let files = try ImportFixtures.importNight(database, roster: roster, diagnostics: diagnostics)
+        // Then that row is set aside and the file read (not refused as binary)
+        #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [1])
+        #expect(diagnostics.errors.map(\.description) == ["\(roster):3: error: the row holds a NUL byte (the file is damaged or not text there)"])
     }
 
     @Test func aClassWrittenWithInnerSpacesOrFullWidthDigitsIsOneClassAndMatchesTheCounselorList() throws {

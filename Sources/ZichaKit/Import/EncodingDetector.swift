@@ -105,13 +105,11 @@ public enum EncodingDetector {
         return invalid == 0 || valid >= invalid * 4
     }
 
-    /// Whether the bytes look like a binary file rather than text (NUL bytes, many control characters).
+    /// Whether the bytes look like a binary file rather than text: more than eight control characters (NUL among them).
     static func looksBinary(_ bytes: ArraySlice<UInt8>) -> Bool {
         var control = 0
-        for c in bytes.prefix(8192) {
-            if c == 0 { return true }
-            if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D, c != 0x0C { control += 1 }
-        }
+        // A NUL or two is a damaged row, set aside as such (`RecordParser`); a binary file has them by the hundred.
+        for c in bytes.prefix(8192) where c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D && c != 0x0C { control += 1 }
         return control > 8
     }
 }

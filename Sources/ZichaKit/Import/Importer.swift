@@ -100,6 +100,7 @@ public struct Importer {
         }
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
             diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change", at: SourceLocation(file: path)))
+            if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
             return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true)
         }
         var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
@@ -114,13 +115,7 @@ public struct Importer {
                                              lastEventTime: rows.lastEventTime)
         StageClock.step("import.\(kind.rawValue)")
         let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
-        if kind == .log, rows.accepted == 0, rows.rejected == 0 {
-            // A roster without rows is refused (every student would leave); a log without rows may be a quiet day's,
-            // but is more often an export that failed: said where cron shows it.
-            diagnostics.report(Diagnostic(.warning, "the self-check log has a header and no rows: no event came in from it",
-                                          at: SourceLocation(file: path), hint: "check the export if events were expected",
-                                          evenWhenQuiet: true))
-        }
+        if kind == .log, rows.accepted == 0, rows.rejected == 0 { warnOfALogWithoutRows(path) }
         if outcome.keptStudents > 0 {
             let who = outcome.keptStudents == 1 ? "1 student whose row was set aside stays" : "\(outcome.keptStudents) students whose rows were set aside stay"
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
@@ -167,6 +162,14 @@ public struct Importer {
                                           at: SourceLocation(file: path)))
         }
         return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
+    }
+
+    /// A roster without rows is refused (every student would leave); a log without rows may be a quiet day's, but is
+    /// more often an export that failed: said where cron shows it, each night it comes.
+    private func warnOfALogWithoutRows(_ path: String) {
+        diagnostics.report(Diagnostic(.warning, "the self-check log has a header and no rows: no event came in from it",
+                                      at: SourceLocation(file: path), hint: "check the export if events were expected",
+                                      evenWhenQuiet: true))
     }
 
     /// Reads and prepares the file's rows on a second thread (parsing, decoding, normalizing) while this one

@@ -49,8 +49,6 @@ struct RowPreparer {
     private var header: HeaderMap? = nil
     /// The header row's cells, empty ones included: in a text file, a data row with values past them is misaligned.
     private var headerWidth = 0
-    /// The header row's cells as the file has them: a data row equal to them is the header again.
-    private var headerCells: [String] = []
     /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
     private var unheadedColumns: [Int] = []
     /// Rows with values in columns without a header, and where the first is: said at the end of the file, with how
@@ -79,6 +77,20 @@ struct RowPreparer {
         asOfMidnight = EventTime.startOfDay(importer.asOf) ?? 0
     }
 
+    /// Whether a data row is a header of this kind of table again — the second of two exports pasted one under the
+    /// other, its first cell perhaps behind the byte order mark it began its file with, its headers written another
+    /// way. Matched in full only when the row's key cell (考生号 or 学号, 身份证号, 辅导员) does not start with a
+    /// digit, as no 考生号 or ID does: one byte looked at for nearly every row.
+    private func isHeaderAgain(_ record: TableRecord, _ map: HeaderMap) -> Bool {
+        let key = kind == .roster ? rosterColumns.key : map.columns[kind == .log ? "id" : "counselor"]
+        guard let key, key < record.cells.count, let first = record.cells[key].utf8.first, first < 0x30 || first > 0x39 else {
+            return false
+        }
+        var cells = record.cells
+        if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
+        return HeaderMap(kind: kind, header: cells).isComplete
+    }
+
     /// Column names for a message: the first ten, each cut to 40 characters, and how many more (a header of
     /// thousands of columns, or one cell holding a whole file, is not printed whole where cron mails it).
     static func names(_ columns: [String]) -> String {
@@ -95,7 +107,6 @@ struct RowPreparer {
             if candidate.isComplete {
                 header = candidate
                 headerWidth = record.cells.count
-                headerCells = record.cells
                 unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
@@ -119,7 +130,7 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if record.cells.first == headerCells.first, record.cells == headerCells {
+        if isHeaderAgain(record, map) {
             // Two exports pasted one under the other: read as data, the second header would be a student named 姓名.
             return try emit(.reject(record, reason: "the header row again (two exports joined into one file?)", column: nil))
         }

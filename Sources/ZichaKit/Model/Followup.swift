@@ -211,7 +211,8 @@ public struct NightSummary: Sendable {
     public var unmatched: NightList<UnmatchedID>
     /// The deadline (YYYY-MM-DD) when configured.
     public var deadline: String?
-    /// Tonight's files that had rows set aside (rejects.csv), in import order, with how many.
+    /// The night's files that had rows set aside (rejects.csv: the roster and counselor list it reads, its new logs),
+    /// in import order, with how many.
     public var setAside: [(file: String, rows: Int)] = []
 
     public init(asOf: String, totals: NightTotals, colleges: [GroupProgress] = [], classes: [GroupProgress] = [],

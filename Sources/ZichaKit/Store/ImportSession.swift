@@ -69,6 +69,13 @@ public final class ImportSession {
         midnight = EventTime.startOfDay(asOf) ?? 0
     }
 
+    /// Whether the log of this content, imported before, had a header and no rows.
+    public func logHadNoRows(sha256: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM import_file WHERE kind = 'log' AND sha256 = ? AND rows_accepted = 0 AND rows_rejected = 0)
+            """, arguments: [sha256]) ?? false
+    }
+
     /// Registers a file; returns false when it changes nothing: a log imported before, or a roster or counselor
     /// list equal to the latest of its kind.
     public func beginFile(kind: TableKind, name: String, size: Int64, sha256: String, encoding: String) throws -> Bool {

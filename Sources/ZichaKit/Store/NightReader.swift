@@ -155,13 +155,16 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         }
     }
 
-    /// This night's files (a file imported again the same night, once): the latest import of each.
+    /// The files whose set-aside rows the night's numbers lack: the roster and counselor list it reads (the latest,
+    /// imported tonight or on an earlier night: their missing rows are still missing), and the logs imported tonight —
+    /// less a log imported again tonight under the same name (corrected, and the night run again).
     private static let nightFiles = """
-        f.as_of = ?1 AND NOT EXISTS (SELECT 1 FROM import_file g WHERE g.as_of = ?1 AND g.kind = f.kind
-                                     AND g.sha256 = f.sha256 AND g.id > f.id)
+        ((f.kind <> 'log' AND f.id = (SELECT max(g.id) FROM import_file g WHERE g.kind = f.kind AND g.as_of <= ?1))
+         OR (f.kind = 'log' AND f.as_of = ?1 AND NOT EXISTS (SELECT 1 FROM import_file g WHERE g.kind = 'log' AND g.as_of = ?1
+                                                             AND g.id > f.id AND (g.name = f.name OR g.sha256 = f.sha256))))
         """
 
-    /// Calls `body` with each row set aside by the imports of this night's files, in file and line order, one at a
+    /// Calls `body` with each row set aside from the night's files (`nightFiles`), in file and line order, one at a
     /// time (a log refused row by row holds a million of them).
     public func forEachReject(_ body: (_ file: String, _ location: String, _ reason: String, _ cells: String) throws -> Void) throws {
         try database.writer.read { db in
@@ -173,7 +176,7 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
         }
     }
 
-    /// This night's files that had rows set aside, in import order, with how many.
+    /// The night's files (`nightFiles`) that had rows set aside, in import order, with how many.
     func setAsideCounts(_ db: Database) throws -> [(file: String, rows: Int)] {
         try Row.fetchAll(db, sql: """
             SELECT f.name, f.rows_rejected FROM import_file f WHERE \(Self.nightFiles) AND f.rows_rejected > 0 ORDER BY f.id
