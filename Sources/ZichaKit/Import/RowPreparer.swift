@@ -79,15 +79,16 @@ struct RowPreparer {
 
     /// Whether a data row is a header of this kind of table again — the second of two exports pasted one under the
     /// other, its first cell perhaps behind the byte order mark it began its file with, its headers written another
-    /// way. Matched in full only when the row's key cell (考生号 or 学号, 身份证号, 辅导员) does not start with a
-    /// digit, as no 考生号 or ID does: one byte looked at for nearly every row.
+    /// way. Its key cell (考生号 or 学号, 身份证号, 辅导员) is looked at first: one byte for nearly every row (no 考生号
+    /// or ID starts with anything but a digit), then whether it names the key field; only then the whole row.
     private func isHeaderAgain(_ record: TableRecord, _ map: HeaderMap) -> Bool {
-        let key = kind == .roster ? rosterColumns.key : map.columns[kind == .log ? "id" : "counselor"]
-        guard let key, key < record.cells.count, let first = record.cells[key].utf8.first, first < 0x30 || first > 0x39 else {
-            return false
-        }
+        let field = kind == .roster ? (rosterColumns.keyIsKsh ? "ksh" : "xh") : kind == .log ? "id" : "counselor"
+        guard let key = map.columns[field], key < record.cells.count, let first = record.cells[key].utf8.first,
+              first < 0x30 || first > 0x39 else { return false }
         var cells = record.cells
         if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
+        guard let aliases = kind.fields.first(where: { $0.name == field })?.aliases,
+              aliases.contains(where: { Text.headerKey($0) == Text.headerKey(cells[key]) }) else { return false }
         return HeaderMap(kind: kind, header: cells).isComplete
     }
 
