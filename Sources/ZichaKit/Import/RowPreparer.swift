@@ -51,6 +51,9 @@ struct RowPreparer {
     private var headerWidth = 0
     /// The columns within the header whose header cell is empty (notes typed beside the table, a trailing separator).
     private var unheadedColumns: [Int] = []
+    /// The key column (考生号 or 学号, 身份证号, 辅导员) and the header keys of its aliases: a row naming it there may be
+    /// the header again (`isHeaderAgain`).
+    private var keyColumn: (index: Int?, headerKeys: Set<String>) = (nil, [])
     /// Rows with values in columns without a header, and where the first is: said at the end of the file, with how
     /// many (a row shifted into such a column by an unquoted separator is counted there too).
     private var unheadedRows = 0
@@ -81,14 +84,14 @@ struct RowPreparer {
     /// other, its first cell perhaps behind the byte order mark it began its file with, its headers written another
     /// way. Its key cell (考生号 or 学号, 身份证号, 辅导员) is looked at first: one byte for nearly every row (no 考生号
     /// or ID starts with anything but a digit), then whether it names the key field; only then the whole row.
-    private func isHeaderAgain(_ record: TableRecord, _ map: HeaderMap) -> Bool {
-        let field = kind == .roster ? (rosterColumns.keyIsKsh ? "ksh" : "xh") : kind == .log ? "id" : "counselor"
-        guard let key = map.columns[field], key < record.cells.count, let first = record.cells[key].utf8.first,
+    private func isHeaderAgain(_ record: TableRecord) -> Bool {
+        guard let key = keyColumn.index, key < record.cells.count, let first = record.cells[key].utf8.first,
               first < 0x30 || first > 0x39 else { return false }
+        var cell = record.cells[key]
+        if cell.hasPrefix("\u{FEFF}") { cell.removeFirst() }
+        guard keyColumn.headerKeys.contains(Text.headerKey(cell)) else { return false }
         var cells = record.cells
         if cells[0].hasPrefix("\u{FEFF}") { cells[0].removeFirst() }
-        guard let aliases = kind.fields.first(where: { $0.name == field })?.aliases,
-              aliases.contains(where: { Text.headerKey($0) == Text.headerKey(cells[key]) }) else { return false }
         return HeaderMap(kind: kind, header: cells).isComplete
     }
 
@@ -111,6 +114,9 @@ struct RowPreparer {
                 unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
                 if kind == .roster { rosterColumns = RosterColumns(candidate) }
+                let field = kind == .roster ? (rosterColumns.keyIsKsh ? "ksh" : "xh") : kind == .log ? "id" : "counselor"
+                keyColumn = (candidate.columns[field],
+                             Set(kind.fields.first { $0.name == field }?.aliases.map(Text.headerKey) ?? []))
                 for (second, first) in candidate.repeated {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring the column \(second): the column \(first) before it gives the same field, and only the first is read",
                                                       at: reader.location(line: record.line, column: nil))))
@@ -131,7 +137,7 @@ struct RowPreparer {
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
-        if isHeaderAgain(record, map) {
+        if isHeaderAgain(record) {
             // Two exports pasted one under the other: read as data, the second header would be a student named 姓名.
             return try emit(.reject(record, reason: "the header row again (two exports joined into one file?)", column: nil))
         }
