@@ -31,6 +31,9 @@ public struct NightlyResult: Sendable {
     public var imported: [ImportedFile]
     public var totals: NightTotals
     public var byCode: [FindingCode: Int]
+    /// Rows set aside from the files the night reads (its roster and counselor list, tonight's logs), whether they
+    /// came in on this run or an earlier one: the same on a re-run of the night.
+    public var setAsideRows: Int
     public var reportDirectory: String
     public var mail: MailOutcome?
 }
@@ -60,7 +63,9 @@ public enum Pipeline {
         StageClock.last = Date()
         let asOf = options.asOf ?? today()
         guard let day = EventTime.dayNumber(asOf) else {
-            throw ZichaError(.usage, "--as-of \"\(asOf)\" is not a date written YYYY-MM-DD (such as \(today()))")
+            let shaped = asOf.utf8.count == 10 && asOf.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil
+            throw ZichaError(.usage, shaped ? "--as-of \(asOf) is not a day of the calendar (its month or day does not exist)"
+                                            : "--as-of \"\(asOf)\" is not a date written YYYY-MM-DD (such as \(today()))")
         }
         // A night is run on or after its day: one more than a month ahead is a typo (2126-11-30, 2026-12-21 for
         // 11-21), and would sort after every real night. (A month, not a day: a server clock behind is no reason to refuse.)
@@ -74,6 +79,14 @@ public enum Pipeline {
         let traditional = try TraditionalNameCheck.bundled()
         var skipMail = options.skipMail
         if !skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
+        // A night days ahead (a typo: 12-20 for 11-20) is reported but not mailed: counselors would get lists dated
+        // ahead, and every real night before it would then not be mailed (see `laterNightMailed`). Tomorrow is
+        // allowed, for a clock a little behind around midnight.
+        if !skipMail, let now = EventTime.dayNumber(today()), day > now + 1 {
+            diagnostics.report(Diagnostic(.warning, "the night \(asOf) is after today (\(today()) in Asia/Shanghai): its reports are "
+                + "written, its lists are not mailed", hint: "a night is mailed on or after its day; check --as-of", evenWhenQuiet: true))
+            skipMail = true
+        }
         try checkWritable(database: options.databasePath, reports: options.outputDirectory, night: asOf)
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
@@ -82,18 +95,20 @@ public enum Pipeline {
         defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
+        if let pruned = try database.prunedHistory(before: asOf) {
+            let ranBefore = FileManager.default.fileExists(atPath: options.outputDirectory + "/" + asOf)
+            throw ZichaError(.usage, "the night \(asOf) cannot be run\(ranBefore ? " again" : ""): the night before it, \(pruned), was "
+                + "pruned, so its days outstanding and new or persisting findings would restart from nothing (and later nights run "
+                + "again would inherit that)",
+                at: SourceLocation(file: options.databasePath),
+                hint: (ranBefore ? "its reports folder is kept as it was; " : "")
+                    + "a night runs while the night before it is kept (`zicha prune --keep-nights N` keeps the latest N)")
+        }
         // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
         if !skipMail, let later = try database.laterNightMailed(after: asOf) {
             diagnostics.report(Diagnostic(.warning, "the night \(later) was mailed already: the lists of \(asOf) are older and are "
                 + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath)))
             skipMail = true
-        }
-        if let pruned = try database.prunedHistory(before: asOf) {
-            throw ZichaError(.usage, "the night \(asOf) cannot be run again: the night before it, \(pruned), was pruned, so its days "
-                + "outstanding and new or persisting findings would restart from nothing (and later nights run again would inherit that)",
-                at: SourceLocation(file: options.databasePath),
-                hint: "its reports folder is kept as it was; a night runs again while the night before it is kept "
-                    + "(`zicha prune --keep-nights N` keeps the latest N)")
         }
 
         // 1. Import: every file of the night in one transaction.
@@ -132,8 +147,10 @@ public enum Pipeline {
         }
         let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
         // A new night whose every file came in on an earlier night: tonight's exports were not refreshed. (Not when a
-        // run of this night imported them and then stopped before its results.)
-        let nothingNew = try imported.allSatisfy(\.alreadyImported) && stored == nil && !database.importedFiles(asOf: asOf)
+        // run of this night imported them and then stopped before its results, nor for a missed night run late with
+        // files that came in on a later night.)
+        let nothingNew = try imported.allSatisfy { $0.alreadyImported && ($0.importedOn ?? "") < asOf } && stored == nil
+            && !database.importedFiles(asOf: asOf)
         if nothingNew {
             diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
                 + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))
@@ -149,7 +166,7 @@ public enum Pipeline {
             let night = try NightReader(database: database, asOf: asOf)
             let summary = try night.summary(deadline: config.deadline)
             if skipMail {
-                return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+                return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
                                      reportDirectory: published, mail: nil)
             }
             let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
@@ -159,7 +176,7 @@ public enum Pipeline {
             let mail = try mailer.loadManifest(from: outbox)
                 ? try mailer.deliver(from: outbox, diagnostics: diagnostics)
                 : try mailer.run(lists: try CounselorLists.collect(from: night), diagnostics: diagnostics)
-            return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+            return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
                                  reportDirectory: published, mail: mail)
         }
 
@@ -233,7 +250,7 @@ public enum Pipeline {
         // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
         let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
         StageClock.mark("mail")
-        return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+        return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
                              reportDirectory: reportDirectory, mail: mail)
     }
 

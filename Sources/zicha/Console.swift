@@ -44,9 +44,8 @@ final class Console: DiagnosticSink {
         let t = r.totals
         let rate = t.students == 0 ? 0 : Double(t.checked) * 100 / Double(t.students)
         let codes = FindingCode.allCases.compactMap { c in r.byCode[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
-        let rejected = r.imported.reduce(0) { $0 + $1.rejected }
         var line = "zicha \(r.asOf): \(counted(t.students, "student")), \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
-        if rejected > 0 { line += "; \(counted(rejected, "row")) set aside" }
+        if r.setAsideRows > 0 { line += "; \(counted(r.setAsideRows, "row")) set aside" }
         line += "; findings: \(codes.isEmpty ? "none" : codes); reports in \(r.reportDirectory)"
         if let m = r.mail {
             var parts: [String] = []

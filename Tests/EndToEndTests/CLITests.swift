@@ -397,6 +397,11 @@ struct CLITests {
         let stale = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
         #expect(stale.status == 0, "\(stale.stderr)")
         #expect(stale.stderr.contains("warning: every input of the night 2026-11-29 came in on an earlier night"), "\(stale.stderr)")
+        // A missed night run late, with the files a later night imported: nothing is stale.
+        arguments[arguments.firstIndex(of: SampleNights.asOf[1])!] = "2026-11-19"
+        let late = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        #expect(late.status == 0, "\(late.stderr)")
+        #expect(late.stderr.isEmpty, "a missed night run late is quiet\n\(late.stderr)")
     }
 
     @Test("a one-character --db and --out, relative to the working folder, work")

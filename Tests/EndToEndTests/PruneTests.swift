@@ -68,6 +68,7 @@ struct PruneTests {
             #expect(refused.status == 1, "\(asOf): \(refused.stderr)")
             #expect(refused.stderr.contains("the night \(asOf) cannot be run again: the night before it, \(previous), was pruned"),
                     "\(refused.stderr)")
+            #expect(!refused.stderr.contains("mailed already"), "the refusal comes first, alone\n\(refused.stderr)")
         }
         #expect(try String(contentsOfFile: pruned + "/Reports/2026-11-30/findings.json", encoding: .utf8) == reportsBefore)
         // A night whose night before is kept runs again as it would without pruning (here with a later log too).

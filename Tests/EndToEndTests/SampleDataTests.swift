@@ -48,6 +48,27 @@ struct SampleDataTests {
         #expect(files > 0)
     }
 
+    @Test("re-running night 1, whose files had rows set aside: the same summary line, and where those rows are")
+    func rerunSaysWhatWasSetAside() throws {
+        let tmp = try TempFolder("rerun-aside")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let first = try SampleNights.run(night: 1, db: db, out: out)
+        #expect(first.status == 0 && first.stdout.contains("; \(sampleRejects.count) rows set aside;"), "\(first.stdout)")
+        let again = try SampleNights.run(night: 1, db: db, out: out)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout == first.stdout, "the summary line of the same night changed on a re-run")
+        let notes = again.stderr.split(separator: "\n").filter { $0.contains("note: already imported") }
+        let asideByFile = Dictionary(grouping: sampleRejects, by: { String($0.location.split(separator: ":")[0]) })
+        #expect(notes.count == 3, "\(again.stderr)")
+        for note in notes {
+            let file = String(note.split(separator: ":")[0])
+            let expected = asideByFile.first { file.hasSuffix($0.key) }?.value.count ?? 0
+            #expect(note.contains(expected > 0 ? "(\(expected) row\(expected == 1 ? "" : "s") of it were set aside then" : "nothing to change"),
+                    "\(note)")
+            if expected == 0 { #expect(!note.contains("set aside")) }
+        }
+    }
+
     // MARK: - checks
 
     private func checkStudents(_ findings: FindingsFile, night: Int) {

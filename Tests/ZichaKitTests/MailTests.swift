@@ -175,7 +175,7 @@ enum MailFixture {
         #expect((parsed["max_line"] as? Int ?? 999) <= 998)
         #expect(parsed["auto_submitted"] as? String == "auto-generated")
         #expect(parsed["mime_version"] as? String == "1.0")
-        #expect(parsed["date"] as? String == "Sun, 29 Nov 2026 08:00:00 +0800")
+        #expect(parsed["date"] as? String == "Sun, 29 Nov 2026 00:00:00 +0800")
         #expect(parsed["message_id"] as? String == "<\(message.messageID)>")
         #expect(message.messageID.hasSuffix("@example.edu.cn"))
         let name = "学籍自查待跟进_2026-11-29_张伟.csv"
@@ -214,6 +214,23 @@ enum MailFixture {
         #expect(text.contains("张伟老师：您好！"))
         #expect(text.contains("自查截止日期：2026-12-15（还剩 16 天）"))
         #expect(text.contains("请于截止日前完成。"))
+    }
+
+    @Test func theHTMLBodyIsOneCardPerStudentThatFitsAPhone() throws {
+        let list = MailFixture.lists[0]
+        let parsed = try MailFixture.parse(try MailFixture.composer().compose(list, to: try MailAddress(address: list.email, name: list.counselor)))
+        let html = try #require(parsed["html"] as? String)
+        // No table (eleven columns put the problem and remedy off a phone's screen): a block per student, as in the text.
+        #expect(!html.contains("<table"))
+        #expect(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+        let cards = html.components(separatedBy: "<div style=\"border:1px solid #ddd").dropFirst()
+        #expect(cards.count == list.rows.count)
+        for (index, card) in cards.enumerated() {
+            let row = list.rows[index]
+            #expect(card.contains(">\(index + 1). \(HTML.escape(row.className)) \(HTML.escape(row.name)) <span"), "\(card)")
+            #expect(card.contains("考生号 \(row.ksh)"), "\(card)")
+            #expect(card.contains("问题：</span>") && card.contains("处理办法：</span><br>"), "\(card)")
+        }
     }
 
     @Test func aListOfThousandsShowsItsFirstRowsInTheBodyAndAllInTheAttachment() throws {

@@ -99,9 +99,13 @@ public struct Importer {
                                               + "(a file imported once is not read again unchanged, and --encoding applies to every file of the night)"))
         }
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
-            diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change", at: SourceLocation(file: path)))
+            let earlier = try session.earlierImport(kind: kind, sha256: digest.hex)
+            let setAside = earlier?.rowsSetAside ?? 0
+            diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change"
+                + (setAside > 0 ? " (\(counted(setAside, "row")) of it were set aside then: they are in the night's rejects.csv)" : ""),
+                at: SourceLocation(file: path)))
             if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
-            return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true)
+            return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
         }
         var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
         try read(reader, kind: kind) { try rows.apply($0) }

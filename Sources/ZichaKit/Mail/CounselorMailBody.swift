@@ -61,24 +61,32 @@ struct CounselorMailBody {
         return lines.map(Self.oneLine).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// The text/html alternative: one table, inline styles, every value escaped.
+    /// The text/html alternative: one card per student, as the text lists them, with inline styles (mail clients drop
+    /// `<style>`) and every value escaped. Cards stack on a phone's narrow screen, where a table of eleven columns put
+    /// the problem and its remedy off to the right; on a wide one they keep to a readable width.
     var html: String {
-        let cell = "border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left"
-        let head = cell + ";background:#f2f2f2;white-space:nowrap"
-        let columns = ["序号", "班级", "姓名", "考生号", "学号", "身份证号", "手机号", "状态", "未查天数", "问题", "处理办法"]
-        var out = "<!DOCTYPE html>\r\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>\(Self.escape("学籍自查待跟进学生 \(asOf)"))</title></head>\r\n"
-        out += "<body style=\"margin:0;padding:12px;font-family:'PingFang SC','Microsoft YaHei',sans-serif;font-size:14px;color:#222;line-height:1.5\">\r\n"
+        let muted = "color:#555;font-size:13px"
+        var out = "<!DOCTYPE html>\r\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>\(Self.escape("学籍自查待跟进学生 \(asOf)"))</title></head>\r\n"
+        out += "<body style=\"margin:0;padding:12px;font-family:'PingFang SC','Microsoft YaHei',sans-serif;font-size:15px;color:#222;line-height:1.6\">\r\n"
+        out += "<div style=\"max-width:760px\">\r\n"
         out += "<p style=\"margin:0 0 8px\">\(Self.escape(greeting))</p>\r\n"
         out += "<p style=\"margin:0 0 8px\">\(Self.escape(introduction))</p>\r\n"
         if let deadlineLine { out += "<p style=\"margin:0 0 8px;font-weight:bold;color:#b00\">\(Self.escape(deadlineLine))</p>\r\n" }
         for line in extraLines { out += "<p style=\"margin:0 0 8px\">\(Self.escape(line))</p>\r\n" }
-        out += "<table style=\"border-collapse:collapse;margin:8px 0\">\r\n<tr>"
-        out += columns.map { "<th style=\"\(head)\">\(Self.escape($0))</th>" }.joined() + "</tr>\r\n"
         for (index, cells) in rows.enumerated() {
-            let values = [String(index + 1), cells[1], cells[5], cells[3], cells[4], cells[6], cells[7], cells[8], cells[12], cells[9], cells[10]]
-            out += "<tr>" + values.map { "<td style=\"\(cell)\">\(Self.escape($0))</td>" }.joined() + "</tr>\r\n"
+            let state = cells[12].isEmpty || cells[12] == "0" ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
+            let numbers = cells[4].isEmpty ? "考生号 \(cells[3])" : "考生号 \(cells[3])，学号 \(cells[4])"
+            out += "<div style=\"border:1px solid #ddd;border-radius:6px;padding:8px 10px;margin:10px 0\">\r\n"
+            out += "<div style=\"font-weight:bold\">\(index + 1). \(Self.escape(cells[1])) \(Self.escape(cells[5]))"
+                + " <span style=\"color:#b00;font-weight:normal\">\(Self.escape(state))</span></div>\r\n"
+            out += "<div style=\"\(muted)\">\(Self.escape(numbers))<br>身份证号 \(Self.escape(cells[6]))，手机号 \(Self.escape(cells[7]))</div>\r\n"
+            out += "<div style=\"margin-top:4px\"><span style=\"font-weight:bold\">问题：</span>\(Self.escape(cells[9]))</div>\r\n"
+            out += "<div style=\"margin-top:4px\"><span style=\"font-weight:bold\">处理办法：</span><br>\(Self.escape(cells[10]))</div>\r\n"
+            out += "</div>\r\n"
         }
-        out += "</table>\r\n<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(Self.footer))</p>\r\n</body></html>\r\n"
+        out += "<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(Self.footer))</p>\r\n</div>\r\n</body></html>\r\n"
         return out
     }
 

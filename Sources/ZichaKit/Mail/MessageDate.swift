@@ -3,10 +3,12 @@
 /// Plain arithmetic on the proleptic Gregorian calendar (days from civil, H. Hinnant) rather than
 /// Foundation's Calendar, so that no time zone database or locale can change the output.
 enum MessageDate {
-    /// The hour (Asia/Shanghai) stamped on every message of a night: the morning after the import.
-    static let hour = 8
+    /// The hour (Asia/Shanghai) stamped on every message of a night: the start of its day. A nightly run from cron
+    /// (after midnight, as of today) sends messages dated a few hours back, never ahead: mail dated in the future is
+    /// scored as spam (SpamAssassin's DATE_IN_FUTURE rules), and 08:00 put a 02:00 run's messages six hours ahead.
+    static let hour = 0
 
-    /// `Sun, 29 Nov 2026 08:00:00 +0800` for `2026-11-29`, or nil when `asOf` is not a date.
+    /// `Sun, 29 Nov 2026 00:00:00 +0800` for `2026-11-29`, or nil when `asOf` is not a date.
     static func header(asOf: String) -> String? {
         guard let n = EventTime.dayNumber(asOf) else { return nil }
         let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday

@@ -28,7 +28,9 @@ public struct Configuration: Sendable, Codable, Equatable {
         let at = SourceLocation(file: path)
         let hint = "see README.md, section Configuration, for an example"
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ZichaError(.config, "cannot read the configuration file", at: at)
+            let why = FileManager.default.fileExists(atPath: path) ? "permission denied, or not a file" : "no such file"
+            throw ZichaError(.config, "cannot read the configuration file: \(why)", at: at,
+                             hint: "give --config the path of zicha's JSON configuration (relative paths start from the working folder)")
         }
         let object: Any
         do {

@@ -214,6 +214,8 @@ public struct NightSummary: Sendable {
     /// The night's files that had rows set aside (rejects.csv: the roster and counselor list it reads, its new logs),
     /// in import order, with how many.
     public var setAside: [(file: String, rows: Int)] = []
+    /// The rows of `setAside` in all.
+    public var setAsideRows: Int { setAside.reduce(0) { $0 + $1.rows } }
 
     public init(asOf: String, totals: NightTotals, colleges: [GroupProgress] = [], classes: [GroupProgress] = [],
                 trend: [TrendPoint] = [], previousAsOf: String? = nil, newFindings: Int = 0,

@@ -65,7 +65,7 @@ struct SummaryPage {
     /// Rows of tonight's files that were not imported: the night's numbers leave them out, so the page says so.
     private func setAside() -> String {
         guard !summary.setAside.isEmpty else { return "" }
-        let total = summary.setAside.reduce(0) { $0 + $1.rows }
+        let total = summary.setAsideRows
         let files = summary.setAside.map { "\($0.file) \($0.rows) 行" }.joined(separator: "；")
         return "<p class=\"deadline late\">名单和自查记录中有 \(total) 行未导入（格式或数据有误），不计入以下统计：\(HTML.escape(files))。"
             + "原因和原始内容见 rejects.csv。</p>\n"

@@ -22,6 +22,8 @@ public struct ImportedFile: Sendable, Equatable {
     public var rejected: Int
     /// True when the same file (same SHA-256) had been imported before: nothing changed.
     public var alreadyImported: Bool
+    /// The night the same content came in on before (`alreadyImported`).
+    public var importedOn: String? = nil
 }
 
 /// What closing a file changed besides its rows (`ImportSession.finishFile`).
@@ -74,6 +76,13 @@ public final class ImportSession {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM import_file WHERE kind = 'log' AND sha256 = ? AND rows_accepted = 0 AND rows_rejected = 0)
             """, arguments: [sha256]) ?? false
+    }
+
+    /// The night the latest import of this content came in on, and how many of its rows were set aside then (a file
+    /// found already imported is not read again, so its messages are not repeated).
+    public func earlierImport(kind: TableKind, sha256: String) throws -> (night: String, rowsSetAside: Int)? {
+        try Row.fetchOne(db, sql: "SELECT as_of, rows_rejected FROM import_file WHERE kind = ? AND sha256 = ? ORDER BY id DESC LIMIT 1",
+                         arguments: [kind.rawValue, sha256]).map { ($0[0], $0[1]) }
     }
 
     /// Registers a file; returns false when it changes nothing: a log imported before, or a roster or counselor
