@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZichaTestSupport
+import ZichaKit
 
 /// The command line as scripts and cron see it: help, and usage errors with exit 1 (the SPEC's status for any failure but an unreadable file).
 @Suite("Command line")
@@ -222,6 +223,29 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28/outbox")).sorted() == outbox)
         let findings = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json"))
         #expect(findings.studentsByKsh["26420101000002"]?["state"] as? String == "checked", "the reports are written again")
+    }
+
+    @Test("a night days after today (an --as-of typo) gets its reports, no mail, and a warning even under --quiet")
+    func aNightAheadIsNotMailed() throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-ahead")
+        let today = try #require(EventTime.dayNumber(Pipeline.today()))
+        let ahead = EventTime.day(daysSince1970: today + 5)
+        // Given night 1's files run as of five days from now, with mail configured
+        _ = try tmp.write(#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "port": \#(server.port), "tls": "none", "from": "xueji@example.edu.cn"}}"#,
+                          to: "zicha.json")
+        var arguments = SampleNights.arguments(night: 1, db: tmp.file("zicha.sqlite"), out: tmp.file("Reports"))
+        arguments[arguments.firstIndex(of: "SampleData/zicha.json")!] = tmp.file("zicha.json")
+        arguments[arguments.firstIndex(of: SampleNights.asOf[0])!] = ahead
+        let run = try ZichaBinary.run(arguments: arguments + ["-q"])
+        // Then the reports are written, nobody is mailed, and the run says why
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: the night \(ahead) is after today (\(Pipeline.today()) in Asia/Shanghai): its reports are written, "
+                                    + "its lists are not mailed"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: tmp.file("Reports/\(ahead)/findings.json")))
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("Reports/\(ahead)/outbox")))
+        #expect(try server.received().isEmpty)
     }
 
     @Test("a night run again with changed files after its mail went out keeps each sent message in its outbox as it went")
