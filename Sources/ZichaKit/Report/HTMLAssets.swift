@@ -24,7 +24,7 @@ enum HTMLAssets {
     th{background:var(--head);white-space:nowrap;font-weight:600}
     td{unicode-bidi:isolate;white-space:pre-line;overflow-wrap:anywhere;min-width:3em}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-    td.wide{min-width:14em}
+    td.wide{min-width:11em}
     td.nw{white-space:nowrap;overflow-wrap:normal}
     td.mid{min-width:4.5em}
     #followup-table{font-size:13.5px}
