@@ -237,6 +237,33 @@ struct IncrementalReconcileTests {
         #expect((stranger?["detail"] as? String)?.hasSuffix("至 2026-11-30 00:00:00") == true, "\(String(describing: stranger))")
     }
 
+    @Test("a missed night's status export run late: a later export that said the earlier state again still wins")
+    func statusExportOfAMissedNightRunLate() throws {
+        let tmp = try TempFolder("incremental-status-late")
+        let copies = try twoCopies(tmp)
+        // Before these nights 李静 was 未查 and 郭强 已查 (night 2). The export of 12-01 is run only after 12-02's.
+        let header = "身份证号,姓名,状态\n"
+        let exports = [("2026-11-30", "420103200611220221,李静,未查\n420203200608081617,郭强,未查\n"),
+                       ("2026-12-02", "420103200611220221,李静,未查\n420203200608081617,郭强,已查\n"),
+                       ("2026-12-01", "420103200611220221,李静,已查\n420203200608081617,郭强,未查\n"),
+                       ("2026-12-02", nil)]  // the night of 12-02 run again with its own export
+        var files: [String: String] = [:]
+        func states(_ asOf: String) throws -> [String] {
+            let students = try FindingsFile(path: copies[0] + "/Reports/\(asOf)/findings.json").studentsByKsh
+            return ["26420101000002", "26420101000016"].map { students[$0]?["state"] as? String ?? "?" }
+        }
+        var seen: [[String]] = []
+        for (asOf, rows) in exports {
+            if let rows { files[asOf] = try tmp.write(header + rows, to: "status-\(asOf).csv") }
+            for (copy, full) in zip(copies, [false, true]) { _ = try night(copy, asOf: asOf, logs: [files[asOf]!], full: full) }
+            #expect(try differences(copies) == "", "\(asOf)")
+            seen.append(try states(asOf))
+        }
+        // 李静 (26420101000002) and 郭强 (26420101000016), night by night: on 12-02, 李静's 未查 came after her 已查 of
+        // 12-01, although that export's row only said again her state of before (and so was not stored).
+        #expect(seen == [["unchecked", "unchecked"], ["unchecked", "checked"], ["checked", "unchecked"], ["unchecked", "checked"]])
+    }
+
     @Test("new rows naming over a fifth of the students (10,000 IDs or more): everyone is reconciled, with a note")
     func manyTouchedIDsReconcileEveryone() throws {
         let tmp = try TempFolder("incremental-many")

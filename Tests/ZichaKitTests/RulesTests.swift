@@ -50,6 +50,21 @@ import Testing
         #expect(Self.evaluate(events.reversed()).state == state)
     }
 
+    @Test func aStateSaidAgainLaterCountsAsSaidThen() {
+        // 未查 on the 1st, said again by the export of the 3rd (not stored); 已查 of the 2nd came in late.
+        var said = Self.event(.unchecked, day: 1, hour: 0)
+        said.restated = Self.event(.unchecked, day: 3, hour: 0).time
+        #expect(Self.evaluate([said, Self.event(.checked, day: 2, hour: 0)]).state == .unchecked)
+        // A dispute said again after a late failure passes it, as a dispute logged then would; its evidence keeps the
+        // time it was first reported.
+        var dispute = Self.event(.disputed, day: 1, hour: 0, "信息有误")
+        dispute.restated = Self.event(.disputed, day: 3, hour: 0).time
+        let v = Self.evaluate([dispute, Self.event(.registerFailed, day: 2, Self.idTaken)])
+        #expect(v.state == .disputed)
+        #expect(Self.codes(v) == [.disputed])
+        #expect(v.findings.first?.detail.contains("2026-09-01 00:00") == true, "\(v.findings)")
+    }
+
     @Test func sameTimeKeepsLogOrder() {
         // Given a status export without times: every row at the as-of midnight
         let a = Self.event(.checked, day: 1), b = Self.event(.unchecked, day: 1)

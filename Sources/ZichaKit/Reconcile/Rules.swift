@@ -27,7 +27,11 @@ public enum Rules {
     }
 
     /// Evaluates one student against their events (any order) and the roster context.
-    public static func evaluate(_ s: StudentFacts, events unsorted: [LoggedEvent], context: RosterContext) -> Verdict {
+    public static func evaluate(_ s: StudentFacts, events logged: [LoggedEvent], context: RosterContext) -> Verdict {
+        // A state a later export said again counts as said then too: for the latest state, and as a success after a
+        // failure. (The copy is never evidence: that keeps the time the state was first reported.)
+        var unsorted = logged
+        for e in logged { if let time = e.restated { var again = e; again.time = time; again.restated = nil; again.isRestatement = true; unsorted.append(again) } }
         let events = unsorted.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let nameChanged = nameChanged(s, traditional: context.traditional)
         var found: [(FindingCode, String)] = []
@@ -78,7 +82,7 @@ public enum Rules {
                 out.append((.registeredNotChecked, "\(reg.kind.title) \(EventTime.format(reg.time))，之后没有查看学籍"))
             }
         }
-        if state == .disputed, let d = events.last(where: { $0.kind == .disputed }) {
+        if state == .disputed, let d = events.last(where: { $0.kind == .disputed && !$0.isRestatement }) {
             out.append((.disputed, evidence(d)))
         }
         if state != .checked { out += standingFailures(s, events: events) }

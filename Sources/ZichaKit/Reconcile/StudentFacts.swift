@@ -53,6 +53,11 @@ public struct LoggedEvent: Sendable, Equatable {
     public var detail: String
     /// Logged under the student's 15-digit ID (FAQ 8): one attempt may be logged under both forms.
     public var legacyForm: Bool
+    /// For a state: the latest time, before the night's end, a later export said it again (a row not stored, see
+    /// `ImportSession.storeStagedStates`).
+    public var restated: Int64? = nil
+    /// A copy of a state at its `restated` time, made by the rules to order it: not evidence of its own.
+    public var isRestatement = false
 
     public init(kind: EventKind, reason: FailureReason? = nil, time: Int64, detail: String = "", legacyForm: Bool = false) {
         self.kind = kind

@@ -177,6 +177,9 @@ public final class AppDatabase: @unchecked Sendable {
             // 0 for nights reconciled before: their order is unknown, and nothing is redone for them.
             try db.execute(sql: "ALTER TABLE run ADD COLUMN reconciled INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v13: states said again by a later export") { db in
+            try Schema.restatedStatesV13(db)
+        }
         return migrator
     }
 }

@@ -287,7 +287,9 @@ public final class ImportSession {
     ///
     /// Leaving such a row out changes no state and no finding: the latest state is the same event either way, counts
     /// of state events decide nothing, and with nothing between the two a failure stands after one exactly when
-    /// after the other; the evidence keeps the time the state was first reported. It is decided once the night's
+    /// after the other; the evidence keeps the time the state was first reported. The row's time is kept against the
+    /// event it said again (`state_restated`, the latest such time): a night run late, whose rows land between the
+    /// two, would otherwise make its own state the latest. It is decided once the night's
     /// other rows are all stored, so that "the event just before" does not depend on the order of the files. A row
     /// that shares its time with another row of its ID is kept, and so is every row of an ID that also has events
     /// under its 15-digit form (the two forms' events interleave). Returns, in file order, the files that had rows
@@ -297,20 +299,32 @@ public final class ImportSession {
         try insert.flush(db)
         insertStates = nil
         try db.execute(sql: Schema.lookupIndexes)  // a first night's second log: its indexes come now, not after
-        // In ID order, as `storeStagedEvents` does: each lookup lands beside the last one in `event_by_id`.
+        // Each row decided once, in ID order as `storeStagedEvents` does (each lookup lands beside the last one in
+        // `event_by_id`): given by an earlier file, or saying again the previous event (whose key it then holds, its
+        // file id and line in one integer), or stored.
+        try db.execute(sql: """
+            CREATE TEMP TABLE state_decided AS
+            WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
+            SELECT s.*, \(Self.givenByAnEarlierFile) AS given,
+                   CASE WHEN same_time = 1
+                     AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
+                     AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
+                                     WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
+                   THEN (SELECT CASE WHEN p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
+                                      AND p.detail = s.detail THEN p.file_id * 4294967296 + p.line END
+                         FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
+                         ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1) END AS says_again
+            FROM s
+            """)
         try db.execute(sql: """
             INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)
-            WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
-            SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM s
-            WHERE NOT \(Self.givenByAnEarlierFile)
-              AND NOT (same_time = 1
-                AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
-                AND coalesce((SELECT p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
-                                     AND p.detail = s.detail
-                              FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
-                              ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1), 0)
-                AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
-                                WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9)))
+            SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM temp.state_decided
+            WHERE NOT given AND says_again IS NULL ORDER BY id_norm;
+            INSERT INTO state_restated (id_norm, file_id, line, ts)
+            SELECT id_norm, says_again / 4294967296, says_again % 4294967296, max(ts) FROM temp.state_decided
+            WHERE NOT given AND says_again IS NOT NULL GROUP BY id_norm, says_again
+            ON CONFLICT (id_norm, file_id, line) DO UPDATE SET ts = max(ts, excluded.ts);
+            DROP TABLE temp.state_decided;
             """)
         let left = try Row.fetchAll(db, sql: """
             SELECT f.name, count(*), f.rows_accepted FROM temp.state_stage s JOIN import_file f ON f.id = s.file_id

@@ -82,6 +82,12 @@ extension ReconcileSession {
             SELECT id_norm, kind, reason, ts, detail, name, file_id, line FROM event
             WHERE NOT is15 AND ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm, ts, file_id, line
             """, arguments: [end])
+        // States said again by later exports (`state_restated`): a fourth stream, empty unless status exports came in.
+        let restated = try SQLiteRows(db, sql: """
+            SELECT id_norm, file_id, line, ts FROM state_restated
+            WHERE ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm
+            """, arguments: [end])
+        var restatedID = try restated.next() ? restated.text(0) : nil
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
         var studentID = try students.next() ? students.text(0) : nil
         var eventID = try events.next() ? events.text(0) : nil
@@ -93,10 +99,24 @@ extension ReconcileSession {
             var group: [LoggedEvent] = []
             var logName = ""
             let legacy = fifteenID == id
+            // The ID's states said again: (file, line) of the event, and when. Every one is an event of this ID, and
+            // so in `events` (its time before the one it was said again at, and so before the night's end).
+            var saidAgain: [(file: Int64, line: Int64, time: Int64)] = []
+            while let rid = restatedID, Self.lowest(rid, id) == rid {
+                if rid == id { saidAgain.append((restated.int64(1), restated.int64(2), restated.int64(3))) }
+                restatedID = try restated.next() ? restated.text(0) : nil
+            }
+            func appendEvent() {
+                var e = Self.event(events, &decoders)
+                if !saidAgain.isEmpty, let again = saidAgain.first(where: { $0.file == events.int64(6) && $0.line == events.int64(7) }) {
+                    e.restated = again.time
+                }
+                group.append(e)
+            }
             if !legacy {
                 while eventID == id {
                     if logName.isEmpty { logName = events.text(5) }
-                    group.append(Self.event(events, &decoders))
+                    appendEvent()
                     eventID = try events.next() ? events.text(0) : nil
                 }
             } else {
@@ -106,7 +126,7 @@ extension ReconcileSession {
                 while eventID == id || fifteenID == id {
                     if eventID == id, fifteenID != id || !Self.precedes(fifteen, events) {
                         if logName.isEmpty { logName = events.text(5) }
-                        group.append(Self.event(events, &decoders))
+                        appendEvent()
                         eventID = try events.next() ? events.text(0) : nil
                     } else {
                         if legacyName.isEmpty { legacyName = fifteen.text(5) }

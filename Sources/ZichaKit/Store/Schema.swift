@@ -290,6 +290,23 @@ enum Schema {
             """)
     }
 
+    /// A state row left out because it only said again what the student's previous event said
+    /// (`ImportSession.storeStagedStates`) leaves its time here, against that event: the latest time it was said again.
+    /// Without it, a night run late whose export says another state in between would take that state as the latest
+    /// one (the later export's row, which said the earlier state again after it, was never stored). One row per event
+    /// said again, however many nights say it.
+    static func restatedStatesV13(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE state_restated (
+                id_norm TEXT NOT NULL,
+                file_id INTEGER NOT NULL,
+                line INTEGER NOT NULL,
+                ts INTEGER NOT NULL,
+                PRIMARY KEY (id_norm, file_id, line)
+            ) WITHOUT ROWID
+            """)
+    }
+
     /// College and class names stored before they were read as one spelling (`Text.unitName`, session 22): an
     /// unchanged roster or counselor list is not imported again, so without this a night after the upgrade compared
     /// the stored `计科 2601` with a new file's `计科2601`, and every student of the class lost their counselor. Only
