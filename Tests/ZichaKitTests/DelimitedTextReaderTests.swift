@@ -159,6 +159,11 @@ struct CanonicalFixtures: Decodable {
         let wrong = try Self.open(gb, options: TableOptions(encoding: .utf8))
         #expect(wrong.encoding == .utf8)
         #expect(try Self.records(wrong).dropFirst().allSatisfy { $0.decodingProblem != nil })
+        // And a UTF-8 file read as GB18030: the rows that do not read say which encoding was used, and how to change it
+        let utf8 = "roster-utf8-comma-lf-zh.csv"
+        let misread = try Self.records(Self.open(utf8, options: TableOptions(encoding: .gb18030))).compactMap(\.decodingProblem)
+        #expect(!misread.isEmpty)
+        #expect(misread.allSatisfy { $0.hasSuffix("(read as GB18030; --encoding sets another)") }, "\(misread)")
         // A forced UTF-16 still skips its BOM
         let le = try Self.open("roster-utf16le-tab-crlf-zh.txt", options: TableOptions(encoding: .utf16le))
         #expect(try Self.records(le).first?.cells.last == "考生号")

@@ -15,8 +15,14 @@ struct RecordParser: ~Copyable {
     /// A chunk fed so far held a NUL byte (one memchr per chunk; from then on, each cell is looked at too).
     private var nulSeen = false
 
-    init(delimiter: UInt8) {
+    /// What a cell holding a transcoder's replacement character is told: the encoding the file was read as names
+    /// the likely mistake (a UTF-8 file read with `--encoding gbk`).
+    private let invalidInEncoding: String
+
+    init(delimiter: UInt8, encodingName: String? = nil) {
         self.delimiter = delimiter
+        invalidInEncoding = "the row holds bytes that are not valid in the file's encoding"
+            + (encodingName.map { " (read as \($0); --encoding sets another)" } ?? "")
     }
 
     mutating func feed(_ bytes: [UInt8], _ body: (TableRecord) throws -> Void) throws {
@@ -115,7 +121,7 @@ struct RecordParser: ~Copyable {
             if !Self.holds(s, bytes) {
                 problem = "the row holds bytes that are not valid UTF-8"
             } else if Self.hasReplacement(bytes) {
-                problem = "the row holds bytes that are not valid in the file's encoding"
+                problem = invalidInEncoding
             }
         }
         cells.append(s)

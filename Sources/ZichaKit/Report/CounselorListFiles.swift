@@ -30,7 +30,7 @@ final class CounselorListFiles {
         csv = try ReportFile(fileName + ".csv", in: folder)
         html = try ReportFile(fileName + ".html", in: folder)
         try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
-        var head = HTML.head(title: "学籍自查待跟进名单 \(counselor) \(summary.asOf)")
+        var head = HTML.head(title: "学籍自查待跟进名单 \(counselor) \(summary.asOf)", portrait: true)
         head += "<header>\n<h1>学籍自查待跟进名单</h1>\n<p>辅导员：<b>\(HTML.escape(counselor))</b>"
         if !email.isEmpty, email != counselor { head += "（\(HTML.escape(email))）" }
         head += "<br>数据截至 <b>\(HTML.escape(summary.asOf))</b>"

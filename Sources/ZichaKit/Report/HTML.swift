@@ -79,8 +79,9 @@ enum HTML {
         return escape(String(s.prefix(limit))) + "…<span class=\"note\">（已截断，完整内容见 " + escape(fullIn) + "）</span>"
     }
 
-    /// The page up to and including `<body><main>`.
-    static func head(title: String) -> String {
+    /// The page up to and including `<body><main>`. `portrait`: printed upright (a list of students' cards; the
+    /// summary's wide tables print across).
+    static func head(title: String, portrait: Bool = false) -> String {
         """
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -91,7 +92,7 @@ enum HTML {
         <meta name="referrer" content="no-referrer">
         <title>\(escape(title))</title>
         <style>
-        \(HTMLAssets.css)</style>
+        \(HTMLAssets.css)\(portrait ? "@media print{@page{size:A4 portrait}}\n" : "")</style>
         </head>
         <body>
         <main>
