@@ -79,10 +79,10 @@ public enum Pipeline {
         let traditional = try TraditionalNameCheck.bundled()
         var skipMail = options.skipMail
         if !skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
-        // A night days ahead (a typo: 12-20 for 11-20) is reported but not mailed: counselors would get lists dated
-        // ahead, and every real night before it would then not be mailed (see `laterNightMailed`). Tomorrow is
-        // allowed, for a clock a little behind around midnight.
-        if !skipMail, let now = EventTime.dayNumber(today()), day > now + 1 {
+        // A night ahead (a typo: 12-20 for 11-20) is reported but not mailed: counselors would get lists dated ahead
+        // (a message is dated at the start of its night), and every real night before it would then not be mailed
+        // (see `laterNightMailed`).
+        if !skipMail, let now = EventTime.dayNumber(today()), day > now {
             diagnostics.report(Diagnostic(.warning, "the night \(asOf) is after today (\(today()) in Asia/Shanghai): its reports are "
                 + "written, its lists are not mailed", hint: "a night is mailed on or after its day; check --as-of", evenWhenQuiet: true))
             skipMail = true
@@ -110,6 +110,11 @@ public enum Pipeline {
                 + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath)))
             skipMail = true
         }
+
+        // Whether a run of this night imported files before this one (and stopped before its results, if none are stored),
+        // and the last night before it that imported a log (for stale exports, below).
+        let importedEarlierTonight = try database.importedFiles(asOf: asOf)
+        let lastLogNight = try database.latestLogNight(before: asOf)
 
         // 1. Import: every file of the night in one transaction.
         var importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
@@ -146,11 +151,14 @@ public enum Pipeline {
                 + "outstanding and new or persisting findings count from that night as it is now"))
         }
         let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
-        // A new night whose every file came in on an earlier night: tonight's exports were not refreshed. (Not when a
-        // run of this night imported them and then stopped before its results, nor for a missed night run late with
-        // files that came in on a later night.)
-        let nothingNew = try imported.allSatisfy { $0.alreadyImported && ($0.importedOn ?? "") < asOf } && stored == nil
-            && !database.importedFiles(asOf: asOf)
+        // A new night whose every file came in before — its logs on the last night that had logs, a roster or counselor
+        // list as the latest one — was given last night's exports again. (Not when a run of this night imported them
+        // and then stopped before its results, nor for a missed night run late with files that came in on a later night,
+        // nor for a status export like an older night's, whose states moved since.)
+        let nothingNew = stored == nil && !importedEarlierTonight && imported.allSatisfy { file in
+            file.kind == .log ? file.importedOn != nil && file.importedOn == lastLogNight
+                              : file.alreadyImported && (file.importedOn ?? asOf) < asOf
+        }
         if nothingNew {
             diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
                 + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))

@@ -264,6 +264,31 @@ struct IncrementalReconcileTests {
         #expect(seen == [["unchecked", "unchecked"], ["unchecked", "checked"], ["checked", "unchecked"], ["unchecked", "checked"]])
     }
 
+    @Test("a status export like an older night's says its states again; one like last night's is stale; a night between re-runs right")
+    func statusExportLikeAnOlderNights() throws {
+        let tmp = try TempFolder("incremental-status-again")
+        let copies = try twoCopies(tmp)
+        let header = "身份证号,姓名,状态\n"
+        let unchecked = try tmp.write(header + "420103200611220221,李静,未查\n420203200608081617,郭强,未查\n", to: "a.csv")
+        let checked = try tmp.write(header + "420103200611220221,李静,已查\n420203200608081617,郭强,未查\n", to: "b.csv")
+        func 李静(_ asOf: String) throws -> String {
+            try FindingsFile(path: copies[0] + "/Reports/\(asOf)/findings.json").studentsByKsh["26420101000002"]?["state"] as? String ?? "?"
+        }
+        var states: [String] = [], stale: [Bool] = []
+        // 李静 未查, 已查, 未查 again (the first night's very file), then 未查 once more (last night's file); then the
+        // missed night 12-03 is run late, 已查, and the night 12-04 between the two 未查 is run again.
+        for (asOf, file) in [("2026-11-30", unchecked), ("2026-12-01", checked), ("2026-12-02", unchecked), ("2026-12-04", unchecked),
+                             ("2026-12-03", checked), ("2026-12-04", unchecked)] {
+            var runs: [ProcessResult] = []
+            for (copy, full) in zip(copies, [false, true]) { runs.append(try night(copy, asOf: asOf, logs: [file], full: full)) }
+            #expect(try differences(copies) == "", "\(asOf)")
+            states.append(try 李静(asOf))
+            stale.append(runs[0].stderr.contains("came in on an earlier night"))
+        }
+        #expect(states == ["unchecked", "checked", "unchecked", "unchecked", "checked", "unchecked"])
+        #expect(stale == [false, false, false, true, false, false], "only a file like last night's is stale")
+    }
+
     @Test("new rows naming over a fifth of the students (10,000 IDs or more): everyone is reconciled, with a note")
     func manyTouchedIDsReconcileEveryone() throws {
         let tmp = try TempFolder("incremental-many")

@@ -63,7 +63,8 @@ struct SampleDataTests {
         for note in notes {
             let file = String(note.split(separator: ":")[0])
             let expected = asideByFile.first { file.hasSuffix($0.key) }?.value.count ?? 0
-            #expect(note.contains(expected > 0 ? "(\(expected) row\(expected == 1 ? "" : "s") of it were set aside then" : "nothing to change"),
+            #expect(note.contains(expected > 0 ? "(\(expected) row\(expected == 1 ? " of it was" : "s of it were") set aside then: see rejects.csv of this night)"
+                                                : "nothing to change"),
                     "\(note)")
             if expected == 0 { #expect(!note.contains("set aside")) }
         }

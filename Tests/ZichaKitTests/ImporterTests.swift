@@ -582,18 +582,40 @@ extension AppDatabase {
     // MARK: Re-import, snapshots, admission names, duplicates
 
     @Test func reimportingTheSameFilesChangesNothing() throws {
-        // Given a night imported once
+        // Given a night imported once, with a log whose rows all have their time
+        let database = try AppDatabase(inMemory: ())
+        let timed = try String(contentsOfFile: ImportFixtures.path("log-utf8-comma-lf-zh.csv"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(",") }.joined(separator: "\n")
+        let log = try ImportFixtures.temporaryFile(timed, name: "log.csv")
+        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log])
+        let before = try database.dump()
+        // When the same files come again, the same night or a later one
+        for asOf in ["2026-09-05", "2026-09-06"] {
+            let again = try ImportFixtures.importNight(database, asOf: asOf, roster: Self.goodRoster, logs: [log])
+            // Then
+            #expect(again.map(\.alreadyImported) == [true, true])
+            #expect(again.map(\.accepted) == [0, 0])
+            #expect(try database.dump() == before)
+            #expect(try database.count("import_file") == 2)
+        }
+    }
+
+    @Test func aLogWithStatesWithoutATimeGivenOnALaterNightSaysThemAgain() throws {
+        // Given a night whose log ends with a 自查完成 without a time (dated the night)
         let database = try AppDatabase(inMemory: ())
         let log = ImportFixtures.path("log-utf8-comma-lf-zh.csv")
         try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log])
-        let before = try database.dump()
-        // When the same files come again, even on a later night
-        let again = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: Self.goodRoster, logs: [log])
-        // Then
-        #expect(again.map(\.alreadyImported) == [true, true])
-        #expect(again.map(\.accepted) == [0, 0])
-        #expect(try database.dump() == before)
-        #expect(try database.count("import_file") == 2)
+        let events = try database.count("event")
+        // When the same file comes again the same night, nothing changes; on a later night, it is read again
+        #expect(try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log]).map(\.alreadyImported) == [true, true])
+        let diagnostics = DiagnosticCollector()
+        let later = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: Self.goodRoster, logs: [log], diagnostics: diagnostics)
+        // Then its timed rows are repeats, and its state without a time is said again on the later night
+        #expect(later.map(\.alreadyImported) == [true, false])
+        #expect(later.last?.importedOn == "2026-09-05")
+        #expect(try database.count("event") == events)
+        #expect(try database.count("state_restated") == 1)
+        #expect(diagnostics.diagnostics.contains { $0.message.contains("the same content came in on the night of 2026-09-05") }, "\(diagnostics.diagnostics)")
     }
 
     static func roster(_ rows: [String], header: String = "考生号,姓名,身份证号") throws -> String {

@@ -230,6 +230,14 @@ enum MailFixture {
             #expect(card.contains(">\(index + 1). \(HTML.escape(row.className)) \(HTML.escape(row.name)) <span"), "\(card)")
             #expect(card.contains("考生号 \(row.ksh)"), "\(card)")
             #expect(card.contains("问题：</span>") && card.contains("处理办法：</span><br>"), "\(card)")
+            #expect(card.contains("overflow-wrap:anywhere"), "a long unbroken name or URL wraps inside the card")
+        }
+        // A student without a phone on the roster: no empty label, in either part
+        let noPhone = CounselorList(counselor: "张伟", email: "zhangwei@example.edu.cn", colleges: ["计算机学院"],
+                                    rows: [MailFixture.row("24110101000009", "赵六", phone: "")])
+        let parsed2 = try MailFixture.parse(try MailFixture.composer().compose(noPhone, to: try MailAddress(address: noPhone.email, name: "张伟")))
+        for body in [try #require(parsed2["html"] as? String), try #require(parsed2["text"] as? String)] {
+            #expect(body.contains("身份证号 110105********0021") && !body.contains("，手机号"), "\(body)")
         }
     }
 

@@ -98,11 +98,13 @@ public struct Importer {
                                           hint: "if its names read wrong (֣ǿ for 郑强), it is GBK: save it again as CSV UTF-8 or .xlsx and run the night again "
                                               + "(a file imported once is not read again unchanged, and --encoding applies to every file of the night)"))
         }
+        let earlier = try session.earlierImport(kind: kind, sha256: digest.hex)
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
-            let earlier = try session.earlierImport(kind: kind, sha256: digest.hex)
             let setAside = earlier?.rowsSetAside ?? 0
+            let night = earlier?.night ?? asOf
             diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change"
-                + (setAside > 0 ? " (\(counted(setAside, "row")) of it were set aside then: they are in the night's rejects.csv)" : ""),
+                + (setAside > 0 ? " (\(counted(setAside, "row")) of it \(setAside == 1 ? "was" : "were") set aside then: see rejects.csv of "
+                   + "\(night == asOf ? "this night" : "the night of \(night)"))" : ""),
                 at: SourceLocation(file: path)))
             if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
             return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
@@ -165,7 +167,13 @@ public struct Importer {
             diagnostics.report(Diagnostic(.note, "\(which) came in an earlier log already (an export of the whole log?); each is kept once",
                                           at: SourceLocation(file: path)))
         }
-        return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false)
+        if kind == .log, let night = earlier?.night, night != asOf {
+            diagnostics.report(Diagnostic(.note, "the same content came in on the night of \(night): its states without a time are "
+                + "taken as said again on \(asOf), its other rows as repeats", at: SourceLocation(file: path)))
+        }
+        // A roster like an older one is tonight's change from the latest: only a log read again came in before.
+        return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false,
+                            importedOn: kind == .log ? earlier?.night : nil)
     }
 
     /// A roster without rows is refused (every student would leave); a log without rows may be a quiet day's, but is

@@ -51,7 +51,8 @@ struct CounselorMailBody {
             let days = cells[12].isEmpty || cells[12] == "0" ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
             let numbers = cells[4].isEmpty ? "考生号 \(cells[3])" : "考生号 \(cells[3])，学号 \(cells[4])"
             lines.append("\(index + 1). \(cells[1]) \(cells[5])（\(numbers)）— \(days)")
-            lines.append("   身份证号 \(cells[6])，手机号 \(cells[7])")
+            let contact = Self.contact(cells)
+            if !contact.isEmpty { lines.append("   " + contact) }
             lines.append("   问题：\(cells[9])")
             lines.append("   处理办法：")
             for remedy in cells[10].split(whereSeparator: \.isNewline) { lines.append("   \(remedy)") }
@@ -78,16 +79,22 @@ struct CounselorMailBody {
         for (index, cells) in rows.enumerated() {
             let state = cells[12].isEmpty || cells[12] == "0" ? cells[8] : "\(cells[8])，已 \(cells[12]) 天"
             let numbers = cells[4].isEmpty ? "考生号 \(cells[3])" : "考生号 \(cells[3])，学号 \(cells[4])"
-            out += "<div style=\"border:1px solid #ddd;border-radius:6px;padding:8px 10px;margin:10px 0\">\r\n"
+            out += "<div style=\"border:1px solid #ddd;border-radius:6px;padding:8px 10px;margin:10px 0;overflow-wrap:anywhere;word-break:break-word\">\r\n"
             out += "<div style=\"font-weight:bold\">\(index + 1). \(Self.escape(cells[1])) \(Self.escape(cells[5]))"
                 + " <span style=\"color:#b00;font-weight:normal\">\(Self.escape(state))</span></div>\r\n"
-            out += "<div style=\"\(muted)\">\(Self.escape(numbers))<br>身份证号 \(Self.escape(cells[6]))，手机号 \(Self.escape(cells[7]))</div>\r\n"
+            let contact = Self.contact(cells)
+            out += "<div style=\"\(muted)\">\(Self.escape(numbers))\(contact.isEmpty ? "" : "<br>" + Self.escape(contact))</div>\r\n"
             out += "<div style=\"margin-top:4px\"><span style=\"font-weight:bold\">问题：</span>\(Self.escape(cells[9]))</div>\r\n"
             out += "<div style=\"margin-top:4px\"><span style=\"font-weight:bold\">处理办法：</span><br>\(Self.escape(cells[10]))</div>\r\n"
             out += "</div>\r\n"
         }
         out += "<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(Self.footer))</p>\r\n</div>\r\n</body></html>\r\n"
         return out
+    }
+
+    /// `身份证号 …，手机号 …`, leaving out a value the roster did not have.
+    private static func contact(_ cells: [String]) -> String {
+        [("身份证号", cells[6]), ("手机号", cells[7])].filter { !$0.1.isEmpty }.map { "\($0.0) \($0.1)" }.joined(separator: "，")
     }
 
     /// HTML text with `& < > " '` escaped (the reports' one escape function) and line breaks as `<br>`.

@@ -31,7 +31,9 @@ public enum Rules {
         // A state a later export said again counts as said then too: for the latest state, and as a success after a
         // failure. (The copy is never evidence: that keeps the time the state was first reported.)
         var unsorted = logged
-        for e in logged { if let time = e.restated { var again = e; again.time = time; again.restated = nil; again.isRestatement = true; unsorted.append(again) } }
+        if logged.contains(where: { $0.restated != nil }) {
+            for e in logged { if let time = e.restated { var again = e; again.time = time; again.restated = nil; again.isRestatement = true; unsorted.append(again) } }
+        }
         let events = unsorted.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         let nameChanged = nameChanged(s, traditional: context.traditional)
         var found: [(FindingCode, String)] = []

@@ -22,7 +22,8 @@ public struct ImportedFile: Sendable, Equatable {
     public var rejected: Int
     /// True when the same file (same SHA-256) had been imported before: nothing changed.
     public var alreadyImported: Bool
-    /// The night the same content came in on before (`alreadyImported`).
+    /// The night the same content came in on before: a file `alreadyImported`, or a log read again (see
+    /// `ImportSession.beginFile`).
     public var importedOn: String? = nil
 }
 
@@ -61,6 +62,8 @@ public final class ImportSession {
     private var insertStates: MultiRowInsert<EventRow>?
     /// The night at 00:00: the time of log rows that have none.
     private let midnight: Int64
+    /// The current log's state rows without a time of their own (`import_file.timeless_states`).
+    private var timelessStates = 0
     private var insertReject: Statement?
     private var insertScope: Statement?
     private var findScope: Statement?
@@ -90,7 +93,11 @@ public final class ImportSession {
     public func beginFile(kind: TableKind, name: String, size: Int64, sha256: String, encoding: String) throws -> Bool {
         let seen: Bool
         if kind == .log {
-            seen = try Bool.fetchOne(db, sql: "SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ?", arguments: [kind.rawValue, sha256]) == true
+            // A log given again changes nothing — unless it came on another night and holds states without a time,
+            // which it says again tonight (a status export identical to an earlier night's).
+            seen = try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ? AND (as_of = ? OR timeless_states = 0)
+                """, arguments: [kind.rawValue, sha256, asOf]) == true
         } else {
             // Snapshots: only the latest one of the kind makes tonight's copy a no-op.
             seen = try String.fetchOne(db, sql: "SELECT sha256 FROM import_file WHERE kind = ? ORDER BY id DESC LIMIT 1", arguments: [kind.rawValue]) == sha256
@@ -101,6 +108,7 @@ public final class ImportSession {
             VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?)
             """, arguments: [kind.rawValue, name, size, sha256, encoding, asOf, ISO8601DateFormatter().string(from: Date())])
         fileID = db.lastInsertedRowID
+        timelessStates = 0
         if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
         replacement = nil
         sequence = nil
@@ -218,6 +226,7 @@ public final class ImportSession {
     /// without a time of its own that gives a state (a status export's) waits for the end of the night instead
     /// (`storeStagedStates`).
     public func addEvent(_ e: EventRow) throws {
+        if e.time == midnight, e.kind.state != nil { timelessStates += 1 }
         if stagingEvents, e.time == midnight, e.kind.state != nil, !e.isFifteen {
             if insertStates == nil {
                 try createStage("state_stage")
@@ -288,8 +297,8 @@ public final class ImportSession {
     /// Leaving such a row out changes no state and no finding: the latest state is the same event either way, counts
     /// of state events decide nothing, and with nothing between the two a failure stands after one exactly when
     /// after the other; the evidence keeps the time the state was first reported. The row's time is kept against the
-    /// event it said again (`state_restated`, the latest such time): a night run late, whose rows land between the
-    /// two, would otherwise make its own state the latest. It is decided once the night's
+    /// event it said again (`state_restated`): a night run late, whose rows land between the two, would otherwise make
+    /// its own state the latest. It is decided once the night's
     /// other rows are all stored, so that "the event just before" does not depend on the order of the files. A row
     /// that shares its time with another row of its ID is kept, and so is every row of an ID that also has events
     /// under its 15-digit form (the two forms' events interleave). Returns, in file order, the files that had rows
@@ -320,10 +329,9 @@ public final class ImportSession {
             INSERT INTO event (file_id, line, id_norm, is15, name, kind, detail, reason, ts)
             SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM temp.state_decided
             WHERE NOT given AND says_again IS NULL ORDER BY id_norm;
-            INSERT INTO state_restated (id_norm, file_id, line, ts)
-            SELECT id_norm, says_again / 4294967296, says_again % 4294967296, max(ts) FROM temp.state_decided
-            WHERE NOT given AND says_again IS NOT NULL GROUP BY id_norm, says_again
-            ON CONFLICT (id_norm, file_id, line) DO UPDATE SET ts = max(ts, excluded.ts);
+            INSERT OR IGNORE INTO state_restated (id_norm, file_id, line, ts)
+            SELECT id_norm, says_again / 4294967296, says_again % 4294967296, ts FROM temp.state_decided
+            WHERE NOT given AND says_again IS NOT NULL ORDER BY id_norm, says_again, ts;
             DROP TABLE temp.state_decided;
             """)
         let left = try Row.fetchAll(db, sql: """
@@ -386,8 +394,8 @@ public final class ImportSession {
     public func finishFile(kind: TableKind, accepted: Int, rejected: Int, lastEventTime: Int64? = nil) throws -> FileOutcome {
         try insertEvents?.flush(db)
         try insertStates?.flush(db)
-        try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ?, last_ts = ? WHERE id = ?",
-                       arguments: [accepted, rejected, lastEventTime, fileID])
+        try db.execute(sql: "UPDATE import_file SET rows_accepted = ?, rows_rejected = ?, last_ts = ?, timeless_states = ? WHERE id = ?",
+                       arguments: [accepted, rejected, lastEventTime, timelessStates, fileID])
         if stagingEvents {
             stagingEvents = false
             return FileOutcome(repeatedEvents: try storeStagedEvents())

@@ -158,6 +158,11 @@ extension AppDatabase {
     }
 
     /// Whether a file came in for night `asOf` (an earlier run of it may have imported its files and stopped).
+    /// The latest night before `asOf` that imported a log.
+    public func latestLogNight(before asOf: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM import_file WHERE kind = 'log' AND as_of < ?", arguments: [asOf]) }
+    }
+
     public func importedFiles(asOf: String) throws -> Bool {
         try writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM import_file WHERE as_of = ?)", arguments: [asOf]) ?? false }
     }

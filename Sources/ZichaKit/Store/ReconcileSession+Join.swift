@@ -84,8 +84,8 @@ extension ReconcileSession {
             """, arguments: [end])
         // States said again by later exports (`state_restated`): a fourth stream, empty unless status exports came in.
         let restated = try SQLiteRows(db, sql: """
-            SELECT id_norm, file_id, line, ts FROM state_restated
-            WHERE ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") ORDER BY id_norm
+            SELECT id_norm, file_id, line, max(ts) FROM state_restated
+            WHERE ts < ?1 \(touchedOnly ? "AND id_norm IN (SELECT id FROM temp.touched)" : "") GROUP BY id_norm, file_id, line ORDER BY id_norm
             """, arguments: [end])
         var restatedID = try restated.next() ? restated.text(0) : nil
         // Each row's ID is decoded once, when the row is read (18-character IDs are heap strings in Swift).
@@ -106,17 +106,10 @@ extension ReconcileSession {
                 if rid == id { saidAgain.append((restated.int64(1), restated.int64(2), restated.int64(3))) }
                 restatedID = try restated.next() ? restated.text(0) : nil
             }
-            func appendEvent() {
-                var e = Self.event(events, &decoders)
-                if !saidAgain.isEmpty, let again = saidAgain.first(where: { $0.file == events.int64(6) && $0.line == events.int64(7) }) {
-                    e.restated = again.time
-                }
-                group.append(e)
-            }
             if !legacy {
                 while eventID == id {
                     if logName.isEmpty { logName = events.text(5) }
-                    appendEvent()
+                    group.append(Self.event(events, &decoders, saidAgain: saidAgain))
                     eventID = try events.next() ? events.text(0) : nil
                 }
             } else {
@@ -126,7 +119,7 @@ extension ReconcileSession {
                 while eventID == id || fifteenID == id {
                     if eventID == id, fifteenID != id || !Self.precedes(fifteen, events) {
                         if logName.isEmpty { logName = events.text(5) }
-                        appendEvent()
+                        group.append(Self.event(events, &decoders, saidAgain: saidAgain))
                         eventID = try events.next() ? events.text(0) : nil
                     } else {
                         if legacyName.isEmpty { legacyName = fifteen.text(5) }
@@ -173,9 +166,15 @@ extension ReconcileSession {
         var reasons = ColumnDecoder { FailureReason(rawValue: $0) }
     }
 
-    private static func event(_ r: SQLiteRows, _ decoders: inout EventDecoders, legacyForm: Bool = false) -> LoggedEvent {
-        LoggedEvent(kind: decoders.kinds.value(r, 1), reason: r.isNull(2) ? nil : decoders.reasons.value(r, 2), time: r.int64(3),
-                    detail: r.text(4), legacyForm: legacyForm)
+    /// The event of `r`'s current row; `saidAgain`: the ID's states said again, by file and line (see `merge`).
+    private static func event(_ r: SQLiteRows, _ decoders: inout EventDecoders, legacyForm: Bool = false,
+                              saidAgain: [(file: Int64, line: Int64, time: Int64)] = []) -> LoggedEvent {
+        var e = LoggedEvent(kind: decoders.kinds.value(r, 1), reason: r.isNull(2) ? nil : decoders.reasons.value(r, 2), time: r.int64(3),
+                            detail: r.text(4), legacyForm: legacyForm)
+        if !saidAgain.isEmpty, let again = saidAgain.first(where: { $0.file == r.int64(6) && $0.line == r.int64(7) }) {
+            e.restated = again.time
+        }
+        return e
     }
 
     static func facts(_ r: SQLiteRows, id: String, scopes: CounselorScopes) -> StudentFacts {
