@@ -15,8 +15,8 @@ private struct Parsed: Equatable {
     var unclosedAt: Int? = nil
 }
 
-private func parse(_ utf8Chunks: [ArraySlice<UInt8>], delimiter: UInt8) -> Parsed {
-    var parser = RecordParser(delimiter: delimiter)
+private func parse(_ utf8Chunks: [ArraySlice<UInt8>], delimiter: UInt8, encoding: TextEncoding) -> Parsed {
+    var parser = RecordParser(delimiter: delimiter, encoding: encoding)
     var out = Parsed()
     for c in utf8Chunks { try! parser.feed(Array(c)) { out.records.append($0) } }
     out.unclosedAt = try! parser.finish { out.records.append($0) }
@@ -56,8 +56,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let delimiter = DelimitedTextReader.detectDelimiter(sample)
     invariant([0x2C, 0x09, 0x3B, 0x7C].contains(delimiter), "detected delimiter \(delimiter) is not a candidate")
 
-    let whole = parse([utf8[...]], delimiter: delimiter)
-    let pieces = parse(chunked(utf8[...], sizes: sizes), delimiter: delimiter)
+    let whole = parse([utf8[...]], delimiter: delimiter, encoding: encoding)
+    let pieces = parse(chunked(utf8[...], sizes: sizes), delimiter: delimiter, encoding: encoding)
     invariant(whole == pieces, "records depend on chunk boundaries (sizes \(sizes))")
 
     let lines = 1 + utf8.indices.filter { utf8[$0] == 0x0A ? ($0 == 0 || utf8[$0 - 1] != 0x0D) : utf8[$0] == 0x0D }.count
@@ -72,7 +72,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
     // Written back fully quoted, the records parse to the same cells.
     if whole.unclosedAt == nil {
-        let again = parse([quoted(whole.records, delimiter: delimiter)[...]], delimiter: delimiter)
+        let again = parse([quoted(whole.records, delimiter: delimiter)[...]], delimiter: delimiter, encoding: .utf8)
         invariant(again.records.map(\.cells) == whole.records.map(\.cells), "quoted round trip changed the cells")
         invariant(again.records.map { $0.decodingProblem == nil } == whole.records.map { $0.decodingProblem == nil },
                   "round trip changed which records have decoding problems")

@@ -74,7 +74,7 @@ public struct DelimitedTextReader: TableReader {
     public func read(_ body: (TableRecord) throws -> Void) throws {
         let chunks = try FileChunks(path: path, source: source)
         var transcoder = try Self.transcoder(encoding)
-        var parser = RecordParser(delimiter: delimiter, encodingName: encoding == .utf8 ? nil : encoding.rawValue.uppercased())
+        var parser = RecordParser(delimiter: delimiter, encoding: encoding)
         var utf8: [UInt8] = []
         utf8.reserveCapacity(1 << 21)
         var first = true

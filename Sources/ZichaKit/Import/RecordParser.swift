@@ -19,10 +19,11 @@ struct RecordParser: ~Copyable {
     /// the likely mistake (a UTF-8 file read with `--encoding gbk`).
     private let invalidInEncoding: String
 
-    init(delimiter: UInt8, encodingName: String? = nil) {
+    /// `encoding`: the file's, whose bytes were transcoded to the UTF-8 fed here.
+    init(delimiter: UInt8, encoding: TextEncoding = .utf8) {
         self.delimiter = delimiter
         invalidInEncoding = "the row holds bytes that are not valid in the file's encoding"
-            + (encodingName.map { " (read as \($0); --encoding sets another)" } ?? "")
+            + (encoding == .utf8 ? "" : " (read as \(encoding.rawValue.uppercased()); --encoding sets another)")
     }
 
     mutating func feed(_ bytes: [UInt8], _ body: (TableRecord) throws -> Void) throws {
