@@ -155,10 +155,11 @@ public enum Pipeline {
         // list as the latest one — was given last night's exports again. (Not when a run of this night imported them
         // and then stopped before its results, nor for a missed night run late with files that came in on a later night,
         // nor for a status export like an older night's, whose states moved since.)
+        // A file already imported tonight, by another --log of this run, counts once.
         let nothingNew = stored == nil && !importedEarlierTonight && imported.allSatisfy { file in
-            file.kind == .log ? file.importedOn != nil && file.importedOn == lastLogNight
-                              : file.alreadyImported && (file.importedOn ?? asOf) < asOf
-        }
+            if file.alreadyImported { return (file.importedOn ?? asOf) < asOf || file.importedOn == asOf && imported.count > 1 }
+            return file.kind == .log && file.importedOn != nil && file.importedOn == lastLogNight  // a status export read again
+        } && imported.contains { $0.importedOn.map { $0 < asOf } ?? false }
         if nothingNew {
             diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
                 + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))

@@ -289,6 +289,30 @@ struct IncrementalReconcileTests {
         #expect(stale == [false, false, false, true, false, false], "only a file like last night's is stale")
     }
 
+    @Test("a status export read again on later nights: its other rows without a time are repeats, not new attempts")
+    func statusExportReadAgainKeepsItsOtherRows() throws {
+        let tmp = try TempFolder("incremental-status-other-rows")
+        let copies = try twoCopies(tmp)
+        // 李静's one failed recovery (no time) beside 郭强's state, the same file three nights running (and a timed log
+        // given with it): one attempt, dated the first night, not three (RECOVERY_BLOCKED).
+        let export = try tmp.write("身份证号,姓名,状态,说明\n420103200611220221,李静,找回失败,证件和姓名不符\n420203200608081617,郭强,未查,\n",
+                                   to: "status.csv")
+        let timed = try tmp.write("时间,身份证号,姓名,事件\n2026-11-30 09:00:00,420204200609091717,何芳,登录\n", to: "timed.csv")
+        var stale: [Bool] = []
+        for asOf in ["2026-11-30", "2026-12-01", "2026-12-02"] {
+            var runs: [ProcessResult] = []
+            for (copy, full) in zip(copies, [false, true]) { runs.append(try night(copy, asOf: asOf, logs: [timed, export], full: full)) }
+            #expect(try differences(copies) == "", "\(asOf)")
+            stale.append(runs[0].stderr.contains("came in on an earlier night"))
+            let findings = try FindingsFile(path: copies[0] + "/Reports/\(asOf)/findings.json").studentsByKsh["26420101000002"]?["findings"]
+                as? [[String: Any]] ?? []
+            let mismatch = findings.first { $0["code"] as? String == "RECOVERY_NAME_MISMATCH" }
+            #expect(!findings.contains { $0["code"] as? String == "RECOVERY_BLOCKED" }, "\(asOf): \(findings)")
+            #expect((mismatch?["detail"] as? String)?.contains("2026-11-30 00:00") == true, "\(asOf): \(findings)")
+        }
+        #expect(stale == [false, true, true], "last night's files again are stale, night after night")
+    }
+
     @Test("new rows naming over a fifth of the students (10,000 IDs or more): everyone is reconciled, with a note")
     func manyTouchedIDsReconcileEveryone() throws {
         let tmp = try TempFolder("incremental-many")

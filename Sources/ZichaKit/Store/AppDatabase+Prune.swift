@@ -36,6 +36,16 @@ extension AppDatabase {
                 try db.execute(sql: "UPDATE run SET inputs = ? WHERE id = ?", arguments: [Self.prunedInputs, id])
                 outcome.nights.append(run[1])
             }
+            // The times a later status export said a state again (`state_restated`): a kept night reads, for each
+            // event, the latest before its end — of those before the oldest kept night, only the latest is needed.
+            if let oldest = try String.fetchOne(db, sql: "SELECT min(as_of) FROM run WHERE inputs <> ?", arguments: [Self.prunedInputs]),
+               let bound = EventTime.startOfDay(oldest) {
+                try db.execute(sql: """
+                    DELETE FROM state_restated WHERE ts < ?1 AND ts < (SELECT max(r.ts) FROM state_restated r
+                      WHERE r.id_norm = state_restated.id_norm AND r.file_id = state_restated.file_id AND r.line = state_restated.line
+                        AND r.ts < ?1)
+                    """, arguments: [bound])
+            }
             return outcome
         }
     }

@@ -64,6 +64,11 @@ public final class ImportSession {
     private let midnight: Int64
     /// The current log's state rows without a time of their own (`import_file.timeless_states`).
     private var timelessStates = 0
+    /// Set while a log imported on another night is read again for its states without a time (`beginFile`): its
+    /// other rows without a time repeat that night's, and are left out like the repeats of timed rows.
+    private var rereading = false
+    /// Rows of the current log left out by `rereading`.
+    private var rereadRepeats = 0
     private var insertReject: Statement?
     private var insertScope: Statement?
     private var findScope: Statement?
@@ -109,6 +114,10 @@ public final class ImportSession {
             """, arguments: [kind.rawValue, name, size, sha256, encoding, asOf, ISO8601DateFormatter().string(from: Date())])
         fileID = db.lastInsertedRowID
         timelessStates = 0
+        rereadRepeats = 0
+        // Not `seen`, yet the same content came before: on another night, and with states without a time.
+        rereading = try kind == .log
+            && Bool.fetchOne(db, sql: "SELECT 1 FROM import_file WHERE kind = 'log' AND sha256 = ? AND id <> ?", arguments: [sha256, fileID]) == true
         if kind == .counselors { try db.execute(sql: "DELETE FROM counselor_scope") }
         replacement = nil
         sequence = nil
@@ -227,6 +236,7 @@ public final class ImportSession {
     /// (`storeStagedStates`).
     public func addEvent(_ e: EventRow) throws {
         if e.time == midnight, e.kind.state != nil { timelessStates += 1 }
+        if rereading, e.time == midnight, e.kind.state == nil { rereadRepeats += 1; return }
         if stagingEvents, e.time == midnight, e.kind.state != nil, !e.isFifteen {
             if insertStates == nil {
                 try createStage("state_stage")
@@ -398,7 +408,8 @@ public final class ImportSession {
                        arguments: [accepted, rejected, lastEventTime, timelessStates, fileID])
         if stagingEvents {
             stagingEvents = false
-            return FileOutcome(repeatedEvents: try storeStagedEvents())
+            rereading = false
+            return FileOutcome(repeatedEvents: try storeStagedEvents() + rereadRepeats)
         }
         if kind == .roster, let sequence {
             try sequence.flush(db)
