@@ -155,9 +155,9 @@ public enum Pipeline {
         // list as the latest one — was given last night's exports again. (Not when a run of this night imported them
         // and then stopped before its results, nor for a missed night run late with files that came in on a later night,
         // nor for a status export like an older night's, whose states moved since.)
-        // A file already imported tonight, by another --log of this run, counts once.
+        // A file already imported tonight can only be another --log of this run (no earlier run of the night imported).
         let nothingNew = stored == nil && !importedEarlierTonight && imported.allSatisfy { file in
-            if file.alreadyImported { return (file.importedOn ?? asOf) < asOf || file.importedOn == asOf && imported.count > 1 }
+            if file.alreadyImported { return file.importedOn.map { $0 <= asOf } ?? false }
             return file.kind == .log && file.importedOn != nil && file.importedOn == lastLogNight  // a status export read again
         } && imported.contains { $0.importedOn.map { $0 < asOf } ?? false }
         if nothingNew {
