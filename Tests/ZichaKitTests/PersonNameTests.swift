@@ -48,12 +48,16 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         NameVector("魏徵", nil), NameVector("於文華", "於文华"), NameVector("甯靜", "甯静"),
         // Traditional characters the table simplifies otherwise in names than OpenCC does (an audit found 王鉅 → 王巨).
         NameVector("王鉅", "王钜"), NameVector("鉅鹿", "钜鹿"), NameVector("王钜", nil),
+        // 锺, the table's form of 鍾 in names beside OpenCC's 钟, is simplified (see RulesTests for 鍾明 admitted, 锺明 now).
+        NameVector("锺明", nil), NameVector("鐘明", "钟明"),
         // Minority names: the middle dot variants fold to U+00B7.
         NameVector("阿依古丽•买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽・买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽．买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽‧买买提", nil, normalized: "阿依古丽·买买提"),
         NameVector("阿依古丽·买买提", nil),
+        // An ASCII full stop typed for the dot between Chinese characters (an audit found 米娜.依明 a NAME_CHANGED of 米娜·依明).
+        NameVector("米娜.依明", nil, normalized: "米娜·依明"), NameVector("J.K. Li", nil), NameVector("米娜.", nil),
         NameVector("買買提・艾力", "买买提·艾力", normalized: "買買提·艾力"),
         NameVector("迪丽热巴•迪力木拉提", nil, normalized: "迪丽热巴·迪力木拉提"),
         // Surrounding white space, the ideographic space U+3000 included, is trimmed.

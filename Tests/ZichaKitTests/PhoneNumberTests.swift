@@ -4,6 +4,7 @@ import Testing
 @Suite struct PhoneNumberTests {
     struct Vector: Sendable, CustomTestStringConvertible {
         let input: String, normalized: String, isMobile: Bool
+        var none = false
         var testDescription: String { input.debugDescription }
     }
 
@@ -32,7 +33,11 @@ import Testing
         Vector(input: "010-62751234", normalized: "01062751234", isMobile: false),
         Vector(input: "(0755) 8888-6666", normalized: "075588886666", isMobile: false),
         Vector(input: "1380013800O", normalized: "1380013800O", isMobile: false),
-        Vector(input: "无", normalized: "?", isMobile: false),
+        // A placeholder for no phone is no phone (an audit found 无, — and N/A reported as PHONE_INVALID).
+        Vector(input: "无", normalized: "", isMobile: false, none: true),
+        Vector(input: " N/A ", normalized: "", isMobile: false, none: true),
+        Vector(input: "—", normalized: "", isMobile: false, none: true),
+        Vector(input: "无电话", normalized: "???", isMobile: false),
         Vector(input: "+1 415 555 0100", normalized: "+14155550100", isMobile: false),
         Vector(input: "", normalized: "", isMobile: false),
     ]
@@ -42,8 +47,8 @@ import Testing
         let phone = PhoneNumber(v.input)
         #expect(phone.normalized == v.normalized)
         #expect(phone.isMobile == v.isMobile)
-        #expect(phone.raw == Text.trimmed(v.input))
-        #expect(phone.isEmpty == Text.trimmed(v.input).isEmpty)
+        #expect(phone.raw == (v.none ? "" : Text.trimmed(v.input)))
+        #expect(phone.isEmpty == (v.none || Text.trimmed(v.input).isEmpty))
     }
 
     @Test func twoWritingsOfOneMobileAreEqualOnceNormalized() {

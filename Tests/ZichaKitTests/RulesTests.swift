@@ -166,6 +166,15 @@ import Testing
         #expect(v.findings.map(\.remedies) == [["FAQ-9"], ["FAQ-7"]])
     }
 
+    /// Found by an audit: a detail naming the ID and the phone taken gave ID_TAKEN only, and no FAQ-9 for the phone.
+    @Test func aRegistrationRefusedForTheIDAndThePhoneIsBoth() {
+        #expect(Self.codes(Self.evaluate([Self.event(.registerFailed, day: 1, "手机号码重复；证件号码重复")])) == [.idTaken, .phoneTaken])
+        #expect(Self.codes(Self.evaluate([Self.event(.registerFailed, day: 1, "证件号码已被征兵部门注册，手机号码已存在")]))
+            == [.idTakenConscription, .phoneTaken])
+        // a phone merely mentioned is not a phone taken
+        #expect(Self.codes(Self.evaluate([Self.event(.registerFailed, day: 1, "证件号码已被注册，请用手机号找回")])) == [.idTaken])
+    }
+
     @Test func failureWithoutAKnownReasonIsNoFinding() {
         let v = Self.evaluate([Self.event(.registerFailed, day: 1, "网络超时")])
         #expect(v.findings.isEmpty)
@@ -243,6 +252,17 @@ import Testing
         #expect(renamed.findings.first { $0.code == .recoveryNameMismatch }?.remedies == ["NOTE-2"])
     }
 
+    /// Found by an audit: 鍾明 admitted and 锺明 now (the 通用规范汉字表's form of 鍾 in names) was a NAME_CHANGED.
+    @Test func theTablesFormOf鍾IsNoChangeOfName() throws {
+        let context = RosterContext(traditional: try TraditionalNameCheck.bundled())
+        for (name, admission) in [("锺明", "鍾明"), ("钟明", "鍾明"), ("锺明", "钟明")] {
+            let v = Self.evaluate([], Self.student(name: name, admissionName: admission), context: context)
+            #expect(!Self.codes(v).contains(.nameChanged), "\(admission) → \(name)")
+        }
+        let renamed = Self.evaluate([], Self.student(name: "锺亮", admissionName: "鍾明"), context: context)
+        #expect(Self.codes(renamed).contains(.nameChanged))
+    }
+
     // MARK: Conscription
 
     @Test func conscriptionTextNamingTheIDTakenIsOnlyConscription() {
@@ -250,6 +270,17 @@ import Testing
         #expect(Self.codes(v) == [.idTakenConscription])
         #expect(v.findings[0].remedies == ["FAQ-8"])
         #expect(v.findings[0].detail.contains("110105900101002"), "the student's own 15-digit form")
+    }
+
+    /// Found by an audit: an ID taken, then (or before) taken by the conscription office, gave both ID_TAKEN (FAQ-2/3:
+    /// recover or appeal the account) and ID_TAKEN_CONSCRIPTION (FAQ-8: register with the 15-digit form).
+    @Test func anIDTakenGivesWayToTheConscriptionOfficeTakingIt() {
+        let taken = Self.event(.registerFailed, day: 1, "证件号码已被注册"), conscription = Self.event(.registerFailed, day: 2, "该证件号码已被征兵部门注册")
+        #expect(Self.codes(Self.evaluate([taken, conscription])) == [.idTakenConscription])
+        var later = taken
+        later.time = Self.event(.login, day: 3).time
+        #expect(Self.codes(Self.evaluate([conscription, later])) == [.idTakenConscription])
+        #expect(Self.codes(Self.evaluate([taken])) == [.idTaken])
     }
 
     @Test func conscriptionDetailKeepsThe15DigitFormBesideBlockedRecovery() {
@@ -316,6 +347,16 @@ import Testing
         let detail = Dictionary(uniqueKeysWithValues: v.findings.map { ($0.code, $0.detail) })
         #expect(detail[.idInvalid] == "身份证号 4.20103E+17：被 Excel 存成了科学计数法，后几位已丢失（把该列设为文本格式后重新导出）")
         #expect(detail[.phoneInvalid] == "手机号 1.38E+10 被 Excel 存成了科学计数法，号码已丢失（把该列设为文本格式后重新导出）")
+    }
+
+    /// Found by an audit: an invalid 15-digit ID on the roster was shown as the 18-digit number zicha made of it (century
+    /// and check character added), which is in none of the office's files.
+    @Test func anInvalid15DigitIDIsShownAsTheRosterHasIt() {
+        var s = Self.student()
+        let id = IDNumber("110105900230123", today: 20261129)
+        s.idRaw = "110105900230123"; s.idNorm = id.normalized; s.idProblem = id.problem?.rawValue
+        let v = Self.evaluate([Self.event(.checked, day: 1)], s)
+        #expect(v.findings.first { $0.code == .idInvalid }?.detail.hasPrefix("身份证号 110105900230123：") == true, "\(v.findings)")
     }
 
     @Test func duplicatePhoneNamesTheClassmate() {

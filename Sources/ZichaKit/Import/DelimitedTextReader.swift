@@ -23,6 +23,14 @@ public struct DelimitedTextReader: TableReader {
             throw ZichaError(.unreadableInput, "the file is empty: no header, no rows", at: SourceLocation(file: source))
         }
         var (enc, bom) = EncodingDetector.detect(head)
+        // First bytes all ASCII (English headers, IDs and dates) say nothing of the encoding: it is decided by the
+        // first bytes that are not, however far down (a GBK log's first Chinese may come after 64 KiB of rows).
+        var sample = head
+        if options.encoding == .auto, bom == 0, enc == .utf8, !head.contains(where: { $0 >= 0x80 }),
+           let later = try EncodingDetector.firstNonASCII(in: chunks) {
+            sample = later
+            enc = EncodingDetector.looksLikeUTF8(later) ? .utf8 : .gb18030
+        }
         // A byte order mark says what the file is; --encoding decides the files without one (it applies to every
         // input of the night, and a status export in UTF-16 beside a GBK roster has its mark).
         if options.encoding != .auto, bom == 0 { enc = options.encoding }
@@ -35,7 +43,7 @@ public struct DelimitedTextReader: TableReader {
         }
         encoding = enc
         bomLength = bom
-        mayBeGBK = options.encoding == .auto && bom == 0 && enc == .utf8 && EncodingDetector.mayBeGBK(head)
+        mayBeGBK = options.encoding == .auto && bom == 0 && enc == .utf8 && EncodingDetector.mayBeGBK(sample)
         if let forced = options.delimiter {
             delimiter = forced
         } else {

@@ -105,6 +105,22 @@ public enum EncodingDetector {
         return invalid == 0 || valid >= invalid * 4
     }
 
+    /// Up to 64 KiB from the first byte of `chunks` that is not ASCII (nil when none is): a file whose first chunk is
+    /// ASCII is detected from there. The scan stops at that byte; the reader reads the file again from its start.
+    static func firstNonASCII(in chunks: FileChunks) throws -> ArraySlice<UInt8>? {
+        var sample: [UInt8] = []
+        while let chunk = try chunks.next() {
+            if sample.isEmpty {
+                guard let start = chunk.firstIndex(where: { $0 >= 0x80 }) else { continue }
+                sample.append(contentsOf: chunk[start...].prefix(1 << 16))
+            } else {
+                sample.append(contentsOf: chunk.prefix((1 << 16) - sample.count))
+            }
+            if sample.count >= 1 << 16 { break }
+        }
+        return sample.isEmpty ? nil : sample[...]
+    }
+
     /// Whether the bytes look like a binary file rather than text: more than eight control characters (NUL among them).
     static func looksBinary(_ bytes: ArraySlice<UInt8>) -> Bool {
         var control = 0

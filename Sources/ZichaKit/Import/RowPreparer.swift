@@ -118,6 +118,12 @@ struct RowPreparer {
                 keyColumn = (candidate.columns[field],
                              Set(kind.fields.first { $0.name == field }?.aliases.map(Text.headerKey) ?? []))
                 for (second, first) in candidate.repeated {
+                    if kind == .log, let column = logColumns.timeOfDay, Text.trimmed(record.cells[column]) == second {
+                        // 日期 and 时间 side by side: a date in one and a time of day in the other (see `event`).
+                        try emit(.diagnostic(Diagnostic(.note, "reading the columns \(first) and \(second) together as the time of each row "
+                            + "(a date in one, a time of day in the other)", at: reader.location(line: record.line, column: nil))))
+                        continue
+                    }
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring the column \(second): the column \(first) before it gives the same field, and only the first is read",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
@@ -242,6 +248,27 @@ struct RowPreparer {
         return ksh.isEmpty ? nil : ksh
     }
 
+    /// Why a roster key is no 考生号 or 学号, or nil: it must be ASCII letters and digits (with - _ . /), hold a digit, and
+    /// not be all zeros. An Excel error (`#N/A` of a failed VLOOKUP), a dash, a 0 or a footer (`合计：2人`) taken as a
+    /// key would make a student of it — two `#N/A` rows "one student twice", and on a later night another student
+    /// whose lookup fails would inherit that history.
+    static func keyProblem(_ key: String) -> String? {
+        if key.hasPrefix("#") { return "is an Excel error (a formula that failed), not a key" }
+        var digit = false, nonZero = false
+        for b in key.utf8 {
+            switch b {
+            case UInt8(ascii: "0"): digit = true
+            case UInt8(ascii: "1")...UInt8(ascii: "9"): digit = true; nonZero = true
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): nonZero = true
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"): break
+            default: return "is not a key: only letters and digits (a footer or a note in the key column?)"
+            }
+        }
+        if !digit { return "is not a key: it holds no digit" }
+        if !nonZero { return "is not a key: it is all zeros" }
+        return nil
+    }
+
     private func roster(_ record: TableRecord) -> PreparedRow {
         let c = record.cells, columns = rosterColumns
         let keyName = columns.keyIsKsh ? "考生号" : "学号"
@@ -251,6 +278,9 @@ struct RowPreparer {
         if Text.isScientificNotation(ksh) {
             return .reject(record, reason: "\(keyName) \(ksh.prefix(40)) was saved by Excel in scientific notation and its digits are lost; format the column as text and export again",
                            column: columns.key)
+        }
+        if let problem = Self.keyProblem(ksh) {
+            return .reject(record, reason: "\(keyName) “\(ksh.prefix(40))” \(problem)", column: columns.key)
         }
         // Set aside with its 考生号: the student stays on tonight's roster as the previous one had them (not left).
         func reject(_ reason: String) -> PreparedRow { .rejectStudent(record, reason: reason, column: nil, ksh: ksh) }
@@ -304,7 +334,8 @@ struct RowPreparer {
         guard let kind = eventKind(label) else {
             return reject(label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one")
         }
-        let timeText = HeaderMap.cell(columns.time, in: c)
+        var timeText = HeaderMap.cell(columns.time, in: c)
+        if let column = columns.timeOfDay { timeText = EventTime.joined(timeText, HeaderMap.cell(column, in: c)) }
         let time: Int64
         if timeText.isEmpty {
             time = asOfMidnight
@@ -330,13 +361,16 @@ struct RowPreparer {
 /// A log's column per field (nil when absent).
 private struct LogColumns {
     let id, event, time, detail, name: Int?
+    /// A second time column (时间 after 日期): its cell is joined to the first's (`EventTime.joined`).
+    let timeOfDay: Int?
 
     /// No columns (before the header is found).
-    init() { id = nil; event = nil; time = nil; detail = nil; name = nil }
+    init() { id = nil; event = nil; time = nil; detail = nil; name = nil; timeOfDay = nil }
 
     init(_ map: HeaderMap) {
         let c = map.columns
         id = c["id"]; event = c["event"]; time = c["time"]; detail = c["detail"]; name = c["name"]
+        timeOfDay = map.secondColumns["time"]
     }
 }
 

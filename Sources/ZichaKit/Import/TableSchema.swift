@@ -67,6 +67,8 @@ public struct HeaderMap: Sendable {
     public let unknown: [String]
     /// Header cells naming a field an earlier column already gives (联系电话 after 手机号), with that column's header.
     public let repeated: [(header: String, first: String)]
+    /// Field name → the first column after its own that names it again (a log's 时间 beside its 日期).
+    public let secondColumns: [String: Int]
 
     /// Matches header cells after trimming, full-width folding and lowercasing. The first column wins a field.
     public init(kind: TableKind, header: [String]) {
@@ -76,11 +78,17 @@ public struct HeaderMap: Sendable {
         var columns: [String: Int] = [:]
         var unknown: [String] = []
         var repeated: [(header: String, first: String)] = []
+        var secondColumns: [String: Int] = [:]
         for (i, cell) in header.enumerated() {
             let key = Text.headerKey(cell)
             if key.isEmpty { continue }
             if let field = lookup[key] {
-                if let first = columns[field] { repeated.append((Text.trimmed(cell), Text.trimmed(header[first]))) } else { columns[field] = i }
+                if let first = columns[field] {
+                    repeated.append((Text.trimmed(cell), Text.trimmed(header[first])))
+                    if secondColumns[field] == nil { secondColumns[field] = i }
+                } else {
+                    columns[field] = i
+                }
             } else {
                 unknown.append(Text.trimmed(cell))
             }
@@ -88,6 +96,7 @@ public struct HeaderMap: Sendable {
         self.columns = columns
         self.unknown = unknown
         self.repeated = repeated
+        self.secondColumns = secondColumns
     }
 
     /// Required fields with no column. A roster needs 考生号 or, failing that, 学号; counselor lists need a scope.

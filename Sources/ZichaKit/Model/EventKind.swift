@@ -68,19 +68,25 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
     case rateLimited = "rate_limited"
     case notRegistered = "not_registered"
     case emailUnusable = "email_unusable"
+    /// A registration refused for the ID (taken, or taken by the conscription office) and for the phone at once
+    /// (`证件号码重复；手机号码重复`): two obstacles, each with its remedy.
+    case idAndPhoneTaken = "id_taken+phone_taken"
+    case conscriptionAndPhoneTaken = "conscription+phone_taken"
 
-    /// Classifies a detail text. Conscription wins over "ID taken" when a text names both.
+    /// Classifies a detail text. Conscription wins over "ID taken" when a text names both; a phone named as taken
+    /// beside the ID is a second reason.
     public static func classify(_ detail: String) -> FailureReason? {
         if detail.isEmpty { return nil }
         func has(_ words: String...) -> Bool { words.contains { Text.contains(detail, $0) } }
-        if has("征兵") { return .conscription }
-        if has("证件号码已被注册", "证件号码重复") { return .idTaken }
+        func phoneTakenToo() -> Bool { has("手机号码已存在", "手机号码重复", "手机号已存在", "手机号码存在", "手机号重复", "手机号码已被注册", "手机号已被注册") }
+        if has("征兵") { return phoneTakenToo() ? .conscriptionAndPhoneTaken : .conscription }
+        if has("证件号码已被注册", "证件号码重复") { return phoneTakenToo() ? .idAndPhoneTaken : .idTaken }
         if has("手机号码已存在", "手机号码重复", "手机号已存在", "手机号码存在") { return .phoneTaken }
         // The same with the number or other words between, and the FAQ's own wordings (证件号码已注册 in FAQ 8,
         // 身份证号已被使用 in FAQ 2, 手机号码存在 in FAQ 9): an ID or a phone named, and said to be taken.
         // (存在 alone only in FAQ 9's 手机号码存在, below: 证件号码存在问题 says nothing of who holds the ID.)
         let taken = has("已存在", "重复", "已被注册", "已注册", "已被使用", "已被占用") && !has("不存在")
-        if has("证件", "身份证"), taken { return .idTaken }
+        if has("证件", "身份证"), taken { return phoneTakenToo() ? .idAndPhoneTaken : .idTaken }
         if has("手机"), taken { return .phoneTaken }
         // 学信网's bare "已被注册" is said of the ID; a user name or an email already taken is another obstacle (no
         // finding of its own: the student picks another), not one to send through the ID's procedure.

@@ -26,6 +26,16 @@ public enum FindingCode: String, CaseIterable, Sendable, Codable, Comparable {
 
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 
+    /// The finding this one grows into, which then replaces it: a third name mismatch blocks the recovery, and an ID
+    /// said to be taken is explained when the conscription office is named. Neither is resolved when it grows.
+    public var escalation: FindingCode? {
+        switch self {
+        case .recoveryNameMismatch: return .recoveryBlocked
+        case .idTaken: return .idTakenConscription
+        default: return nil
+        }
+    }
+
     /// Findings about the roster data itself: they apply to every student, checked or not.
     public var isAboutRosterData: Bool {
         switch self {

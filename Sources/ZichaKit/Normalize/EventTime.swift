@@ -115,14 +115,22 @@ public enum EventTime {
 
     private static let nian = Array("年".utf8), yue = Array("月".utf8), ri = Array("日".utf8)
 
-    /// Whether a time cell says "no time" the way exports do — a dash, a slash, 无, N/A, null — rather than being
-    /// empty: a status export often fills the 自查时间 of students who never checked so. Such a row is a row
-    /// without a time (SPEC: it takes the night's as-of time), not a bad row.
-    public static func meansNone(_ text: String) -> Bool {
-        Self.noTime.contains(Text.trimmed(text).lowercased())
-    }
+    /// Whether a time cell says "no time" the way exports do (`Text.meansNone`: a dash, a slash, 无, N/A, null) rather
+    /// than being empty: a status export often fills the 自查时间 of students who never checked so. Such a row is a
+    /// row without a time (SPEC: it takes the night's as-of time), not a bad row.
+    public static func meansNone(_ text: String) -> Bool { Text.meansNone(text) }
 
-    private static let noTime: Set<String> = ["-", "--", "---", "—", "——", "/", "无", "空", "暂无", "n/a", "na", "null", "none"]
+    /// The time of a log with two time columns (日期, 时间): a date and a time of day are joined (`2026-11-19` and
+    /// `09:00` → `2026-11-19 09:00`); a whole time in either is taken as it is, the first's before the second's; an
+    /// empty one gives the other. Anything else is joined, so that the row is set aside showing both.
+    public static func joined(_ first: String, _ second: String) -> String {
+        if second.isEmpty || meansNone(second) { return first }
+        if first.isEmpty || meansNone(first) { return second }
+        let firstIsWhole = first.contains(":"), secondIsWhole = second.contains(":") && parse(second) != nil
+        if firstIsWhole { return first }
+        if secondIsWhole { return second }
+        return first + " " + second
+    }
 
     /// Midnight of a `YYYY-MM-DD` day.
     public static func startOfDay(_ day: String) -> Int64? { parse(day) }

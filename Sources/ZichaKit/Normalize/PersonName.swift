@@ -4,7 +4,7 @@ import Foundation
 public struct PersonName: Sendable, Equatable {
     /// The cell as given.
     public let raw: String
-    /// Trimmed; middle dots (· • ・ ． ‧ ･) folded to U+00B7; white space inside dropped beside a Chinese character
+    /// Trimmed; middle dots (· • ・ ． ‧ ･, and `.` between two Chinese characters) folded to U+00B7; white space inside dropped beside a Chinese character
     /// or a middle dot (`王　一`: a two-character name padded with U+3000 to line up with three-character ones is
     /// 王一, the name on the ID card), and one ASCII space between other letters (`Li  Na` → `Li Na`).
     public let normalized: String
@@ -21,9 +21,14 @@ public struct PersonName: Sendable, Equatable {
     static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var spaceBefore = false
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
             if Text.isSpace(scalar) { spaceBefore = true; continue }
-            let s: Unicode.Scalar = dots.contains(scalar.value) ? "\u{00B7}" : scalar
+            // An ASCII full stop between two Chinese characters is the middle dot typed on a keyboard without one
+            // (米娜.依明); elsewhere (`Li Na.`, `J.K.`) it stays.
+            let typedDot = scalar == "." && i + 1 < scalars.count && (out.last.map { $0.value >= 0x2E80 } ?? false)
+                && scalars[i + 1].value >= 0x2E80
+            let s: Unicode.Scalar = typedDot || dots.contains(scalar.value) ? "\u{00B7}" : scalar
             if spaceBefore, let last = out.last, !isWide(last), !isWide(s) { out.append(" ") }
             spaceBefore = false
             out.append(s)
@@ -34,7 +39,7 @@ public struct PersonName: Sendable, Equatable {
     /// Chinese characters (and the other CJK blocks) and the middle dot: no space is kept beside them.
     private static func isWide(_ s: Unicode.Scalar) -> Bool { s.value == 0xB7 || s.value >= 0x2E80 }
 
-    /// False when no byte of `text` can be or lead a white space or one of `dots` in UTF-8 (controls and space;
+    /// False when no byte of `text` can be or lead a white space, a full stop or one of `dots` in UTF-8 (controls, space, `.`;
     /// C2 85 and C2 A0 — not C2 B7, the dot names are folded to —; CE, E1, E2, E3, EF): a name of Han characters
     /// (lead bytes E4–E9) is settled by one pass over its bytes instead of a set lookup per character (3.9 % of the
     /// reading thread of a million-row log).
@@ -43,7 +48,7 @@ public struct PersonName: Sendable, Equatable {
         return text.withBytes { b in
             for i in b.indices {
                 let c = b[i]
-                if c <= 0x20 || c == 0xCE || (c >= 0xE1 && c <= 0xE3) || c == 0xEF { return true }
+                if c <= 0x20 || c == 0x2E || c == 0xCE || (c >= 0xE1 && c <= 0xE3) || c == 0xEF { return true }
                 if c == 0xC2, i + 1 < b.count, b[i + 1] == 0x85 || b[i + 1] == 0xA0 { return true }
             }
             return false

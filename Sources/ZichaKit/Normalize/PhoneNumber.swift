@@ -1,5 +1,5 @@
 /// A phone number cleaned for comparison: spaces, dashes, parentheses, a tool's marks on a number (`'…`, `….0`: see
-/// `Text.unmarkedNumber`) and a leading +86 / 0086 / 86 removed.
+/// `Text.unmarkedNumber`) and a leading +86 / 0086 / 86 removed. A placeholder (`无`, `-`, `N/A`) is no phone.
 public struct PhoneNumber: Sendable, Equatable {
     /// The text as given, trimmed.
     public let raw: String
@@ -9,7 +9,11 @@ public struct PhoneNumber: Sendable, Equatable {
     public let isMobile: Bool
 
     public init(_ text: String) {
-        raw = Text.trimmed(text)
+        let trimmed = Text.trimmed(text)
+        // A dash, 无 or N/A where the export had no phone is no phone (no PHONE_INVALID); looked for only when the
+        // cell does not start with a digit.
+        let first = trimmed.utf8.first ?? 0x30
+        raw = (first >= 0x30 && first <= 0x39) || first == 0x2B || !Text.meansNone(trimmed) ? trimmed : ""
         var b: [UInt8] = []
         b.reserveCapacity(16)
         for u in Text.unmarkedNumber(raw).unicodeScalars {

@@ -2,6 +2,14 @@ import Foundation
 
 /// White space and width folding shared by every normalizer and the header matcher.
 public enum Text {
+    /// Whether a cell says "none" the way exports fill an empty one — a dash, a slash, 无, 暂无, N/A, null — rather
+    /// than being empty: a time so written is no time, a phone no phone.
+    public static func meansNone(_ text: String) -> Bool {
+        noneWords.contains(trimmed(text).lowercased())
+    }
+
+    private static let noneWords: Set<String> = ["-", "--", "---", "—", "——", "/", "无", "空", "暂无", "n/a", "na", "null", "none"]
+
     /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
     @inline(__always)
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {

@@ -57,7 +57,14 @@ public enum Rules {
     static func nameChanged(_ s: StudentFacts, traditional: TraditionalNameCheck?) -> Bool {
         guard !s.admissionName.isEmpty, s.admissionName != s.name else { return false }
         guard let traditional else { return true }
-        return (traditional.simplified(s.admissionName) ?? s.admissionName) != (traditional.simplified(s.name) ?? s.name)
+        let admitted = traditional.simplified(s.admissionName) ?? s.admissionName, current = traditional.simplified(s.name) ?? s.name
+        return admitted != current && sameSurnameForm(admitted) != sameSurnameForm(current)
+    }
+
+    /// 鍾 is simplified 钟 (OpenCC, and most ID cards), but the 通用规范汉字表 (2013) allows 锺 for it in surnames and
+    /// names: 鍾明 admitted and 锺明 now is one name. (The proposal stays 钟, as most people with the name write it.)
+    private static func sameSurnameForm(_ name: String) -> String {
+        name.unicodeScalars.contains("锺") ? String(String.UnicodeScalarView(name.unicodeScalars.map { $0 == "锺" ? "钟" : $0 })) : name
     }
 
     /// The counselor: the roster row's own columns, then the class mapping, then the college mapping.
@@ -101,18 +108,20 @@ public enum Rules {
         var mismatches: [LoggedEvent] = []
         for e in standing {
             guard let reason = e.reason else { continue }
-            let code: FindingCode?
+            let codes: [FindingCode]
             switch (e.kind, reason) {
-            case (.registerFailed, .conscription): code = .idTakenConscription
-            case (.registerFailed, .idTaken): code = .idTaken
-            case (.registerFailed, .phoneTaken): code = .phoneTaken
-            case (.recoverFailed, .notRegistered): code = .recoveryNotRegistered
-            case (.recoverFailed, .rateLimited): code = .recoveryBlocked
-            case (.recoverFailed, .nameMismatch): code = .recoveryNameMismatch; mismatches.append(e)
-            case (.recoverFailed, .emailUnusable): code = .emailUnusable
-            default: code = nil
+            case (.registerFailed, .conscription): codes = [.idTakenConscription]
+            case (.registerFailed, .idTaken): codes = [.idTaken]
+            case (.registerFailed, .phoneTaken): codes = [.phoneTaken]
+            case (.registerFailed, .idAndPhoneTaken): codes = [.idTaken, .phoneTaken]
+            case (.registerFailed, .conscriptionAndPhoneTaken): codes = [.idTakenConscription, .phoneTaken]
+            case (.recoverFailed, .notRegistered): codes = [.recoveryNotRegistered]
+            case (.recoverFailed, .rateLimited): codes = [.recoveryBlocked]
+            case (.recoverFailed, .nameMismatch): codes = [.recoveryNameMismatch]; mismatches.append(e)
+            case (.recoverFailed, .emailUnusable): codes = [.emailUnusable]
+            default: codes = []
             }
-            if let code { latest[code] = e }
+            for code in codes { latest[code] = e }
         }
         var blocked: [(FindingCode, String)] = []
         let attempts = attemptCount(mismatches)
@@ -120,6 +129,9 @@ public enum Rules {
             blocked = [(.recoveryBlocked, "找回用户名 \(attempts) 次提示姓名不符，最近 \(EventTime.format(last.time))")]
         }
         if latest[.recoveryBlocked] != nil { latest[.recoveryNameMismatch] = nil }
+        // An ID taken, and (before or after) taken by the conscription office: one obstacle, FAQ-8's, whose remedy
+        // (register with the 15-digit form) contradicts FAQ-2/3's (recover or appeal the account).
+        if latest[.idTakenConscription] != nil { latest[.idTaken] = nil }
         return blocked + latest.map { code, e in
             if code == .idTakenConscription, let id15 = IDNumber.fifteenForm(of: s.idNorm) {
                 return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册（18位号码去掉第7、8位和最后一位校验位）")
@@ -180,8 +192,10 @@ public enum Rules {
             out.append((.traditionalName, "姓名 \(s.name) 含繁体字，应写作 \(simplified)"))
         }
         if let problem = s.idProblem {
-            // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form, 4.20103E+17 less its spaces, says no more).
-            let shown = lostDigits ? s.idRaw : s.idNorm
+            // A number Excel wrote in scientific notation is shown as the file has it (its cleaned form, 4.20103E+17 less its spaces, says no more),
+            // and so is a 15-digit one: its 18-digit form, century and check character added, is in no file the office has.
+            let fifteen = s.idNorm.utf8.count == 18 && s.idRaw.utf8.count == 15
+            let shown = lostDigits || fifteen ? s.idRaw : s.idNorm
             out.append((.idInvalid, "身份证号 \(shown)：\(problem)"))
         } else if s.idNeededCleaning {
             out.append((.idFormat, "名单中的身份证号含空格、全角字符或小写x，规范写法 \(s.idNorm)"))

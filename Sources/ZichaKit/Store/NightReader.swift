@@ -87,11 +87,18 @@ public final class NightReader: FollowupSource, @unchecked Sendable {
                                            arguments: [asOf, AppDatabase.prunedInputs])
             let prevID: Int64? = previous?[0]
             // The lists themselves are read when a report writes them (see `list`), or held (`heldOrListed`).
+            // A finding that grew into a worse one is not resolved: two name mismatches that became three are
+            // RECOVERY_BLOCKED tonight, an ID taken that a later attempt says the conscription office took is
+            // ID_TAKEN_CONSCRIPTION (`FindingCode.escalation`).
+            let escalations = FindingCode.allCases.compactMap { code in code.escalation.map { "('\(code.rawValue)','\($0.rawValue)')" } }
             let resolvedSQL = """
+                WITH escalation(code, worse) AS (VALUES \(escalations.joined(separator: ",")))
                 SELECT p.subject, s.name, p.code FROM finding p JOIN student_result r ON r.run_id = ?1 AND r.student_id = p.student_id
                 JOIN student s ON s.id = p.student_id
                 WHERE p.run_id = ?2 AND p.student_id <> 0 AND NOT EXISTS (SELECT 1 FROM finding c WHERE c.run_id = ?1
                   AND c.student_id = p.student_id AND c.subject = p.subject AND c.code = p.code)
+                  AND NOT EXISTS (SELECT 1 FROM escalation e JOIN finding c ON c.run_id = ?1 AND c.student_id = p.student_id
+                  AND c.code = e.worse WHERE e.code = p.code)
                 ORDER BY p.subject, p.code
                 """
             var byCode: [FindingCode: Int] = [:]
