@@ -95,6 +95,16 @@ public enum Pipeline {
         defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
+        // And one run at a time in a reports folder (two databases may share one), before anything is imported.
+        let reportsLock: RunLock?
+        do {
+            reportsLock = try lockReports(options.outputDirectory)
+        } catch {
+            if databaseIsNew { database.removeFiles() }
+            throw error
+        }
+        defer { withExtendedLifetime(reportsLock) {} }
+        warnOfUnfinishedReports(in: options.outputDirectory, besides: asOf, diagnostics)
         if let pruned = try database.prunedHistory(before: asOf) {
             let ranBefore = FileManager.default.fileExists(atPath: options.outputDirectory + "/" + asOf)
             throw ZichaError(.usage, "the night \(asOf) cannot be run\(ranBefore ? " again" : ""): the night before it, \(pruned), was "
@@ -137,9 +147,6 @@ public enum Pipeline {
         }
         StageClock.mark("import")
         returnFreeMemory()
-        // And one run at a time in a reports folder (two databases may share one): taken once the night is imported.
-        let reportsLock = try lockReports(options.outputDirectory)
-        defer { withExtendedLifetime(reportsLock) {} }
 
         // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
         let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
@@ -317,6 +324,22 @@ public enum Pipeline {
             if let closed = firstClosedFolder(in: path + "/" + name) { return closed }
         }
         return nil
+    }
+
+    /// A run stopped (killed, the machine down) while writing a night's reports leaves that night stored but its
+    /// folder unpublished (`ReportFolder.publish`: `.<night>.partial`) and its lists not mailed. Said where cron shows it,
+    /// each night until that night is run again (which also removes the partial folder: personal data).
+    private static func warnOfUnfinishedReports(in root: String, besides asOf: String, _ diagnostics: DiagnosticSink) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for name in names.sorted() where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let night = String(name.dropFirst().dropLast(".partial".count))
+            guard night != asOf, EventTime.dayNumber(night) != nil else { continue }
+            diagnostics.report(Diagnostic(.warning, "the reports of the night of \(night) were not finished: a run stopped while "
+                + "writing them, so that night's reports are not published and its lists not mailed",
+                at: SourceLocation(file: root + "/" + name),
+                hint: "run that night again (zicha nightly … --as-of \(night), with its files): it writes its reports, mails, "
+                    + "and removes this folder", evenWhenQuiet: true))
+        }
     }
 
     /// Creates the reports folder (0700) and takes its run lock; nil when it cannot be made (publishing says why).

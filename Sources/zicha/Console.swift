@@ -23,19 +23,19 @@ final class Console: DiagnosticSink {
             rowErrorsShown[file] = shown + 1
         }
         progress?.clearLine()
-        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+        StandardError.write(d.description + "\n")
     }
 
     func finishDiagnostics(reportDirectory: String?) {
         for (file, hidden) in rowErrorsHidden.sorted(by: { $0.key < $1.key }) {
             let whereTo = reportDirectory.map { " (all of them are in \($0)/rejects.csv)" } ?? ""
-            FileHandle.standardError.write(Data("\(file): note: \(counted(hidden, "more row")) set aside\(whereTo)\n".utf8))
+            StandardError.write("\(file): note: \(counted(hidden, "more row")) set aside\(whereTo)\n")
         }
     }
 
     func fail(_ d: Diagnostic) {
         progress?.clearLine()
-        FileHandle.standardError.write(Data((d.description + "\n").utf8))
+        StandardError.write(d.description + "\n")
     }
 
     /// The one line a cron mail shows: students, checked, unchecked, findings by code.
@@ -64,10 +64,10 @@ final class Console: DiagnosticSink {
 /// A single self-overwriting status line on a terminal.
 final class TerminalProgress: ZichaKit.Progress {
     func update(_ stage: String, done: Int) {
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(stage): \(done) rows…".utf8))
+        StandardError.write("\r\u{1B}[K\(stage): \(done) rows…")
     }
 
     func finish(_ stage: String) { clearLine() }
 
-    func clearLine() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    func clearLine() { StandardError.write("\r\u{1B}[K") }
 }

@@ -46,10 +46,10 @@ struct Prune: ParsableCommand {
             if vacuum { line += "; database \(Self.megabytes(result.sizeBefore)) → \(Self.megabytes(result.sizeAfter))" }
             print(line)
         } catch let error as ZichaError {
-            FileHandle.standardError.write(Data((error.diagnostic.description + "\n").utf8))
+            StandardError.write(error.diagnostic.description + "\n")
             throw ExitCode(error.exitCode)
         } catch {
-            FileHandle.standardError.write(Data("error: the database could not be pruned: \(error)\n".utf8))
+            StandardError.write("error: the database could not be pruned: \(error)\n")
             throw ExitCode(1)
         }
     }

@@ -5,10 +5,13 @@ import ZichaKit
 import Glibc
 #endif
 
-/// The process entry: ignores SIGXFSZ, then runs the command line.
+/// The process entry: ignores SIGXFSZ and SIGPIPE, then runs the command line.
 ///
 /// With a file size limit (`ulimit -f`) the kernel would kill zicha with SIGXFSZ at the first write
 /// past it, leaving no message; ignored, that write fails with EFBIG and zicha reports which file.
+/// A standard error piped to a reader that went away (`zicha nightly … 2>&1 | head`) would kill it with
+/// SIGPIPE at the next message, between a night's import and its reports; ignored, the message is lost
+/// (`StandardError`) and the night goes on.
 ///
 /// A usage error (an unknown option, a missing file option, a bad `--as-of`) exits 1, not
 /// swift-argument-parser's 64: the SPEC promises scripts three statuses — 0, 65 for an unreadable input
@@ -17,12 +20,14 @@ import Glibc
 enum Main {
     static func main() {
         signal(SIGXFSZ, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
         do {
+            try Zicha.checkCommandLine(Array(CommandLine.arguments.dropFirst()))
             var command = try Zicha.parseAsRoot()
             try command.run()
         } catch {
             guard Zicha.exitCode(for: error) == .validationFailure else { Zicha.exit(withError: error) }
-            FileHandle.standardError.write(Data((Zicha.fullMessage(for: error) + "\n").utf8))
+            StandardError.write(Zicha.fullMessage(for: error) + "\n")
             Zicha.exit(withError: ExitCode.failure)
         }
     }
@@ -44,4 +49,23 @@ struct Zicha: ParsableCommand {
         subcommands: [Nightly.self, Prune.self],
         defaultSubcommand: Nightly.self
     )
+
+    /// What swift-argument-parser lets through or words for another mistake: a mistyped command (`zicha purne`) is
+    /// taken as nightly's and reported as a missing --roster, and an option given twice keeps its last value
+    /// (`--roster a.csv --roster b.csv` would read b alone, without a word).
+    static func checkCommandLine(_ arguments: [String]) throws {
+        guard let first = arguments.first else { return }
+        if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first) {
+            throw ValidationError("unknown command “\(first)”: the commands are nightly (the default) and prune; see zicha --help")
+        }
+        let single = ["--roster", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding", "--delimiter", "--sheet",
+                      "--keep-nights"]
+        var seen: [String: Int] = [:]
+        for argument in arguments where argument.hasPrefix("--") {
+            let name = String(argument.prefix { $0 != "=" })
+            guard single.contains(name) else { continue }
+            seen[name, default: 0] += 1
+            if seen[name] == 2 { throw ValidationError("\(name) is given more than once; a night takes one (only --log repeats)") }
+        }
+    }
 }

@@ -8,7 +8,7 @@ import ZichaTestSupport
     static var everything: Configuration {
         var mail = MailSettings(transport: .smtp, from: "xueji@example.edu.cn")
         mail.host = "smtp.example.edu.cn"; mail.port = 587; mail.tls = .starttls; mail.username = "xueji"
-        mail.passwordEnv = "PW"; mail.caFile = "/etc/ca.pem"; mail.fromName = "学籍科"; mail.replyTo = "office@example.edu.cn"
+        mail.passwordEnv = "PW"; mail.caFile = "/etc/passwd"; /* any readable file: load checks it can be read */ mail.fromName = "学籍科"; mail.replyTo = "office@example.edu.cn"
         mail.ratePerMinute = 30; mail.connectTimeoutSeconds = 10; mail.totalTimeoutSeconds = 60
         mail.sendmailCommand = "/usr/sbin/sendmail -i -t"; mail.deadlineText = "12月15日截止"
         return Configuration(deadline: "2026-12-15", remedies: "/etc/remedies.json", events: ["checked": ["核对完成"]], mail: mail)
@@ -36,6 +36,30 @@ import ZichaTestSupport
         let typo = try folder.write(#"{"deadlines": "2026-12-15"}"#, to: "typo.json")
         let error = #expect(throws: ZichaError.self) { try Configuration.load(path: typo) }
         #expect(error?.description.contains(#"unknown setting "deadlines""#) == true)
+    }
+
+    /// Found by an audit: `"port": 25.5` said "not valid: : The given data was not valid JSON", naming no setting, and
+    /// `"ratePerMinute": -5` was taken.
+    @Test func mailNumbersAreWholeAndInRange() throws {
+        let folder = try TempFolder("config")
+        for (setting, value) in [("port", "25.5"), ("port", "0"), ("ratePerMinute", "-5"), ("totalTimeoutSeconds", "1e9")] {
+            let path = try folder.write(#"{"mail": {"transport": "smtp", "host": "h", "from": "x@example.edu.cn", ""# + setting + #"": "# + value + "}}",
+                                        to: "zicha.json")
+            let error = #expect(throws: ZichaError.self) { try Configuration.load(path: path) }
+            #expect(error?.diagnostic.message.hasPrefix("mail.\(setting) is ") == true, "\(String(describing: error))")
+        }
+    }
+
+    /// Found by an audit: a relative caFile was looked for in the working folder (a relative remedies file beside the
+    /// configuration), and a missing one stopped the night only at its mail, after the import and the reports.
+    @Test func theCAFileIsFoundBesideTheConfigurationAndCheckedAtStart() throws {
+        let folder = try TempFolder("config")
+        _ = try folder.write("-----BEGIN CERTIFICATE-----\n", to: "ca.pem")
+        let path = try folder.write(#"{"mail": {"transport": "smtp", "host": "h", "from": "x@example.edu.cn", "caFile": "ca.pem"}}"#, to: "zicha.json")
+        #expect(try Configuration.load(path: path).mail?.caFile == folder.file("ca.pem"))
+        let missing = try folder.write(#"{"mail": {"transport": "smtp", "host": "h", "from": "x@example.edu.cn", "caFile": "none.pem"}}"#, to: "m.json")
+        let error = #expect(throws: ZichaError.self) { try Configuration.load(path: missing) }
+        #expect(error?.diagnostic.message.contains("mail.caFile \"none.pem\" cannot be read") == true, "\(String(describing: error))")
     }
 
     @Test func brokenJSONIsNamedWithItsLine() throws {

@@ -59,7 +59,10 @@ public struct Configuration: Sendable, Codable, Equatable {
             throw ZichaError(.config, "the configuration file must hold one JSON object ({ … })", at: at, hint: hint)
         }
         try refuseUnknownKeys(top, known: knownKeys, in: "", at: at)
-        if let mail = top["mail"] as? [String: Any] { try refuseUnknownKeys(mail, known: MailSettings.knownKeys, in: "mail.", at: at) }
+        if let mail = top["mail"] as? [String: Any] {
+            try refuseUnknownKeys(mail, known: MailSettings.knownKeys, in: "mail.", at: at)
+            try checkWholeNumbers(mail, at: at, hint: hint)
+        }
         var config: Configuration
         do {
             config = try JSONDecoder().decode(Configuration.self, from: data)
@@ -73,7 +76,35 @@ public struct Configuration: Sendable, Codable, Equatable {
             let beside = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(r).path
             if FileManager.default.fileExists(atPath: beside) { config.remedies = beside }
         }
+        // The CA bundle likewise; and one that cannot be read stops the run here, not after the night's import.
+        if let ca = config.mail?.caFile, !ca.isEmpty {
+            if !ca.hasPrefix("/") {
+                let beside = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(ca).path
+                if FileManager.default.fileExists(atPath: beside) { config.mail?.caFile = beside }
+            }
+            if !FileManager.default.isReadableFile(atPath: config.mail?.caFile ?? ca) {
+                throw ZichaError(.config, "mail.caFile \"\(ca)\" cannot be read (no such file, or not readable by this user)", at: at,
+                                 hint: "give the CA bundle's path, absolute or relative to the configuration file")
+            }
+        }
         return config
+    }
+
+    /// The mail section's numbers are whole and in range: JSON's 25.5 or -5 would otherwise be a decoding error
+    /// naming no setting, or a rate limit that means nothing. (A time limit of 0 is refused with its own words by
+    /// `MailTransportFactory`.)
+    private static func checkWholeNumbers(_ mail: [String: Any], at: SourceLocation, hint: String) throws {
+        let ranges: [(key: String, range: ClosedRange<Double>)] = [("port", 1...65535), ("ratePerMinute", 0...1_000_000),
+                                                                  ("connectTimeoutSeconds", 0...86400), ("totalTimeoutSeconds", 0...86400)]
+        for (key, range) in ranges {
+            guard let value = mail[key], !(value is NSNull) else { continue }
+            guard let number = value as? NSNumber else { continue }  // a text: the decoder names the type
+            let d = number.doubleValue
+            if d.rounded() != d || !range.contains(d) {
+                throw ZichaError(.config, "mail.\(key) is \(number), but should be a whole number from \(Int(range.lowerBound)) to \(Int(range.upperBound))",
+                                 at: at, hint: hint)
+            }
+        }
     }
 
     private static func refuseUnknownKeys(_ object: [String: Any], known: Set<String>, in prefix: String, at: SourceLocation) throws {

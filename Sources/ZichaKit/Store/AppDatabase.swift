@@ -66,6 +66,7 @@ public final class AppDatabase: @unchecked Sendable {
         defer { _ = setUmask(umask) }
         do {
             writer = try DatabaseQueue(path: path, configuration: config)
+            try Self.checkIsOurs(writer, path: path)
             try Self.migrator.migrate(writer)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path),
@@ -73,6 +74,25 @@ public final class AppDatabase: @unchecked Sendable {
         } catch let error as DatabaseError {
             throw ZichaError(.database, "cannot open the database: \(error.message ?? "\(error.resultCode)")",
                              at: SourceLocation(file: path))
+        }
+    }
+
+    /// Refuses another program's SQLite file (tables, none of them zicha's: zicha would add its own beside them) and a
+    /// database a newer zicha has changed (after a rollback of the upgrade: this version would misread it).
+    static func checkIsOurs(_ writer: DatabaseQueue, path: String) throws {
+        let (tables, superseded) = try writer.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"),
+             try migrator.hasBeenSuperseded(db))
+        }
+        if !tables.isEmpty, !tables.contains("grdb_migrations") {
+            throw ZichaError(.database, "the file is not a zicha database: it is another program's SQLite database (its tables: "
+                + "\(tables.prefix(5).joined(separator: ", "))\(tables.count > 5 ? ", …" : ""))", at: SourceLocation(file: path),
+                hint: "give --db the path of zicha's database, or a new file's")
+        }
+        if superseded {
+            throw ZichaError(.database, "the database was changed by a newer version of zicha than this one (\(zichaVersion()))",
+                             at: SourceLocation(file: path),
+                             hint: "run the newer version again, or restore the database from before the upgrade")
         }
     }
 

@@ -16,7 +16,7 @@ enum StageClock {
     static func sqlLine(_ sql: String, _ seconds: TimeInterval) {
         let flat = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let text = String(format: "sql   %8.3f s  ", seconds) + String(flat.prefix(160))
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.write(text + "\n")
     }
 
     static func mark(_ stage: String) {
@@ -48,7 +48,7 @@ enum StageClock {
     private static func line(_ kind: String, _ name: String, _ seconds: TimeInterval) {
         var text = String(format: "%@ %-24@ %8.3f s  rss %4d MB", kind, name, seconds, residentMegabytes())
         if countsSQLiteMemory { text += String(format: "  sqlite %4d MB", Int(AppDatabase.sqliteMemoryUsed >> 20)) }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        StandardError.write(text + "\n")
     }
 
     /// Resident memory now, from /proc/self/statm (0 where it cannot be read).
