@@ -203,6 +203,45 @@ def make_dates(name, rows, epoch=None):
     rewrite(path, share_strings)
 
 
+def make_roster_sheets():
+    """A roster with one sheet per college, as offices deliver them: a 说明 sheet in front, 计算机学院 (header on row 1,
+    学院 merged over its students), a hidden 模板 holding the header and a row, 外语学院 (a title row, its header on
+    row 3 in another column order, 学院 merged), a 透视 summary without the header, and an empty Sheet3."""
+    def sid(i):
+        return with_check("11010520070101%03d" % i)
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "说明"
+    notes.append(["本名单按学院分表，每个学院一张工作表"])
+    cs = wb.create_sheet("计算机学院")
+    cs.append(["考生号", "姓名", "身份证号", "学院", "班级"])
+    for i in (1, 2):
+        cs.append(["2611010100000%d" % i, "学生%d" % i, sid(i), "计算机学院" if i == 1 else None, "计科2601"])
+    cs.merge_cells("D2:D3")
+    template = wb.create_sheet("模板")
+    template.append(["考生号", "姓名", "身份证号", "学院", "班级"])
+    template.append(["26110101000009", "学生9", sid(9), "模板学院", "模板班"])
+    template.sheet_state = "hidden"
+    fl = wb.create_sheet("外语学院")
+    fl["A1"] = "外语学院2026级新生名单"
+    fl.merge_cells("A1:E1")
+    for col, title in enumerate(["姓名", "学院", "班级", "身份证号", "考生号"], start=1):
+        fl.cell(row=3, column=col, value=title)
+    for row, i in ((4, 3), (5, 4)):
+        for col, value in enumerate(["学生%d" % i, "外语学院" if i == 3 else None, "英语2601", sid(i), "2611010100000%d" % i], start=1):
+            if value is not None:
+                fl.cell(row=row, column=col, value=value)
+    fl.merge_cells("B4:B5")
+    pivot = wb.create_sheet("透视")
+    pivot.append(["学院", "人数"])
+    pivot.append(["计算机学院", 2])
+    pivot.append(["外语学院", 2])
+    wb.create_sheet("Sheet3")
+    path = os.path.join(OUT, "roster-sheets.xlsx")
+    wb.save(path)
+    rewrite(path, share_strings)
+
+
 def cfb(names):
     """A compound-file (OLE2) header and one directory sector with these stream names, like an
     encrypted .xlsx or an old .xls; enough for sniffing, not a complete file system."""
@@ -279,6 +318,7 @@ def main():
         return
     os.makedirs(OUT, exist_ok=True)
     make_roster()
+    make_roster_sheets()
     make_dates("dates1900.xlsx", DATES_1900)
     make_dates("dates1904.xlsx", DATES_1904, epoch=CALENDAR_MAC_1904)
     make_broken()

@@ -6,7 +6,8 @@
 // zip's CRC checks.
 //
 // Invariants: the reader throws only ZichaError(.unreadableInput) naming the file; rows are numbered
-// from 1; a record has cells and no trailing empty cell; `numeric` never outruns `cells`.
+// from 1; a record has cells and no trailing empty cell; `numeric` never outruns `cells`; a record's
+// location names the sheet it came from (a workbook may have several read as one table).
 import Foundation
 import ZIPFoundation
 
@@ -71,7 +72,11 @@ public func fuzzXLSX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             invariant(!record.cells.isEmpty || record.decodingProblem != nil, "an empty record without a problem")
             invariant(record.cells.last.map { !$0.isEmpty } ?? true, "a trailing empty cell")
             invariant(record.numeric.count <= record.cells.count, "numeric flags outrun cells")
-            _ = reader.location(line: record.line, column: record.cells.count - 1).description
+            // Every sheet read (the workbook may list several) names its own rows: the sheet's, at a row of its own.
+            invariant(record.sheet >= 0 && record.sheet < reader.sheetNames.count, "sheet \(record.sheet) of \(reader.sheetNames.count) read")
+            let location = reader.location(line: record.line, column: record.cells.count - 1)
+            invariant(location.cell?.hasPrefix(XLSXReader.quoted(reader.sheetNames[record.sheet]) + "!") == true, "\(location) is not of sheet \(record.sheet)")
+            invariant(reader.sheetNames.count == 1 || (location.line ?? 0) >= 1 && (location.line ?? 0) <= SheetLine.lastRow, "row of \(location)")
         }
     } catch let error as ZichaError {
         invariant(error.kind == .unreadableInput, "error kind \(error.kind): \(error)")

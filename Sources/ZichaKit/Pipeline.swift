@@ -357,7 +357,7 @@ public enum Pipeline {
             let what = scope.kind == "class" ? "班级" : "学院"
             let named = scope.college.isEmpty ? scope.scope : "\(scope.scope) of \(scope.college)"
             diagnostics.report(Diagnostic(.warning, "\(what) \(named) names no \(scope.kind) of tonight's roster: this row gives nobody a counselor",
-                                          at: SourceLocation(file: scope.file, line: scope.line),
+                                          at: scope.location,
                                           hint: scope.rosterSpelling.map { "the roster writes it \($0)" }))
         }
         if scopes.count > 10 {

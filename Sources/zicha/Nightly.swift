@@ -50,7 +50,7 @@ struct Nightly: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Force the delimiter of CSV/TSV inputs: ',', 'tab', ';' or '|'.", valueName: "char"))
     var delimiter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Workbooks: the sheet to read (default: the first whose header matches). A workbook without a sheet of that name, when another of the night has one, picks its own.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Workbooks: the sheet to read (default: every visible sheet whose header matches, as one table). A workbook without a sheet of that name, when another of the night has one, reads its own.", valueName: "name"))
     var sheet: String?
 
     @Flag(name: .long, help: "Also write counselor lists with full ID numbers and phones, for the office.")

@@ -825,7 +825,7 @@ extension AppDatabase {
                                                    options: ZichaKit.TableOptions(sheet: "花名册"), diagnostics: diagnostics)
         // Then the log workbook, which has no such sheet, picks its own by its header, and says so
         #expect(files.map(\.accepted) == [1, 1])
-        #expect(diagnostics.diagnostics.map(\.description).contains("\(log): note: no sheet named “花名册” here (another workbook of the night has it): this one's sheet is the first whose header matches"))
+        #expect(diagnostics.diagnostics.map(\.description).contains("\(log): note: no sheet named “花名册” here (another workbook of the night has it): this one reads its sheets whose header matches"))
         // While a name no workbook has still fails, naming the sheets there are
         let error = #expect(throws: ZichaError.self) {
             try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, logs: [log], options: ZichaKit.TableOptions(sheet: "花名"))

@@ -114,6 +114,43 @@ import Testing
         #expect(try Self.records(template).map(\.line) == [1])
     }
 
+    @Test func everyVisibleSheetWithTheHeaderIsReadInTabOrderEachWithItsOwnRowsAndMerges() throws {
+        // Given a roster with a 说明 sheet, a sheet per college (计算机学院: its header on row 1; 外语学院: a title row,
+        // then its header on row 3 with the columns in another order), 学院 merged over each college's students, a
+        // hidden 模板 with the header and a row, a 透视 summary and an empty Sheet3 (roster-sheets.xlsx, by openpyxl)
+        let reader = try Self.open("roster-sheets.xlsx")
+        let records = try Self.records(reader)
+        // Then both colleges' sheets are read, in tab order, and the non-empty visible sheets without the header are named
+        #expect(reader.sheetNames == ["计算机学院", "外语学院"])
+        #expect(reader.skippedSheets == ["说明", "透视"])
+        #expect(records.map(\.sheet) == [0, 0, 0, 1, 1, 1, 1])
+        // And the second sheet's rows are numbered past the first's, each merge filling its own sheet's rows
+        #expect(records.map(\.line) == [1, 2, 3, 10_000_001, 10_000_003, 10_000_004, 10_000_005])
+        #expect(records.map { Self.trimmed($0.cells) } == [
+            ["考生号", "姓名", "身份证号", "学院", "班级"],
+            ["26110101000001", "学生1", "110105200701010017", "计算机学院", "计科2601"],
+            ["26110101000002", "学生2", "110105200701010025", "计算机学院", "计科2601"],
+            ["外语学院2026级新生名单"],
+            ["姓名", "学院", "班级", "身份证号", "考生号"],
+            ["学生3", "外语学院", "英语2601", "110105200701010033", "26110101000003"],
+            ["学生4", "外语学院", "英语2601", "110105200701010041", "26110101000004"],
+        ])
+        // And a location names the sheet its line is of, and the row within it
+        #expect(reader.location(line: 10_000_004, column: 3).description == "roster-sheets.xlsx:外语学院!D4")
+        #expect(reader.location(line: 10_000_004, column: nil) == SourceLocation(file: "roster-sheets.xlsx", line: 4, cell: "外语学院!4"))
+        #expect(reader.location(line: 2, column: 0).description == "roster-sheets.xlsx:计算机学院!A2")
+    }
+
+    @Test func aNamedSheetOfSeveralIsReadAloneWithItsOwnRowNumbers() throws {
+        let reader = try Self.open("roster-sheets.xlsx", sheet: "外语学院")
+        #expect(reader.sheetNames == ["外语学院"] && reader.skippedSheets.isEmpty)
+        let records = try Self.records(reader)
+        #expect(records.map(\.line) == [1, 3, 4, 5] && records.allSatisfy { $0.sheet == 0 })
+        #expect(reader.location(line: 4, column: 0).description == "roster-sheets.xlsx:外语学院!A4")
+        // A hidden sheet is read when named
+        #expect(try Self.records(try Self.open("roster-sheets.xlsx", sheet: "模板")).map { $0.cells.first } == ["考生号", "26110101000009"])
+    }
+
     @Test func withoutAMatchingHeaderTheFirstVisibleSheetIsRead() throws {
         let reader = try Self.open("roster.xlsx", isHeader: { _ in false })
         #expect(reader.sheetName == "说明")

@@ -83,7 +83,7 @@ public struct Importer {
         let without = workbooks.filter { !XLSXReader.hasSheet(named: wanted, path: $0) }
         guard without.count < workbooks.count else { return [] }
         for path in without {
-            diagnostics.report(Diagnostic(.note, "no sheet named “\(wanted)” here (another workbook of the night has it): this one's sheet is the first whose header matches",
+            diagnostics.report(Diagnostic(.note, "no sheet named “\(wanted)” here (another workbook of the night has it): this one reads its sheets whose header matches",
                                           at: SourceLocation(file: path)))
         }
         return Set(without)
@@ -108,6 +108,12 @@ public struct Importer {
                 at: SourceLocation(file: path)))
             if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
             return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
+        }
+        if let skipped = (reader as? XLSXReader)?.skippedSheets, !skipped.isEmpty {
+            // A 说明 sheet is meant to be skipped; a college's sheet whose header is written otherwise is not.
+            let sheets = skipped.prefix(10).map { "“\($0)”" }.joined(separator: ", ") + (skipped.count > 10 ? " and \(skipped.count - 10) more" : "")
+            diagnostics.report(Diagnostic(.note, "not reading the \(skipped.count == 1 ? "sheet" : "sheets") \(sheets): no header row of the "
+                + "\(kind.title) in the first \(XLSXReader.headerSearchRows) rows", at: SourceLocation(file: path)))
         }
         var rows = RowImporter(kind: kind, reader: reader, importer: self, session: session)
         try read(reader, kind: kind) { try rows.apply($0) }

@@ -41,6 +41,8 @@ final class PreparedStudent {
 
 /// Turns one file's records into rows ready to store: header matching, normalization, reasons to reject.
 /// Pure of the database, so it runs on the thread that reads the file while another stores (`RowImporter`).
+/// A workbook read over several sheets (`XLSXReader`) is one table whose header is found again on each sheet: the
+/// header state below is the current sheet's; the counts and notes are the file's.
 struct RowPreparer {
     let kind: TableKind
     let reader: any TableReader
@@ -60,6 +62,17 @@ struct RowPreparer {
     private var firstUnheaded: SourceLocation?
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
+    /// The sheet of the records being read (`TableRecord.sheet`), and per sheet read its data rows and the lines above
+    /// its header, for the note naming the sheets read.
+    private var sheet = 0
+    private var sheetRows: [Int] = [0]
+    private var sheetTitleRows: [Int] = [0]
+    /// Whether lines above a header were warned of (once per file: each sheet's are in the note naming the sheets read).
+    private var warnedTitleRows = false
+    /// Unknown columns warned of (once per file, though each sheet has them).
+    private var warnedUnknown: Set<String> = []
+    /// A roster's key column, as its first sheet's header gave it: a later sheet must key its students alike.
+    private var rosterKeyIsKsh: Bool?
     private let asOfMidnight: Int64
     /// The last few distinct 事件 labels and their events: a log repeats a handful of labels millions of times,
     /// and folding each (full-width, spaces, case) costs more than comparing it with the few already seen.
@@ -105,6 +118,7 @@ struct RowPreparer {
     /// Takes one record: the header (within the first ten records, with notes on its columns), or a data row
     /// handed to `emit` (nothing for blank rows).
     mutating func prepare(_ record: TableRecord, _ emit: (PreparedRow) throws -> Void) throws {
+        if record.sheet != sheet { try startSheet(record.sheet) }
         guard let map = header else {
             let candidate = HeaderMap(kind: kind, header: record.cells)
             if firstHeaderRecord == nil { firstHeaderRecord = record }
@@ -113,7 +127,10 @@ struct RowPreparer {
                 headerWidth = record.cells.count
                 unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
-                if kind == .roster { rosterColumns = RosterColumns(candidate) }
+                if kind == .roster {
+                    rosterColumns = RosterColumns(candidate)
+                    try checkRosterKey(at: record)
+                }
                 let field = kind == .roster ? (rosterColumns.keyIsKsh ? "ksh" : "xh") : kind == .log ? "id" : "counselor"
                 keyColumn = (candidate.columns[field],
                              Set(kind.fields.first { $0.name == field }?.aliases.map(Text.headerKey) ?? []))
@@ -127,13 +144,19 @@ struct RowPreparer {
                     try emit(.diagnostic(Diagnostic(.warning, "ignoring the column \(second): the column \(first) before it gives the same field, and only the first is read",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
-                if !candidate.unknown.isEmpty {
-                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(Self.names(candidate.unknown))",
+                let unknown = candidate.unknown.filter { !warnedUnknown.contains($0) }  // a later sheet's same columns: said once
+                if !unknown.isEmpty {
+                    warnedUnknown.formUnion(unknown)
+                    try emit(.diagnostic(Diagnostic(.warning, "ignoring columns not used for the \(kind.title): \(Self.names(unknown))",
                                                       at: reader.location(line: record.line, column: nil))))
                 }
                 if recordsBeforeHeader > 0 {
-                    try emit(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
-                                                      at: reader.location(line: record.line, column: nil))))
+                    sheetTitleRows[sheet] = recordsBeforeHeader
+                    if !warnedTitleRows {
+                        warnedTitleRows = true
+                        try emit(.diagnostic(Diagnostic(.warning, "ignoring \(recordsBeforeHeader) line(s) above the header row",
+                                                          at: reader.location(line: record.line, column: nil))))
+                    }
                 }
                 return
             }
@@ -142,6 +165,7 @@ struct RowPreparer {
             return
         }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
+        sheetRows[sheet] += 1
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
         if isHeaderAgain(record) {
             // Two exports pasted one under the other: read as data, the second header would be a student named 姓名.
@@ -177,8 +201,42 @@ struct RowPreparer {
         try emit(prepared)
     }
 
+    /// Begins the records of the `next` sheet read: its header is looked for again, the previous one's having been found.
+    private mutating func startSheet(_ next: Int) throws {
+        if header == nil { throw missingColumns() }  // the reader reads only sheets with a header row, but should it not
+        sheet = next
+        while sheetRows.count <= next { sheetRows.append(0); sheetTitleRows.append(0) }
+        header = nil
+        headerWidth = 0
+        unheadedColumns = []
+        keyColumn = (nil, [])
+        recordsBeforeHeader = 0
+        firstHeaderRecord = nil
+    }
+
+    /// A roster whose sheets key their students differently (考生号 on one, 学号 on another, which lacks 考生号) is
+    /// refused: a 学号 taken as a 考生号 would be a student of its own, and the same student under their 考生号 would leave.
+    private mutating func checkRosterKey(at record: TableRecord) throws {
+        guard let first = rosterKeyIsKsh else { rosterKeyIsKsh = rosterColumns.keyIsKsh; return }
+        guard first != rosterColumns.keyIsKsh else { return }
+        throw ZichaError(.unreadableInput, first ? "this sheet has no 考生号 column, while the roster's first sheet keys its students by 考生号"
+                                                 : "this sheet has a 考生号 column, while the roster's first sheet has none and keys its students by 学号",
+                         at: reader.location(line: record.line, column: nil),
+                         hint: "give every sheet of the roster the same key column (考生号), or name the sheet to read")
+    }
+
     /// Ends the file: a file without a usable header is not a table for zicha.
     func finish(_ emit: (PreparedRow) throws -> Void) throws {
+        if let names = (reader as? XLSXReader)?.sheetNames, names.count > 1 {
+            // Read as one table: which sheets, so that a sheet that should not have been (a 汇总 beside the colleges'
+            // sheets, whose students then come twice) or one missing from the list is seen at once.
+            let sheets = names.indices.map { i in
+                let above = i < sheetTitleRows.count && sheetTitleRows[i] > 0 ? ", \(counted(sheetTitleRows[i], "line")) above its header ignored" : ""
+                return "“\(names[i])” (\(counted(i < sheetRows.count ? sheetRows[i] : 0, "row"))\(above))"
+            }
+            try emit(.diagnostic(Diagnostic(.note, "read \(names.count) sheets as one \(kind.title): \(sheets.joined(separator: ", "))",
+                                            at: SourceLocation(file: reader.source))))
+        }
         if let firstUnheaded {
             try emit(.diagnostic(Diagnostic(.warning, "ignoring values in columns without a header, in \(counted(unheadedRows, "row")) (the first here)",
                                             at: firstUnheaded)))

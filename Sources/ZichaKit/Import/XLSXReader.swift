@@ -3,23 +3,32 @@ import Foundation
 /// Reads the table of an .xlsx workbook, streaming: ZIPFoundation unpacks the sheet in chunks and
 /// libxml2's push parser turns them into rows, so a million-row sheet never sits in memory.
 ///
-/// The sheet is `options.sheet` when given; otherwise the first sheet with a header row (per
-/// `isHeader`) among its first 10 non-empty rows, visible tabs before hidden ones, so a 说明 sheet
-/// in front is skipped; otherwise the first visible sheet. Records carry the row number as `line`;
-/// `numeric` marks cells stored as numbers (dates included), so the importer can refuse an ID so stored.
-/// A cell merged down a column (学院 or 班级 over a block of students) gives its value to every row of the block.
+/// The sheet is `options.sheet` when given. Otherwise every visible sheet with a header row (per `isHeader`) among its
+/// first 10 non-empty rows is read, in tab order, as one table — a roster with one sheet per college, a status export
+/// with 已查 and 未查 — each sheet with its own header (on its own row, its columns in their own order: the importer
+/// finds it again at each sheet's first record); a 说明 sheet, a pivot, a hidden template or lookup sheet are skipped.
+/// When no visible sheet has the header, the first hidden one that has it is read; without any, the first visible
+/// sheet (whose missing columns the importer names). Records carry the row number as `line` (numbered per
+/// `SheetLine` after the first sheet read) and the sheet as `sheet`; `numeric` marks cells stored as numbers (dates
+/// included), so the importer can refuse an ID so stored. A cell merged down a column (学院 or 班级 over a block of
+/// students) gives its value to every row of the block, within its sheet.
 public struct XLSXReader: TableReader {
     /// The file name used in messages.
     public let source: String
-    /// The name of the sheet being read.
-    public let sheetName: String
+    /// The names of the sheets read, in tab order.
+    public let sheetNames: [String]
+    /// The visible sheets with rows that are not read, for want of a header row (only when no sheet was named).
+    public let skippedSheets: [String]
     private let workbook: XLSXWorkbook
-    private let sheet: XLSXWorkbook.Sheet
+    private let sheets: [XLSXWorkbook.Sheet]
+
+    /// The name of the (first) sheet read.
+    public var sheetName: String { sheetNames[0] }
 
     /// How many non-empty rows of each sheet are searched for the header row.
     static let headerSearchRows = 10
 
-    /// Opens the workbook at `path` and picks its sheet; throws `.unreadableInput` when it is not a readable .xlsx.
+    /// Opens the workbook at `path` and picks its sheets; throws `.unreadableInput` when it is not a readable .xlsx.
     public init(path: String, source: String, options: TableOptions, isHeader: @escaping ([String]) -> Bool) throws {
         if let problem = WorkbookSniffer.problem(path: path, source: source) { throw problem }
         self.source = source
@@ -31,18 +40,37 @@ public struct XLSXReader: TableReader {
             throw ZichaError(.unreadableInput, "the workbook has no worksheets", at: SourceLocation(file: source),
                              hint: "open it in Excel or WPS and check it holds the table")
         }
+        var skipped: [String] = []
         if let wanted = options.sheet {
             guard let found = Self.sheet(named: wanted, in: sheets) else {
                 throw ZichaError(.unreadableInput, "the workbook has no sheet named “\(wanted)”; its sheets are \(names)",
                                  at: SourceLocation(file: source), hint: "name one of these sheets, or leave the sheet option out")
             }
-            sheet = found
+            self.sheets = [found]
         } else {
-            // Visible tabs first: a hidden template or lookup sheet may carry the same header.
-            let searched = sheets.filter { !$0.hidden } + sheets.filter(\.hidden)
-            sheet = try searched.first { try Self.hasHeader($0, in: workbook, isHeader) } ?? searched[0]
+            var matching: [XLSXWorkbook.Sheet] = []
+            for sheet in sheets where !sheet.hidden {
+                switch try Self.probe(sheet, in: workbook, isHeader) {
+                case .header: matching.append(sheet)
+                case .rowsWithoutHeader: skipped.append(sheet.name)
+                case .empty: break  // Sheet2, Sheet3 of a new workbook
+                }
+            }
+            if matching.count > SheetLine.maxSheets {
+                throw ZichaError(.unreadableInput, "the workbook has \(matching.count) sheets with the header row; at most \(SheetLine.maxSheets) are read as one table",
+                                 at: SourceLocation(file: source), hint: "name the sheet to read, or export the table as CSV UTF-8")
+            }
+            if matching.isEmpty {
+                // A hidden sheet only when no visible one has the header; without any, the first visible sheet, whose
+                // missing columns the importer names.
+                let hidden = try sheets.filter(\.hidden).first { try Self.probe($0, in: workbook, isHeader) == .header }
+                matching = [hidden ?? sheets.first { !$0.hidden } ?? sheets[0]]
+                skipped.removeAll { $0 == matching[0].name }
+            }
+            self.sheets = matching
         }
-        sheetName = sheet.name
+        sheetNames = self.sheets.map(\.name)
+        skippedSheets = skipped
     }
 
     /// The sheet called `name` (exactly, else ignoring case and surrounding spaces).
@@ -59,19 +87,35 @@ public struct XLSXReader: TableReader {
         return sheet(named: name, in: workbook.sheets) != nil
     }
 
-    /// Calls `body` with every non-empty row of the sheet, the header row included.
+    /// Calls `body` with every non-empty row of the sheets read, in tab order, each sheet's header row included.
     public func read(_ body: (TableRecord) throws -> Void) throws {
-        let handler = Self.makeHandler(workbook)
-        handler.merges = try workbook.verticalMerges(sheet)
-        try workbook.stream(sheet, into: handler) {
-            for record in handler.takePending() { try body(record) }
+        let several = sheets.count > 1
+        for (index, sheet) in sheets.enumerated() {
+            let handler = Self.makeHandler(workbook)
+            handler.merges = try workbook.verticalMerges(sheet)  // a sheet's own merges
+            try workbook.stream(sheet, into: handler) {
+                for var record in handler.takePending() {
+                    if several {
+                        guard record.line <= SheetLine.lastRow else {
+                            // Excel never writes such a row; numbered past its last one, it would take a later sheet's lines.
+                            throw ZichaError(.unreadableInput, "the sheet “\(sheet.name)” numbers a row \(record.line), past Excel's last row (\(SheetLine.lastRow))",
+                                             at: SourceLocation(file: source), hint: "open it in Excel or WPS and save it again as .xlsx, or as CSV UTF-8")
+                        }
+                        record.line = SheetLine.line(sheet: index, row: record.line)
+                        record.sheet = index
+                    }
+                    try body(record)
+                }
+            }
         }
     }
 
-    /// `roster.xlsx:花名册!D21` for a cell, `roster.xlsx:花名册!21` for a whole row.
+    /// `roster.xlsx:花名册!D21` for a cell, `roster.xlsx:花名册!21` for a whole row; the sheet is the one the line is of.
     public func location(line: Int, column: Int?) -> SourceLocation {
-        let cell = column.map { XLSXCellReference.columnName($0) + String(line) } ?? String(line)
-        return SourceLocation(file: source, line: line, cell: Self.quoted(sheet.name) + "!" + cell)
+        var (index, row) = sheets.count > 1 ? SheetLine.split(line) : (0, line)
+        if index >= sheets.count { (index, row) = (0, line) }  // not a line this reader gave
+        let cell = column.map { XLSXCellReference.columnName($0) + String(row) } ?? String(row)
+        return SourceLocation(file: source, line: row, cell: Self.quoted(sheets[index].name) + "!" + cell)
     }
 
     /// A sheet name as Excel writes it in a reference: quoted when it has spaces or punctuation.
@@ -80,8 +124,13 @@ public struct XLSXReader: TableReader {
         return plain ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
-    private static func hasHeader(_ sheet: XLSXWorkbook.Sheet, in workbook: XLSXWorkbook,
-                                  _ isHeader: ([String]) -> Bool) throws -> Bool {
+    /// What the first rows of a sheet hold.
+    private enum Probe { case header, rowsWithoutHeader, empty }
+
+    /// Whether `sheet` has a header row among its first `headerSearchRows` non-empty rows (it is read), rows without
+    /// one (skipped, and said), or no row at all.
+    private static func probe(_ sheet: XLSXWorkbook.Sheet, in workbook: XLSXWorkbook,
+                              _ isHeader: ([String]) -> Bool) throws -> Probe {
         let handler = makeHandler(workbook)
         var seen = 0, found = false
         try workbook.stream(sheet, into: handler) {
@@ -91,7 +140,7 @@ public struct XLSXReader: TableReader {
                 if found || seen >= headerSearchRows { throw XLSXWorkbook.Stop() }
             }
         }
-        return found
+        return found ? .header : seen > 0 ? .rowsWithoutHeader : .empty
     }
 
     private static func makeHandler(_ workbook: XLSXWorkbook) -> XLSXSheetHandler {

@@ -10,8 +10,18 @@ public struct UnmatchedScope: Sendable, Equatable {
     /// The counselor list and line that gave it.
     public var file: String
     public var line: Int
+    /// Whether the list was a workbook, whose `line` past its first sheet read is numbered as `SheetLine` says.
+    public var isWorkbook = false
     /// The roster's own spelling when one differs only by spaces, width or a trailing 班 (计科2601班 → 计科2601).
     public var rosterSpelling: String?
+
+    /// Where the row is, for a message: its line, or in a workbook read over several sheets, its row in the sheet
+    /// (named by its place among the sheets read: the name is not stored).
+    public var location: SourceLocation {
+        guard isWorkbook, line > SheetLine.stride else { return SourceLocation(file: file, line: line) }
+        let (sheet, row) = SheetLine.split(line)
+        return SourceLocation(file: file, line: row, cell: "row \(row) of sheet \(sheet + 1) of those read")
+    }
 }
 
 extension AppDatabase {
@@ -36,7 +46,7 @@ extension AppDatabase {
             var unmatched: [UnmatchedScope] = []
             var spellings: [String: [String: String]] = [:]  // kind → folded name → the roster's spelling, made when needed
             let scopes = try Row.fetchCursor(db, sql: """
-                SELECT c.scope_kind, c.scope, f.name, c.line, c.college FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
+                SELECT c.scope_kind, c.scope, f.name, c.line, c.college, f.encoding = 'xlsx' FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
                 ORDER BY f.name, c.line
                 """)
             while let row = try scopes.next() {
@@ -46,7 +56,7 @@ extension AppDatabase {
                     guard !classesInColleges.contains([ExactText(college), ExactText(scope)]) else { continue }
                     if let other = collegesOfClass[ExactText(scope)] {
                         unmatched.append(UnmatchedScope(kind: kind, scope: scope, college: college, file: row[2], line: row[3],
-                                                        rosterSpelling: "\(scope) in \(other)"))
+                                                        isWorkbook: row[5], rosterSpelling: "\(scope) in \(other)"))
                         continue
                     }
                 }
@@ -56,7 +66,7 @@ extension AppDatabase {
                     spellings[kind] = Dictionary(names.map { (Self.folded($0.text), $0.text) }, uniquingKeysWith: { a, _ in a })
                 }
                 unmatched.append(UnmatchedScope(kind: kind, scope: scope, college: college, file: row[2], line: row[3],
-                                                rosterSpelling: spellings[kind]?[Self.folded(scope)]))
+                                                isWorkbook: row[5], rosterSpelling: spellings[kind]?[Self.folded(scope)]))
             }
             return unmatched
         }

@@ -320,7 +320,7 @@ public final class ImportSession {
         try db.execute(sql: Schema.lookupIndexes)  // a first night's second log: its indexes come now, not after
         // Each row decided once, in ID order as `storeStagedEvents` does (each lookup lands beside the last one in
         // `event_by_id`): given by an earlier file, or saying again the previous event (whose key it then holds, its
-        // file id and line in one integer), or stored.
+        // file id and line in one integer: the line below 2⁴⁰, as `SheetLine` keeps a workbook's sheets' lines), or stored.
         try db.execute(sql: """
             CREATE TEMP TABLE state_decided AS
             WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
@@ -330,7 +330,7 @@ public final class ImportSession {
                      AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
                                      WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
                    THEN (SELECT CASE WHEN p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
-                                      AND p.detail = s.detail THEN p.file_id * 4294967296 + p.line END
+                                      AND p.detail = s.detail THEN p.file_id * 1099511627776 + p.line END
                          FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
                          ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1) END AS says_again
             FROM s
@@ -340,7 +340,7 @@ public final class ImportSession {
             SELECT file_id, line, id_norm, is15, name, kind, detail, reason, ts FROM temp.state_decided
             WHERE NOT given AND says_again IS NULL ORDER BY id_norm;
             INSERT OR IGNORE INTO state_restated (id_norm, file_id, line, ts)
-            SELECT id_norm, says_again / 4294967296, says_again % 4294967296, ts FROM temp.state_decided
+            SELECT id_norm, says_again / 1099511627776, says_again % 1099511627776, ts FROM temp.state_decided
             WHERE NOT given AND says_again IS NOT NULL ORDER BY id_norm, says_again, ts;
             DROP TABLE temp.state_decided;
             """)
