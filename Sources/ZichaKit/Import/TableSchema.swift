@@ -27,7 +27,7 @@ public enum TableKind: String, Sendable, CaseIterable {
             return [
                 Field(name: "ksh", aliases: ["考生号", "考生编号", "KSH", "exam_no", "exam no"], required: false),
                 Field(name: "xh", aliases: ["学号", "XH", "student_no", "student no"], required: false),
-                Field(name: "name", aliases: ["姓名", "XM", "name", "现用名"], required: true),
+                Field(name: "name", aliases: ["姓名", "学生姓名", "XM", "name", "现用名"], required: true),
                 Field(name: "admission_name", aliases: ["录取姓名", "原姓名", "LQXM", "admission_name"], required: false),
                 Field(name: "id", aliases: ["身份证号", "身份证号码", "证件号码", "证件号", "SFZH", "ZJHM", "id_number", "id"], required: true),
                 Field(name: "sex", aliases: ["性别", "XB", "sex", "gender"], required: false),
@@ -50,7 +50,7 @@ public enum TableKind: String, Sendable, CaseIterable {
             return [
                 Field(name: "time", aliases: ["时间", "操作时间", "日期", "自查时间", "time", "timestamp"], required: false),
                 Field(name: "id", aliases: ["身份证号", "身份证号码", "证件号码", "SFZH", "ZJHM", "id_number", "id"], required: true),
-                Field(name: "name", aliases: ["姓名", "XM", "name"], required: false),
+                Field(name: "name", aliases: ["姓名", "学生姓名", "XM", "name"], required: false),
                 Field(name: "event", aliases: ["事件", "操作", "状态", "自查状态", "event", "status"], required: true),
                 Field(name: "detail", aliases: ["说明", "备注", "详情", "原因", "detail"], required: false),
             ]
