@@ -57,6 +57,22 @@ if "xlsx" in targets:
             part = lambda n: z.read(n) if n in names else b""
             for s in sheets:
                 put("xlsx", b"|||".join([part(s), part("xl/sharedStrings.xml"), part("xl/workbook.xml"), part("xl/styles.xml")]))
+if "xlsx" in targets:
+    # Cells as programs write them: formulas with and without a saved value, Excel errors, zero-padded number
+    # formats (with literal text around the zeros), 18-digit numbers whole and lossy.
+    ns = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    sheet = (b'<worksheet ' + ns + b'><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+             b'<row r="2"><c r="A2" s="1"><v>12345</v></c><c r="B2"><f>TRIM(C2)</f><v/></c><c r="C2" t="e"><f>NA()</f><v>#N/A</v></c>'
+             b'<c r="D2" t="str"><f>""</f><v/></c><c r="E2" s="2"><v>1.2345E4</v></c></row>'
+             b'<row r="3"><c r="A3"><v>110105200701010025</v></c><c r="B3"><f t="shared" si="0"/></c><c r="C3" t="e"><v>#REF!</v></c>'
+             b'<c r="D3"><v>110105200701011968</v></c></row></sheetData></worksheet>')
+    strings = b'<sst ' + ns + '><si><t>学号</t></si><si><t>身份证号</t></si></sst>'.encode()
+    workbook = (b'<workbook ' + ns + b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                b'<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    styles = (b'<styleSheet ' + ns + b'><numFmts count="2"><numFmt numFmtId="164" formatCode="0000000000"/>'
+              b'<numFmt numFmtId="165" formatCode="[$-804]&quot;XH&quot;000000;[Red]-000000"/></numFmts>'
+              b'<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/></cellXfs></styleSheet>')
+    put("xlsx", b"|||".join([sheet, strings, workbook, styles]))
 for t in targets:
     d = os.path.join(root, "Fuzz", "regressions", t)
     if os.path.isdir(d):

@@ -6,8 +6,9 @@
 // zip's CRC checks.
 //
 // Invariants: the reader throws only ZichaError(.unreadableInput) naming the file; rows are numbered
-// from 1; a record has cells and no trailing empty cell; `numeric` never outruns `cells`; a record's
-// location names the sheet it came from (a workbook may have several read as one table).
+// from 1; a record has cells (or a formula without a saved value) and no trailing empty cell; `numeric` never
+// outruns `cells`; an error cell is one of the record's cells, and holds text; a record's location names the
+// sheet it came from (a workbook may have several read as one table).
 import Foundation
 import ZIPFoundation
 
@@ -69,7 +70,9 @@ public func fuzzXLSX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         try reader.read { record in
             rows += 1
             invariant(record.line >= 1, "row number \(record.line)")
-            invariant(!record.cells.isEmpty || record.decodingProblem != nil, "an empty record without a problem")
+            invariant(!record.cells.isEmpty || record.decodingProblem != nil || !record.formulasWithoutValue.isEmpty,
+                      "an empty record without a problem")
+            invariant(record.errors.allSatisfy { $0 < record.cells.count && !record.cells[$0].isEmpty }, "an error cell without text")
             invariant(record.cells.last.map { !$0.isEmpty } ?? true, "a trailing empty cell")
             invariant(record.numeric.count <= record.cells.count, "numeric flags outrun cells")
             // Every sheet read (the workbook may list several) names its own rows: the sheet's, at a row of its own.

@@ -204,9 +204,10 @@ import Testing
 
     // MARK: cells as Excel and WPS write them, fed straight to the sheet parser
 
-    static func rows(_ sheetData: String, shared: [String] = [], dateStyles: [Bool] = [],
+    static func rows(_ sheetData: String, shared: [String] = [], dateStyles: [Bool] = [], styles: XLSXNumberStyles? = nil,
                      chunkSize: Int = 1 << 16) throws -> [TableRecord] {
-        let handler = XLSXSheetHandler(sharedStrings: XLSXStringTable(shared), dateStyles: dateStyles, date1904: false)
+        let handler = XLSXSheetHandler(sharedStrings: XLSXStringTable(shared), numberStyles: styles ?? XLSXNumberStyles(dates: dateStyles),
+                                       date1904: false)
         let parser = XMLPushParser(handler: handler, name: "sheet1.xml")
         let xml = Data(("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
             + sheetData + "</sheetData></worksheet>").utf8)

@@ -164,6 +164,7 @@ struct RowPreparer {
             if recordsBeforeHeader >= 10 { throw missingColumns() }
             return
         }
+        if !record.formulasWithoutValue.isEmpty || !record.errors.isEmpty, let row = try workbookCellProblem(record, map) { return try emit(row) }
         if record.cells.allSatisfy({ Text.trimmed($0).isEmpty }) { return }
         sheetRows[sheet] += 1
         if let problem = record.decodingProblem { return try emit(.reject(record, reason: problem, column: nil)) }
@@ -301,7 +302,7 @@ struct RowPreparer {
     }
 
     /// The roster row's key (考生号, or 学号 in a roster without one) as stored, or nil when empty.
-    private func rosterKey(_ record: TableRecord) -> String? {
+    func rosterKey(_ record: TableRecord) -> String? {
         let ksh = Text.removingSpaces(Text.halfWidth(Text.unmarkedNumber(HeaderMap.cell(rosterColumns.key, in: record.cells))))
         return ksh.isEmpty ? nil : ksh
     }

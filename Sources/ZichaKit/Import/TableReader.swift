@@ -10,17 +10,26 @@ public struct TableRecord: Sendable, Equatable {
     public var sheet: Int = 0
     /// The cells, in column order; a short row has fewer cells.
     public var cells: [String]
-    /// Per column, whether a workbook stored the cell as a number (empty for text files).
+    /// Per column, whether a workbook stored the cell as a number (empty for text files) whose digits may not be whole:
+    /// an 18-digit 身份证号 written exactly by a program (`XLSXNumber.isWholeIDNumber`) is not marked.
     public var numeric: [Bool]
     /// Set when bytes of this record could not be decoded; the importer rejects such a record.
     public var decodingProblem: String?
+    /// Workbooks: the columns whose cell holds a formula without a saved value (a program wrote the formula and did not
+    /// compute it, so what Excel would show is unknown); their text in `cells` is empty. Rarely any, so no storage.
+    public var formulasWithoutValue: [Int]
+    /// Workbooks: the columns whose cell holds an Excel error (`t="e"`: `#N/A`, `#REF!`), its text in `cells`.
+    public var errors: [Int]
 
-    public init(line: Int, cells: [String], numeric: [Bool] = [], decodingProblem: String? = nil, sheet: Int = 0) {
+    public init(line: Int, cells: [String], numeric: [Bool] = [], decodingProblem: String? = nil, sheet: Int = 0,
+                formulasWithoutValue: [Int] = [], errors: [Int] = []) {
         self.line = line
         self.sheet = sheet
         self.cells = cells
         self.numeric = numeric
         self.decodingProblem = decodingProblem
+        self.formulasWithoutValue = formulasWithoutValue
+        self.errors = errors
     }
 
     /// Whether column `i` held a number in a workbook.

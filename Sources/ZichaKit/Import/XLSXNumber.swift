@@ -11,6 +11,29 @@ enum XLSXNumber {
         return expand(String(format: "%.15g", value)) ?? expanded
     }
 
+    /// Whether a stored number is a whole 18-digit 身份证号: its 18 digits written as they are, without exponent or point
+    /// (openpyxl and pandas write an integer so), its check character right, and not digits a program could have
+    /// printed from a double, which holds 15 to 17 of them. Such a number lost none of its digits; the others may have
+    /// lost their last ones and still pass the check by chance (one in eleven), so the importer keeps refusing them:
+    /// - Excel's 15 significant digits: `1.10105200701010E+17`, or `110105200701010000` without exponent;
+    /// - a double's shortest digits, as JavaScript or Go print it without exponent (`110105200701010020`): at most 17
+    ///   significant digits, so a trailing 0;
+    /// - a double's exact value (`110105200701010016`, `'%.0f'`, or pandas turning a column of floats into integers):
+    ///   a multiple of 16 (below 1.44E17: provinces 11–14) or 32 at this size.
+    /// A real ID whose digits happen to be one of these cannot be told from them and is refused too, as every ID stored
+    /// as a number was before: about 3 in 100 (11 in 100 for provinces 11–14). An ID ending in X can never be a number.
+    /// A 15-digit ID fits whole in a double and is read as it is elsewhere.
+    static func isWholeIDNumber(_ raw: String) -> Bool {
+        guard raw.utf8.count == 18 else { return false }  // the common case, for every number of a sheet: no copy
+        let digits = Array(raw.utf8)
+        guard digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              digits.withUnsafeBufferPointer({ IDNumber.checkCharacter($0) }) == digits[17],
+              let integer = UInt64(raw), let double = Double(raw) else { return false }
+        if UInt64(exactly: double) == integer { return false }  // a double's exact value
+        if expand("\(double)") == raw { return false }  // a double's shortest digits (Excel's 15 among them)
+        return true
+    }
+
     /// Writes a decimal number in plain positional notation, exactly, from its text (no Double
     /// round trip: 3.4010420060203E+17 must become 340104200602030000, not …030016).
     static func expand(_ raw: String) -> String? {

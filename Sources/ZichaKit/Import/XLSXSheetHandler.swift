@@ -1,10 +1,14 @@
 /// Turns the SAX events of one worksheet into table records, placing each cell by its reference.
 /// Completed rows wait in `pending` until the driver takes them after each chunk.
+///
+/// A number is read as Excel shows it where its style says how (a date, zero padding: `XLSXNumberStyles`). A formula is
+/// read as the value Excel saved with it; one without (a program wrote the workbook and did not compute it) is marked in
+/// `TableRecord.formulasWithoutValue`, and an Excel error (`#N/A`) in `TableRecord.errors`, for the importer to decide.
 final class XLSXSheetHandler: XMLEventHandler {
     private enum Kind { case number, shared, inline, formulaString, boolean, error, isoDate }
 
     private let sharedStrings: XLSXStringTable
-    private let dateStyles: [Bool]
+    private let styles: XLSXNumberStyles
     private let date1904: Bool
 
     /// Rows completed since the driver last took them.
@@ -18,20 +22,31 @@ final class XLSXSheetHandler: XMLEventHandler {
     private var row = 0
     private var cells: [String] = []
     private var numeric: [Bool] = []
+    private var formulasWithoutValue: [Int] = []
+    private var errors: [Int] = []
     private var problem: String?
     private var nextColumn = 0
     private var column = 0
     private var kind = Kind.number
     private var style = 0
+    /// Whether the cell under way has a formula (`<f>`), and a saved value (`<v>`).
+    private var hasFormula = false
+    private var hasValue = false
     private var buffer: [UInt8] = []
     private var collecting = false
     private var inInline = false
     private var inPhonetic = false
 
-    init(sharedStrings: XLSXStringTable, dateStyles: [Bool], date1904: Bool) {
+    init(sharedStrings: XLSXStringTable, numberStyles: XLSXNumberStyles, date1904: Bool) {
         self.sharedStrings = sharedStrings
-        self.dateStyles = dateStyles
+        self.styles = numberStyles
         self.date1904 = date1904
+    }
+
+    /// The label `XLSXReader` calls it by, from when the styles only said which are dates (kept while another branch
+    /// changes XLSXReader.swift; to become `numberStyles:` there).
+    convenience init(sharedStrings: XLSXStringTable, dateStyles: XLSXNumberStyles, date1904: Bool) {
+        self.init(sharedStrings: sharedStrings, numberStyles: dateStyles, date1904: date1904)
     }
 
     /// Takes the rows completed so far.
@@ -46,14 +61,21 @@ final class XLSXSheetHandler: XMLEventHandler {
             column = reference?.column ?? nextColumn
             kind = attributes["t"].map(Self.kind) ?? .number
             style = attributes["s"].flatMap(XLSXCellReference.integer) ?? 0
+            hasFormula = false
+            hasValue = false
             buffer.removeAll(keepingCapacity: true)
         } else if name.equals("v") {
             collecting = true
+            hasValue = true
+        } else if name.equals("f") {
+            hasFormula = true
         } else if name.equals("row") {
             // Rows without `r` follow the previous one; gaps in `r` are rows Excel did not write.
             row = attributes["r"].flatMap(XLSXCellReference.integer).flatMap { $0 >= 1 ? $0 : nil } ?? row + 1  // r="0" is not a row
             cells.removeAll(keepingCapacity: true)
             numeric.removeAll(keepingCapacity: true)
+            if !formulasWithoutValue.isEmpty { formulasWithoutValue.removeAll() }
+            if !errors.isEmpty { errors.removeAll() }
             problem = nil
             nextColumn = 0
         } else if name.equals("is") {
@@ -73,9 +95,10 @@ final class XLSXSheetHandler: XMLEventHandler {
         } else if name.equals("row") {
             if !merges.isEmpty { applyMerges() }
             while let last = cells.last, last.isEmpty { cells.removeLast() }
-            if !cells.isEmpty || problem != nil {
+            if !cells.isEmpty || problem != nil || !formulasWithoutValue.isEmpty {
                 if numeric.count > cells.count { numeric.removeLast(numeric.count - cells.count) }
-                pending.append(TableRecord(line: row, cells: cells, numeric: numeric, decodingProblem: problem))
+                pending.append(TableRecord(line: row, cells: cells, numeric: numeric, decodingProblem: problem,
+                                           formulasWithoutValue: formulasWithoutValue, errors: errors))
             }
         } else if name.equals("is") {
             inInline = false
@@ -111,9 +134,16 @@ final class XLSXSheetHandler: XMLEventHandler {
 
     private func place() {
         nextColumn = column + 1
+        // Excel always saves a formula's value: `<v/>` with t="str" for an empty text. No `<v>`, or an empty one for a
+        // number (openpyxl's way), is a formula nobody computed: its value, what Excel would show, is unknown.
+        if hasFormula, !hasValue || buffer.isEmpty && kind != .formulaString {
+            if !formulasWithoutValue.contains(column) { formulasWithoutValue.append(column) }
+            return
+        }
         let (text, isNumber) = value()
         guard !text.isEmpty else { return }
         put(text, numeric: isNumber, at: column)
+        if kind == .error { errors.append(column) }
     }
 
     /// The text of the cell just closed, and whether Excel stored it as a number (dates included).
@@ -139,11 +169,15 @@ final class XLSXSheetHandler: XMLEventHandler {
         case .number:
             let raw = String(decoding: buffer, as: UTF8.self)
             if raw.isEmpty { return ("", false) }
-            if style < dateStyles.count, dateStyles[style], let serial = Double(raw),
-               let date = XLSXDate.text(serial: serial, date1904: date1904) {
+            let display = styles[style]
+            if case .date = display, let serial = Double(raw), let date = XLSXDate.text(serial: serial, date1904: date1904) {
                 return (date, true)
             }
-            return (XLSXNumber.text(raw), true)
+            let text = XLSXNumber.text(raw)
+            if case .padded = display, let padded = XLSXNumberStyles.text(text, display) { return (padded, true) }
+            // A whole 18-digit ID a program wrote as an integer lost no digits: not marked, the importer reads it.
+            if XLSXNumber.isWholeIDNumber(raw) { return (text, false) }
+            return (text, true)
         }
     }
 

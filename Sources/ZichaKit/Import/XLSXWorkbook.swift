@@ -1,7 +1,7 @@
 import Foundation
 import ZIPFoundation
 
-/// An opened .xlsx package: its sheets, date system, shared strings and date styles; streams a
+/// An opened .xlsx package: its sheets, date system, shared strings and number styles; streams a
 /// sheet's XML from the zip through libxml2 chunk by chunk.
 final class XLSXWorkbook {
     /// A worksheet: its tab name, the zip part holding its XML, and whether its tab is hidden.
@@ -11,7 +11,10 @@ final class XLSXWorkbook {
     let sheets: [Sheet]
     let date1904: Bool
     let sharedStrings: XLSXStringTable
-    let dateStyles: [Bool]
+    /// How each cell style shows numbers (dates, zero padding).
+    let numberStyles: XLSXNumberStyles
+    /// `numberStyles` by the name `XLSXReader` calls it (kept while another branch changes XLSXReader.swift).
+    var dateStyles: XLSXNumberStyles { numberStyles }
     private let archive: Archive
 
     /// Stops a stream early without being an error.
@@ -64,7 +67,7 @@ final class XLSXWorkbook {
         let styles = XLSXStylesHandler()
         let stylesPart = rels.first(ofType: "styles").map { XLSXRelationshipsHandler.resolve($0.target, from: folder) }
         if let stylesPart, archive[stylesPart] != nil { try Self.parse(stylesPart, archive, styles, source) }
-        dateStyles = styles.dateStyles
+        numberStyles = styles.numberStyles
     }
 
     /// Streams `sheet` through `handler`, calling `afterChunk` after each decompressed chunk;
