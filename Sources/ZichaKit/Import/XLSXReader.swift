@@ -144,6 +144,6 @@ public struct XLSXReader: TableReader {
     }
 
     private static func makeHandler(_ workbook: XLSXWorkbook) -> XLSXSheetHandler {
-        XLSXSheetHandler(sharedStrings: workbook.sharedStrings, dateStyles: workbook.dateStyles, date1904: workbook.date1904)
+        XLSXSheetHandler(sharedStrings: workbook.sharedStrings, numberStyles: workbook.numberStyles, date1904: workbook.date1904)
     }
 }

@@ -43,12 +43,6 @@ final class XLSXSheetHandler: XMLEventHandler {
         self.date1904 = date1904
     }
 
-    /// The label `XLSXReader` calls it by, from when the styles only said which are dates (kept while another branch
-    /// changes XLSXReader.swift; to become `numberStyles:` there).
-    convenience init(sharedStrings: XLSXStringTable, dateStyles: XLSXNumberStyles, date1904: Bool) {
-        self.init(sharedStrings: sharedStrings, numberStyles: dateStyles, date1904: date1904)
-    }
-
     /// Takes the rows completed so far.
     func takePending() -> [TableRecord] {
         defer { pending.removeAll(keepingCapacity: true) }

@@ -13,8 +13,6 @@ final class XLSXWorkbook {
     let sharedStrings: XLSXStringTable
     /// How each cell style shows numbers (dates, zero padding).
     let numberStyles: XLSXNumberStyles
-    /// `numberStyles` by the name `XLSXReader` calls it (kept while another branch changes XLSXReader.swift).
-    var dateStyles: XLSXNumberStyles { numberStyles }
     private let archive: Archive
 
     /// Stops a stream early without being an error.

@@ -108,20 +108,22 @@ public enum Rules {
         var mismatches: [LoggedEvent] = []
         for e in standing {
             guard let reason = e.reason else { continue }
-            let codes: [FindingCode]
+            // At most two codes (an ID and a phone taken): a pair, not an array per failure.
+            let codes: (FindingCode?, FindingCode?)
             switch (e.kind, reason) {
-            case (.registerFailed, .conscription): codes = [.idTakenConscription]
-            case (.registerFailed, .idTaken): codes = [.idTaken]
-            case (.registerFailed, .phoneTaken): codes = [.phoneTaken]
-            case (.registerFailed, .idAndPhoneTaken): codes = [.idTaken, .phoneTaken]
-            case (.registerFailed, .conscriptionAndPhoneTaken): codes = [.idTakenConscription, .phoneTaken]
-            case (.recoverFailed, .notRegistered): codes = [.recoveryNotRegistered]
-            case (.recoverFailed, .rateLimited): codes = [.recoveryBlocked]
-            case (.recoverFailed, .nameMismatch): codes = [.recoveryNameMismatch]; mismatches.append(e)
-            case (.recoverFailed, .emailUnusable): codes = [.emailUnusable]
-            default: codes = []
+            case (.registerFailed, .conscription): codes = (.idTakenConscription, nil)
+            case (.registerFailed, .idTaken): codes = (.idTaken, nil)
+            case (.registerFailed, .phoneTaken): codes = (.phoneTaken, nil)
+            case (.registerFailed, .idAndPhoneTaken): codes = (.idTaken, .phoneTaken)
+            case (.registerFailed, .conscriptionAndPhoneTaken): codes = (.idTakenConscription, .phoneTaken)
+            case (.recoverFailed, .notRegistered): codes = (.recoveryNotRegistered, nil)
+            case (.recoverFailed, .rateLimited): codes = (.recoveryBlocked, nil)
+            case (.recoverFailed, .nameMismatch): codes = (.recoveryNameMismatch, nil); mismatches.append(e)
+            case (.recoverFailed, .emailUnusable): codes = (.emailUnusable, nil)
+            default: codes = (nil, nil)
             }
-            for code in codes { latest[code] = e }
+            if let code = codes.0 { latest[code] = e }
+            if let code = codes.1 { latest[code] = e }
         }
         var blocked: [(FindingCode, String)] = []
         let attempts = attemptCount(mismatches)
