@@ -126,6 +126,8 @@ struct CLITests {
             (#"{"mail": {"transport": "smpt", "from": "x@example.edu.cn"}}"#, #"mail.transport: "smpt" is not one of "none", "smtp", "sendmail""#),
             (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "tls": "none", "totalTimeoutSeconds": 0, "from": "x@example.edu.cn"}}"#,
              "mail.totalTimeoutSeconds 0 must be at least 1 second"),
+            (#"{"mail": {"transport": "sendmail", "sendmailCommand": "/usr/sbin/sendmail -i", "sendmailTimeoutSeconds": 0, "from": "x@example.edu.cn"}}"#,
+             "mail.sendmailTimeoutSeconds 0 must be at least 1 second"),
             (#"{"deadline": "15/12/2026"}"#, #"deadline "15/12/2026" is not a day"#),
             (#"{"events": {"unchecked": ["已查"]}}"#, #"label "已查" to unchecked, but it already means checked"#),
             (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "tls": "none", "username": "u", "from": "x@example.edu.cn"}}"#,
