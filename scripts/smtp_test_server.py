@@ -9,8 +9,12 @@ Failure modes for the tests:
   --fail-data-once        answer the first message's final "." with 451, later ones with 250
   --drop-after-data RCPT  for a message to RCPT: save it, then close the connection with no reply
   --hang-after-data RCPT  for a message to RCPT: save it, then never answer (until the server ends)
-  --reject-rcpt RCPT      answer RCPT TO:<RCPT> with 550 5.1.1 (or the reply --rcpt-reply gives)
+  --reject-rcpt RCPT      answer RCPT TO:<RCPT> with 550 5.1.1 (or the reply --rcpt-reply gives); * for every address
+  --mail-reply REPLY      answer every MAIL FROM with REPLY (e.g. "451 4.7.1 rate limited")
+  --greet-421             greet every connection with 421 and close it
   --auth-fail             answer every AUTH with 535
+
+Every connection adds a line to DIR/connections.
 """
 import argparse
 import asyncio
@@ -30,9 +34,17 @@ class Handler:
         self.failed_once = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.args.reject_rcpt and address.lower() == self.args.reject_rcpt.lower():
+        reject = self.args.reject_rcpt
+        if reject and (reject == "*" or address.lower() == reject.lower()):
             return self.args.rcpt_reply or "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
         envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.args.mail_reply:
+            return self.args.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -78,7 +90,17 @@ async def main(args):
         context.load_cert_chain(args.cert, args.key)
     auth = args.user is not None
 
+    class Refuse(asyncio.Protocol):
+        """A server that will not take mail now: 421 at the greeting, then hangs up."""
+        def connection_made(self, transport):
+            transport.write(b"421 4.3.2 Service not available, closing transmission channel\r\n")
+            transport.close()
+
     def factory():
+        with open(os.path.join(args.dir, "connections"), "a") as f:
+            f.write("1\n")
+        if args.greet_421:
+            return Refuse()
         return SMTP(handler, hostname="localhost", tls_context=context, require_starttls=context is not None,
                     auth_required=auth, auth_require_tls=context is not None,
                     authenticator=Authenticator(args) if auth else None, loop=loop, timeout=30)
@@ -106,6 +128,8 @@ if __name__ == "__main__":
     p.add_argument("--hang-after-data")
     p.add_argument("--reject-rcpt")
     p.add_argument("--rcpt-reply")
+    p.add_argument("--mail-reply")
+    p.add_argument("--greet-421", action="store_true")
     p.add_argument("--auth-fail", action="store_true")
     a = p.parse_args()
     # A parent (Swift's Foundation.Process) may have started us with signals blocked: unblock them,

@@ -87,6 +87,9 @@ public enum Pipeline {
                 + "written, its lists are not mailed", hint: "a night is mailed on or after its day; check --as-of", evenWhenQuiet: true))
             skipMail = true
         }
+        if options.skipMail, !options.resend.isEmpty {
+            throw ZichaError(.usage, "--resend sends a message of the night again and --no-mail sends none: give one or the other")
+        }
         try checkWritable(database: options.databasePath, reports: options.outputDirectory, night: asOf)
         // One run at a time on a database, for the whole night (see `RunLock`): a second one waits a little, then
         // says so, as it does for a transaction SQLite holds.
@@ -113,6 +116,16 @@ public enum Pipeline {
                 at: SourceLocation(file: options.databasePath),
                 hint: (ranBefore ? "its reports folder is kept as it was; " : "")
                     + "a night runs while the night before it is kept (`zicha prune --keep-nights N` keeps the latest N)")
+        }
+        // A --resend address must name a message of this night whose fate is unknown: a typo would else resend nothing.
+        if !options.resend.isEmpty {
+            do {
+                try CounselorMailer.checkResend(options.resend, asOf: asOf, database: database,
+                                                outbox: URL(fileURLWithPath: options.outputDirectory + "/" + asOf + "/outbox"), diagnostics: diagnostics)
+            } catch {
+                if databaseIsNew { database.removeFiles() }
+                throw error
+            }
         }
         // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
         if !skipMail, let later = try database.laterNightMailed(after: asOf) {
@@ -369,7 +382,7 @@ public enum Pipeline {
                                    reportDirectory: String, resend: Set<String>, inputsMark: String) -> CounselorMailer {
         let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
                                      catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
-        mailer.resend = Set(resend.map { $0.lowercased() })
+        mailer.resend = Set(resend.map(CounselorMailer.resendKey))
         mailer.composedFrom = inputsMark.trimmingCharacters(in: .whitespacesAndNewlines)
         return mailer
     }

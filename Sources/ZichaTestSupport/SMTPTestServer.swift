@@ -86,6 +86,12 @@ public final class SMTPTestServer {
         }
     }
 
+    /// How many connections the server took so far (each delivery attempt is one).
+    public func connections() -> Int {
+        let text = (try? String(contentsOf: folder.appendingPathComponent("received/connections"), encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").count
+    }
+
     /// Settings for this server as started with TLS: its certificate trusted unless `caFile` is false.
     public func settings(tls: MailSettings.TLSMode = .starttls, caFile: Bool = true) -> MailSettings {
         var s = MailSettings(transport: .smtp, from: "xueji@example.edu.cn")

@@ -18,9 +18,13 @@ struct Nightly: ParsableCommand {
 
             Exit status: 0 the night completed (findings are not errors); 65 an input file cannot be read as a \
             table (nothing of the night is imported); 1 any other failure, a bad command line included, and mail \
-            that could not be delivered (the reports are written; the next run of the night tries again). A counselor \
-            address refused for good, malformed or by the mail server (a 5xx reply to RCPT TO), is an error naming \
-            the counselor but not a failure: no retry can help, only a corrected counselor list.
+            that could not be delivered (the reports are written; the next run of the night tries again). A server \
+            that cannot be reached or refuses mail for now (a 421, a 4xx before any recipient) stops the mail after \
+            three tries of one message; a refused sender or login stops it at once. A counselor address refused for \
+            good, malformed or by the mail server (a 5xx reply to RCPT TO), is an error naming the counselor but not a \
+            failure: no retry can help, only a corrected counselor list. A refusal for the server's rules (relaying \
+            denied), or every counselor refused with the same reply, is a failure of the mail settings, not of the \
+            addresses.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The roster (在籍名单): CSV, TSV or XLSX.", valueName: "file"))
@@ -59,7 +63,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
     var noMail = false
 
-    @Option(name: .long, help: ArgumentHelp("Send this night's message to this address again although an earlier run cannot tell whether it arrived (the run said so); repeat for several.", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("Send this night's message to this address again although an earlier run cannot tell whether it arrived (the run said so); repeat for several. Any other address (one the night has no message to, or whose message was delivered) stops the run, exit 1.", valueName: "address"))
     var resend: [String] = []
 
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))

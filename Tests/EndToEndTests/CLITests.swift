@@ -126,6 +126,8 @@ struct CLITests {
             (#"{"mail": {"transport": "smpt", "from": "x@example.edu.cn"}}"#, #"mail.transport: "smpt" is not one of "none", "smtp", "sendmail""#),
             (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "tls": "none", "totalTimeoutSeconds": 0, "from": "x@example.edu.cn"}}"#,
              "mail.totalTimeoutSeconds 0 must be at least 1 second"),
+            (#"{"mail": {"transport": "sendmail", "sendmailCommand": "/usr/sbin/sendmail -i", "sendmailTimeoutSeconds": 0, "from": "x@example.edu.cn"}}"#,
+             "mail.sendmailTimeoutSeconds 0 must be at least 1 second"),
             (#"{"deadline": "15/12/2026"}"#, #"deadline "15/12/2026" is not a day"#),
             (#"{"events": {"unchecked": ["已查"]}}"#, #"label "已查" to unchecked, but it already means checked"#),
             (#"{"mail": {"transport": "smtp", "host": "127.0.0.1", "tls": "none", "username": "u", "from": "x@example.edu.cn"}}"#,
@@ -197,6 +199,60 @@ struct CLITests {
         #expect(run.stderr.contains("hint: correct 赵老师's address in the counselor list"), "\(run.stderr)")
         #expect(!run.stderr.contains("tries again"), "\(run.stderr)")
         #expect(try server.received().count == 3, "the other counselors are mailed")
+    }
+
+    @Test("a server that rate-limits the sender (451 to MAIL FROM): the first message tried three times, then one error, the rest wait, exit 1")
+    func aSenderRefusedForNow() throws {
+        let server = try SMTPTestServer(["--mail-reply", "451 4.7.1 rate limited, try again later"], tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail")
+        let run = try Self.nightWithMail(to: server.port, in: tmp)
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        let mailErrors = run.stderr.split(separator: "\n").filter { $0.contains("error:") && $0.contains("mail") }
+        #expect(mailErrors.count == 1, "one error for the night's mail, not one per counselor: \(run.stderr)")
+        #expect(run.stderr.contains("error: mail stopped: 127.0.0.1:\(server.port) refused mail for now: the server answered MAIL FROM with "
+            + "451 4.7.1 rate limited, try again later (3 tries of the message to"), "\(run.stderr)")
+        #expect(server.connections() == 3, "the first message's three tries, no other counselor's")
+        let ledger = try SQLiteShell.run(tmp.file("zicha.sqlite"), "SELECT status, attempts FROM delivery")
+        #expect(ledger.trimmingCharacters(in: .whitespacesAndNewlines) == "failed|3", "\(ledger)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28/outbox")).filter { $0.hasSuffix(".eml") }.count == 4,
+                "every message waits in the outbox")
+    }
+
+    @Test("a server that refuses to relay for every counselor alike, in words only (qmail's rcpthosts): the server's refusal, exit 1, no address blamed")
+    func aRelayRefusalOfEveryCounselor() throws {
+        let server = try SMTPTestServer(["--reject-rcpt", "*", "--rcpt-reply", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"],
+                                        tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail")
+        let run = try Self.nightWithMail(to: server.port, in: tmp)
+        #expect(run.status == 1, "nothing was delivered: exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("error: mail stopped: 127.0.0.1:\(server.port) refused all 4 counselors with the same answer to RCPT TO"), "\(run.stderr)")
+        #expect(run.stderr.contains("553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("correct") && !run.stderr.contains("was refused by"), "no counselor's address is blamed: \(run.stderr)")
+        let ledger = try SQLiteShell.run(tmp.file("zicha.sqlite"), "SELECT DISTINCT status FROM delivery")
+        #expect(ledger.trimmingCharacters(in: .whitespacesAndNewlines) == "failed", "tried again on the next run: \(ledger)")
+    }
+
+    @Test("--resend of an address the night has no message to, or one delivered normally: an error naming it and the night, exit 1")
+    func resendOfAnAddressWithoutAMessageOfUnknownFate() throws {
+        let server = try SMTPTestServer(tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-resend")
+        try #require(try Self.nightWithMail(to: server.port, in: tmp).status == 0)
+        let mailed = try server.received().count
+        // A typo: no message of the night to it
+        let typo = try Self.night1Again(in: tmp, extra: ["--resend", "li.loashi@example.com"])
+        #expect(typo.status == 1, "exit \(typo.status)\n\(typo.stderr)")
+        #expect(typo.stderr.contains("error: --resend \"li.loashi@example.com\": the night 2026-11-28 has no message to this address"), "\(typo.stderr)")
+        #expect(!typo.stderr.contains("laoshi@example.com"), "no other counselor's address is listed: \(typo.stderr)")
+        // A message the server took: what --resend is for, and nothing sent
+        let sent = try Self.night1Again(in: tmp, extra: ["--resend", "li.laoshi@example.com"])
+        #expect(sent.status == 1, "exit \(sent.status)\n\(sent.stderr)")
+        #expect(sent.stderr.contains("error: --resend \"li.laoshi@example.com\": the message of the night 2026-11-28 to this address was delivered"),
+                "\(sent.stderr)")
+        #expect(sent.stderr.contains("--resend sends again only a message that a run of this night said"), "\(sent.stderr)")
+        #expect(try server.received().count == mailed)
     }
 
     @Test("an earlier night run again after a later one was mailed is not mailed (older lists), and keeps its outbox")

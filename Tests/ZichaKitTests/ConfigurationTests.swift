@@ -10,7 +10,7 @@ import ZichaTestSupport
         mail.host = "smtp.example.edu.cn"; mail.port = 587; mail.tls = .starttls; mail.username = "xueji"
         mail.passwordEnv = "PW"; mail.caFile = "/etc/passwd"; /* any readable file: load checks it can be read */ mail.fromName = "学籍科"; mail.replyTo = "office@example.edu.cn"
         mail.ratePerMinute = 30; mail.connectTimeoutSeconds = 10; mail.totalTimeoutSeconds = 60
-        mail.sendmailCommand = "/usr/sbin/sendmail -i -t"; mail.deadlineText = "12月15日截止"
+        mail.sendmailCommand = "/usr/sbin/sendmail -i -t"; mail.sendmailTimeoutSeconds = 90; mail.deadlineText = "12月15日截止"
         return Configuration(deadline: "2026-12-15", remedies: "/etc/remedies.json", events: ["checked": ["核对完成"]], mail: mail)
     }
 

@@ -223,13 +223,22 @@ final class SleepLog: @unchecked Sendable {
         return (outcome, diagnostics, sleeps)
     }
 
-    @Test func aRefusalForPolicyIsAFailureOfTheMessageNotOfTheAddress() throws {
+    @Test(arguments: ["554 5.7.1 Relay access denied",
+                      "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)",  // qmail: the code only in the text
+                      "550 Relaying denied",
+                      "550 relay not permitted"])
+    func aRefusalForPolicyIsAFailureOfTheMessageNotOfTheAddress(reply: String) throws {
         // Given a server that refuses to relay to one counselor: the sending setup's fault, not the address's
-        let (outcome, diagnostics, sleeps) = try mailBoth(refusingZhangWeiWith: "554 5.7.1 Relay access denied")
-        // Then it fails (exit 1), shows the server's words, and is not tried again in this run
-        #expect(outcome.sent == 1 && outcome.refused.isEmpty)
-        #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 554 5.7.1 Relay access denied"])
-        #expect(diagnostics.errors.first?.hint?.contains("refused it for good") == true, "\(diagnostics.errors)")
+        let (outcome, diagnostics, sleeps) = try mailBoth(refusingZhangWeiWith: reply)
+        // Then it fails (exit 1), shows the server's words, says it is about relaying and the settings, and is not tried
+        // again in this run
+        #expect(outcome.sent == 1 && outcome.refused.isEmpty, "not a wrong address: \(outcome.refused)")
+        #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with \(reply)"])
+        let error = try #require(diagnostics.errors.first)
+        #expect(diagnostics.errors.count == 1)
+        #expect(error.message.contains("refuses to relay it (its rules, not the address)"), "\(error)")
+        #expect(error.hint?.contains("check mail.host") == true && error.hint?.contains("mail.username") == true, "\(error)")
+        #expect(error.hint?.contains("correct") == false, "\(error)")
         #expect(sleeps.pauses.isEmpty)
     }
 
@@ -239,6 +248,90 @@ final class SleepLog: @unchecked Sendable {
         #expect(outcome.failed == ["张伟 <zhangwei@example.edu.cn>: the server answered RCPT TO with 450 4.2.1 Mailbox busy, try again later"])
         #expect(diagnostics.errors.first?.hint == "the next run of this night tries again")
         #expect(sleeps.pauses == [1, 2])
+    }
+
+    /// Mails both counselors through a server started with `options` (TLS and AUTH) and expects the mail stopped at the
+    /// first counselor's message after `tries` tries, with one error — the one that stops it — whose message holds
+    /// `words`; the second counselor not tried (waiting in the outbox for the next run).
+    @discardableResult
+    private func expectMailStopped(_ options: [String], saying words: String, tries: Int) throws -> ZichaError {
+        let server = try SMTPTestServer(options)
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let sleeps = SleepLog()
+        let diagnostics = DiagnosticCollector()
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"), sleeps: sleeps)
+                .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        }
+        #expect(error.kind == .mail)
+        #expect(error.diagnostic.message.contains(words), "\(error)")
+        #expect(diagnostics.errors.isEmpty, "one error, the one that stops the mail: \(diagnostics.errors)")
+        #expect(sleeps.pauses == Array([1.0, 2.0].prefix(tries - 1)))
+        #expect(server.connections() == tries, "only the first counselor's message was tried")
+        let deliveries = try database.deliveries(asOf: MailFixture.asOf)
+        #expect(deliveries.map(\.recipient) == ["zhangwei@example.edu.cn"])
+        #expect(deliveries.map(\.status) == [.failed] && deliveries.map(\.attempts) == [tries])
+        return error
+    }
+
+    @Test func aServerGreetingWith421StopsTheMailAfterOneMessagesThreeTries() throws {
+        // Given a server that answers every connection with 421 (too busy) and hangs up, when two counselors are mailed
+        let error = try expectMailStopped(["--greet-421"], saying: "refused mail for now: the server answered the greeting with "
+                                              + "421 4.3.2 Service not available, closing transmission channel (3 tries of the message to 张伟", tries: 3)
+        #expect(error.diagnostic.hint?.contains("the messages not yet sent stay in the outbox and go on the next run") == true, "\(error)")
+    }
+
+    @Test(arguments: ["451 4.7.1 rate limited, try again later", "421 4.7.0 too many messages from you, closing"])
+    func aTemporaryRefusalOfTheSenderStopsTheMailAfterOneMessagesThreeTries(reply: String) throws {
+        // A rate limit answered to MAIL FROM is about the sender: every counselor would get it
+        try expectMailStopped(["--mail-reply", reply], saying: "refused mail for now: the server answered MAIL FROM with \(reply)", tries: 3)
+    }
+
+    @Test func a421ToARecipientStopsTheMailToo() throws {
+        try expectMailStopped(["--reject-rcpt", "*", "--rcpt-reply", "421 4.3.2 shutting down"],
+                              saying: "refused mail for now: the server answered RCPT TO with 421 4.3.2 shutting down", tries: 3)
+    }
+
+    @Test(arguments: ["550 5.7.1 Sender address rejected: not owned by user xueji", "530 5.7.0 Authentication required",
+                      "553 5.1.8 sender domain does not exist"])
+    func aPermanentRefusalOfTheSenderStopsTheMailAtTheFirstMessage(reply: String) throws {
+        let error = try expectMailStopped(["--mail-reply", reply],
+                                          saying: "the server refused the sender: the server answered MAIL FROM with \(reply)", tries: 1)
+        #expect(error.diagnostic.hint?.contains("mail.from") == true, "\(error)")
+    }
+
+    @Test func aServerRefusingEveryRecipientAlikeIsTheServersRefusalNotSoManyWrongAddresses() throws {
+        // Given a server refusing every recipient with the same words (its address aside), no enhanced code to tell why
+        let server = try SMTPTestServer(["--reject-rcpt", "*", "--rcpt-reply", "550 Recipient address rejected: no such domain here"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let diagnostics = DiagnosticCollector()
+        // When both counselors are mailed
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        }
+        // Then one error blames the server's rules (exit 1), none blames the counselors' addresses, and both wait for the next run
+        #expect(error.kind == .mail)
+        #expect(error.diagnostic.message.contains("refused all 2 counselors with the same answer to RCPT TO"), "\(error)")
+        #expect(error.diagnostic.message.contains("550 Recipient address rejected: no such domain here"), "\(error)")
+        #expect(error.diagnostic.hint?.contains("check mail.host") == true, "\(error)")
+        #expect(diagnostics.errors.isEmpty, "\(diagnostics.errors)")
+        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.failed, .failed])
+    }
+
+    @Test func aServerRefusingEveryRecipientNamingEachAddressIsStillOneRefusal() throws {
+        // The default reply names the address (`550 5.1.1 <x>: Recipient address rejected: no such user`): alike but for it
+        let server = try SMTPTestServer(["--reject-rcpt", "*"])
+        defer { server.stop() }
+        let diagnostics = DiagnosticCollector()
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        }
+        #expect(error.diagnostic.message.contains("refused all 2 counselors"), "\(error)")
+        #expect(diagnostics.errors.isEmpty)
     }
 
     @Test func aServerThatIsNotThereIsRetriedThenStopsTheRun() throws {
@@ -314,5 +407,112 @@ final class SleepLog: @unchecked Sendable {
         #expect(try String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8) == "-i\n--\nlina@example.edu.cn\n")
         let parsed = try MailFixture.parse([folder.appendingPathComponent("message")])
         #expect(parsed.first?["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 1 人（外国语学院）")
+    }
+
+    /// A sendmail stand-in: `body` after the shebang, in a temporary folder; settings running it with `-i`.
+    private func sendmail(_ body: String, in folder: URL) throws -> MailSettings {
+        let script = folder.appendingPathComponent("sendmail")
+        try ("#!/bin/sh\n" + body).write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script.path)
+        var settings = MailSettings(transport: .sendmail, from: "xueji@example.edu.cn")
+        settings.sendmailCommand = "\(script.path) -i"
+        return settings
+    }
+
+    /// Whether process `pid` is gone (or a zombie), waiting up to 10 s for it.
+    private func gone(_ pid: Int32) -> Bool {
+        for _ in 0..<200 {
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            if stat.isEmpty || stat.split(separator: ")").last?.split(separator: " ").first == "Z" { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSendmailThatHangsIsStoppedWithWhatItStartedAndStopsTheMail() throws {
+        // Given a sendmail that reads the message, then waits on a child that holds its stderr, and a limit of 1 second
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var settings = try sendmail("cat > /dev/null\nsleep 300 &\necho $! >> \"$(dirname \"$0\")/children\"\nwait\n", in: folder)
+        settings.sendmailTimeoutSeconds = 1
+        let database = try AppDatabase()
+        let sleeps = SleepLog()
+        let diagnostics = DiagnosticCollector()
+        let started = Date()
+        // When two counselors are mailed
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(settings, database, outbox: folder.appendingPathComponent("outbox"), sleeps: sleeps)
+                .run(lists: MailFixture.lists, diagnostics: diagnostics)
+        }
+        // Then each try is stopped at the limit, with the child it started; after three tries the mail stops, the second
+        // counselor waiting in the outbox for the next run
+        #expect(Date().timeIntervalSince(started) < 45, "a limit of 1 s per try")
+        #expect(error.kind == .mail)
+        #expect(error.diagnostic.message.contains("did not finish within 1 s (mail.sendmailTimeoutSeconds) and was stopped with the processes it started (3 tries of the message to 张伟"), "\(error)")
+        #expect(diagnostics.errors.isEmpty)
+        #expect(sleeps.pauses == [1, 2])
+        let deliveries = try database.deliveries(asOf: MailFixture.asOf)
+        #expect(deliveries.map(\.recipient) == ["zhangwei@example.edu.cn"] && deliveries.map(\.attempts) == [3])
+        let children = try String(contentsOf: folder.appendingPathComponent("children"), encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(children.count == 3)
+        for child in children { #expect(gone(child), "the sleep it started (\(child)) was killed with it") }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSendmailWhoseChildKeepsItsStderrOpenDoesNotHoldTheRun() throws {
+        // Given a sendmail that takes the message and exits 0, leaving a child behind that holds its stderr
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = try sendmail("cat > /dev/null\nsleep 300 &\necho $! > \"$(dirname \"$0\")/child\"\nexit 0\n", in: folder)
+        let started = Date()
+        let outcome = try mailer(settings, try AppDatabase(), outbox: folder.appendingPathComponent("outbox"))
+            .run(lists: [MailFixture.lists[1]], diagnostics: DiagnosticCollector())
+        // Then the message counts as sent once the command exits: the child's pipe is not waited on
+        #expect(outcome.sent == 1)
+        #expect(Date().timeIntervalSince(started) < 30)
+        if let child = Int32(try String(contentsOf: folder.appendingPathComponent("child"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(child, SIGKILL)
+        }
+    }
+
+    @Test func aSendmailConfigurationErrorPointsAtTheSendmailCommandNotSMTPSettings() throws {
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let settings = try sendmail("cat > /dev/null\necho 'msmtp: account default not found: no configuration file available' >&2\nexit 78\n",
+                                    in: folder)
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(settings, try AppDatabase(), outbox: folder.appendingPathComponent("outbox"))
+                .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        #expect(error.diagnostic.message.contains("exit 78 (configuration error): msmtp: account default not found"), "\(error)")
+        let hint = try #require(error.diagnostic.hint)
+        #expect(hint.contains("mail.sendmailCommand"), "\(hint)")
+        #expect(!hint.contains("mail.host") && !hint.contains("mail.tls") && !hint.contains("mail.caFile"), "\(hint)")
+    }
+
+    @Test func resendTakesOnlyAMessageOfTheNightWhoseFateIsUnknown() throws {
+        let database = try AppDatabase()
+        let asOf = MailFixture.asOf
+        try database.markDeliveryPending(asOf: asOf, recipient: "lina@example.edu.cn", counselor: "李娜", messageID: "a@example.edu.cn")
+        try database.markDelivery(asOf: asOf, recipient: "lina@example.edu.cn", status: .sent)
+        try database.markDeliveryPending(asOf: asOf, recipient: "zhangwei@example.edu.cn", counselor: "张伟", messageID: "b@example.edu.cn")
+        try database.markDelivery(asOf: asOf, recipient: "zhangwei@example.edu.cn", status: .unknown, detail: "dropped")
+        let outbox = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-outbox-\(UUID().uuidString)")
+        func check(_ address: String) throws { try CounselorMailer.checkResend([address], asOf: asOf, database: database, outbox: outbox,
+                                                                                  diagnostics: DiagnosticCollector()) }
+        // A message of unknown fate: taken (any case)
+        try check("ZhangWei@example.edu.cn")
+        // A typo, or not an address: an error naming it and the night, and nobody else
+        for typo in ["zhangwie@example.edu.cn", "not an address"] {
+            let error = try #require(throws: ZichaError.self) { try check(typo) }
+            #expect(error.diagnostic.message == "--resend \"\(typo)\": the night \(asOf) has no message to this address", "\(error)")
+            #expect(!error.description.contains("lina") && !error.description.contains("zhangwei@"), "\(error)")
+        }
+        // A message the server took: not sent again, and why
+        let sent = try #require(throws: ZichaError.self) { try check("lina@example.edu.cn") }
+        #expect(sent.diagnostic.message.contains("the message of the night \(asOf) to this address was delivered"), "\(sent)")
+        #expect(sent.diagnostic.hint?.contains("sends again only a message that a run of this night said \"may or may not have arrived\"") == true)
     }
 }

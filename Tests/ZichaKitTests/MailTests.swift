@@ -97,14 +97,45 @@ enum MailFixture {
         // An address refused for good, with or without an enhanced code
         #expect(classify("RCPT failed: 550", 550, "550 5.1.1 user unknown") == .refusedRecipient("550 5.1.1 user unknown"))
         #expect(classify("RCPT failed: 553", 553, "553 mailbox name not allowed") == .refusedRecipient("553 mailbox name not allowed"))
-        // A policy refusal (5.7.x), a refused sender or message, and a temporary refusal are not the address's fault
-        #expect(classify("RCPT failed: 554", 554, "554 5.7.1 Relay access denied")
-                == .permanent("the server answered RCPT TO with 554 5.7.1 Relay access denied"))
+        #expect(classify("RCPT failed: 550", 550, "550 5.1.1 <x@example.edu.cn>: Recipient address rejected: User unknown in relay recipient table")
+                == .refusedRecipient("550 5.1.1 <x@example.edu.cn>: Recipient address rejected: User unknown in relay recipient table"))
+        // A policy refusal (5.7.x, or the words of one without an enhanced code) is not the address's fault
+        #expect(classify("RCPT failed: 554", 554, "554 5.7.1 Relay access denied") == .refusedByPolicy("554 5.7.1 Relay access denied"))
+        for words in ["553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", "550 Relaying denied", "550 relay not permitted",
+                      "530 Authentication required", "550 Sending to this domain is not permitted"] {
+            #expect(classify("RCPT failed: \(words.prefix(3))", Int(words.prefix(3))!, words) == .refusedByPolicy(words))
+        }
+        // A refused sender or greeting stops the mail; a refused message fails that message
         #expect(classify("MAIL failed: 553", 553, "553 5.1.8 sender domain unknown")
-                == .permanent("the server answered MAIL FROM with 553 5.1.8 sender domain unknown"))
+                == .fatal("the server refused the sender: the server answered MAIL FROM with 553 5.1.8 sender domain unknown"))
+        #expect(SMTPTransport.classify(CURLE_WEIRD_SERVER_REPLY, reply: 554, serverSaid: "554 no SMTP service here", dataDone: false,
+                                       detail: "Got unexpected smtp-server response: 554", timeLimit: 60)
+                == .fatal("the server refused the connection: the server answered the greeting with 554 no SMTP service here"))
+        #expect(classify("DATA failed: 554", 554, "554 5.6.0 message refused") == .permanent("the server answered DATA with 554 5.6.0 message refused"))
+        // A temporary refusal of one recipient, or of one message's end, is retried for that message
         #expect(classify("RCPT failed: 450", 450, "450 4.2.1 mailbox busy") == .transient("the server answered RCPT TO with 450 4.2.1 mailbox busy"))
         #expect(SMTPTransport.classify(CURLE_WEIRD_SERVER_REPLY, reply: 451, serverSaid: "451 4.3.0 try later", dataDone: true,
                                        detail: "Weird server reply", timeLimit: 60) == .transient("the server answered the message with 451 4.3.0 try later"))
+        // A temporary refusal before any recipient, or a 421 anywhere, is the server's or the sender's: the mail stops after its tries
+        #expect(SMTPTransport.classify(CURLE_WEIRD_SERVER_REPLY, reply: 421, serverSaid: "421 4.3.2 busy", dataDone: false,
+                                       detail: "Got unexpected smtp-server response: 421", timeLimit: 60)
+                == .unavailable("refused mail for now: the server answered the greeting with 421 4.3.2 busy"))
+        #expect(SMTPTransport.classify(CURLE_REMOTE_ACCESS_DENIED, reply: 450, serverSaid: "450 not now", dataDone: false,
+                                       detail: "Remote access denied: 450", timeLimit: 60)
+                == .unavailable("refused mail for now: the server answered EHLO with 450 not now"))
+        #expect(SMTPTransport.classify(CURLE_LOGIN_DENIED, reply: 454, serverSaid: "454 4.7.0 Temporary authentication failure", dataDone: false,
+                                       detail: "Authentication failed: 454", timeLimit: 60)
+                == .unavailable("refused mail for now: the server answered AUTH with 454 4.7.0 Temporary authentication failure"))
+        #expect(classify("MAIL failed: 451", 451, "451 4.7.1 rate limited")
+                == .unavailable("refused mail for now: the server answered MAIL FROM with 451 4.7.1 rate limited"))
+        #expect(classify("RCPT failed: 421", 421, "421 4.7.0 closing") == .unavailable("refused mail for now: the server answered RCPT TO with 421 4.7.0 closing"))
+        #expect(SMTPTransport.classify(CURLE_WEIRD_SERVER_REPLY, reply: 421, serverSaid: "421 4.3.2 shutting down", dataDone: true,
+                                       detail: "Weird server reply", timeLimit: 60)
+                == .unavailable("refused mail for now: the server answered the message with 421 4.3.2 shutting down"))
+        // A login refused for good stops the mail at once
+        #expect(SMTPTransport.classify(CURLE_LOGIN_DENIED, reply: 535, serverSaid: "535 5.7.8 Authentication credentials invalid", dataDone: false,
+                                       detail: "Authentication failed: 535", timeLimit: 60)
+                == .fatal("the server refused the login (535 5.7.8 Authentication credentials invalid)"))
         // Words that are not the last reply's are not shown as if they were
         #expect(classify("RCPT failed: 550", 550, "250 OK") == .refusedRecipient("550"))
     }

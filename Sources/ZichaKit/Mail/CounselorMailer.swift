@@ -33,6 +33,13 @@ public final class CounselorMailer {
     /// The file of each message an earlier run of this night sent, by recipient: composed again, the night's outbox
     /// keeps it as it went, so that it stays the record of what each counselor got.
     private var sentFiles: [String: (file: String, messageID: String, to: MailAddress)] = [:]
+    /// Recipients the server refused (a 5xx to RCPT TO) not yet reported: held while no message of the run was taken, so
+    /// that a server refusing every counselor with the same answer (it does not relay for this sender, whatever its words)
+    /// is reported once as the server's refusal, not as that many wrong addresses.
+    private var heldRefusals: [(message: ComposedMessage, answer: String, policy: Bool)] = []
+    private var holdingRefusals = true
+    /// Messages this run tried to deliver.
+    private var attempted = 0
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -67,6 +74,43 @@ public final class CounselorMailer {
         sentFiles = try sentBefore()
         prepared = true
     }
+
+    /// Checks each `--resend` address before the night runs. It must name a message of this night whose fate a run said
+    /// is unknown (the ledger's `unknown` or `pending`): that is what `--resend` is for. A message not delivered yet (failed,
+    /// or waiting in the outbox) goes on this run anyway: a note says so. Any other address — a typo, a message the server
+    /// took — stops the run with an error naming only that address and the night: else nothing would be resent without a word.
+    public static func checkResend(_ addresses: Set<String>, asOf: String, database: AppDatabase, outbox: URL,
+                                   diagnostics: DiagnosticSink) throws {
+        let waiting: Set<String> = FileManager.default.contents(atPath: outbox.appendingPathComponent(manifestName).path)
+            .map { Set(manifestEntries($0).entries.compactMap { $0?.to.ledgerKey }) } ?? []
+        for raw in addresses.sorted() {
+            let key = resendKey(raw)
+            let shown = MailAddress.shown(key)
+            switch try database.delivery(asOf: asOf, recipient: key)?.status {
+            case .unknown?, .pending?:
+                continue
+            case .failed?:
+                diagnostics.report(Diagnostic(.note, "--resend \(shown): the message of the night \(asOf) to this address was not delivered; "
+                    + "this run tries it again anyway, as every run of the night does"))
+            case nil where waiting.contains(key):
+                diagnostics.report(Diagnostic(.note, "--resend \(shown): the message of the night \(asOf) to this address has not been sent yet; "
+                    + "this run sends it anyway"))
+            case .sent?:
+                throw ZichaError(.usage, "--resend \(shown): the message of the night \(asOf) to this address was delivered (the mail server "
+                    + "took it), and is not sent again",
+                    hint: "--resend sends again only a message that a run of this night said \"may or may not have arrived\" (the "
+                        + "connection ended before the server's answer); a message the server took is never sent twice — if the counselor "
+                        + "lost it, forward them the copy in the night's outbox folder")
+            case nil:
+                throw ZichaError(.usage, "--resend \(shown): the night \(asOf) has no message to this address",
+                    hint: "give the address as the warning of an earlier run of this night wrote it (\"mail to … may or may not have "
+                        + "arrived … --resend ADDRESS\"), with that night's --as-of")
+            }
+        }
+    }
+
+    /// A `--resend` address as the ledger keys it.
+    public static func resendKey(_ raw: String) -> String { raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
 
     /// The files of the published outbox whose message the ledger says was sent (same Message-ID), by recipient.
     private func sentBefore() throws -> [String: (file: String, messageID: String, to: MailAddress)] {
@@ -184,29 +228,91 @@ public final class CounselorMailer {
         }
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
-        for item in queued {
-            let file = folder.appendingPathComponent(item.fileName)
-            guard let bytes = FileManager.default.contents(atPath: file.path) else {
-                throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: file.path))
+        do {
+            for item in queued {
+                let file = folder.appendingPathComponent(item.fileName)
+                guard let bytes = FileManager.default.contents(atPath: file.path) else {
+                    throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: file.path))
+                }
+                let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, bytes: Array(bytes))
+                guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
+                if let silent = silentServer {
+                    // Stopped here rather than at the silent message: when it was the last, the night ends as for any
+                    // message of unknown fate.
+                    throw ZichaError(.mail, "mail stopped: \(transport.serverName) gave no answer to the end of the message to \(silent.label) "
+                                     + "within \(silent.seconds) s, and would keep each counselor's message waiting as long",
+                                     hint: "ask the mail server's administrator why it holds messages (a content filter, a full queue); the reports "
+                                         + "are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
+                }
+                if let lastStart, interval > 0 {
+                    let wait = interval - Date().timeIntervalSince(lastStart)
+                    if wait > 0 { sleep(wait) }
+                }
+                lastStart = Date()
+                try deliver(message, with: transport, outcome: &outcome, diagnostics: diagnostics)
             }
-            let message = ComposedMessage(from: sender!, to: item.to, messageID: item.messageID, bytes: Array(bytes))
-            guard try shouldSend(message, outcome: &outcome, diagnostics: diagnostics) else { continue }
-            if let silent = silentServer {
-                // Stopped here rather than at the silent message: when it was the last, the night ends as for any
-                // message of unknown fate.
-                throw ZichaError(.mail, "mail stopped: \(transport.serverName) gave no answer to the end of the message to \(silent.label) "
-                                 + "within \(silent.seconds) s, and would keep each counselor's message waiting as long",
-                                 hint: "ask the mail server's administrator why it holds messages (a content filter, a full queue); the reports "
-                                     + "are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
-            }
-            if let lastStart, interval > 0 {
-                let wait = interval - Date().timeIntervalSince(lastStart)
-                if wait > 0 { sleep(wait) }
-            }
-            lastStart = Date()
-            try deliver(message, with: transport, outcome: &outcome, diagnostics: diagnostics)
+        } catch {
+            releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
+            throw error
         }
+        try settleRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
         return outcome
+    }
+
+    /// At the end of the run's deliveries: when every message tried was refused at RCPT TO with the same answer (the
+    /// address aside) and none was taken, tonight or on an earlier run, the server refuses this sender's mail, not so many
+    /// counselors' addresses: one error, the mail failed (the messages wait in the outbox). Otherwise each refusal is
+    /// reported on its own.
+    private func settleRefusals(_ transport: MailTransport, outcome: inout MailOutcome, diagnostics: DiagnosticSink) throws {
+        let held = heldRefusals
+        let alike = Set(held.map { Self.withoutAddress($0.answer, of: $0.message) }).count == 1
+        guard held.count >= 2, held.count == attempted, alike, outcome.sent == 0, outcome.alreadySent == 0, outcome.unknown.isEmpty else {
+            releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
+            return
+        }
+        heldRefusals = []
+        let first = held[0]
+        throw ZichaError(.mail, "mail stopped: \(transport.serverName) refused all \(held.count) counselors with the same answer to RCPT TO "
+                         + "(for \(Self.label(first.message)): \(first.answer)): the server refuses this sender's mail — it does not relay "
+                         + "for it, or wants a login — rather than \(held.count) wrong addresses; nothing was delivered",
+                         hint: "check mail.host (the school's own submission server), mail.port, mail.username and its password variable, "
+                             + "and mail.from; the reports are written, and the messages stay in the outbox and go on the next run of this night")
+    }
+
+    /// Reports the refusals held so far, each on its own, and holds no more.
+    private func releaseRefusals(_ transport: MailTransport, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
+        holdingRefusals = false
+        let held = heldRefusals
+        heldRefusals = []
+        for refusal in held { reportRefusal(refusal.message, refusal.answer, policy: refusal.policy, transport, outcome: &outcome, diagnostics: diagnostics) }
+    }
+
+    /// A server's answer with the recipient's address taken out, to compare the answers to different counselors.
+    private static func withoutAddress(_ answer: String, of message: ComposedMessage) -> String {
+        answer.replacingOccurrences(of: message.to.address, with: "", options: .caseInsensitive)
+    }
+
+    /// One recipient the server refused: its address (like an address the check refuses: exit 0), or for the server's
+    /// rules (relaying denied: a failure of the night, pointing at the mail settings).
+    private func reportRefusal(_ message: ComposedMessage, _ answer: String, policy: Bool, _ transport: MailTransport,
+                               outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
+        if policy {
+            let why = "the server answered RCPT TO with \(answer)"
+            outcome.failed.append("\(Self.label(message)): \(why)")
+            diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed: \(transport.serverName) refuses to relay it (its rules, "
+                                          + "not the address): \(why)",
+                                          hint: "the server does not take mail for this address from this sender, or not without a login: check "
+                                              + "mail.host (the school's own submission server), mail.username and its password variable, and "
+                                              + "mail.from; the next run of this night tries again"))
+            return
+        }
+        // Like an address the check refuses (RecipientCheck): an error naming the counselor, no failure of the night
+        // (exit 0), since no retry can help. The ledger keeps it failed: a later run of the night tries it once more, in
+        // case the mailbox was made meanwhile, and says so again if not.
+        let who = message.to.name.isEmpty ? "(no name)" : message.to.name
+        outcome.refused.append("\(who): \(answer)")
+        diagnostics.report(Diagnostic(.error, "counselor \(who)'s address \(message.to.address) was refused by \(transport.serverName): \(answer); their list was not mailed",
+                                      hint: "correct \(who)'s address in the counselor list (or the 辅导员邮箱 cell of the roster); the server will not take this one, so trying again cannot help"))
     }
 
     /// Consults the ledger: false for a message already sent, or one whose fate is unknown.
@@ -235,55 +341,65 @@ public final class CounselorMailer {
                          diagnostics: DiagnosticSink) throws {
         let key = message.to.ledgerKey
         let tries = retryDelays.count + 1
+        attempted += 1
         for attempt in 1...tries {
             try database.markDeliveryPending(asOf: asOf, recipient: key, counselor: message.to.name, messageID: message.messageID)
             let result = transport.deliver(message)
+            let tried = attempt > 1 ? "\(attempt) tries" : "1 try"
             switch result {
             case .sent:
                 try database.markDelivery(asOf: asOf, recipient: key, status: .sent)
                 outcome.sent += 1
+                releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)  // the server takes mail: they are the addresses'
                 return
-            case .transient(let why) where attempt < tries, .unreachable(let why) where attempt < tries:
+            case .transient(let why) where attempt < tries, .unreachable(let why) where attempt < tries,
+                 .unavailable(let why) where attempt < tries:
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 sleep(retryDelays[attempt - 1])
             case .unreachable(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
-                throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(attempt) tries: \(why)",
+                throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(tried): \(why)",
                                  hint: "check mail.host and mail.port and that the server is up; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
+            case .unavailable(let why):
+                // Like a server not there: every counselor would get the same, so the others wait for the next run.
+                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                throw ZichaError(.mail, "mail stopped: \(transport.serverName) \(why) (\(tried) of the message to \(Self.label(message)))",
+                                 hint: "no other message would go now either, so none is tried; the reports are written, and the messages not yet "
+                                     + "sent stay in the outbox and go on the next run of this night")
             case .transient(let why), .permanent(let why):
                 let forGood: Bool
                 if case .permanent = result { forGood = true } else { forGood = false }
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
-                let tried = attempt > 1 ? " after \(attempt) tries" : ""
                 outcome.failed.append("\(Self.label(message)): \(why)")
-                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(tried): \(why)", hint: forGood
+                diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(attempt > 1 ? " after \(tried)" : ""): \(why)", hint: forGood
                     ? "\(transport.serverName) refused it for good: fix what its answer names (the sender, the server's rules, the message), then the next run of this night tries again"
                     : "the next run of this night tries again"))
                 return
-            case .refusedRecipient(let answer):
-                // Like an address the check refuses (RecipientCheck): an error naming the counselor, no failure of the
-                // night (exit 0), since no retry can help. The ledger keeps it failed: a later run of the night tries
-                // it once more, in case the mailbox was made meanwhile, and says so again if not.
+            case .refusedRecipient(let answer), .refusedByPolicy(let answer):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: answer)
-                let who = message.to.name.isEmpty ? "(no name)" : message.to.name
-                outcome.refused.append("\(who): \(answer)")
-                diagnostics.report(Diagnostic(.error, "counselor \(who)'s address \(message.to.address) was refused by \(transport.serverName): \(answer); their list was not mailed",
-                                              hint: "correct \(who)'s address in the counselor list (or the 辅导员邮箱 cell of the roster); the server will not take this one, so trying again cannot help"))
+                var policy = false
+                if case .refusedByPolicy = result { policy = true }
+                if holdingRefusals {
+                    heldRefusals.append((message, answer, policy))
+                } else {
+                    reportRefusal(message, answer, policy: policy, transport, outcome: &outcome, diagnostics: diagnostics)
+                }
                 return
             case .unknown(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
+                releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 return
             case .unanswered(let seconds):
                 let why = "\(transport.serverName) gave no answer to the end of the message within \(seconds) s"
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
+                releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 silentServer = (Self.label(message), seconds)
                 return
             case .fatal(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
-                throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)",
-                                 hint: "check mail.host, mail.username, the password variable, mail.tls and mail.caFile; messages not yet sent stay in the outbox and go on the next run")
+                throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)", hint: transport.settingsHint)
             }
         }
     }

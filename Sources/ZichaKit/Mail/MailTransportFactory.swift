@@ -39,7 +39,10 @@ enum MailTransportFactory {
                 throw ZichaError(.config, "mail.transport is sendmail but mail.sendmailCommand is not set",
                                  hint: "for example \"/usr/sbin/sendmail -i -t\"")
             }
-            return try SendmailTransport(commandLine: command)
+            let limit = settings.sendmailTimeoutSeconds ?? SendmailTransport.defaultTimeLimit
+            // 0 or less would stop every message at once; there is no "no limit" (a hung command would hold the night).
+            guard limit >= 1 else { throw ZichaError(.config, "mail.sendmailTimeoutSeconds \(limit) must be at least 1 second") }
+            return try SendmailTransport(commandLine: command, timeLimit: Double(limit))
         case .smtp:
             return try smtp(settings, environment: environment, sender: sender)
         }

@@ -69,14 +69,67 @@ struct SMTPTransport: MailTransport {
         return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why, timeLimit: totalTimeout)
     }
 
+    /// What to check when the mail stops on a refusal of the connection, the sender or the login.
+    var settingsHint: String {
+        "check mail.host, mail.from, mail.username, the password variable, mail.tls and mail.caFile; the messages not yet sent "
+            + "stay in the outbox and go on the next run of this night"
+    }
+
+    /// The step of the exchange a refusal answered, from the start of libcurl's error text (`RCPT failed: 550`).
+    enum Step: String {
+        case greeting = "the greeting", hello = "EHLO", startTLS = "STARTTLS", login = "AUTH", sender = "MAIL FROM",
+             recipient = "RCPT TO", data = "DATA", message = "the message"
+
+        init?(detail: String, dataDone: Bool) {
+            let prefixes: [(String, Step)] = [("Got unexpected smtp-server response", .greeting), ("Remote access denied", .hello),
+                                              ("STARTTLS denied", .startTLS), ("Authentication failed", .login),
+                                              ("MAIL failed", .sender), ("RCPT failed", .recipient), ("DATA failed", .data)]
+            if let found = prefixes.first(where: { detail.hasPrefix($0.0) }) { self = found.1 } else if dataDone { self = .message } else { return nil }
+        }
+
+        /// Before any recipient: a refusal here is about the server or the sender, and would be the same for every counselor.
+        var beforeRecipients: Bool { [.greeting, .hello, .startTLS, .login, .sender].contains(self) }
+    }
+
+    /// Words of a refusal of a recipient that is about the server's rules (relaying, a login it wants), not the address,
+    /// when the reply has no enhanced code: qmail's `553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)`,
+    /// `550 Relaying denied`, exim's `550 relay not permitted`, `530 Authentication required`.
+    static let policyWords = ["#5.7.", "relay", "rcpthosts", "not permitted", "authentication required", "auth required",
+                              "authentication is required", "must authenticate"]
+
+    /// Whether a 5xx reply to RCPT TO refuses for the server's rules (relaying denied, a login needed, other security or
+    /// policy) rather than the address: by its enhanced code when it has one (5.7.x), otherwise by `policyWords` — unless
+    /// the words say the user is unknown (`User unknown in relay recipient table` is about the address).
+    static func isPolicyRefusal(_ answer: String) -> Bool {
+        if let enhanced = answer.split(separator: " ").dropFirst().first, isEnhancedCode(enhanced) { return enhanced.hasPrefix("5.7.") }
+        if answer.hasPrefix("530") { return true }  // authentication required
+        let lower = answer.lowercased()
+        if ["user unknown", "unknown user", "no such user", "no such mailbox"].contains(where: { lower.contains($0) }) { return false }
+        return policyWords.contains { lower.contains($0) }
+    }
+
+    /// `5.7.1`: a class digit and two numbers (RFC 3463).
+    private static func isEnhancedCode(_ token: Substring) -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && ["2", "4", "5"].contains(parts[0])
+            && parts.dropFirst().allSatisfy { (1...3).contains($0.count) && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
     /// Maps libcurl's result and the last SMTP reply (its code, and its text as the server wrote it) to what the
     /// mailer does next.
     static func classify(_ result: CURLcode, reply: Int, serverSaid: String, dataDone: Bool, detail: String, timeLimit: Int) -> DeliveryResult {
+        let answer = serverSaid.hasPrefix("\(reply)") ? serverSaid : "\(reply)"
+        let step = Step(detail: detail, dataDone: dataDone)
+        // A temporary refusal before any recipient, or a 421 (the server closing the connection) at any step, is about the
+        // server or the sender: every counselor would get it.
+        if (400..<500).contains(reply), reply == 421 || step?.beforeRecipients == true {
+            return .unavailable("refused mail for now: the server answered\(step.map { " \($0.rawValue)" } ?? "") with \(answer)")
+        }
         switch result {
         case CURLE_OK:
             return .sent
         case CURLE_LOGIN_DENIED, CURLE_AUTH_ERROR:
-            return .fatal("the server refused the login (\(reply > 0 ? "\(reply)" : detail))")
+            return .fatal("the server refused the login (\(reply > 0 ? answer : detail))")
         case CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE,
              CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE,
              CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_ENGINE_NOTFOUND,
@@ -99,16 +152,15 @@ struct SMTPTransport: MailTransport {
             if dataDone { return .unknown("the connection ended after the message was sent, with no final reply: \(detail)") }
             return .transient(detail)
         }
-        let answer = serverSaid.hasPrefix("\(reply)") ? serverSaid : "\(reply)"
-        // libcurl names the command the server refused in its error text: `RCPT failed: 550`.
-        let command = [("RCPT", "RCPT TO"), ("MAIL", "MAIL FROM"), ("DATA", "DATA")].first { detail.hasPrefix("\($0.0) failed") }?.1
-        let why = command.map { "the server answered \($0) with \(answer)" }
-            ?? (dataDone ? "the server answered the message with \(answer)" : "the server answered \(answer) (\(detail))")
+        let why = step.map { $0 == .message ? "the server answered the message with \(answer)" : "the server answered \($0.rawValue) with \(answer)" }
+            ?? "the server answered \(answer) (\(detail))"
         if reply < 500 { return .transient(why) }
-        // A 5xx to RCPT TO refuses the address itself, unless its enhanced code is 5.7.x (security or policy: relaying
-        // denied, a login needed), which is the sending setup's fault and would refuse every counselor alike.
-        let enhanced = answer.split(separator: " ").dropFirst().first
-        if command == "RCPT TO", enhanced?.hasPrefix("5.7.") != true { return .refusedRecipient(answer) }
+        // A permanent refusal before any recipient (the greeting, EHLO, the sender: `550` or `530 authentication required`
+        // to MAIL FROM) would refuse every counselor alike: the mail stops at once.
+        if step?.beforeRecipients == true { return .fatal("the server refused \(step == .sender ? "the sender" : "the connection"): \(why)") }
+        // A 5xx to RCPT TO refuses the address itself, unless it is about the server's rules (relaying denied, a login
+        // needed), which is the sending setup's fault and would refuse every counselor alike.
+        if step == .recipient { return isPolicyRefusal(answer) ? .refusedByPolicy(answer) : .refusedRecipient(answer) }
         return .permanent(why)
     }
 }

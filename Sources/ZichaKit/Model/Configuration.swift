@@ -182,13 +182,15 @@ public struct MailSettings: Sendable, Codable, Equatable {
     public var totalTimeoutSeconds: Int?
     /// A sendmail-compatible command, e.g. `/usr/sbin/sendmail -i -t` or `msmtp -t`.
     public var sendmailCommand: String?
+    /// Seconds the sendmail command may take for one message (default 120): then it is stopped with the processes it started.
+    public var sendmailTimeoutSeconds: Int?
     /// Extra lines for the top of each message, e.g. the deadline in words.
     public var deadlineText: String?
 
     /// The keys of the `mail` section (see `Configuration.knownKeys`).
     static let knownKeys: Set<String> = ["transport", "host", "port", "tls", "username", "passwordEnv", "caFile", "from", "fromName",
                                          "replyTo", "ratePerMinute", "connectTimeoutSeconds", "totalTimeoutSeconds",
-                                         "sendmailCommand", "deadlineText"]
+                                         "sendmailCommand", "sendmailTimeoutSeconds", "deadlineText"]
 
     public init(transport: Transport, from: String) {
         self.transport = transport
