@@ -95,7 +95,8 @@ public struct Configuration: Sendable, Codable, Equatable {
     /// `MailTransportFactory`.)
     private static func checkWholeNumbers(_ mail: [String: Any], at: SourceLocation, hint: String) throws {
         let ranges: [(key: String, range: ClosedRange<Double>)] = [("port", 1...65535), ("ratePerMinute", 0...1_000_000),
-                                                                  ("connectTimeoutSeconds", 0...86400), ("totalTimeoutSeconds", 0...86400)]
+                                                                  ("connectTimeoutSeconds", 0...86400), ("totalTimeoutSeconds", 0...86400),
+                                                                  ("sendmailTimeoutSeconds", 0...86400)]
         for (key, range) in ranges {
             guard let value = mail[key], !(value is NSNull) else { continue }
             guard let number = value as? NSNumber else { continue }  // a text: the decoder names the type
