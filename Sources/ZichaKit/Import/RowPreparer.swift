@@ -312,20 +312,29 @@ struct RowPreparer {
     /// key would make a student of it — two `#N/A` rows "one student twice", and on a later night another student
     /// whose lookup fails would inherit that history.
     static func keyProblem(_ key: String) -> String? {
-        if key.hasPrefix("#") { return "is an Excel error (a formula that failed), not a key" }
-        var digit = false, nonZero = false
-        for b in key.utf8 {
-            switch b {
-            case UInt8(ascii: "0"): digit = true
-            case UInt8(ascii: "1")...UInt8(ascii: "9"): digit = true; nonZero = true
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): nonZero = true
-            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"): break
-            default: return "is not a key: only letters and digits (a footer or a note in the key column?)"
+        // Over the string's own bytes: every roster row's key is looked at.
+        enum Verdict { case key, excelError, notAKey, noDigit, allZeros }
+        let verdict = key.withBytes { b -> Verdict in
+            if b.first == UInt8(ascii: "#") { return .excelError }
+            var digit = false, nonZero = false
+            for c in b {
+                switch c {
+                case UInt8(ascii: "0"): digit = true
+                case UInt8(ascii: "1")...UInt8(ascii: "9"): digit = true; nonZero = true
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): nonZero = true
+                case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"): break
+                default: return .notAKey
+                }
             }
+            return !digit ? .noDigit : !nonZero ? .allZeros : .key
         }
-        if !digit { return "is not a key: it holds no digit" }
-        if !nonZero { return "is not a key: it is all zeros" }
-        return nil
+        switch verdict {
+        case .key: return nil
+        case .excelError: return "is an Excel error (a formula that failed), not a key"
+        case .notAKey: return "is not a key: only letters and digits (a footer or a note in the key column?)"
+        case .noDigit: return "is not a key: it holds no digit"
+        case .allZeros: return "is not a key: it is all zeros"
+        }
     }
 
     private func roster(_ record: TableRecord) -> PreparedRow {

@@ -48,7 +48,11 @@ public struct PersonName: Sendable, Equatable {
         return text.withBytes { b in
             for i in b.indices {
                 let c = b[i]
-                if c <= 0x20 || c == 0x2E || c == 0xCE || (c >= 0xE1 && c <= 0xE3) || c == 0xEF { return true }
+                if c < 0x80 {
+                    if c <= 0x20 || c == 0x2E { return true }
+                    continue
+                }
+                if c == 0xCE || (c >= 0xE1 && c <= 0xE3) || c == 0xEF { return true }
                 if c == 0xC2, i + 1 < b.count, b[i + 1] == 0x85 || b[i + 1] == 0xA0 { return true }
             }
             return false
