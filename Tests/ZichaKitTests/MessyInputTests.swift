@@ -96,6 +96,19 @@ import Testing
         #expect(try database.rows("SELECT name, admission_name FROM student") == ["[name:\"买买提\" admission_name:\"买买提·艾力\"]"])
     }
 
+    /// Found by an audit: 證件號碼已被註冊 (a detail in traditional characters) was no reason at all, so no ID_TAKEN.
+    @Test func aFailureDetailInTraditionalCharactersGivesItsReason() throws {
+        let database = try AppDatabase(inMemory: ())
+        let log = try Self.log(["2026-09-04 08:00,110105199001010029,注册失败,證件號碼已被註冊", "2026-09-04 09:00,110101200602030017,注册失败,網絡超時",
+                                "2026-09-04 10:00,320102197001018646,找回失败,姓名不符"], header: "时间,身份证号,事件,说明")
+        try ImportFixtures.importNight(database, roster: try Self.roster([
+            "26110101000001,张伟,110105199001010029", "26110101000002,王芳,110101200602030017", "26110101000003,李强,320102197001018646"]),
+            logs: [log])
+        #expect(try database.rows("SELECT reason, detail FROM event ORDER BY line")
+            == ["[reason:\"id_taken\" detail:\"證件號碼已被註冊\"]", "[reason:NULL detail:\"網絡超時\"]", "[reason:\"name_mismatch\" detail:\"姓名不符\"]"],
+            "the detail is kept as written")
+    }
+
     @Test func aPhonePlaceholderIsNoPhone() throws {
         let database = try AppDatabase(inMemory: ())
         try ImportFixtures.importNight(database, roster: try Self.roster([

@@ -65,6 +65,8 @@ struct RowPreparer {
     /// The sheet of the records being read (`TableRecord.sheet`), and per sheet read its data rows and the lines above
     /// its header, for the note naming the sheets read.
     private var sheet = 0
+    /// OpenCC, opened for the first failure whose detail is not understood as written (see `failureReason`).
+    private var traditional: OpenCCConverter?? = .none
     private var sheetRows: [Int] = [0]
     private var sheetTitleRows: [Int] = [0]
     /// Whether lines above a header were warned of (once per file: each sheet's are in the note naming the sheets read).
@@ -391,6 +393,18 @@ struct RowPreparer {
         return kind
     }
 
+    /// The reason a failure's detail gives; a detail written in traditional characters (证件號碼已被註冊, typed by an
+    /// office or exported by a system in Hong Kong or Taiwan) is read in simplified ones, character by character,
+    /// when it is not understood as written.
+    private mutating func failureReason(_ detail: String) -> FailureReason? {
+        if let reason = FailureReason.classify(detail) { return reason }
+        guard detail.utf8.contains(where: { $0 >= 0xE3 }) else { return nil }  // no CJK character: nothing to simplify
+        if case .none = traditional { traditional = .some(try? OpenCCConverter()) }
+        guard case .some(.some(let converter)) = traditional else { return nil }
+        let simplified = detail.unicodeScalars.map { converter.simplified($0) }.joined()
+        return simplified == detail ? nil : FailureReason.classify(simplified)
+    }
+
     private mutating func event(_ record: TableRecord) -> PreparedRow {
         let c = record.cells, columns = logColumns
         func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
@@ -419,7 +433,7 @@ struct RowPreparer {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
-        let reason = kind == .registerFailed || kind == .recoverFailed ? FailureReason.classify(detail) : nil
+        let reason = kind == .registerFailed || kind == .recoverFailed ? failureReason(detail) : nil
         let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
         return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(HeaderMap.cell(columns.name, in: c)).normalized,
                                kind: kind, detail: detail, reason: reason, time: time, line: record.line))
