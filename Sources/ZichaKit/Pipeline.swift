@@ -75,10 +75,10 @@ public enum Pipeline {
         }
         let config = options.configuration
         let catalog = try config.remedies.map(RemedyCatalog.load(path:)) ?? RemedyCatalog.bundled()
-        let vocabulary = try EventVocabulary(extra: config.events ?? [:])
+        let vocabulary = try config.located { try EventVocabulary(extra: config.events ?? [:]) }
         let traditional = try TraditionalNameCheck.bundled()
         var skipMail = options.skipMail
-        if !skipMail { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) }
+        if !skipMail { try config.located { try MailTransportFactory.check(config.mail, environment: ProcessInfo.processInfo.environment) } }
         // A night ahead (a typo: 12-20 for 11-20) is reported but not mailed: counselors would get lists dated ahead
         // (a message is dated at the start of its night), and every real night before it would then not be mailed
         // (see `laterNightMailed`).

@@ -72,7 +72,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Take a roster that would mark more than half of the students on the roster as left (20 or more): without it such a roster is refused as a likely partial export or another cohort's, exit 65."))
     var acceptDepartures = false
 
-    @Flag(name: .shortAndLong, help: "Print nothing but errors (for cron).")
+    @Flag(name: .shortAndLong, help: "Print only errors and the few warnings every night needs (a new database, a night after today, exports not refreshed, a log without rows, reports a killed run left, mail refused): for cron.")
     var quiet = false
 
     func validate() throws {

@@ -83,6 +83,33 @@ enum MailFixture {
 }
 
 @Suite struct MailTests {
+    @Test func theDeadlineDayIsTodayNotZeroDaysLeft() throws {
+        func line(asOf: String) throws -> String {
+            let composer = MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn"), replyTo: nil, catalog: try MailFixture.catalog,
+                                           asOf: asOf, deadline: "2026-12-15", deadlineText: nil)
+            let list = MailFixture.lists[1]
+            let text = try #require(try MailFixture.parse(try composer.compose(list, to: try MailAddress(address: list.email)))["text"] as? String)
+            return text.components(separatedBy: .newlines).first { $0.hasPrefix("自查截止日期") } ?? ""
+        }
+        #expect(try line(asOf: "2026-12-13") == "自查截止日期：2026-12-15（还剩 2 天）。")
+        #expect(try line(asOf: "2026-12-15") == "自查截止日期：2026-12-15（今天截止）。", "as summary.html says it: students can still act")
+        #expect(try line(asOf: "2026-12-18") == "自查截止日期：2026-12-15（已过截止日期 3 天）。")
+    }
+
+    @Test func aRenamedStudentBlockedFromRecoveryReadsTheAdmissionNameFirst() {
+        // FAQ 注意2 before FAQ-6: "register again" would only meet 证件号码已被注册 when the mismatch is the name change.
+        let blocked = FindingLine(code: .recoveryBlocked, detail: "找回用户名 3 次提示姓名不符", remedies: ["FAQ-6"], change: .new)
+        let renamed = FindingLine(code: .nameChanged, detail: "录取姓名 陈旧", remedies: ["NOTE-2"], change: .new)
+        #expect(MailFixture.row("24110101000009", "陈新", findings: [blocked, renamed]).remedyIDs == ["NOTE-2", "FAQ-6"])
+        #expect(MailFixture.row("24110101000009", "陈新", findings: [blocked]).remedyIDs == ["FAQ-6"])
+        // A roster ID no log row can match: the lists do not say "not registered", which is not known.
+        let unmatchable = FindingLine(code: .notRegistered, detail: Rules.unmatchableID, remedies: ["GUIDE", "NOTE-1"], change: .new)
+        #expect(unmatchable.title == "无法核对自查状态")
+        #expect(FindingLine(code: .notRegistered, detail: "自查记录中没有该生的任何记录", remedies: [], change: .new).title == "尚未注册学信网账号")
+        let cells = FollowupTable.cells(MailFixture.row("24110101000010", "郑凯", findings: [unmatchable]), catalog: try! RemedyCatalog.bundled(), masked: true)
+        #expect(cells.contains("无法核对自查状态（\(Rules.unmatchableID)）"))
+    }
+
     @Test func sha256MatchesTheFIPSVectors() {
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -193,14 +220,15 @@ enum MailFixture {
     @Test func composesAMessageThatAMIMEParserReadsExactly() throws {
         let composer = try MailFixture.composer(replyTo: try MailAddress(address: "office@example.edu.cn"))
         let list = MailFixture.lists[0]
-        let message = composer.compose(list, to: try MailAddress(address: list.email, name: list.counselor))
+        let message = try composer.compose(list, to: try MailAddress(address: list.email, name: list.counselor))
         let parsed = try MailFixture.parse(message)
 
         #expect(parsed["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 3 人（计算机学院）")
         #expect(parsed["from_name"] as? String == "学籍科（教务处）")
         #expect(parsed["from_addr"] as? String == "xueji@example.edu.cn")
         #expect(parsed["to"] as? [[String]] == [["张伟", "zhangwei@example.edu.cn"]])
-        #expect(parsed["content_types"] as? [String] == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/csv"])
+        #expect(parsed["content_types"] as? [String] == ["multipart/mixed", "multipart/alternative", "text/plain", "text/html",
+                                                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"])
         #expect(parsed["defects"] as? [String] == [])
         #expect(parsed["crlf_only"] as? Bool == true)
         #expect((parsed["max_line"] as? Int ?? 999) <= 998)
@@ -217,7 +245,13 @@ enum MailFixture {
         #expect(parsed["disposition"] as? String == "attachment")
         #expect(parsed["csv_charset"] as? String == "utf-8")
         let csv = try #require(parsed["csv"] as? String)
-        #expect(csv == composer.csv(for: list))
+        #expect(csv == MessageComposer.csv(composer.cells(for: list)))
+        // The workbook beside it holds the same rows, its 考生号, 学号 and ID columns as text (Excel would show a CSV's
+        // 14-digit 考生号 as 2.64201E+13 and drop a 学号's leading zeros).
+        #expect(parsed["workbook_filename"] as? String == "学籍自查待跟进_2026-11-29_张伟.xlsx")
+        let sheet = try #require(parsed["workbook_rows"] as? [[String]])
+        #expect(sheet == [FollowupTable.header] + composer.cells(for: list))
+        #expect(parsed["workbook_ksh_is_text"] as? Bool == true)
         #expect(csv.hasPrefix("\u{FEFF}学院,班级,辅导员,考生号"))
         #expect(csv.replacingOccurrences(of: "\r\n", with: "").contains("\n") == false || csv.contains("\r\n"))
         #expect(csv.components(separatedBy: "\r\n").count == 5)  // header, 3 students, final empty
@@ -281,7 +315,7 @@ enum MailFixture {
         let html = try #require(parsed["html"] as? String)
         let csv = try #require(parsed["csv"] as? String)
         // Then the body says so and lists the first 500; the attachment holds every student
-        #expect(text.contains("有 501 人尚未完成学籍自查，正文列出前 500 人，完整名单见附件 CSV 文件"))
+        #expect(text.contains("有 501 人尚未完成学籍自查，正文列出前 500 人，完整名单见附件的 Excel 文件（.xlsx）或 CSV 文件"))
         #expect(text.contains("500. 计科2401 学生500（") && !text.contains("学生501"))
         #expect(html.contains("学生500") && !html.contains("学生501"))
         #expect(csv.components(separatedBy: "\r\n").count == 503)  // header, 501 students, final empty

@@ -10,6 +10,8 @@ public struct DelimitedTextReader: TableReader {
     public let encoding: TextEncoding
     /// The delimiter in use (detected from the header line or forced).
     public let delimiter: UInt8
+    /// Whether `delimiter` was forced (`--delimiter`, for every text file of the night) rather than detected.
+    public let delimiterForced: Bool
     /// Detected as UTF-8, but its first bytes are valid GBK too and look like it (`EncodingDetector.mayBeGBK`).
     public let mayBeGBK: Bool
     private let bomLength: Int
@@ -44,6 +46,7 @@ public struct DelimitedTextReader: TableReader {
         encoding = enc
         bomLength = bom
         mayBeGBK = options.encoding == .auto && bom == 0 && enc == .utf8 && EncodingDetector.mayBeGBK(sample)
+        delimiterForced = options.delimiter != nil
         if let forced = options.delimiter {
             delimiter = forced
         } else {

@@ -60,6 +60,9 @@ struct RowPreparer {
     /// many (a row shifted into such a column by an unquoted separator is counted there too).
     private var unheadedRows = 0
     private var firstUnheaded: SourceLocation?
+    /// Counselor-list rows naming a counselor without an address, and the first of them.
+    private var rowsWithoutEmail = 0
+    private var firstWithoutEmail: SourceLocation?
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
     /// The sheet of the records being read (`TableRecord.sheet`), and per sheet read its data rows and the lines above
@@ -129,6 +132,7 @@ struct RowPreparer {
                 headerWidth = record.cells.count
                 unheadedColumns = record.cells.indices.filter { Text.trimmed(record.cells[$0]).isEmpty }
                 if kind == .log { logColumns = LogColumns(candidate) }
+                if kind == .counselors { try checkNotRoster(at: record) }
                 if kind == .roster {
                     rosterColumns = RosterColumns(candidate)
                     try checkRosterKey(at: record)
@@ -245,6 +249,11 @@ struct RowPreparer {
                                             at: firstUnheaded)))
         }
         if let more = addresses.summary(source: reader.source) { try emit(.diagnostic(more)) }
+        if let firstWithoutEmail {
+            try emit(.diagnostic(Diagnostic(.warning, "\(counted(rowsWithoutEmail, "row")) of the counselor list name a counselor without 邮箱 (the first here)",
+                                            at: firstWithoutEmail,
+                                            hint: "their students are NO_COUNSELOR and no counselor is mailed for them until the address is filled in")))
+        }
         if header == nil {
             if firstHeaderRecord == nil {
                 throw ZichaError(.unreadableInput, "the file has no header row and no rows", at: SourceLocation(file: reader.source))
@@ -267,6 +276,20 @@ struct RowPreparer {
         return (headerWidth..<record.cells.count).first(where: filled)
     }
 
+    /// A roster given as the counselor list has every column a counselor list needs (班级, 姓名 read as the counselor,
+    /// 辅导员邮箱): read, it would make each student a counselor and leave the classes without addresses. A column only a
+    /// roster has (考生号, 身份证号) says which file it is.
+    private func checkNotRoster(at record: TableRecord) throws {
+        let asRoster = HeaderMap(kind: .roster, header: record.cells)
+        let studentColumns = ["ksh", "id"].compactMap { asRoster.columns[$0] }
+            .filter { Text.headerKey(record.cells[$0]) != "id" }  // a bare "ID" may be a counselor's staff number
+            .map { Text.trimmed(record.cells[$0]) }
+        guard !studentColumns.isEmpty else { return }
+        throw ZichaError(.unreadableInput, "this looks like a roster, not a counselor list: it has the column(s) \(studentColumns.joined(separator: ", "))",
+                         at: reader.location(line: record.line, column: nil),
+                         hint: "give the roster as --roster and, as --counselors, a list of 班级 or 学院, 辅导员 and 邮箱")
+    }
+
     private func missingColumns() -> ZichaError {
         if let problem = firstHeaderRecord?.decodingProblem {
             // Not a header that names other columns: a header read in the wrong encoding (`--encoding utf-8` on a GBK file).
@@ -285,7 +308,9 @@ struct RowPreparer {
         }
         return ZichaError(.unreadableInput, "the \(kind.title) lacks required column(s): \(names.joined(separator: "; "))",
                           at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
-                          hint: "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
+                          hint: (reader as? DelimitedTextReader)?.delimiterForced == true
+                            ? "--delimiter is used for every CSV/TSV file of the night; if this file has another separator, leave --delimiter out (each file's is detected)"
+                            : "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
     }
 
     /// A warning when the row's counselor address (the roster's 辅导员邮箱, the counselor list's 邮箱) cannot be mailed.
@@ -369,12 +394,16 @@ struct RowPreparer {
             counselorEmail: cell(columns.counselorEmail), line: record.line).hashed(), record))
     }
 
-    private func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
+    private mutating func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
         let className = Text.unitName(map.value("class", in: c)), college = Text.unitName(map.value("college", in: c))
         let name = map.value("counselor", in: c), email = map.value("email", in: c)
         if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
         if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }
+        if email.isEmpty {
+            rowsWithoutEmail += 1
+            if firstWithoutEmail == nil { firstWithoutEmail = reader.location(line: record.line, column: map.columns["email"]) }
+        }
         return .scope(kind: className.isEmpty ? "college" : "class", college: className.isEmpty ? "" : college, scope: className.isEmpty ? college : className,
                       counselor: name, email: email, line: record.line)
     }

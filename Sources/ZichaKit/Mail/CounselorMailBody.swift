@@ -24,15 +24,17 @@ struct CounselorMailBody {
 
     private var introduction: String {
         let list = total > rows.count
-            ? "正文列出前 \(rows.count) 人，完整名单见附件 CSV 文件（可用 Excel 打开）。"
-            : "名单如下，附件是同一名单的 CSV 文件（可用 Excel 打开）。"
+            ? "正文列出前 \(rows.count) 人，完整名单见附件的 Excel 文件（.xlsx）或 CSV 文件。"
+            : "名单如下，附件是同一名单的 Excel 文件（.xlsx）和 CSV 文件。"
         return "截至 \(asOf)，您负责的学生中有 \(total) 人尚未完成学籍自查，\(list)身份证号和手机号已部分隐藏。"
     }
 
     private var deadlineLine: String? {
         guard let deadline, !deadline.isEmpty else { return nil }
         guard let left = EventTime.daysBetween(asOf, deadline) else { return "自查截止日期：\(deadline)。" }
-        return left >= 0 ? "自查截止日期：\(deadline)（还剩 \(left) 天）。" : "自查截止日期：\(deadline)（已过期 \(-left) 天）。"
+        // As summary.html says it: on the last day students can still act, and "0 days left" reads as over.
+        let words = left > 0 ? "还剩 \(left) 天" : left == 0 ? "今天截止" : "已过截止日期 \(-left) 天"
+        return "自查截止日期：\(deadline)（\(words)）。"
     }
 
     private var extraLines: [String] {

@@ -147,7 +147,7 @@ public final class CounselorMailer {
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
         if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) { return }
-        let message = composer!.compose(list, to: to)
+        let message = try composer!.compose(list, to: to)
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
     }
 

@@ -9,7 +9,8 @@ enum MailTransportFactory {
         do {
             return try MailAddress(address: settings.from, name: settings.fromName ?? "")
         } catch let problem as MailAddress.Problem {
-            throw ZichaError(.config, "mail.from is not a usable address: \(problem.reason)")
+            throw ZichaError(.config, "mail.from is not a usable address: \(problem.reason)",
+                             hint: settings.from.contains("<") ? "give the address alone in mail.from and the name in mail.fromName" : nil)
         }
     }
 
@@ -52,7 +53,9 @@ enum MailTransportFactory {
         let tls = settings.tls ?? .starttls
         guard let host = settings.host, !host.isEmpty,
               MailAddress.isHostName(host) || isLoopback(host) || host.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) else {
-            throw ZichaError(.config, "mail.host must be the SMTP server's name, e.g. smtp.example.edu.cn")
+            let withPort = settings.host.map { $0.contains(":") && !$0.contains("::") && !$0.hasPrefix("[") } ?? false
+            throw ZichaError(.config, "mail.host must be the SMTP server's name, e.g. smtp.example.edu.cn",
+                             hint: withPort ? "give the port on its own as mail.port" : nil)
         }
         let port = settings.port ?? (tls == .implicit ? 465 : tls == .none ? 25 : 587)
         guard (1...65535).contains(port) else { throw ZichaError(.config, "mail.port \(port) is not a port number") }

@@ -1,5 +1,7 @@
 /// Builds one counselor's message (RFC 5322 + MIME): multipart/mixed holding a multipart/alternative
-/// (text/plain, text/html) and the list as a CSV attachment. Pure: the same inputs give the same bytes.
+/// (text/plain, text/html) and the list as two attachments: a workbook for Excel and WPS (考生号, 学号, 班级 as text:
+/// Excel shows a CSV's 14-digit 考生号 as 2.64201E+13, drops a 学号's leading zeros and makes 班级 1-2 a date) and the
+/// same list as CSV. Pure: the same inputs give the same bytes.
 struct MessageComposer {
     var from: MailAddress
     var replyTo: MailAddress?
@@ -24,34 +26,41 @@ struct MessageComposer {
         return "【学籍自查】\(asOf) 待跟进学生 \(list.rows.count) 人\(scope)"
     }
 
-    /// `学籍自查待跟进_2026-11-29_张老师.csv`: no path separators, quotes or controls.
+    /// `学籍自查待跟进_2026-11-29_张老师`: no path separators, quotes or controls; `.xlsx` and `.csv` follow.
     func attachmentName(for list: CounselorList) -> String {
         let name = String(MailAddress.cleanName(list.counselor).map { "/\\:*?\"<>|".contains($0) ? "_" : $0 })
         let who = name.isEmpty ? "" : "_" + String(name.prefix(40))
-        return "学籍自查待跟进_\(asOf)\(who).csv"
+        return "学籍自查待跟进_\(asOf)\(who)"
     }
 
-    /// The CSV attachment's text: BOM, header, one CRLF line per student, masked.
-    func csv(for list: CounselorList) -> String {
+    /// The list's rows as the attachments and the body show them (`FollowupTable.cells`, masked).
+    func cells(for list: CounselorList) -> [[String]] {
+        list.rows.map { FollowupTable.cells($0, catalog: catalog, masked: true) }
+    }
+
+    /// The CSV attachment's text: BOM, header, one CRLF line per row of cells (`FollowupTable.cells`, masked).
+    static func csv(_ rows: [[String]]) -> String {
         var text = CSVText.bom + CSVText.line(FollowupTable.header)
-        for row in list.rows { text += CSVText.line(FollowupTable.cells(row, catalog: catalog, masked: true)) }
+        for cells in rows { text += CSVText.line(cells) }
         return text
     }
 
     /// The whole message for `to`.
-    func compose(_ list: CounselorList, to: MailAddress) -> ComposedMessage {
+    func compose(_ list: CounselorList, to: MailAddress) throws -> ComposedMessage {
         let subject = subject(for: list)
-        let fileName = attachmentName(for: list)
-        let cells = list.rows.prefix(CounselorMailBody.rowsShown).map { FollowupTable.cells($0, catalog: catalog, masked: true) }
+        let baseName = attachmentName(for: list)
+        let fileName = baseName + ".csv", workbookName = baseName + ".xlsx"
+        let rows = cells(for: list)
         let body = CounselorMailBody(counselorName: to.name, asOf: asOf, deadline: deadline,
-                                     deadlineText: deadlineText, rows: cells, total: list.rows.count)
+                                     deadlineText: deadlineText, rows: Array(rows.prefix(CounselorMailBody.rowsShown)), total: list.rows.count)
         let textPart = MIMEEncoding.base64Lines(Array(body.text.utf8))
         let htmlPart = MIMEEncoding.base64Lines(Array(body.html.utf8))
-        let csvPart = MIMEEncoding.base64Lines(Array(csv(for: list).utf8))
+        let workbookPart = MIMEEncoding.base64Lines(try FollowupWorkbook.bytes(rows, asOf: asOf))
+        let csvPart = MIMEEncoding.base64Lines(Array(Self.csv(rows).utf8))
 
         // Everything the reader sees feeds the hash: the same night and list give the same ID and boundaries.
         let fingerprint = SHA256.hex(Array("\(asOf)\n\(to.ledgerKey)\n\(to.name)\n\(from.address)\n\(subject)\n\(fileName)\n".utf8)
-                                     + Array(textPart.utf8) + Array(htmlPart.utf8) + Array(csvPart.utf8))
+                                     + Array(textPart.utf8) + Array(htmlPart.utf8) + Array(workbookPart.utf8) + Array(csvPart.utf8))
         let messageID = "zicha.\(asOf).\(fingerprint.prefix(32))@\(from.domain)"
         let mixed = "=_zicha_mixed_\(fingerprint.prefix(16))"
         let alternative = "=_zicha_alt_\(fingerprint.prefix(16))"
@@ -78,6 +87,12 @@ struct MessageComposer {
         m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         m += htmlPart
         m += "\r\n--\(alternative)--\r\n"
+        m += "\r\n--\(mixed)\r\n"
+        let quotedWorkbook = MIMEEncoding.quotedEncodedParameter(workbookName)
+        m += "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n name=\(quotedWorkbook)\r\n"
+        m += "Content-Disposition: attachment;\r\n filename=\(quotedWorkbook);\r\n filename*=\(MIMEEncoding.extendedValue(workbookName))\r\n"
+        m += "Content-Transfer-Encoding: base64\r\n\r\n"
+        m += workbookPart
         m += "\r\n--\(mixed)\r\n"
         let quotedName = MIMEEncoding.quotedEncodedParameter(fileName)
         m += "Content-Type: text/csv; charset=utf-8;\r\n name=\(quotedName)\r\n"

@@ -11,6 +11,15 @@ public struct Configuration: Sendable, Codable, Equatable {
     public var events: [String: [String]]?
     /// Mail delivery; absent means "outbox only".
     public var mail: MailSettings?
+    /// The file the settings were read from (`load`), named by errors found in them later.
+    public var sourcePath: String?
+
+    private enum CodingKeys: String, CodingKey { case deadline, remedies, events, mail }
+
+    /// The same settings, wherever they were read from.
+    public static func == (a: Configuration, b: Configuration) -> Bool {
+        a.deadline == b.deadline && a.remedies == b.remedies && a.events == b.events && a.mail == b.mail
+    }
 
     public init(deadline: String? = nil, remedies: String? = nil, events: [String: [String]]? = nil, mail: MailSettings? = nil) {
         self.deadline = deadline
@@ -87,7 +96,17 @@ public struct Configuration: Sendable, Codable, Equatable {
                                  hint: "give the CA bundle's path, absolute or relative to the configuration file")
             }
         }
+        config.sourcePath = path
         return config
+    }
+
+    /// Runs `body`, which checks settings of this configuration further (the event labels, the mail transport); a
+    /// settings error it throws names the configuration file, as the errors found while reading it do.
+    public func located<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch var error as ZichaError where error.kind == .config && error.diagnostic.location == nil {
+            error.diagnostic.location = sourcePath.map { SourceLocation(file: $0) }
+            throw error
+        }
     }
 
     /// The mail section's numbers are whole and in range: JSON's 25.5 or -5 would otherwise be a decoding error
@@ -116,6 +135,16 @@ public struct Configuration: Sendable, Codable, Equatable {
                          hint: "known settings\(prefix.isEmpty ? "" : " of \(prefix.dropLast())"): \(known.sorted().joined(separator: ", "))")
     }
 
+    /// A JSON value's kind in plain words (a Swift type's name says nothing to an administrator).
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a text"
+        case is Int.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        default: return "\(type)".hasPrefix("Array") ? "a list [ … ]" : "an object { … }"
+        }
+    }
+
     /// A decoding error in plain words: the setting's path and what is wrong with it.
     private static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
@@ -124,7 +153,7 @@ public struct Configuration: Sendable, Codable, Equatable {
             let parent = path(context.codingPath)
             return "\(parent.isEmpty ? "" : parent + ".")\(key.stringValue) is missing"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context.codingPath)) should be \(type == String.self ? "a text" : type == Int.self ? "a whole number" : "\(type)")"
+            return "\(path(context.codingPath)) should be \(typeName(type))"
         case .dataCorrupted(let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default:

@@ -7,6 +7,12 @@ public struct FindingLine: Sendable, Equatable, Codable {
     public var remedies: [String]
     public var change: FindingChange
 
+    /// The problem as the lists head it: the code's title, except for a NOT_REGISTERED that only means the roster's ID
+    /// matches no record (`Rules.unmatchableID`), where "not registered" would be a guess.
+    public var title: String {
+        code == .notRegistered && detail == Rules.unmatchableID ? "无法核对自查状态" : code.title
+    }
+
     public init(code: FindingCode, detail: String, remedies: [String], change: FindingChange) {
         self.code = code
         self.detail = detail
@@ -58,6 +64,10 @@ public struct FollowupRow: Sendable, Equatable {
     /// No counselor, neither by name nor by address: listed for the administrator, in no counselor's list.
     public var isUnassigned: Bool { counselor.isEmpty && counselorEmail.isEmpty }
 
+    /// No counselor address (NO_COUNSELOR): no counselor is mailed about the student, whether or not a counselor is
+    /// named. summary.html lists these as unassigned: a name without an address reaches nobody.
+    public var lacksCounselorMail: Bool { counselorEmail.isEmpty }
+
     /// Students the office must act on: not checked, or any finding at all.
     public var needsAction: Bool { state != .checked || !findings.isEmpty }
 
@@ -78,6 +88,11 @@ public struct FollowupRow: Sendable, Equatable {
         var ids: [String] = []
         for f in findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
         if isUncheckedWithoutReason, !ids.contains(Self.unexplained.remedy) { ids.append(Self.unexplained.remedy) }
+        // A student blocked from recovering the user name who also changed their name (FAQ 注意2: search with the
+        // admission name) reads that first: FAQ-6's "register again" would only meet "证件号码已被注册".
+        if let blocked = ids.firstIndex(of: "FAQ-6"), let renamed = ids.firstIndex(of: "NOTE-2"), renamed > blocked {
+            ids.insert(ids.remove(at: renamed), at: blocked)
+        }
         return ids
     }
 }

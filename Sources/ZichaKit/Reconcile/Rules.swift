@@ -76,11 +76,14 @@ public enum Rules {
         return Assignment(counselor: name, email: "")
     }
 
+    /// NOT_REGISTERED's detail for a roster ID that is invalid: no log row can match it, so whether the student
+    /// registered is unknown (`FindingLine.title` heads it accordingly in the lists).
+    public static let unmatchableID = "名单中的身份证号有误，无法与自查记录对应；是否已注册待学籍科核实"
+
     static func logFindings(_ s: StudentFacts, events: [LoggedEvent], state: CheckState) -> [(FindingCode, String)] {
         guard !events.isEmpty else {
             // An invalid ID on the roster matches no log row: the student may well have registered with the right one.
-            let detail = s.idProblem == nil ? "自查记录中没有该生的任何记录"
-                : "名单中的身份证号有误，无法与自查记录对应；是否已注册待学籍科核实"
+            let detail = s.idProblem == nil ? "自查记录中没有该生的任何记录" : unmatchableID
             return [(.notRegistered, detail)]
         }
         var out: [(FindingCode, String)] = []
@@ -136,7 +139,7 @@ public enum Rules {
         if latest[.idTakenConscription] != nil { latest[.idTaken] = nil }
         return blocked + latest.map { code, e in
             if code == .idTakenConscription, let id15 = IDNumber.fifteenForm(of: s.idNorm) {
-                return (code, evidence(e) + "；请用本人15位身份证号 \(id15) 注册（18位号码去掉第7、8位和最后一位校验位）")
+                return (code, evidence(e) + "；请用本人15位身份证号注册，即18位号码去掉第7、8位和最后一位校验位：\(id15)")
             }
             return (code, evidence(e))
         }
@@ -200,7 +203,7 @@ public enum Rules {
             let shown = lostDigits || fifteen ? s.idRaw : s.idNorm
             out.append((.idInvalid, "身份证号 \(shown)：\(problem)"))
         } else if s.idNeededCleaning {
-            out.append((.idFormat, "名单中的身份证号含空格、全角字符或小写x，规范写法 \(s.idNorm)"))
+            out.append((.idFormat, "规范写法 \(s.idNorm)"))
         }
         if !s.phoneRaw.isEmpty, !s.phoneValid {
             out.append((.phoneInvalid, Text.isScientificNotation(s.phoneRaw)

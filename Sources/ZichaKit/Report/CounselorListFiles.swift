@@ -71,7 +71,7 @@ final class CounselorListFiles {
             if row.state != .checked { field("未查天数", String(row.daysOutstanding)) }
             b.text("</dl>\n<p><b>问题</b></p>\n<ol>\n")
             for f in row.findings {
-                b.text("<li>"); b.html(f.code.title)
+                b.text("<li>"); b.html(f.title)
                 if !f.detail.isEmpty { b.text("（"); b.text(HTML.escape(f.detail, limit: limit, fullIn: full)); b.text("）") }
                 if f.change == .new { b.text(" <span class=\"new\">新增</span>") }
                 b.text("</li>\n")

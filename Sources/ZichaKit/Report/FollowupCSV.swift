@@ -39,10 +39,10 @@ public enum FollowupTable {
         var problems = ByteBuffer(capacity: 256), changes = ByteBuffer(capacity: 128)
         for (i, f) in row.findings.enumerated() {
             if i > 0 { problems.text("；"); changes.text("；") }
-            problems.text(f.code.title)
+            problems.text(f.title)
             let detail = masked ? row.maskedDetail(f) : f.detail
             if !detail.isEmpty { problems.text("（"); problems.text(detail); problems.text("）") }
-            changes.text(f.code.title); changes.text("："); changes.text(f.change.title)
+            changes.text(f.title); changes.text("："); changes.text(f.change.title)
         }
         if row.isUncheckedWithoutReason {
             if !row.findings.isEmpty { problems.text("；") }

@@ -19,12 +19,42 @@ final class FollowupWorkbook {
 
     /// Creates the workbook at `url` (0600, never replacing a file). A sheet holds at most `rowsPerSheet` rows
     /// (the header included; Excel's limit unless a test wants smaller sheets).
-    init(url: URL, asOf: String, rowsPerSheet: Int = XLSXWriterBook.maxRows) throws {
-        self.url = url
+    convenience init(url: URL, asOf: String, rowsPerSheet: Int = XLSXWriterBook.maxRows) throws {
+        try self.init(fd: try ReportFile.create(url), path: url.path, asOf: asOf, rowsPerSheet: rowsPerSheet)
+    }
+
+    /// Writes the workbook into `fd` (a new, empty file opened for writing, closed by `close()`); `path` names it in messages.
+    init(fd: Int32, path: String, asOf: String, rowsPerSheet: Int = XLSXWriterBook.maxRows) throws {
+        self.url = URL(fileURLWithPath: path)
         self.rowsPerSheet = max(2, min(rowsPerSheet, XLSXWriterBook.maxRows))
-        workbook = XLSXWriterBook(fd: try ReportFile.create(url), path: url.path,
-                                  title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
+        workbook = XLSXWriterBook(fd: fd, path: path, title: "学籍自查待跟进名单 \(asOf)", created: ReportFormat.noon(of: asOf))
         try startSheet("待跟进")
+    }
+
+    /// A whole workbook of `rows` (each `FollowupTable.cells`) as bytes, for a mail attachment: written through an
+    /// anonymous temporary file (gone when closed), as the writer streams into a file.
+    static func bytes(_ rows: [[String]], asOf: String) throws -> [UInt8] {
+        func failure(_ what: String) -> ZichaError {
+            ZichaError(.output, "cannot \(what) the workbook attached to a counselor's message: \(String(cString: strerror(errno)))",
+                       hint: "check the space and permissions of the temporary folder (TMPDIR, else /tmp)")
+        }
+        guard let file = tmpfile() else { throw failure("make a temporary file for") }
+        defer { fclose(file) }
+        let fd = dup(fileno(file))  // the workbook closes its own descriptor; this one reads the file back
+        guard fd >= 0 else { throw failure("make a temporary file for") }
+        let book = try FollowupWorkbook(fd: fd, path: "attachment.xlsx", asOf: asOf)
+        for row in rows { try book.append(row) }
+        try book.close()
+        let size = Int(lseek(fileno(file), 0, SEEK_END))
+        guard size > 0 else { throw failure("read back") }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { pread(fileno(file), $0.baseAddress! + done, size - done, off_t(done)) }
+            guard n > 0 else { throw failure("read back") }
+            done += n
+        }
+        return bytes
     }
 
     private static func style(_ column: Int) -> XLSXWriterBook.Style {

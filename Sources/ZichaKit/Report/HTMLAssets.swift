@@ -75,7 +75,7 @@ enum HTMLAssets {
     thead{display:table-header-group}
     .controls{display:none}
     a{color:inherit;text-decoration:none}
-    h2{break-after:avoid}
+    h2,h2+p,dt{break-after:avoid}
     }
 
     """

@@ -41,8 +41,9 @@ public enum ReportWriter {
             try csv.write(CSVText.bom + CSVText.line(FollowupTable.header))
             try streamOnSecondThread(batchSize: 512, produce: { emit in
                 try students.value.forEachStudent(order: .byCollegeClass) { row in
-                    if row.isUnassigned {
+                    if row.lacksCounselorMail {
                         page.unassignedTotal += 1
+                        if !row.counselor.isEmpty { page.unassignedNamed += 1 }
                         if page.unassigned.count < SummaryPage.cap { page.unassigned.append(row) }
                     }
                     guard row.needsAction else { return }

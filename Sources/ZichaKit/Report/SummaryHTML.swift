@@ -19,6 +19,8 @@ struct SummaryPage {
     var followupTotal = 0
     var unassigned: [FollowupRow] = []
     var unassignedTotal = 0
+    /// Of `unassignedTotal`, the students whose counselor is named without an address.
+    var unassignedNamed = 0
     var counselors: [CounselorListing] = []
 
     /// Rows embedded in the page at most, per list.
@@ -55,7 +57,7 @@ struct SummaryPage {
         try write("<h2 id=\"trend\">近几晚完成率</h2>\n" + TrendChart.html(summary.trend))
         try write(try changes() + byCode())
         try counselorTable(write)
-        try write(SummaryLists.unassigned(unassigned, total: unassignedTotal))
+        try write(SummaryLists.unassigned(unassigned, total: unassignedTotal, named: unassignedNamed))
         try write(try SummaryLists.unmatched(summary.unmatched))
         try write(SummaryLists.followup(followup, total: followupTotal, colleges: summary.colleges.map(\.college), catalog: catalog))
         try write(SummaryLists.legend(catalog))

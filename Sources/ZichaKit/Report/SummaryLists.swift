@@ -5,13 +5,16 @@ import Foundation
 enum SummaryLists {
     private static let fullIn = "followup.csv"
 
-    static func unassigned(_ rows: [FollowupRow], total: Int) -> String {
+    /// Students no counselor is mailed about: no counselor, or one named without an address (NO_COUNSELOR).
+    static func unassigned(_ rows: [FollowupRow], total: Int, named: Int) -> String {
         var s = "<h2 id=\"unassigned\">未分配辅导员的学生</h2>\n"
-        guard total > 0 else { return s + "<p class=\"note\">每名学生都有辅导员。</p>\n" }
-        s += "<p>共 <b>\(total)</b> 名学生没有辅导员，请补充辅导员名单；他们只出现在本页和 followup.csv 中。</p>\n"
-        s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>学院</th><th>班级</th><th>考生号</th><th>学号</th><th>姓名</th><th>状态</th><th>问题</th></tr></thead>\n<tbody>\n"
+        guard total > 0 else { return s + "<p class=\"note\">每名学生都有辅导员及其邮箱。</p>\n" }
+        s += "<p>共 <b>\(total)</b> 名学生没有辅导员邮箱，请补充辅导员名单；他们的辅导员收不到邮件"
+        s += named > 0 ? "（其中 \(named) 名学生的辅导员有姓名、没有邮箱：其名单写在 counselors 文件夹中，但不会发出）。</p>\n"
+                       : "，他们只出现在本页和 followup.csv 中。</p>\n"
+        s += "<div class=\"scroll\"><table class=\"sortable\">\n<thead><tr><th>学院</th><th>班级</th><th>辅导员</th><th>考生号</th><th>学号</th><th>姓名</th><th>状态</th><th>问题</th></tr></thead>\n<tbody>\n"
         for r in rows {
-            s += "<tr>" + [r.college, r.className].map { td($0, "mid") }.joined() + [r.ksh, r.xh].map { td($0, "nw") }.joined()
+            s += "<tr>" + [r.college, r.className, r.counselor].map { td($0, "mid") }.joined() + [r.ksh, r.xh].map { td($0, "nw") }.joined()
             s += td(r.name, "mid") + td(r.state.title, "nw")
             s += "<td class=\"wide\">\(HTML.escape(problems(r), limit: SummaryPage.cellLimit, fullIn: fullIn))</td></tr>\n"
         }
@@ -97,7 +100,7 @@ enum SummaryLists {
     }
 
     private static func problems(_ r: FollowupRow) -> String {
-        (r.findings.map { $0.detail.isEmpty ? $0.code.title : "\($0.code.title)（\(r.maskedDetail($0))）" }
+        (r.findings.map { $0.detail.isEmpty ? $0.title : "\($0.title)（\(r.maskedDetail($0))）" }
             + (r.isUncheckedWithoutReason ? [FollowupRow.unexplained.problem] : [])).joined(separator: "；")
     }
 

@@ -60,7 +60,8 @@ public final class AppDatabase: @unchecked Sendable {
         }
         let directory = PathText.parent(path)
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
-            throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path))
+            throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path),
+                             hint: "create the folder (mkdir -p \(directory)), or check --db: a relative path starts from the working folder")
         }
         let umask = setUmask(0o077)  // the database and its journal owner-only (PIPL)
         defer { _ = setUmask(umask) }

@@ -66,6 +66,14 @@ def parse(path):
             out["csv"] = part.get_payload(decode=True).decode("utf-8")
             out["csv_charset"] = part.get_content_charset()
             out["disposition"] = part.get_content_disposition()
+        elif ctype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+            import io, openpyxl
+            out["workbook_filename"] = part.get_filename()
+            sheet = openpyxl.load_workbook(io.BytesIO(part.get_payload(decode=True))).worksheets[0]
+            rows = [["" if c.value is None else str(c.value) for c in row] for row in sheet.iter_rows()]
+            out["workbook_rows"] = rows
+            ksh = rows[0].index("考生号")
+            out["workbook_ksh_is_text"] = all(row[ksh].data_type == "s" for row in sheet.iter_rows(min_row=2))
     return out
 
 

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import ZichaTestSupport
+
+/// What a new administrator gets wrong on the first nights, run with the built binary: a file given for the wrong
+/// option, a counselor list with an empty 邮箱, a configuration mistake found after reading the file, `--delimiter`
+/// forced on a night of mixed files.
+@Suite("An administrator's mistakes")
+struct AdministratorMistakesTests {
+    @Test("the roster given as --counselors is refused (exit 65) naming its student columns; nothing is imported")
+    func rosterAsCounselorList() throws {
+        let tmp = try TempFolder("roster-as-counselors")
+        // The roster has 班级, 姓名 (read as 辅导员) and 辅导员邮箱 (read as 邮箱): every column a counselor list needs.
+        let run = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt"], counselors: "SampleData/night1/roster.csv",
+                                                     in: tmp, extra: ["-q"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("SampleData/night1/roster.csv:1: error: this looks like a roster, not a counselor list: it has the column(s) 考生号, 身份证号"),
+                "\(run.stderr)")
+        #expect(run.stderr.contains("give the roster as --roster"), "\(run.stderr)")
+        #expect(!tmp.exists("Reports/2026-11-28"), "no night written")
+    }
+
+    @Test("a counselor list whose bare ID column is a staff number is still a counselor list")
+    func counselorListWithStaffID() throws {
+        let tmp = try TempFolder("counselors-staff-id")
+        let list = try tmp.write("ID,班级,学院,辅导员,邮箱\nT01,计科2601,计算机学院,李老师,li.laoshi@example.com\n", to: "counselors.csv")
+        let run = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt"], counselors: list, in: tmp, extra: ["-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+    }
+
+    @Test("counselor rows without 邮箱 are warned of once; summary.html counts their students as unassigned, naming the counselor")
+    func counselorWithoutAddress() throws {
+        let tmp = try TempFolder("counselor-no-email")
+        let list = try tmp.write("""
+            班级,学院,辅导员,邮箱
+            计科2601,计算机学院,李老师,
+            计科2602,计算机学院,王老师,
+
+            """, to: "counselors.csv")
+        let run = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt"], counselors: list, in: tmp)
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("counselors.csv:2: warning: 2 rows of the counselor list name a counselor without 邮箱 (the first here)"),
+                "\(run.stderr)")
+        let students = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json")).studentsByKsh
+        let noCounselor = students.filter { ($0.value["findings"] as? [[String: Any]] ?? []).contains { $0["code"] as? String == "NO_COUNSELOR" } }
+        let page = try String(contentsOfFile: tmp.file("Reports/2026-11-28/summary.html"), encoding: .utf8)
+        // The card and the section count every student no counselor is mailed about: as many as NO_COUNSELOR.
+        #expect(page.contains("<span>未分配辅导员</span><b>\(noCounselor.count)</b>"), "card: \(noCounselor.count)")
+        let section = page.components(separatedBy: "<h2 id=\"unassigned\">").last?.components(separatedBy: "<h2").first ?? ""
+        #expect(!section.contains("每名学生都有辅导员"), "\(section.prefix(400))")
+        #expect(section.contains("共 <b>\(noCounselor.count)</b> 名学生没有辅导员邮箱"), "\(section.prefix(400))")
+        #expect(section.contains("<td class=\"mid\">李老师</td>"), "the named counselor is shown")
+    }
+
+    @Test("a settings mistake found after reading the file (a sender with a name, a host with a port, an unknown event) names the file")
+    func configurationErrorsNameTheFile() throws {
+        let tmp = try TempFolder("config-named")
+        let cases: [(config: String, message: String, hint: String?)] = [
+            (#"{"mail": {"transport": "smtp", "host": "smtp.example.edu.cn", "from": "学籍科 <xueji@example.edu.cn>"}}"#,
+             "mail.from is not a usable address", "mail.fromName"),
+            (#"{"mail": {"transport": "smtp", "host": "smtp.example.edu.cn:587", "from": "xueji@example.edu.cn"}}"#,
+             "mail.host must be the SMTP server's name", "mail.port"),
+            (#"{"events": {"chekced": ["核对完成"]}}"#, "the configuration names an unknown event \"chekced\"", nil),
+            (#"{"mail": []}"#, "mail should be an object { … }", nil),
+        ]
+        for (i, c) in cases.enumerated() {
+            let config = try tmp.write(c.config, to: "zicha\(i).json")
+            // With mail (no --no-mail): the mail settings are checked at the start of the night.
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt",
+                                                      "--db", tmp.file("zicha\(i).sqlite"), "--out", tmp.file("Reports\(i)"),
+                                                      "--as-of", SampleNights.asOf[0], "--config", config, "-q"],
+                                          cwd: PackagePaths.root.path)
+            #expect(run.status == 1, "\(c.config): \(run.stderr)")
+            #expect(run.stderr.contains("zicha\(i).json: error: ") && run.stderr.contains(c.message), "\(c.config): \(run.stderr)")
+            if let hint = c.hint { #expect(run.stderr.contains("hint:") && run.stderr.contains(hint), "\(run.stderr)") }
+        }
+    }
+
+    @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
+    func forcedDelimiterHint() throws {
+        let tmp = try TempFolder("delimiter-forced")
+        let log = try tmp.write("时间\t身份证号\t姓名\t事件\n2026-11-27 09:00\t420102200703150113\t王晓明\t登录\n", to: "log.tsv")
+        let run = try SampleNights.runOnNight1Roster(logs: [log], in: tmp, extra: ["--delimiter", "tab", "-q"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("roster.csv:1: error: the roster (在籍名单) lacks required column(s)"), "\(run.stderr)")
+        #expect(run.stderr.contains("hint: --delimiter is used for every CSV/TSV file of the night"), "\(run.stderr)")
+    }
+}
