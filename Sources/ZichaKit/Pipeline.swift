@@ -318,6 +318,10 @@ public enum Pipeline {
         }
         if FileManager.default.fileExists(atPath: database), access(database, R_OK | W_OK) != 0 { throw refuse("the database", database, database) }
         let reportsFolder = existing(reports)
+        if FileManager.default.fileExists(atPath: reportsFolder, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ZichaError(.output, "the reports folder cannot be made: \(reportsFolder) is a file", at: SourceLocation(file: reports),
+                             hint: "give --out a folder (made if missing), not a file")
+        }
         if FileManager.default.fileExists(atPath: reportsFolder, isDirectory: &isFolder), isFolder.boolValue,
            access(reportsFolder, W_OK | X_OK) != 0 {
             throw refuse("the reports folder", reports, reportsFolder)

@@ -76,6 +76,34 @@ struct AdministratorMistakesTests {
         }
     }
 
+    @Test("--out naming a file is refused before a database is made; a configuration saved as GBK says to save it as UTF-8")
+    func outIsAFileAndAGBKConfiguration() throws {
+        let tmp = try TempFolder("out-file")
+        let notAFolder = try tmp.write("x", to: "Reports")
+        let run = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt"], in: tmp, extra: ["-q"])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("\(notAFolder): error: the reports folder cannot be made: \(notAFolder) is a file"), "\(run.stderr)")
+        #expect(!tmp.exists("zicha.sqlite"), "refused before the database was created")
+
+        let gbk = Data([0x7B, 0x22, 0x64, 0x65, 0x61, 0x64, 0x6C, 0x69, 0x6E, 0x65, 0x22, 0x3A, 0x22, 0xBD, 0xD8, 0xD6, 0xB9, 0x22, 0x7D])  // {"deadline":"截止"} in GBK
+        let other = try TempFolder("gbk-config")
+        let config = try other.write(gbk, to: "zicha.json")
+        let second = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt"], in: other, extra: ["--config", config, "-q"])
+        #expect(second.status == 1, "\(second.stderr)")
+        #expect(second.stderr.contains("zicha.json: error: the configuration file is not UTF-8 text") && second.stderr.contains("save it as UTF-8"),
+                "\(second.stderr)")
+    }
+
+    @Test("a log's time exported as Excel's day count (46353.375) is set aside saying so")
+    func dayCountTime() throws {
+        let tmp = try TempFolder("day-count")
+        let log = try tmp.write("时间,身份证号,姓名,事件\n46353.375,420102200703150113,王晓明,登录\n2026-11-27 09:00,420103200611220221,李静,登录\n", to: "log.csv")
+        let run = try SampleNights.runOnNight1Roster(logs: [log], in: tmp, extra: ["-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("log.csv:2: error: 时间 46353.375 is a plain number: an Excel date and time saved as its day count"), "\(run.stderr)")
+        #expect(!run.stderr.contains("log.csv:3:"), "a real time is read: \(run.stderr)")
+    }
+
     @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
     func forcedDelimiterHint() throws {
         let tmp = try TempFolder("delimiter-forced")

@@ -262,6 +262,15 @@ struct RowPreparer {
         }
     }
 
+    /// A number Excel would show as a date from 1982 to 2173 (day counts 30000–99999, a fraction for the time of day):
+    /// what a date and time column in General format becomes in a CSV (46353.375).
+    static func looksLikeDayCount(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts[0].utf8.count == 5, parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+              parts.count == 1 || !parts[1].isEmpty, let days = Int(parts[0]) else { return false }
+        return days >= 30000
+    }
+
     /// Exactly 15 ASCII digits: a number Excel stores without loss.
     static func isWholeFifteenDigits(_ text: String) -> Bool {
         text.utf8.count == 15 && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
@@ -458,6 +467,10 @@ struct RowPreparer {
             // A date and time Excel keeps as its day count (46000.5) in a cell without a date format.
             return reject("时间 \(timeText.prefix(40)) is a plain number in the workbook: an Excel date and time in a cell without "
                 + "a date format; format the column as a date and time (yyyy-mm-dd hh:mm:ss) and save again")
+        } else if Self.looksLikeDayCount(timeText) {
+            // The same number in a CSV: the sheet was exported with the column in General format.
+            return reject("时间 \(timeText.prefix(40)) is a plain number: an Excel date and time saved as its day count; "
+                + "format the column as a date and time (yyyy-mm-dd hh:mm:ss) and export again")
         } else {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }

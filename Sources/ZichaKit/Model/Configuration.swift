@@ -41,6 +41,12 @@ public struct Configuration: Sendable, Codable, Equatable {
             throw ZichaError(.config, "cannot read the configuration file: \(why)", at: at,
                              hint: "give --config the path of zicha's JSON configuration (relative paths start from the working folder)")
         }
+        // Notepad on Chinese Windows saves ANSI (GBK): JSON must be UTF-8 (or UTF-16 with its mark, which Foundation reads).
+        // (NUL bytes: UTF-16 or UTF-32 without a mark, which Foundation reads too.)
+        if !data.starts(with: [0xFF, 0xFE]), !data.starts(with: [0xFE, 0xFF]), !data.contains(0), String(data: data, encoding: .utf8) == nil {
+            throw ZichaError(.config, "the configuration file is not UTF-8 text (saved as GBK/ANSI?)", at: at,
+                             hint: "save it as UTF-8 (in Notepad: Save as, Encoding UTF-8)")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data)

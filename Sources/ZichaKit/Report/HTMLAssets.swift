@@ -59,6 +59,30 @@ enum HTMLAssets {
     .card{padding:5px 8px}
     .card b{font-size:1.25em}
     .barbox{width:36px}
+    /* The follow-up list as one card per student, who and why first: a table of thirteen columns showed a phone
+       its first five (学院 … 学号) and put the name, the problem and the remedy off to the right. */
+    #followup-table thead{display:none}
+    #followup-table,#followup-table tbody{display:block}
+    #followup-table tr{display:flex;flex-wrap:wrap;border:1px solid var(--line);border-radius:8px;margin:8px 0;padding:6px 9px;background:#fff}
+    #followup-table td{display:block;flex:1 1 100%;border:none;padding:1px 0;min-width:0;text-align:left}
+    #followup-table td:empty{display:none}
+    #followup-table td::before{color:var(--muted)}
+    #followup-table td:nth-child(6){order:-3;font-weight:600;font-size:1.05em}
+    #followup-table td:nth-child(9){order:-2}
+    #followup-table td:nth-child(10){order:-1}
+    #followup-table td:nth-child(1)::before{content:"学院："}
+    #followup-table td:nth-child(2)::before{content:"班级："}
+    #followup-table td:nth-child(3)::before{content:"辅导员："}
+    #followup-table td:nth-child(4)::before{content:"考生号："}
+    #followup-table td:nth-child(5)::before{content:"学号："}
+    #followup-table td:nth-child(6)::before{content:"姓名："}
+    #followup-table td:nth-child(7)::before{content:"身份证号："}
+    #followup-table td:nth-child(8)::before{content:"手机号："}
+    #followup-table td:nth-child(9)::before{content:"状态："}
+    #followup-table td:nth-child(10)::before{content:"问题："}
+    #followup-table td:nth-child(11)::before{content:"处理办法："}
+    #followup-table td:nth-child(12)::before{content:"未查天数："}
+    #followup-table td:nth-child(13)::before{content:"变化："}
     }
     @media print{
     @page{size:A4 landscape;margin:12mm}
