@@ -58,6 +58,9 @@ struct Zicha: ParsableCommand {
         if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first) {
             throw ValidationError("unknown command “\(first)”: the commands are nightly (the default) and prune; see zicha --help")
         }
+        if first == "help", arguments.count > 1, !["nightly", "prune"].contains(arguments[1]) {
+            throw ValidationError("unknown command “\(arguments[1])”: the commands are nightly (the default) and prune; see zicha --help")
+        }
         let single = ["--roster", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding", "--delimiter", "--sheet",
                       "--keep-nights"]
         var seen: [String: Int] = [:]
@@ -65,7 +68,10 @@ struct Zicha: ParsableCommand {
             let name = String(argument.prefix { $0 != "=" })
             guard single.contains(name) else { continue }
             seen[name, default: 0] += 1
-            if seen[name] == 2 { throw ValidationError("\(name) is given more than once; a night takes one (only --log repeats)") }
+            if seen[name] == 2 {
+                throw ValidationError(name == "--keep-nights" ? "--keep-nights is given more than once; give one number"
+                                                              : "\(name) is given more than once; a night takes one (only --log repeats)")
+            }
         }
     }
 }
