@@ -61,6 +61,17 @@ struct Zicha: ParsableCommand {
         if first == "help", arguments.count > 1, !["nightly", "prune"].contains(arguments[1]) {
             throw ValidationError("unknown command “\(arguments[1])”: the commands are nightly (the default) and prune; see zicha --help")
         }
+        // A file named without its option (`zicha nightly roster.csv log.csv`) would only be said as "missing --roster".
+        let takesValue: Set<String> = ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding",
+                                       "--delimiter", "--sheet", "--resend", "--keep-nights"]
+        var expectsValue = false
+        for argument in arguments.dropFirst(["nightly", "prune", "help"].contains(first) ? 1 : 0) {
+            if expectsValue { expectsValue = false; continue }
+            if argument == "--" { break }
+            if argument.hasPrefix("-") { expectsValue = takesValue.contains(argument); continue }
+            if first == "help" { continue }
+            throw ValidationError("“\(argument)” is not an option: name each file with its option, e.g. --roster roster.csv --log log.csv")
+        }
         let single = ["--roster", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding", "--delimiter", "--sheet",
                       "--keep-nights"]
         var seen: [String: Int] = [:]

@@ -32,6 +32,8 @@ struct OperationsTests {
         let typo = try ZichaBinary.run(arguments: ["purne", "--keep-nights", "3"])
         #expect(typo.status == 1)
         #expect(typo.stderr.contains("unknown command “purne”"), "\(typo.stderr)")
+        let bare = try ZichaBinary.run(arguments: ["nightly", "roster.csv", "log.csv"])
+        #expect(bare.status == 1 && bare.stderr.contains("“roster.csv” is not an option: name each file with its option"), "\(bare.stderr)")
         let help = try ZichaBinary.run(arguments: ["help", "purne"])
         #expect(help.status == 1 && help.stderr.contains("unknown command “purne”"), "\(help.stderr)")
         let keep = try ZichaBinary.run(arguments: ["prune", "--keep-nights", "2", "--keep-nights", "3"])
