@@ -127,6 +127,15 @@ public enum Pipeline {
                 throw error
             }
         }
+        // A night cron missed, run late: the nights after it were counted without it. The next new night counts through
+        // it (`ReconcileSession.recountStreaks`); their own reports stay as written unless they are run again.
+        let later = try database.laterNights(after: asOf)
+        if let first = later.first {
+            let shown = later.count > 3 ? "\(first) … \(later.last!)" : later.joined(separator: ", ")
+            diagnostics.report(Diagnostic(.note, "the night(s) after \(asOf) were run before it (\(shown)): their reports stay as they were "
+                + "written; the next new night counts days outstanding through \(asOf)",
+                hint: "to bring a later night's reports up to date, run it again (the same command with its --as-of)"))
+        }
         // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
         if !skipMail, let later = try database.laterNightMailed(after: asOf) {
             diagnostics.report(Diagnostic(.warning, "the night \(later) was mailed already: the lists of \(asOf) are older and are "

@@ -104,6 +104,39 @@ struct AdministratorMistakesTests {
         #expect(!run.stderr.contains("log.csv:3:"), "a real time is read: \(run.stderr)")
     }
 
+    @Test("a night cron missed, run late: the nights after count days outstanding through it, and it says the later reports stay as written")
+    func aNightRunLate() throws {
+        let tmp = try TempFolder("late-night")
+        let header = "时间,身份证号,姓名,事件\n"
+        let checked = header + "2026-10-31 10:00,420102200703150113,王晓明,自查完成\n"
+        let movedBack = checked + "2026-11-03 08:00,420102200703150113,王晓明,未查\n"  // 11-04's cumulative export
+        let nights: [(asOf: String, log: String)] = [
+            ("2026-11-01", checked), ("2026-11-02", checked + "2026-11-02 09:00,420103200611220221,李静,登录\n"),
+            ("2026-11-04", movedBack),
+            ("2026-11-03", movedBack + "2026-11-03 09:00,420104200701010339,张伟,登录\n"),  // the missed night, run late
+            ("2026-11-05", movedBack + "2026-11-05 09:00,420104200701010339,张伟,查看学籍\n"),
+        ]
+        var late = ""
+        for (i, night) in nights.enumerated() {
+            let log = try tmp.write(night.log, to: "log\(i).csv")
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", log,
+                                                      "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"),
+                                                      "--out", tmp.file("Reports"), "--as-of", night.asOf, "--no-mail"],
+                                          cwd: PackagePaths.root.path)
+            try #require(run.status == 0, "\(night.asOf): \(run.stderr)")
+            if night.asOf == "2026-11-03" { late = run.stderr }
+        }
+        #expect(late.contains("note: the night(s) after 2026-11-03 were run before it (2026-11-04): their reports stay as they were written"), "\(late)")
+        func days(_ asOf: String) throws -> Int? {
+            try FindingsFile(path: tmp.file("Reports/\(asOf)/findings.json")).studentsByKsh["26420101000001"]?["days_outstanding"] as? Int
+        }
+        // 已查 until 11-02, 未查 from 11-03: on 11-05 two days, as a run of the nights in order gives (11-04, run before
+        // 11-03 existed, counted its streak from itself and said 0)
+        #expect(try days("2026-11-04") == 0)
+        #expect(try days("2026-11-03") == 0)
+        #expect(try days("2026-11-05") == 2)
+    }
+
     @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
     func forcedDelimiterHint() throws {
         let tmp = try TempFolder("delimiter-forced")

@@ -43,6 +43,11 @@ extension AppDatabase {
         }
     }
 
+    /// The nights after `asOf` that were reconciled, in date order (a night run late, or run again, comes before them).
+    public func laterNights(after asOf: String) throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT as_of FROM run WHERE as_of > ? ORDER BY as_of", arguments: [asOf]) }
+    }
+
     /// The latest night after `asOf` that mailed anyone, if there is one.
     public func laterNightMailed(after asOf: String) throws -> String? {
         try writer.read { db in

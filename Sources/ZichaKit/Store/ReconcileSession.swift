@@ -194,6 +194,37 @@ public final class ReconcileSession {
         try st.execute(db)
     }
 
+    /// When the previous night `prev` was reconciled before a night earlier than it (a night cron missed, run late), its
+    /// stored streak starts were counted without that night: a student unchecked since it would be one day short on
+    /// every later night, for good (found by an audit). Then the streaks are counted again through the nights in date
+    /// order, from the latest night before `prev` that is not so, into `temp.streak` (student → first night of the
+    /// unchecked streak that `prev` ends), from each night's stored states; returns false (nothing made) otherwise.
+    static func recountStreaks(_ db: Database, through prev: (id: Int64, asOf: String)) throws -> Bool {
+        guard try earlierNightRedone(db, after: prev.asOf) else { return false }
+        var chain: [(id: Int64, asOf: String)] = []
+        for row in try Row.fetchAll(db, sql: "SELECT id, as_of FROM run WHERE as_of <= ? AND inputs <> ? ORDER BY as_of DESC",
+                                    arguments: [prev.asOf, AppDatabase.prunedInputs]) {
+            chain.append((row[0], row[1]))
+            if chain.count > 1, try !earlierNightRedone(db, after: row[1]) { break }  // its streaks are right: start there
+        }
+        chain.reverse()
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.streak; DROP TABLE IF EXISTS temp.streak_next;
+            CREATE TEMP TABLE streak (student_id INTEGER PRIMARY KEY, since TEXT NOT NULL);
+            """)
+        try db.execute(sql: "INSERT INTO temp.streak SELECT student_id, outstanding_since FROM student_result WHERE run_id = ? AND outstanding_since IS NOT NULL",
+                       arguments: [chain[0].id])
+        for night in chain.dropFirst() {
+            try db.execute(sql: "CREATE TEMP TABLE streak_next (student_id INTEGER PRIMARY KEY, since TEXT NOT NULL)")
+            try db.execute(sql: """
+                INSERT INTO temp.streak_next SELECT r.student_id, coalesce(s.since, ?2) FROM student_result r
+                    LEFT JOIN temp.streak s ON s.student_id = r.student_id WHERE r.run_id = ?1 AND r.state <> 'checked'
+                """, arguments: [night.id, night.asOf])
+            try db.execute(sql: "DROP TABLE temp.streak; ALTER TABLE temp.streak_next RENAME TO streak")
+        }
+        return true
+    }
+
     /// Compares with the previous night (new or persisting, days outstanding) and stores the totals.
     /// `inputs` fingerprints what the night was computed from (see `AppDatabase.nightFingerprint`).
     public func finish(inputs: String = "") throws {
@@ -225,11 +256,21 @@ public final class ReconcileSession {
                   (SELECT 1 FROM finding p WHERE p.run_id = ?2 AND p.student_id = finding.student_id AND p.subject = finding.subject
                    AND p.code = finding.code)
                 """, arguments: [runID, prev.id])
-            try db.execute(sql: """
-                UPDATE student_result SET outstanding_since = coalesce((SELECT p.outstanding_since FROM student_result p
-                    WHERE p.run_id = ?2 AND p.student_id = student_result.student_id), outstanding_since)
-                WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND student_id IN (SELECT student_id FROM temp.result_stage)" : "")
-                """, arguments: [runID, prev.id])
+            if try Self.recountStreaks(db, through: prev) {
+                // (Never incremental: `findBase` refuses a stale latest night.)
+                try db.execute(sql: """
+                    UPDATE student_result SET outstanding_since = coalesce((SELECT s.since FROM temp.streak s
+                        WHERE s.student_id = student_result.student_id), outstanding_since)
+                    WHERE run_id = ?1 AND state <> 'checked'
+                    """, arguments: [runID])
+                try db.execute(sql: "DROP TABLE temp.streak")
+            } else {
+                try db.execute(sql: """
+                    UPDATE student_result SET outstanding_since = coalesce((SELECT p.outstanding_since FROM student_result p
+                        WHERE p.run_id = ?2 AND p.student_id = student_result.student_id), outstanding_since)
+                    WHERE run_id = ?1 AND state <> 'checked' \(onlyStaged ? "AND student_id IN (SELECT student_id FROM temp.result_stage)" : "")
+                    """, arguments: [runID, prev.id])
+            }
         }
         try db.execute(sql: """
             DROP TABLE temp.result_stage; DROP TABLE temp.finding_stage; DROP TABLE IF EXISTS temp.touched; DROP TABLE IF EXISTS temp.redone
