@@ -63,7 +63,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .customLong("no-mail"), help: "Skip the mail stage: write the reports only, compose and send no message.")
     var noMail = false
 
-    @Option(name: .long, help: ArgumentHelp("Send this night's message to this address again although an earlier run cannot tell whether it arrived (the run said so); repeat for several. Any other address (one the night has no message to, or whose message was delivered) stops the run, exit 1.", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("Send this night's message to this address again although an earlier run cannot tell whether it arrived (the run said so); repeat for several, or give 'unknown' for every such message of the night. Any other address (one the night has no message to, or whose message was delivered) stops the run, exit 1.", valueName: "address"))
     var resend: [String] = []
 
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))

@@ -514,5 +514,47 @@ final class SleepLog: @unchecked Sendable {
         let sent = try #require(throws: ZichaError.self) { try check("lina@example.edu.cn") }
         #expect(sent.diagnostic.message.contains("the message of the night \(asOf) to this address was delivered"), "\(sent)")
         #expect(sent.diagnostic.hint?.contains("sends again only a message that a run of this night said \"may or may not have arrived\"") == true)
+        // Every message of unknown fate at once; on a night without one, an error
+        try check("unknown")
+        let none = try #require(throws: ZichaError.self) {
+            try CounselorMailer.checkResend(["unknown"], asOf: "2026-11-30", database: database, outbox: outbox, diagnostics: DiagnosticCollector())
+        }
+        #expect(none.diagnostic.message == "--resend unknown: the night 2026-11-30 has no message whose fate is unknown", "\(none)")
+    }
+
+    @Test func resendUnknownSendsEveryMessageOfUnknownFateAndNoOther() throws {
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let database = try AppDatabase()
+        for (address, name) in [("lina@example.edu.cn", "李娜"), ("zhangwei@example.edu.cn", "张伟")] {
+            try database.markDeliveryPending(asOf: MailFixture.asOf, recipient: address, counselor: name, messageID: "x@example.edu.cn")
+            try database.markDelivery(asOf: MailFixture.asOf, recipient: address, status: .unknown, detail: "the connection dropped")
+        }
+        let outbox = server.folder.appendingPathComponent("outbox")
+        let skipped = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(skipped.sent == 0 && skipped.unknown.count == 2)
+        let again = try mailer(server.settings(), database, outbox: outbox)
+        again.resend = [CounselorMailer.resendAllUnknown]
+        let second = try again.run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(second.sent == 2)
+        #expect(try Set(server.received().map(\.rcpt)) == [["zhangwei@example.edu.cn"], ["lina@example.edu.cn"]])
+        // and once sent, a third run sends nothing
+        let third = try mailer(server.settings(), database, outbox: outbox)
+        third.resend = [CounselorMailer.resendAllUnknown]
+        #expect(try third.run(lists: MailFixture.lists, diagnostics: DiagnosticCollector()).alreadySent == 2)
+        #expect(try server.received().count == 2)
+    }
+
+    @Test func counselorsMailedLongestAgoGoFirst() throws {
+        // 张伟 was mailed last night, 李娜 not (a daily quota ran out): tonight 李娜 first, though 张伟's list comes first
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let database = try AppDatabase()
+        try database.markDeliveryPending(asOf: "2026-11-28", recipient: "zhangwei@example.edu.cn", counselor: "张伟", messageID: "y@example.edu.cn")
+        try database.markDelivery(asOf: "2026-11-28", recipient: "zhangwei@example.edu.cn", status: .sent)
+        let outcome = try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"))
+            .run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 2)
+        #expect(try server.received().map(\.rcpt) == [["lina@example.edu.cn"], ["zhangwei@example.edu.cn"]])
     }
 }

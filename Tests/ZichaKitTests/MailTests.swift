@@ -83,6 +83,16 @@ enum MailFixture {
 }
 
 @Suite struct MailTests {
+    @Test func anUnreachableServerPointsAtAPortOfTheOtherTLSMode() {
+        func hint(_ port: Int, _ tls: MailSettings.TLSMode) -> String {
+            SMTPTransport(host: "smtp.example.edu.cn", port: port, tls: tls, username: nil, password: nil, caFile: nil,
+                          connectTimeout: 15, totalTimeout: 60, heloDomain: "example.edu.cn").unreachableHint
+        }
+        #expect(hint(465, .starttls).hasPrefix("port 465 is usually implicit TLS: set mail.tls to \"implicit\""))
+        #expect(hint(587, .implicit).hasPrefix("port 587 usually takes STARTTLS: set mail.tls to \"starttls\""))
+        #expect(hint(587, .starttls).hasPrefix("check mail.host and mail.port") && hint(587, .starttls).contains("mail.connectTimeoutSeconds (now 15 s)"))
+    }
+
     @Test func theDeadlineDayIsTodayNotZeroDaysLeft() throws {
         func line(asOf: String) throws -> String {
             let composer = MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn"), replyTo: nil, catalog: try MailFixture.catalog,

@@ -85,6 +85,14 @@ public final class CounselorMailer {
             .map { Set(manifestEntries($0).entries.compactMap { $0?.to.ledgerKey }) } ?? []
         for raw in addresses.sorted() {
             let key = resendKey(raw)
+            if key == Self.resendAllUnknown {
+                // Every message of the night whose fate is unknown: after a server or proxy that dropped them all.
+                if try database.unknownDeliveries(asOf: asOf).isEmpty {
+                    throw ZichaError(.usage, "--resend unknown: the night \(asOf) has no message whose fate is unknown",
+                                     hint: "it sends again the messages a run of this night said \"may or may not have arrived\"")
+                }
+                continue
+            }
             let shown = MailAddress.shown(key)
             switch try database.delivery(asOf: asOf, recipient: key)?.status {
             case .unknown?, .pending?:
@@ -108,6 +116,9 @@ public final class CounselorMailer {
             }
         }
     }
+
+    /// `--resend unknown`: every message of the night whose fate is unknown (no address is a word without @).
+    public static let resendAllUnknown = "unknown"
 
     /// A `--resend` address as the ledger keys it.
     public static func resendKey(_ raw: String) -> String { raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
@@ -228,8 +239,15 @@ public final class CounselorMailer {
         }
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
+        // Counselors mailed longest ago go first (never mailed before anyone): a server that takes only so many messages a
+        // day or an hour would otherwise take the same first counselors every night and never the rest (found by an audit).
+        let lastMailed = try database.lastMailed(before: asOf)
+        let order = queued.enumerated().sorted { a, b in
+            let x = lastMailed[a.element.to.ledgerKey] ?? "", y = lastMailed[b.element.to.ledgerKey] ?? ""
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
         do {
-            for item in queued {
+            for item in order {
                 let file = folder.appendingPathComponent(item.fileName)
                 guard let bytes = FileManager.default.contents(atPath: file.path) else {
                     throw ZichaError(.output, "cannot read a message back from the outbox", at: SourceLocation(file: file.path))
@@ -326,7 +344,7 @@ public final class CounselorMailer {
         case .failed:
             return true
         case .pending, .unknown:
-            if resend.contains(key) { return true }
+            if resend.contains(key) || resend.contains(Self.resendAllUnknown) { return true }
             var detail = record.detail
             if record.status == .pending {
                 detail = "an earlier run stopped while sending it"
@@ -359,7 +377,7 @@ public final class CounselorMailer {
             case .unreachable(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(tried): \(why)",
-                                 hint: "check mail.host and mail.port and that the server is up; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
+                                 hint: transport.unreachableHint + "; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
             case .unavailable(let why):
                 // Like a server not there: every counselor would get the same, so the others wait for the next run.
                 try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
@@ -407,7 +425,7 @@ public final class CounselorMailer {
     private func reportUnknown(_ message: ComposedMessage, _ why: String, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {
         outcome.unknown.append("\(Self.label(message)): \(why)")
         diagnostics.report(Diagnostic(.warning, "mail to \(Self.label(message)) may or may not have arrived: \(why)",
-                                      hint: "not resent automatically; ask the counselor, and to send it again run this night again with --resend \(message.to.address)",
+                                      hint: "not resent automatically; ask the counselor, and to send it again run this night again with --resend \(message.to.address) (or --resend unknown for every such message of the night)",
                                       evenWhenQuiet: true))  // under cron too: only the office can find out
     }
 

@@ -38,6 +38,12 @@ protocol MailTransport {
     var serverName: String { get }
     /// What to check when a `fatal` result stops the mail: the settings of this transport.
     var settingsHint: String { get }
+    /// What to check when the server could not be reached (an `unreachable` result stopped the mail).
+    var unreachableHint: String { get }
     /// One attempt; the caller retries transient results.
     func deliver(_ message: ComposedMessage) -> DeliveryResult
+}
+
+extension MailTransport {
+    var unreachableHint: String { "check mail.host and mail.port and that the server is up" }
 }

@@ -69,6 +69,17 @@ struct SMTPTransport: MailTransport {
         return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why, timeLimit: totalTimeout)
     }
 
+    /// The settings a server that never answered points at: a port of the other TLS mode (465 is implicit TLS, 587 and 25
+    /// STARTTLS: the wrong one waits out the time limit in silence), then the server itself and its time to greet.
+    var unreachableHint: String {
+        var hints: [String] = []
+        if port == 465, tls != .implicit { hints.append("port 465 is usually implicit TLS: set mail.tls to \"implicit\"") }
+        if port == 587 || port == 25, tls == .implicit { hints.append("port \(port) usually takes STARTTLS: set mail.tls to \"starttls\"") }
+        hints.append("check mail.host and mail.port and that the server is up; a server slow to greet needs a larger "
+            + "mail.connectTimeoutSeconds (now \(connectTimeout) s)")
+        return hints.joined(separator: "; ")
+    }
+
     /// What to check when the mail stops on a refusal of the connection, the sender or the login.
     var settingsHint: String {
         "check mail.host, mail.from, mail.username, the password variable, mail.tls and mail.caFile; the messages not yet sent "

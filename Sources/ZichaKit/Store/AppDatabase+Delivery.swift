@@ -43,6 +43,26 @@ extension AppDatabase {
         }
     }
 
+    /// The recipients of the night's messages whose fate is unknown (`unknown`, or `pending` after a run that stopped).
+    public func unknownDeliveries(asOf: String) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT recipient FROM delivery WHERE as_of = ? AND status IN ('unknown', 'pending') ORDER BY recipient",
+                                arguments: [asOf])
+        }
+    }
+
+    /// Each recipient's latest night before `asOf` whose message the server took.
+    public func lastMailed(before asOf: String) throws -> [String: String] {
+        try writer.read { db in
+            var last: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT recipient, max(as_of) FROM delivery WHERE as_of < ? AND status = 'sent' GROUP BY recipient",
+                                        arguments: [asOf]) {
+                last[row[0]] = row[1]
+            }
+            return last
+        }
+    }
+
     /// The nights after `asOf` that were reconciled, in date order (a night run late, or run again, comes before them).
     public func laterNights(after asOf: String) throws -> [String] {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT as_of FROM run WHERE as_of > ? ORDER BY as_of", arguments: [asOf]) }
