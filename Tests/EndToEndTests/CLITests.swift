@@ -201,6 +201,25 @@ struct CLITests {
         #expect(try server.received().count == 3, "the other counselors are mailed")
     }
 
+    @Test("a connection that ends after a message's data without the server's answer: may or may not have arrived, exit 1; --resend unknown sends it again")
+    func aMessageOfUnknownFate() throws {
+        let server = try SMTPTestServer(["--drop-after-data", "li.laoshi@example.com"], tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-mail-unknown")
+        let run = try Self.nightWithMail(to: server.port, in: tmp)
+        #expect(run.status == 1, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains("error: mail to 1 counselor may or may not have arrived (above)"), "\(run.stderr)")
+        #expect(run.stderr.contains("run this night again with --resend unknown"), "\(run.stderr)")
+        #expect(try server.received().count == 4, "the others mailed; the dropped one saved by the server")
+        // Run again: not resent on its own, and said again (a warning), but no new unknown: exit 0
+        let again = try Self.night1Again(in: tmp, extra: ["-q"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("may or may not have arrived"), "\(again.stderr)")
+        #expect(try server.received().count == 4)
+        let resent = try Self.night1Again(in: tmp, extra: ["-q", "--resend", "unknown"])
+        #expect(try server.received().count == 5, "\(resent.stderr)")
+    }
+
     @Test("a server that rate-limits the sender (451 to MAIL FROM): the first message tried three times, then one error, the rest wait, exit 1")
     func aSenderRefusedForNow() throws {
         let server = try SMTPTestServer(["--mail-reply", "451 4.7.1 rate limited, try again later"], tls: false)

@@ -30,6 +30,8 @@ public struct MailOutcome: Sendable, Equatable {
     public var failed: [String] = []
     /// `Name <addr>: reason` for each message whose fate is unknown: not resent; the office decides.
     public var unknown: [String] = []
+    /// Of `unknown`, the messages this run tried whose fate it could not tell (not those an earlier run left so).
+    public var unknownThisRun = 0
     /// `Name: reason` for each counselor whose address was refused: by the check (no message was made) or by the
     /// server for good (a 5xx to RCPT TO). Not a failure of the night: only a corrected address helps.
     public var refused: [String] = []

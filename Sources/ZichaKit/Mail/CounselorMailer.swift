@@ -405,12 +405,14 @@ public final class CounselorMailer {
                 return
             case .unknown(let why):
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                outcome.unknownThisRun += 1
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
                 releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 return
             case .unanswered(let seconds):
                 let why = "\(transport.serverName) gave no answer to the end of the message within \(seconds) s"
                 try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                outcome.unknownThisRun += 1
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
                 releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 silentServer = (Self.label(message), seconds)
