@@ -137,6 +137,38 @@ struct AdministratorMistakesTests {
         #expect(try days("2026-11-05") == 2)
     }
 
+    @Test("a roster export that switches its key from 学号 to 考生号 is refused, saying so, though only a few students are on it")
+    func aRosterThatChangesItsKey() throws {
+        let tmp = try TempFolder("rekeyed")
+        let byXh = try tmp.write("""
+            学号,姓名,身份证号,班级
+            2026000001,王晓明,420102200703150113,计科2601
+            2026000002,李静,420103200611220221,计科2601
+            2026000003,张伟,420104200701010339,计科2601
+
+            """, to: "roster-xh.csv")
+        let byKsh = try tmp.write("""
+            考生号,学号,姓名,身份证号,班级
+            26420101000001,2026000001,王晓明,420102200703150113,计科2601
+            26420101000002,2026000002,李静,420103200611220221,计科2601
+            26420101000003,2026000003,张伟,420104200701010339,计科2601
+
+            """, to: "roster-ksh.csv")
+        let log = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,420102200703150113,王晓明,登录\n", to: "log.csv")
+        func night(_ roster: String, _ asOf: String, _ extra: [String] = []) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", tmp.file("zicha.sqlite"),
+                                            "--out", tmp.file("Reports"), "--as-of", asOf, "--no-mail", "-q"] + extra)
+        }
+        try #require(try night(byXh, "2026-11-28").status == 0)
+        let switched = try night(byKsh, "2026-11-29")
+        #expect(switched.status == 65, "\(switched.stderr)")
+        #expect(switched.stderr.contains("roster-ksh.csv: error: this roster names its students by another number than the previous roster: "
+            + "3 of the 3 students it would mark as left are on it under their other number"), "\(switched.stderr)")
+        #expect(switched.stderr.contains("export the roster with the same key column as before"), "\(switched.stderr)")
+        // Taken when the office means it
+        #expect(try night(byKsh, "2026-11-29", ["--accept-departures"]).status == 0)
+    }
+
     @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
     func forcedDelimiterHint() throws {
         let tmp = try TempFolder("delimiter-forced")

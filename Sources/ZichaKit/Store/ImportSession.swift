@@ -37,6 +37,10 @@ public struct FileOutcome: Sendable, Equatable {
     public var keptStudents = 0
     /// A log's rows whose event an earlier file already gave: not stored again.
     public var repeatedEvents = 0
+    /// Of `leftStudents`, those this roster names by their other number: a student leaving under a 学号 that is a
+    /// present student's 学号 beside a 考生号, or under a 考生号 that a present student's 学号-keyed row carries (the export
+    /// changed its key column, so everyone looks new).
+    public var rekeyedStudents = 0
 }
 
 /// Writes one night's files inside one transaction, with prepared statements reused for every row.
@@ -427,7 +431,14 @@ public final class ImportSession {
         db.add(function: function)
         defer { db.remove(function: function) }
         try db.execute(sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id)", arguments: [asOf])
-        return FileOutcome(leftStudents: db.changesCount, presentBefore: presentBefore, keptStudents: kept)
+        let left = db.changesCount
+        // Only when students left, and then one pass with two ephemeral indexes (no index on 学号).
+        let rekeyed = left == 0 ? 0 : try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM student o WHERE o.left_on = ?1 AND zicha_roster_has(o.id) = 0 AND (
+                o.ksh IN (SELECT xh FROM student WHERE left_on IS NULL AND xh <> '' AND xh <> ksh)
+                OR (o.xh <> '' AND o.xh <> o.ksh AND o.xh IN (SELECT ksh FROM student WHERE left_on IS NULL)))
+            """, arguments: [asOf]) ?? 0
+        return FileOutcome(leftStudents: left, presentBefore: presentBefore, keptStudents: kept, rekeyedStudents: rekeyed)
     }
 }
 
