@@ -169,6 +169,23 @@ struct AdministratorMistakesTests {
         #expect(try night(byKsh, "2026-11-29", ["--accept-departures"]).status == 0)
     }
 
+    @Test("a quarter of the students missing from tonight's roster (below the refusal) is a warning cron shows, with what to do")
+    func aRosterMissingAQuarter() throws {
+        let tmp = try TempFolder("quarter-left")
+        let first = try TempFolder("quarter-left-1"), second = try TempFolder("quarter-left-2")
+        let whole = try SyntheticNight.write(students: 0..<100, eventDay: "2026-11-27", to: first.path)
+        let part = try SyntheticNight.write(students: 0..<75, eventDay: "2026-11-27", to: second.path)
+        func night(_ files: (roster: String, log: String), _ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", files.roster, "--log", files.log, "--db", tmp.file("zicha.sqlite"),
+                                            "--out", tmp.file("Reports"), "--as-of", asOf, "--no-mail", "-q"])
+        }
+        try #require(try night(whole, "2026-11-28").status == 0)
+        let run = try night(part, "2026-11-29")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("roster.csv: warning: 25 students are no longer on the roster and are marked as left (25 of 100)"), "\(run.stderr)")
+        #expect(run.stderr.contains("run the night again with the whole roster"), "\(run.stderr)")
+    }
+
     @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
     func forcedDelimiterHint() throws {
         let tmp = try TempFolder("delimiter-forced")

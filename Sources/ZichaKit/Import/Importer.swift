@@ -162,6 +162,12 @@ public struct Importer {
                                                           : "\(rows.rejectedWithoutKey) rows without a usable 考生号 were set aside"
                 diagnostics.report(Diagnostic(.warning, message + ", while " + unread, at: SourceLocation(file: path),
                                               hint: "if those rows are theirs, fix them and run the night again: the students come back"))
+            } else if left >= Self.departuresChecked, left * 10 >= outcome.presentBefore {
+                // A tenth or more at once (a college missing from tonight's export), below the refusal: said under cron
+                // too, as those students' history restarts when they come back.
+                diagnostics.report(Diagnostic(.warning, message + " (\(left) of \(outcome.presentBefore))", at: SourceLocation(file: path),
+                                              hint: "if tonight's export missed them (a college or class left out), run the night again with "
+                                                + "the whole roster: they come back with their history", evenWhenQuiet: true))
             } else {
                 diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
             }
