@@ -13,6 +13,7 @@ Failure modes for the tests:
   --mail-reply REPLY      answer every MAIL FROM with REPLY (e.g. "451 4.7.1 rate limited")
   --greet-421             greet every connection with 421 and close it
   --auth-fail             answer every AUTH with 535
+  --no-auth               offer no AUTH at all (a plain server otherwise offers one that always fails)
 
 Every connection adds a line to DIR/connections.
 """
@@ -102,7 +103,7 @@ async def main(args):
         if args.greet_421:
             return Refuse()
         return SMTP(handler, hostname="localhost", tls_context=context, require_starttls=context is not None,
-                    auth_required=auth, auth_require_tls=context is not None,
+                    auth_required=auth, auth_require_tls=context is not None or args.no_auth,
                     authenticator=Authenticator(args) if auth else None, loop=loop, timeout=30)
 
     server = await loop.create_server(factory, host="127.0.0.1", port=0)
@@ -131,6 +132,7 @@ if __name__ == "__main__":
     p.add_argument("--mail-reply")
     p.add_argument("--greet-421", action="store_true")
     p.add_argument("--auth-fail", action="store_true")
+    p.add_argument("--no-auth", action="store_true")
     a = p.parse_args()
     # A parent (Swift's Foundation.Process) may have started us with signals blocked: unblock them,
     # so that SIGTERM from the test's teardown ends the server.

@@ -545,6 +545,25 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 2)
     }
 
+    @Test func aLoginIsNeverSkippedWhenTheServerOffersNone() throws {
+        // A plain server offering no AUTH (the MX on port 25, not the submission port) and a configured login: curl would
+        // skip the login and send; the transfer stops after MAIL FROM instead, before any recipient
+        let server = try SMTPTestServer(["--no-auth"], tls: false)
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let outbox = server.folder.appendingPathComponent("outbox")
+        let error = try #require(throws: ZichaError.self) {
+            try mailer(server.settings(tls: .none, caFile: false), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        }
+        #expect(error.diagnostic.message.contains("offers no login (AUTH) on port \(server.port), although mail.username is set"), "\(error)")
+        #expect(try server.received().isEmpty)
+        // Without a login configured, the same server takes the mail
+        var plain = server.settings(tls: .none, caFile: false)
+        plain.username = nil
+        let outcome = try mailer(plain, try AppDatabase(), outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+        #expect(outcome.sent == 2)
+    }
+
     @Test func counselorsMailedLongestAgoGoFirst() throws {
         // 张伟 was mailed last night, 李娜 not (a daily quota ran out): tonight 李娜 first, though 张伟's list comes first
         let server = try SMTPTestServer()

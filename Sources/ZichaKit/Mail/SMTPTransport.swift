@@ -29,7 +29,7 @@ struct SMTPTransport: MailTransport {
         let upload = Upload(bytes: message.bytes)
         let uploadPointer = Unmanaged.passRetained(upload)
         defer { uploadPointer.release() }
-        let replies = Replies()
+        let replies = Replies(wantsLogin: !(username ?? "").isEmpty)
         let repliesPointer = Unmanaged.passRetained(replies)
         defer { repliesPointer.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -66,6 +66,10 @@ struct SMTPTransport: MailTransport {
         _ = zicha_curl_getinfo_long(curl, CURLINFO_RESPONSE_CODE, &reply)
         let said = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         let why = MailAddress.cleanName(said.isEmpty ? String(cString: curl_easy_strerror(result)) : said)
+        if replies.noLoginOffered {
+            // Stopped after MAIL FROM, before any recipient: nothing went.
+            return .fatal("the server offers no login (AUTH) on port \(port), although mail.username is set: nothing is sent without the login (a server offers it on its submission port, 587 with STARTTLS or 465)")
+        }
         return Self.classify(result, reply: reply, serverSaid: replies.refusal, dataDone: upload.finished, detail: why, timeLimit: totalTimeout)
     }
 
@@ -182,20 +186,43 @@ private final class Replies {
     /// E.g. `550 5.1.1 <x@example.edu.cn>: Recipient address rejected`; at most 300 characters.
     private(set) var refusal = ""
     private var pending: [String] = []
+    /// A login is configured: a server that offers none must not be sent to without one.
+    let wantsLogin: Bool
+    /// Set when the server accepted MAIL FROM although its last EHLO offered no AUTH (curl skips the login then): the
+    /// transfer is stopped there, before any recipient or data.
+    private(set) var noLoginOffered = false
+    /// Where the exchange is: the next final reply after a 220 (greeting, STARTTLS) answers EHLO, the one after that
+    /// AUTH (334 / 235) or, with no AUTH offered, MAIL FROM.
+    private var awaitingEHLO = false, afterEHLO = false, authOffered = false
 
-    /// `550-…` continues a reply, `550 …` ends it.
-    func add(_ line: String) {
+    init(wantsLogin: Bool) { self.wantsLogin = wantsLogin }
+
+    /// `550-…` continues a reply, `550 …` ends it. False to stop the transfer.
+    func add(_ line: String) -> Bool {
         let text = MailAddress.cleanName(line)
-        guard text.count >= 3, text.prefix(3).allSatisfy({ ("0"..."9").contains($0) }) else { return }
+        guard text.count >= 3, text.prefix(3).allSatisfy({ ("0"..."9").contains($0) }) else { return true }
         let rest = String(text.dropFirst(4))
         if text.dropFirst(3).first == "-" {
             if pending.count < 10 { pending.append(rest) }
-            return
+            return true
         }
+        let code = text.prefix(3)
         if let first = text.first, first == "4" || first == "5" {
-            refusal = String(([String(text.prefix(3))] + pending + [rest]).filter { !$0.isEmpty }.joined(separator: " ").prefix(300))
+            refusal = String(([String(code)] + pending + [rest]).filter { !$0.isEmpty }.joined(separator: " ").prefix(300))
         }
-        pending = []
+        defer { pending = [] }
+        if code == "220" { awaitingEHLO = true; afterEHLO = false; return true }
+        if awaitingEHLO, code == "250" {
+            // EHLO's capabilities: `250-AUTH PLAIN LOGIN` (or the older `250-AUTH=LOGIN`), one line among several.
+            authOffered = (pending + [rest]).contains { $0.uppercased().hasPrefix("AUTH ") || $0.uppercased().hasPrefix("AUTH=") }
+            awaitingEHLO = false; afterEHLO = true
+            return true
+        }
+        if afterEHLO {
+            afterEHLO = false
+            if wantsLogin, !authOffered, code == "250" { noLoginOffered = true; return false }
+        }
+        return true
     }
 }
 
@@ -204,8 +231,7 @@ private func replyLine(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ co
     guard let buffer, let userdata else { return 0 }
     let n = size * count
     let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
-    Unmanaged<Replies>.fromOpaque(userdata).takeUnretainedValue().add(line)
-    return n
+    return Unmanaged<Replies>.fromOpaque(userdata).takeUnretainedValue().add(line) ? n : 0
 }
 
 /// The message being uploaded, read by curl in pieces.
