@@ -87,19 +87,19 @@ struct MessageComposer {
         m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         m += htmlPart
         m += "\r\n--\(alternative)--\r\n"
-        m += "\r\n--\(mixed)\r\n"
-        let quotedWorkbook = MIMEEncoding.quotedEncodedParameter(workbookName)
-        m += "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n name=\(quotedWorkbook)\r\n"
-        m += "Content-Disposition: attachment;\r\n filename=\(quotedWorkbook);\r\n filename*=\(MIMEEncoding.extendedValue(workbookName))\r\n"
-        m += "Content-Transfer-Encoding: base64\r\n\r\n"
-        m += workbookPart
-        m += "\r\n--\(mixed)\r\n"
-        let quotedName = MIMEEncoding.quotedEncodedParameter(fileName)
-        m += "Content-Type: text/csv; charset=utf-8;\r\n name=\(quotedName)\r\n"
-        m += "Content-Disposition: attachment;\r\n filename=\(quotedName);\r\n filename*=\(MIMEEncoding.extendedValue(fileName))\r\n"
-        m += "Content-Transfer-Encoding: base64\r\n\r\n"
-        m += csvPart
+        m += Self.attachment(workbookName, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base64: workbookPart,
+                             boundary: mixed)
+        m += Self.attachment(fileName, type: "text/csv; charset=utf-8", base64: csvPart, boundary: mixed)
         m += "\r\n--\(mixed)--\r\n"
         return ComposedMessage(from: from, to: to, messageID: messageID, bytes: Array(m.utf8))
+    }
+
+    /// One attachment part of the multipart/mixed body, after its boundary: the file name quoted and RFC 2231-encoded.
+    private static func attachment(_ name: String, type: String, base64 part: String, boundary: String) -> String {
+        let quoted = MIMEEncoding.quotedEncodedParameter(name)
+        return "\r\n--\(boundary)\r\n"
+            + "Content-Type: \(type);\r\n name=\(quoted)\r\n"
+            + "Content-Disposition: attachment;\r\n filename=\(quoted);\r\n filename*=\(MIMEEncoding.extendedValue(name))\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n" + part
     }
 }
