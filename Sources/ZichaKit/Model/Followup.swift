@@ -10,7 +10,9 @@ public struct FindingLine: Sendable, Equatable, Codable {
     /// The problem as the lists head it: the code's title, except for a NOT_REGISTERED that only means the roster's ID
     /// matches no record (`Rules.unmatchableID`), where "not registered" would be a guess.
     public var title: String {
-        code == .notRegistered && detail == Rules.unmatchableID ? "无法核对自查状态" : code.title
+        // (Lengths first: a String comparison of Chinese texts checks their normalization, once per row of every list.)
+        code == .notRegistered && detail.utf8.count == Rules.unmatchableID.utf8.count && detail == Rules.unmatchableID
+            ? "无法核对自查状态" : code.title
     }
 
     public init(code: FindingCode, detail: String, remedies: [String], change: FindingChange) {
@@ -90,7 +92,8 @@ public struct FollowupRow: Sendable, Equatable {
         if isUncheckedWithoutReason, !ids.contains(Self.unexplained.remedy) { ids.append(Self.unexplained.remedy) }
         // A student blocked from recovering the user name who also changed their name (FAQ 注意2: search with the
         // admission name) reads that first: FAQ-6's "register again" would only meet "证件号码已被注册".
-        if let blocked = ids.firstIndex(of: "FAQ-6"), let renamed = ids.firstIndex(of: "NOTE-2"), renamed > blocked {
+        if findings.contains(where: { $0.code == .recoveryBlocked }),
+           let blocked = ids.firstIndex(of: "FAQ-6"), let renamed = ids.firstIndex(of: "NOTE-2"), renamed > blocked {
             ids.insert(ids.remove(at: renamed), at: blocked)
         }
         return ids
