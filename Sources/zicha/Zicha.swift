@@ -55,6 +55,9 @@ struct Zicha: ParsableCommand {
     /// (`--roster a.csv --roster b.csv` would read b alone, without a word).
     static func checkCommandLine(_ arguments: [String]) throws {
         guard let first = arguments.first else { return }
+        if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first), first.contains(".") || first.contains("/") {
+            throw ValidationError("“\(first)” is not a command or an option: name each file with its option, e.g. zicha nightly --roster roster.csv --log log.csv")
+        }
         if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first) {
             throw ValidationError("unknown command “\(first)”: the commands are nightly (the default) and prune; see zicha --help")
         }
@@ -70,6 +73,7 @@ struct Zicha: ParsableCommand {
             if argument == "--" { break }
             if argument.hasPrefix("-") { expectsValue = takesValue.contains(argument); continue }
             if first == "help" { continue }
+            if first == "prune" { throw ValidationError("“\(argument)” is not an option of prune; see zicha help prune") }
             throw ValidationError("“\(argument)” is not an option: name each file with its option, e.g. --roster roster.csv --log log.csv")
         }
         let single = ["--roster", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding", "--delimiter", "--sheet",

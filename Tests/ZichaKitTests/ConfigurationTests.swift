@@ -109,5 +109,9 @@ import ZichaTestSupport
             try RemedyCatalog(json: try Self.catalog { $0 + [["id": "FAQ-5", "title": "又一条", "text": "另一种说法"]] }, source: "b.json")
         }
         #expect(twice?.description.contains("FAQ-5 twice") == true, "\(String(describing: twice))")
+        // A file of another shape: said in plain words, with the shape to follow, no Swift type names
+        let shape = #expect(throws: ZichaError.self) { try RemedyCatalog(json: Data(#"{"items": []}"#.utf8), source: "c.json") }
+        #expect(shape?.description.hasPrefix("c.json: error: the remedy catalog is not valid: remedies is missing") == true, "\(String(describing: shape))")
+        #expect(shape?.description.contains("CodingKeys") == false && shape?.diagnostic.hint?.contains("remedies.json") == true)
     }
 }

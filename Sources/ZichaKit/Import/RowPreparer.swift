@@ -250,9 +250,12 @@ struct RowPreparer {
         }
         if let more = addresses.summary(source: reader.source) { try emit(.diagnostic(more)) }
         if let firstWithoutEmail {
-            try emit(.diagnostic(Diagnostic(.warning, "\(counted(rowsWithoutEmail, "row")) of the counselor list name a counselor without 邮箱 (the first here)",
+            // Under cron too, as a malformed address is: nobody else learns that these counselors get no mail.
+            try emit(.diagnostic(Diagnostic(.warning, "\(counted(rowsWithoutEmail, "row")) of the counselor list "
+                                            + (rowsWithoutEmail == 1 ? "names" : "name") + " a counselor without 邮箱 (the first here)",
                                             at: firstWithoutEmail,
-                                            hint: "their students are NO_COUNSELOR and no counselor is mailed for them until the address is filled in")))
+                                            hint: "their students are NO_COUNSELOR and no counselor is mailed for them until the address is filled in",
+                                            evenWhenQuiet: true)))
         }
         if header == nil {
             if firstHeaderRecord == nil {
@@ -406,7 +409,8 @@ struct RowPreparer {
     private mutating func counselor(_ record: TableRecord, _ map: HeaderMap) -> PreparedRow {
         let c = record.cells
         let className = Text.unitName(map.value("class", in: c)), college = Text.unitName(map.value("college", in: c))
-        let name = map.value("counselor", in: c), email = map.value("email", in: c)
+        let name = map.value("counselor", in: c), written = map.value("email", in: c)
+        let email = Text.meansNone(written) ? "" : written  // 无, —, N/A: no address, not a malformed one
         if className.isEmpty, college.isEmpty { return .reject(record, reason: "neither 班级 nor 学院 is given", column: nil) }
         if name.isEmpty, email.isEmpty { return .reject(record, reason: "neither 辅导员 nor 邮箱 is given", column: nil) }
         if email.isEmpty {

@@ -152,7 +152,7 @@ public struct Configuration: Sendable, Codable, Equatable {
     }
 
     /// A decoding error in plain words: the setting's path and what is wrong with it.
-    private static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [CodingKey]) -> String { keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") }
         switch error {
         case .keyNotFound(let key, let context):

@@ -40,7 +40,10 @@ public struct RemedyCatalog: Sendable {
     public init(json: Data, source: String) throws {
         let file: File
         do { file = try JSONDecoder().decode(File.self, from: json) } catch {
-            throw ZichaError(.config, "the remedy catalog is not valid JSON: \(error)", at: SourceLocation(file: source))
+            let why = (error as? DecodingError).map { Configuration.describe($0) } ?? "\(error)"
+            throw ZichaError(.config, "the remedy catalog is not valid: \(why)", at: SourceLocation(file: source),
+                             hint: "it holds {\"remedies\": [{\"id\": \"GUIDE\", \"faq\": null, \"title\": \"…\", \"text\": \"…\"}, …]}: "
+                                 + "start from a copy of zicha's own (Sources/ZichaKit/Resources/remedies.json)")
         }
         remedies = [:]
         order = []

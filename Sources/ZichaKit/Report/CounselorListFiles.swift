@@ -36,8 +36,8 @@ final class CounselorListFiles {
         head += "<br>数据截至 <b>\(HTML.escape(summary.asOf))</b>"
         if let d = summary.deadline {
             head += "，截止日期 <b>\(HTML.escape(d))</b>"
-            if let left = EventTime.daysBetween(summary.asOf, d), left >= 0 {
-                head += left == 0 ? "（今天截止）" : "（还剩 \(left) 天）"
+            if let left = EventTime.daysBetween(summary.asOf, d) {
+                head += left > 0 ? "（还剩 \(left) 天）" : left == 0 ? "（今天截止）" : "（已过截止日期 \(-left) 天）"
             }
         }
         head += "</p>\n<p class=\"note\">以下学生尚未完成学籍自查或自查遇到问题，请逐一联系，按“处理办法”指导学生办理。"
