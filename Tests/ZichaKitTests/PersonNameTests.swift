@@ -58,6 +58,9 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         NameVector("阿依古丽·买买提", nil),
         // An ASCII full stop typed for the dot between Chinese characters (an audit found 米娜.依明 a NAME_CHANGED of 米娜·依明).
         NameVector("米娜.依明", nil, normalized: "米娜·依明"), NameVector("J.K. Li", nil), NameVector("米娜.", nil),
+        // White space beside the typed dot is dropped, so the dot is read as one either way (the fuzzer found `米娜 .依明`
+        // folding to 米娜.依明, then to 米娜·依明 when normalized again)
+        NameVector("米娜 .依明", nil, normalized: "米娜·依明"), NameVector("米娜. 依明", nil, normalized: "米娜·依明"),
         NameVector("買買提・艾力", "买买提·艾力", normalized: "買買提·艾力"),
         NameVector("迪丽热巴•迪力木拉提", nil, normalized: "迪丽热巴·迪力木拉提"),
         // Surrounding white space, the ideographic space U+3000 included, is trimmed.
