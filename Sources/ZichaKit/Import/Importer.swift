@@ -136,10 +136,12 @@ public struct Importer {
         // A roster still being written, cut short by the export, of another cohort, or keyed by another column
         // would take most students off every list and restart their days outstanding: more than half of the
         // students leaving at once is refused.
-        if outcome.rekeyedStudents * 2 > left, !acceptDepartures {
+        if outcome.rekeyedStudents * 2 > outcome.rekeyedLookedAt, !acceptDepartures {
             // The export changed its key column (学号 ↔ 考生号): whatever their number, every student would start afresh.
+            let counted = outcome.rekeyedLookedAt == left ? "\(outcome.rekeyedStudents) of the \(left)"
+                : "\(outcome.rekeyedStudents) of the first \(outcome.rekeyedLookedAt) of the \(left)"
             throw ZichaError(.unreadableInput, "this roster names its students by another number than the previous roster: "
-                + "\(outcome.rekeyedStudents) of the \(left) students it would mark as left are on it under their other number "
+                + "\(counted) students it would mark as left are on it under their other number "
                 + "(考生号 where the previous roster had 学号, or the other way round)",
                 at: SourceLocation(file: path),
                 hint: "a student's history (days outstanding, new or persisting findings) follows the roster's key: export the roster "

@@ -37,15 +37,18 @@ public struct FileOutcome: Sendable, Equatable {
     public var keptStudents = 0
     /// A log's rows whose event an earlier file already gave: not stored again.
     public var repeatedEvents = 0
-    /// Of `leftStudents`, those this roster names by their other number: a student leaving under a 学号 that is a
-    /// present student's 学号 beside a 考生号, or under a 考生号 that a present student's 学号-keyed row carries (the export
-    /// changed its key column, so everyone looks new).
+    /// Of the first `rekeyedLookedAt` of `leftStudents`, those this roster names by their other number: a student
+    /// leaving under a 学号 that is on it as a 学号 beside a 考生号, or under a 考生号 while on it keyed by their 学号 (the
+    /// export changed its key column, so everyone looks new).
     public var rekeyedStudents = 0
+    public var rekeyedLookedAt = 0
 }
 
 /// Writes one night's files inside one transaction, with prepared statements reused for every row.
 /// Created by `AppDatabase.importNight`; the importer never sees GRDB.
 public final class ImportSession {
+    /// How many of the students a roster marks as left are looked at for a changed key column.
+    static let rekeyedSample = 64
     let db: Database
     let asOf: String
     private var fileID: Int64 = 0
@@ -430,15 +433,23 @@ public final class ImportSession {
         }
         db.add(function: function)
         defer { db.remove(function: function) }
-        try db.execute(sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id)", arguments: [asOf])
-        let left = db.changesCount
-        // Only when students left, and then one pass with two ephemeral indexes (no index on 学号).
-        let rekeyed = left == 0 ? 0 : try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM student o WHERE o.left_on = ?1 AND zicha_roster_has(o.id) = 0 AND (
-                o.ksh IN (SELECT xh FROM student WHERE left_on IS NULL AND xh <> '' AND xh <> ksh)
-                OR (o.xh <> '' AND o.xh <> o.ksh AND o.xh IN (SELECT ksh FROM student WHERE left_on IS NULL)))
-            """, arguments: [asOf]) ?? 0
-        return FileOutcome(leftStudents: left, presentBefore: presentBefore, keptStudents: kept, rekeyedStudents: rekeyed)
+        // The students marked as left come back from the update itself: the first few are looked at below.
+        var left = 0, sample: [Int64] = []
+        let marked = try Int64.fetchCursor(db, sql: "UPDATE student SET left_on = ? WHERE left_on IS NULL AND NOT zicha_roster_has(id) RETURNING id",
+                                           arguments: [asOf])
+        while let id = try marked.next() {
+            left += 1
+            if sample.count < Self.rekeyedSample { sample.append(id) }
+        }
+        // Of those, the ones on the roster under their other number: the same ID present under another key, whose 学号 is
+        // the leaver's key or whose key is the leaver's 学号 (looked up by ID: 学号 has no index).
+        let rekeyed = sample.isEmpty ? 0 : try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM student o WHERE o.id IN (\(sample.map(String.init).joined(separator: ","))) AND EXISTS (
+                SELECT 1 FROM student n WHERE n.id_norm = o.id_norm AND n.left_on IS NULL AND n.id <> o.id
+                  AND ((n.xh <> '' AND n.xh = o.ksh) OR (o.xh <> '' AND n.ksh = o.xh)))
+            """) ?? 0
+        return FileOutcome(leftStudents: left, presentBefore: presentBefore, keptStudents: kept, rekeyedStudents: rekeyed,
+                           rekeyedLookedAt: sample.count)
     }
 }
 
