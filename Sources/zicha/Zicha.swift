@@ -55,20 +55,23 @@ struct Zicha: ParsableCommand {
     /// (`--roster a.csv --roster b.csv` would read b alone, without a word).
     static func checkCommandLine(_ arguments: [String]) throws {
         guard let first = arguments.first else { return }
-        if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first), first.contains(".") || first.contains("/") {
-            throw ValidationError("“\(first)” is not a command or an option: name each file with its option, e.g. zicha nightly --roster roster.csv --log log.csv")
+        let commands = ["nightly", "prune"]
+        func unknownCommand(_ word: String) -> ValidationError {
+            ValidationError("unknown command “\(word)”: the commands are nightly (the default) and prune; see zicha --help")
         }
-        if !first.hasPrefix("-"), !["nightly", "prune", "help"].contains(first) {
-            throw ValidationError("unknown command “\(first)”: the commands are nightly (the default) and prune; see zicha --help")
+        let isCommand = commands.contains(first) || first == "help"
+        if !first.hasPrefix("-"), !isCommand {
+            if first.contains(".") || first.contains("/") {
+                throw ValidationError("“\(first)” is not a command or an option: name each file with its option, e.g. zicha nightly --roster roster.csv --log log.csv")
+            }
+            throw unknownCommand(first)
         }
-        if first == "help", arguments.count > 1, !["nightly", "prune"].contains(arguments[1]) {
-            throw ValidationError("unknown command “\(arguments[1])”: the commands are nightly (the default) and prune; see zicha --help")
-        }
+        if first == "help", arguments.count > 1, !commands.contains(arguments[1]) { throw unknownCommand(arguments[1]) }
         // A file named without its option (`zicha nightly roster.csv log.csv`) would only be said as "missing --roster".
         let takesValue: Set<String> = ["--roster", "--log", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding",
                                        "--delimiter", "--sheet", "--resend", "--keep-nights"]
         var expectsValue = false
-        for argument in arguments.dropFirst(["nightly", "prune", "help"].contains(first) ? 1 : 0) {
+        for argument in arguments.dropFirst(isCommand ? 1 : 0) {
             if expectsValue { expectsValue = false; continue }
             if argument == "--" { break }
             if argument.hasPrefix("-") { expectsValue = takesValue.contains(argument); continue }
@@ -76,8 +79,8 @@ struct Zicha: ParsableCommand {
             if first == "prune" { throw ValidationError("“\(argument)” is not an option of prune; see zicha help prune") }
             throw ValidationError("“\(argument)” is not an option: name each file with its option, e.g. --roster roster.csv --log log.csv")
         }
-        let single = ["--roster", "--counselors", "--db", "--out", "--as-of", "--config", "--encoding", "--delimiter", "--sheet",
-                      "--keep-nights"]
+        // Options that take a value and do not repeat.
+        let single = takesValue.subtracting(["--log", "--resend"])
         var seen: [String: Int] = [:]
         for argument in arguments where argument.hasPrefix("--") {
             let name = String(argument.prefix { $0 != "=" })
