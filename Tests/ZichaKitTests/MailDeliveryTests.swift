@@ -103,6 +103,43 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 2)
     }
 
+    /// `count` counselors of one student each, `fdy01@example.edu.cn` …
+    private static func counselors(_ count: Int) -> [CounselorList] {
+        (1...count).map { i in
+            let n = String(format: "%02d", i)
+            return CounselorList(counselor: "辅导员\(n)", email: "fdy\(n)@example.edu.cn", colleges: ["计算机学院"],
+                                 rows: [MailFixture.row("241101010000\(n)", "学生\(n)")])
+        }
+    }
+
+    @Test func messagesShareAConnectionUpToTwentyThenAnotherOpens() throws {
+        // Given a server requiring STARTTLS and AUTH, and 23 counselors
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let outcome = try mailer(server.settings(), try AppDatabase(), outbox: server.folder.appendingPathComponent("outbox"))
+            .run(lists: Self.counselors(23), diagnostics: DiagnosticCollector())
+        // Then every message went, over TLS after the login, on two connections (20 messages, then 3)
+        #expect(outcome.sent == 23 && outcome.failed.isEmpty && outcome.unknown.isEmpty)
+        let received = try server.received()
+        #expect(received.count == 23 && received.allSatisfy { $0.tls && $0.auth })
+        #expect(Set(received.flatMap(\.rcpt)).count == 23)
+        #expect(server.connections() == 2)
+    }
+
+    @Test func aMessageWithoutAFinalReplyEndsItsConnectionAndTheNextOpensAnother() throws {
+        // Given a server that closes the connection after taking the second counselor's message, without answering it
+        let server = try SMTPTestServer(["--drop-after-data", "fdy02@example.edu.cn"])
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let outcome = try mailer(server.settings(), database, outbox: server.folder.appendingPathComponent("outbox"))
+            .run(lists: Self.counselors(3), diagnostics: DiagnosticCollector())
+        // Then the first two shared a connection, the third went on a new one, and only the second's fate is unknown
+        #expect(outcome.sent == 2 && outcome.unknown.count == 1 && outcome.unknown.first?.contains("fdy02@example.edu.cn") == true)
+        #expect(try server.received().map(\.rcpt) == [["fdy01@example.edu.cn"], ["fdy02@example.edu.cn"], ["fdy03@example.edu.cn"]])
+        #expect(server.connections() == 2)
+        #expect(try database.deliveries(asOf: MailFixture.asOf).map(\.status) == [.sent, .unknown, .sent])
+    }
+
     /// A server that takes `rcpt`'s message and never answers its end, and settings giving it 2 seconds.
     private func silentServer(after rcpt: String) throws -> (SMTPTestServer, MailSettings) {
         let server = try SMTPTestServer(["--hang-after-data", rcpt])

@@ -237,6 +237,7 @@ public final class CounselorMailer {
             outcome.outboxOnly = queued.count
             return outcome
         }
+        defer { transport.finish() }
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
         // Counselors mailed longest ago go first (never mailed before anyone): a server that takes only so many messages a

@@ -42,8 +42,11 @@ protocol MailTransport {
     var unreachableHint: String { get }
     /// One attempt; the caller retries transient results.
     func deliver(_ message: ComposedMessage) -> DeliveryResult
+    /// After the run's last message: ends what the transport keeps open (an SMTP connection).
+    func finish()
 }
 
 extension MailTransport {
+    func finish() {}
     var unreachableHint: String { "check mail.host and mail.port and that the server is up" }
 }

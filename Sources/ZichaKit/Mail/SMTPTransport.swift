@@ -3,27 +3,63 @@ import Foundation
 
 /// Sends over SMTP with libcurl's easy interface: STARTTLS required by default (`smtp://` with
 /// CURLUSESSL_ALL), implicit TLS (`smtps://`), or plain for local test servers only.
-struct SMTPTransport: MailTransport {
-    var host: String
-    var port: Int
-    var tls: MailSettings.TLSMode
-    var username: String?
+///
+/// One connection carries up to `messagesPerConnection` messages: the easy handle is kept between deliveries, and
+/// libcurl sends the next MAIL FROM on the connection it keeps (checking first that the server has not closed it). A
+/// school's 1,000 counselors were 1,000 connections, each with its TLS handshake, EHLO and login — slow against a
+/// server slow to greet, and what servers that limit connections per minute count. Any result but `sent` closes the
+/// connection, so a retry or the next message starts on a fresh one; `finish()` ends the last with QUIT.
+final class SMTPTransport: MailTransport {
+    let host: String
+    let port: Int
+    let tls: MailSettings.TLSMode
+    let username: String?
     /// From the environment; never logged, never in an error.
-    var password: String?
-    var caFile: String?
-    var connectTimeout: Int
-    var totalTimeout: Int
+    let password: String?
+    let caFile: String?
+    let connectTimeout: Int
+    let totalTimeout: Int
     /// The EHLO name: the sender's domain.
-    var heloDomain: String
+    let heloDomain: String
+    /// Messages sent on one connection before it is closed and another opened: servers may cap a session (Exchange's
+    /// receive connectors take 20 by default), and a long-lived session gains little after the first few.
+    static let messagesPerConnection = 20
+
+    /// The handle whose connection the next message may reuse, and how many messages that connection has carried.
+    private var handle: UnsafeMutableRawPointer?
+    private var messagesOnHandle = 0
+
+    init(host: String, port: Int, tls: MailSettings.TLSMode, username: String?, password: String?, caFile: String?,
+         connectTimeout: Int, totalTimeout: Int, heloDomain: String) {
+        self.host = host; self.port = port; self.tls = tls; self.username = username; self.password = password
+        self.caFile = caFile; self.connectTimeout = connectTimeout; self.totalTimeout = totalTimeout; self.heloDomain = heloDomain
+    }
+
+    deinit { finish() }
 
     var serverName: String { "\(host):\(port)" }
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
+    /// Ends the kept connection, if any, with QUIT.
+    func finish() {
+        guard let curl = handle else { return }
+        handle = nil
+        messagesOnHandle = 0
+        curl_easy_cleanup(curl)
+    }
+
     func deliver(_ message: ComposedMessage) -> DeliveryResult {
         _ = Self.globalInit
-        guard let curl = curl_easy_init() else { return .transient("libcurl could not start") }
-        defer { curl_easy_cleanup(curl) }
+        if messagesOnHandle >= Self.messagesPerConnection { finish() }
+        if handle == nil { handle = curl_easy_init() }
+        guard let curl = handle else { return .transient("libcurl could not start") }
+        let result = deliver(message, on: curl)
+        if result == .sent { messagesOnHandle += 1 } else { finish() }
+        return result
+    }
+
+    private func deliver(_ message: ComposedMessage, on curl: UnsafeMutableRawPointer) -> DeliveryResult {
         let recipients = curl_slist_append(nil, "<\(message.to.address)>")
         defer { curl_slist_free_all(recipients) }
         let upload = Upload(bytes: message.bytes)
@@ -33,6 +69,14 @@ struct SMTPTransport: MailTransport {
         let repliesPointer = Unmanaged.passRetained(replies)
         defer { repliesPointer.release() }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        // The handle outlives this message: nothing it keeps may point at this call's objects once it returns (the QUIT
+        // that `finish()` sends is read through the line reader, and the recipient list is freed on return).
+        defer {
+            _ = zicha_curl_setopt_pointer(curl, CURLOPT_ERRORBUFFER, nil)
+            _ = zicha_curl_setopt_pointer(curl, CURLOPT_MAIL_RCPT, nil)
+            _ = zicha_curl_set_reader(curl, uploadRead, nil)
+            _ = zicha_curl_set_line_reader(curl, replyLine, nil)
+        }
 
         let scheme = tls == .implicit ? "smtps" : "smtp"
         let hostPart = host.contains(":") ? "[\(host)]" : host
@@ -228,8 +272,9 @@ private final class Replies {
 
 /// CURLOPT_HEADERFUNCTION: for SMTP, curl hands every line of every server reply here.
 private func replyLine(_ buffer: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
-    guard let buffer, let userdata else { return 0 }
     let n = size * count
+    guard let buffer else { return 0 }
+    guard let userdata else { return n }  // between messages (the QUIT of a kept connection): nobody is listening
     let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: n), as: UTF8.self)
     return Unmanaged<Replies>.fromOpaque(userdata).takeUnretainedValue().add(line) ? n : 0
 }
