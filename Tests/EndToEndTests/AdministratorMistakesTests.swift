@@ -53,6 +53,32 @@ struct AdministratorMistakesTests {
         #expect(section.contains("<td class=\"mid\">李老师</td>"), "the named counselor is shown")
     }
 
+    @Test("找回用户名：姓名不一致 three times blocks the recovery; a failure whose reason zicha cannot read is warned of with its line")
+    func failureReasonsInOtherWords() throws {
+        let tmp = try TempFolder("failure-words")
+        // 王晓明 registered, then failed to recover his user name three times in another system's words; 李静's
+        // registration failed for a reason no rule reads.
+        let log = try tmp.write("""
+            时间,身份证号,姓名,事件,说明
+            2026-11-25 09:00:00,420102200703150113,王晓明,注册成功,
+            2026-11-26 09:00:00,420102200703150113,王晓明,找回失败,找回用户名：姓名不一致
+            2026-11-26 10:00:00,420102200703150113,王晓明,找回失败,找回用户名：姓名不一致
+            2026-11-27 09:00:00,420102200703150113,王晓明,找回失败,找回用户名：姓名不一致
+            2026-11-27 11:00:00,420103200611220221,李静,注册失败,系统繁忙，请稍后再试
+            2026-11-27 11:05:00,420103200611220221,李静,注册失败,用户名已被注册
+
+            """, to: "log2.csv")
+        let run = try SampleNights.runOnNight1Roster(logs: ["SampleData/night1/log.txt", log], in: tmp)
+        try #require(run.status == 0, "\(run.stderr)")
+        let students = try FindingsFile(path: tmp.file("Reports/2026-11-28/findings.json")).studentsByKsh
+        let codes = (students["26420101000001"]?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("RECOVERY_BLOCKED"), "\(codes)")
+        // One warning for the one unread reason (a taken user name is an obstacle of its own, not unread), naming its line
+        #expect(run.stderr.contains("log2.csv:6: warning: 1 failure (注册失败, 找回失败) gives a reason zicha does not recognise "
+                                    + "(the first here: “系统繁忙，请稍后再试”)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("用户名已被注册"), "\(run.stderr)")
+    }
+
     @Test("a settings mistake found after reading the file (a sender with a name, a host with a port, an unknown event) names the file")
     func configurationErrorsNameTheFile() throws {
         let tmp = try TempFolder("config-named")

@@ -69,6 +69,33 @@ final class SleepLog: @unchecked Sendable {
         #expect(try server.received().count == 2)
     }
 
+    @Test func aNightRunAgainWithAnotherListWarnsOfTheCounselorsHoldingTheOldOne() throws {
+        // Given a night mailed to both counselors
+        let server = try SMTPTestServer()
+        defer { server.stop() }
+        let database = try AppDatabase()
+        let outbox = server.folder.appendingPathComponent("outbox")
+        _ = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: DiagnosticCollector())
+
+        // When it runs again unchanged, nothing is said; when the files were corrected (张伟 has one student less, 李娜 none)
+        let unchanged = DiagnosticCollector()
+        _ = try mailer(server.settings(), database, outbox: outbox).run(lists: MailFixture.lists, diagnostics: unchanged)
+        #expect(unchanged.warnings.isEmpty, "\(unchanged.warnings)")
+        var lists = [MailFixture.lists[0]]
+        lists[0].rows.removeLast()
+        let diagnostics = DiagnosticCollector()
+        let again = try mailer(server.settings(), database, outbox: outbox).run(lists: lists, diagnostics: diagnostics)
+
+        // Then no one is mailed twice, and one warning, shown under --quiet too, names both with their lists now
+        #expect(again.sent == 0)
+        #expect(try server.received().count == 2)
+        let warning = try #require(diagnostics.warnings.first)
+        #expect(diagnostics.warnings.count == 1)
+        #expect(warning.message == "2 counselors got this night's mail before its files changed, and now have another list: "
+                    + "张伟 <zhangwei@example.edu.cn> (now 2 students), 李娜 <lina@example.edu.cn> (now 0 students)")
+        #expect(warning.evenWhenQuiet && warning.hint?.contains("counselors/ folder") == true)
+    }
+
     @Test func aTemporaryFailureIsRetriedAndDeliversOnce() throws {
         let server = try SMTPTestServer(["--fail-data-once"])
         defer { server.stop() }

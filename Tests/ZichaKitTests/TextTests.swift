@@ -67,6 +67,18 @@ import Testing
         #expect(reason != .idTaken && reason != .phoneTaken)
     }
 
+    /// Another system's words for the name not matching the ID count as the FAQ's 证件和姓名不符 (found by an audit: three
+    /// 找回用户名：姓名不一致 gave no finding, and the student was sent to recover the user name a fourth time).
+    @Test(arguments: ["找回用户名：姓名不一致", "姓名与证件号码不匹配", "证件号码与姓名不符", "姓名有误", "姓名错误，找回失败", "证件和姓名不符"])
+    func aNameNotMatchingTheIDIsReadInOtherWordsToo(_ detail: String) {
+        #expect(FailureReason.classify(detail) == .nameMismatch)
+    }
+
+    @Test func aTakenUserNameIsAnotherObstacleNotAnUnreadReason() {
+        #expect(FailureReason.isOtherObstacle("用户名已被注册") && FailureReason.isOtherObstacle("该账号已存在"))
+        #expect(!FailureReason.isOtherObstacle("找回用户名失败：系统繁忙") && !FailureReason.isOtherObstacle("系统繁忙"))
+    }
+
     @Test(arguments: [("d", ""), ("R", ""), ("报", ""), ("x/y.sqlite", "x"), ("/z.sqlite", "/"), ("/srv/zicha/db", "/srv/zicha"),
                       ("a//b", "a"), ("dir/", ""), ("xl/workbook.xml", "xl"), ("/", "/")])
     func aPathsFolderIsFoundWithoutFoundation(_ path: String, _ parent: String) {

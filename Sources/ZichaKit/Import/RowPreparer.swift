@@ -62,6 +62,9 @@ struct RowPreparer {
     private var firstUnheaded: SourceLocation?
     /// Counselor-list rows naming a counselor without an address, and the first of them.
     private var rowsWithoutEmail = 0
+    /// Failures (注册失败, 找回失败) whose 说明 gives a reason zicha does not read, and the first of them.
+    private var unreadReasons = 0
+    private var firstUnreadReason: (location: SourceLocation, detail: String)?
     private var firstWithoutEmail: SourceLocation?
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
@@ -256,6 +259,13 @@ struct RowPreparer {
                                             at: firstWithoutEmail,
                                             hint: "their students are NO_COUNSELOR and no counselor is mailed for them until the address is filled in",
                                             evenWhenQuiet: true)))
+        }
+        if let firstUnreadReason {
+            try emit(.diagnostic(Diagnostic(.warning, "\(counted(unreadReasons, "failure")) (注册失败, 找回失败) \(unreadReasons == 1 ? "gives" : "give") a reason zicha does not "
+                                            + "recognise (the first here: “\(firstUnreadReason.detail.prefix(40))”): no finding or remedy comes from them",
+                                            at: firstUnreadReason.location,
+                                            hint: "the students are still listed while they have not checked; the reasons read are those of the "
+                                                + "SPEC and the FAQ (证件号码已被注册, 征兵, 手机号码已存在, 证件和姓名不符, 请求被取消, 未注册, 邮箱)")))
         }
         if header == nil {
             if firstHeaderRecord == nil {
@@ -480,6 +490,10 @@ struct RowPreparer {
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
         let reason = kind == .registerFailed || kind == .recoverFailed ? failureReason(detail) : nil
+        if reason == nil, kind == .registerFailed || kind == .recoverFailed, !detail.isEmpty, !FailureReason.isOtherObstacle(detail) {
+            unreadReasons += 1
+            if firstUnreadReason == nil { firstUnreadReason = (reader.location(line: record.line, column: columns.detail), detail) }
+        }
         let stored = id.wasFifteen ? IDNumber.fifteenForm(of: id.normalized)! : id.normalized
         return .event(EventRow(id: stored, isFifteen: id.wasFifteen, name: PersonName(HeaderMap.cell(columns.name, in: c)).normalized,
                                kind: kind, detail: detail, reason: reason, time: time, line: record.line))

@@ -40,6 +40,9 @@ public final class CounselorMailer {
     private var holdingRefusals = true
     /// Messages this run tried to deliver.
     private var attempted = 0
+    /// Counselors whose list changed after an earlier run of this night mailed them (the files were corrected and the
+    /// night run again): their mail is not sent twice, so they hold the old list until the next night's.
+    private var changedSinceMailed: [(to: MailAddress, students: Int)] = []
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -157,8 +160,13 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) { return }
         let message = try composer!.compose(list, to: to)
+        if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) {
+            // The Message-ID is a hash of all the reader sees: another one is another list (found by an audit: a night run
+            // again with corrected files left counselors with the wrong students, and nobody was told).
+            if message.messageID != sent.messageID { changedSinceMailed.append((to, list.rows.count)) }
+            return
+        }
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
     }
 
@@ -172,6 +180,9 @@ public final class CounselorMailer {
         // A message sent on an earlier run of the night whose counselor has no list now (all checked, or left out of the
         // counselor list) stays in the outbox too: it is what they got.
         let composed = Set(queued.map(\.to.ledgerKey))
+        for (key, sent) in sentFiles.sorted(by: { $0.key < $1.key }) where !composed.contains(key) {
+            changedSinceMailed.append((sent.to, 0))  // mailed a list, and now has none
+        }
         for (key, sent) in sentFiles.sorted(by: { $0.key < $1.key }) where !composed.contains(key) && folder != outbox {
             _ = try keep(sent, in: folder)
         }
@@ -238,6 +249,7 @@ public final class CounselorMailer {
             return outcome
         }
         defer { transport.finish() }
+        reportChangedSinceMailed(diagnostics)
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
         // Counselors mailed longest ago go first (never mailed before anyone): a server that takes only so many messages a
@@ -276,6 +288,18 @@ public final class CounselorMailer {
         }
         try settleRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
         return outcome
+    }
+
+    /// One warning, under `--quiet` too, naming the counselors mailed earlier tonight whose list is now another.
+    private func reportChangedSinceMailed(_ diagnostics: DiagnosticSink) {
+        guard !changedSinceMailed.isEmpty else { return }
+        let shown = changedSinceMailed.prefix(5).map { "\(Self.label($0.to)) (now \(counted($0.students, "student")))" }
+        let more = changedSinceMailed.count > 5 ? " and \(changedSinceMailed.count - 5) more" : ""
+        diagnostics.report(Diagnostic(.warning, "\(counted(changedSinceMailed.count, "counselor")) got this night's mail before its files changed, "
+                                      + "and now \(changedSinceMailed.count == 1 ? "has" : "have") another list: \(shown.joined(separator: ", "))\(more)",
+                                      hint: "no one is mailed twice for a night: their next night's mail carries the new list; if it cannot wait, "
+                                          + "send them their list from the night's counselors/ folder",
+                                      evenWhenQuiet: true))
     }
 
     /// At the end of the run's deliveries: when every message tried was refused at RCPT TO with the same answer (the
@@ -433,7 +457,7 @@ public final class CounselorMailer {
     }
 
     /// `张老师 <zhang@example.edu.cn>`, from checked values only.
-    static func label(_ message: ComposedMessage) -> String {
-        message.to.name.isEmpty ? "<\(message.to.address)>" : "\(message.to.name) <\(message.to.address)>"
-    }
+    static func label(_ message: ComposedMessage) -> String { label(message.to) }
+
+    static func label(_ to: MailAddress) -> String { to.name.isEmpty ? "<\(to.address)>" : "\(to.name) <\(to.address)>" }
 }

@@ -92,9 +92,18 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         // finding of its own: the student picks another), not one to send through the ID's procedure.
         if has("已被注册"), !has("用户名", "邮箱", "账号", "帐号") { return .idTaken }
         if has("请求被取消", "频繁") { return .rateLimited }
-        if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
+        // The name said not to match the ID, in the FAQ's words (证件和姓名不符) or another system's (找回用户名：姓名不一致,
+        // 姓名与证件不匹配, 姓名有误): three of them block the recovery as surely (found by an audit: 姓名不一致 gave nothing).
+        if has("姓名不符", "证件和姓名不符") || (has("姓名") && has("不一致", "不匹配", "不符", "错误", "有误")) { return .nameMismatch }
         if has("未注册") { return .notRegistered }
         if has("邮箱") { return .emailUnusable }
         return nil
+    }
+
+    /// A failure whose reason is an obstacle with no finding of its own: a user name, or an account name, already
+    /// taken (the student picks another). Not reported as a reason zicha could not read.
+    static func isOtherObstacle(_ detail: String) -> Bool {
+        ["用户名", "账号", "帐号"].contains { Text.contains(detail, $0) }
+            && ["已存在", "重复", "已被注册", "已注册", "已被使用", "已被占用"].contains { Text.contains(detail, $0) }
     }
 }
