@@ -277,6 +277,7 @@ public enum Pipeline {
             try passes.drain()
             try findings.finish()
             _ = try collector?.finish()
+            try mailer?.composeClosings(into: outbox)
             try mailer?.writeManifest(into: outbox)
             let mark = try OutputFile(path: folder + "/" + ReportFolder.inputsMark)
             try mark.write(inputsMark)

@@ -30,6 +30,54 @@ struct SampleDataTests {
         #expect(printed.firstMatch(of: /(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)/) == nil, "a phone number on the console:\n\(printed)")
     }
 
+    @Test("night 2's mail tells each counselor how the list changed since night 1: who is done, who left the roster")
+    func mailSaysWhatChanged() throws {
+        let tmp = try TempFolder("list-changes")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        func body(_ night: String, _ file: String) throws -> String {
+            PrivacyTests.decodedMail(try String(contentsOfFile: "\(out)/\(night)/outbox/\(file)", encoding: .utf8))
+        }
+        #expect(try SampleNights.run(night: 1, db: db, out: out).status == 0)
+        // A first night has nothing to compare with
+        #expect(!(try body("2026-11-28", "赵老师_zhao.laoshi@example.com.eml")).contains("的名单相比"))
+        #expect(try SampleNights.run(night: 2, db: db, out: out).status == 0)
+        let zhao = try body("2026-11-29", "赵老师_zhao.laoshi@example.com.eml")
+        #expect(zhao.contains("与 2026-11-28 的名单相比：不再列出 3 人：郭强（已完成自查）、何芳（已完成自查）、曹阳（已不在在籍名单）。"), "\(zhao)")
+        #expect(try body("2026-11-29", "李老师_li.laoshi@example.com.eml").contains("与 2026-11-28 的名单相比：不再列出 1 人：张伟（已完成自查）。"))
+        #expect(try body("2026-11-29", "孙老师_sun.laoshi@example.com.eml").contains("与 2026-11-28 的名单相比，没有学生新列入或移出。"))
+    }
+
+    @Test("a class moved to another counselor: the new counselor's mail names them as come onto the list, the former's as moved")
+    func mailSaysWhoMoved() throws {
+        let tmp = try TempFolder("list-moved")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        #expect(try SampleNights.run(night: 1, db: db, out: out).status == 0)
+        // The next night, the same files but 计科2601 moved from 李老师 to 王老师
+        let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
+            .replacingOccurrences(of: "计科2601,计算机学院,李老师,li.laoshi@example.com", with: "计科2601,计算机学院,王老师,wang.laoshi@example.com")
+        let counselors = try tmp.write(list, to: "counselors.csv")
+        var arguments = SampleNights.arguments(night: 1, db: db, out: out)
+        arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = counselors
+        arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
+        let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        try #require(run.status == 0, "\(run.stderr)")
+        let outbox = "\(out)/2026-11-29/outbox"
+        let wang = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/王老师_wang.laoshi@example.com.eml", encoding: .utf8))
+        let line = try #require(wang.split(whereSeparator: \.isNewline).first { $0.contains("的名单相比") }, "\(wang)")
+        #expect(line.hasPrefix("与 2026-11-28 的名单相比：新列入 "), "\(line)")
+        // 李老师 has no one left to chase: one closing message says so, and why, with no list attached
+        let li = try String(contentsOfFile: "\(outbox)/李老师_li.laoshi@example.com.eml", encoding: .utf8)
+        let liText = PrivacyTests.decodedMail(li)
+        #expect(liText.contains("截至 2026-11-29，您负责的学生中已没有需要跟进学籍自查的学生。"), "\(liText)")
+        #expect(liText.contains("与 2026-11-28 的名单相比：不再列出 ") && liText.contains("（改由 王老师 跟进）"), "\(liText)")
+        #expect(!li.contains("Content-Disposition: attachment"))
+        // The night after, with nothing changed for him, 李老师 is not mailed again
+        arguments[arguments.firstIndex(of: "2026-11-29")!] = "2026-11-30"
+        try #require(try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/2026-11-30/outbox/李老师_li.laoshi@example.com.eml"))
+        #expect(FileManager.default.fileExists(atPath: "\(out)/2026-11-30/outbox/王老师_wang.laoshi@example.com.eml"))
+    }
+
     @Test("re-running night 2 with the same files: identical findings.json, no new import")
     func rerunIsANoOp() throws {
         let tmp = try TempFolder("rerun")

@@ -12,6 +12,8 @@ struct CounselorMailBody {
     var rows: [[String]]
     /// Students in the list (the attachment holds them all).
     var total: Int
+    /// How the list differs from the counselor's list of the night before (nil on a first night).
+    var changes: CounselorListChanges? = nil
 
     /// Students listed in the body at most: a list of thousands (a college mapped to one counselor) is read in the
     /// attachment, and three full copies of it — text, HTML and CSV — would make a message no server takes.
@@ -23,6 +25,7 @@ struct CounselorMailBody {
     }
 
     private var introduction: String {
+        if total == 0 { return "截至 \(asOf)，您负责的学生中已没有需要跟进学籍自查的学生。" }
         let list = total > rows.count
             ? "正文列出前 \(rows.count) 人，完整名单见附件的 Excel 文件（.xlsx）或 CSV 文件。"
             : "名单如下，附件是同一名单的 Excel 文件（.xlsx）和 CSV 文件。"
@@ -37,15 +40,35 @@ struct CounselorMailBody {
         return "自查截止日期：\(deadline)（\(words)）。"
     }
 
+    /// `与 11-24 的名单相比：新列入 2 人（周杰、吴思远）；不再列出 1 人：孙浩（已完成自查）。`
+    private var changesLine: String? {
+        guard let changes else { return nil }
+        let day = changes.since
+        guard changes.addedCount > 0 || changes.removedCount > 0 else { return "与 \(day) 的名单相比，没有学生新列入或移出。" }
+        func more(_ shown: Int, _ count: Int) -> String { count > shown ? " 等" : "" }
+        var parts: [String] = []
+        if changes.addedCount > 0 {
+            parts.append("新列入 \(changes.addedCount) 人（\(changes.added.joined(separator: "、"))\(more(changes.added.count, changes.addedCount))）")
+        }
+        if changes.removedCount > 0 {
+            let names = changes.removed.map { "\($0.name)（\($0.why)）" }.joined(separator: "、")
+            parts.append("不再列出 \(changes.removedCount) 人：\(names)\(more(changes.removed.count, changes.removedCount))")
+        }
+        return "与 \(day) 的名单相比：" + parts.joined(separator: "；") + "。"
+    }
+
     private var extraLines: [String] {
         (deadlineText ?? "").split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).map(String.init)
     }
 
     private static let footer = "此邮件由学籍自查系统自动发送，请督促学生尽快登录学信网完成自查。"
+    private static let closingFooter = "此邮件由学籍自查系统自动发送；如再有学生需要跟进，系统会另行发送名单。"
+    private var footer: String { total == 0 ? Self.closingFooter : Self.footer }
 
     /// The text/plain alternative.
     var text: String {
         var lines = [greeting, "", introduction]
+        if let changesLine { lines.append(changesLine) }
         if let deadlineLine { lines.append(deadlineLine) }
         lines += extraLines
         lines.append("")
@@ -60,7 +83,7 @@ struct CounselorMailBody {
             for remedy in cells[10].split(whereSeparator: \.isNewline) { lines.append("   \(remedy)") }
             lines.append("")
         }
-        lines.append(Self.footer)
+        lines.append(footer)
         return lines.map(Self.oneLine).joined(separator: "\r\n") + "\r\n"
     }
 
@@ -76,6 +99,7 @@ struct CounselorMailBody {
         out += "<div style=\"max-width:760px\">\r\n"
         out += "<p style=\"margin:0 0 8px\">\(Self.escape(greeting))</p>\r\n"
         out += "<p style=\"margin:0 0 8px\">\(Self.escape(introduction))</p>\r\n"
+        if let changesLine { out += "<p style=\"margin:0 0 8px\">\(Self.escape(changesLine))</p>\r\n" }
         if let deadlineLine { out += "<p style=\"margin:0 0 8px;font-weight:bold;color:#b00\">\(Self.escape(deadlineLine))</p>\r\n" }
         for line in extraLines { out += "<p style=\"margin:0 0 8px\">\(Self.escape(line))</p>\r\n" }
         for (index, cells) in rows.enumerated() {
@@ -90,7 +114,7 @@ struct CounselorMailBody {
             out += "<div style=\"margin-top:4px\"><span style=\"font-weight:bold\">处理办法：</span><br>\(Self.escape(cells[10]))</div>\r\n"
             out += "</div>\r\n"
         }
-        out += "<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(Self.footer))</p>\r\n</div>\r\n</body></html>\r\n"
+        out += "<p style=\"margin:8px 0 0;color:#666;font-size:12px\">\(Self.escape(footer))</p>\r\n</div>\r\n</body></html>\r\n"
         return out
     }
 

@@ -43,6 +43,10 @@ public final class CounselorMailer {
     /// Counselors whose list changed after an earlier run of this night mailed them (the files were corrected and the
     /// night run again): their mail is not sent twice, so they hold the old list until the next night's.
     private var changedSinceMailed: [(to: MailAddress, students: Int)] = []
+    /// The keys (`CounselorListChanges.key`) of the counselors with a list tonight.
+    private var listKeys: Set<String> = []
+    /// Each counselor's list against the night before, by `CounselorListChanges.key` (nil on a first night).
+    private var listChanges: (since: String, byCounselor: [String: CounselorListChanges])?
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -59,9 +63,11 @@ public final class CounselorMailer {
     /// Writes every message to `outbox` as .eml first, then delivers with the configured transport.
     public func run(lists: [CounselorList], diagnostics: DiagnosticSink) throws -> MailOutcome {
         try prepare()
+        listKeys.formUnion(lists.map { CounselorListChanges.key($0.email) })
         for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
             try compose(list, to: to, into: outbox)
         }
+        try composeClosings(into: outbox)
         try writeManifest(into: outbox)
         return try deliver(from: outbox, diagnostics: diagnostics)
     }
@@ -75,6 +81,7 @@ public final class CounselorMailer {
                                    asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
         transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
         sentFiles = try sentBefore()
+        listChanges = try database.counselorListChanges(asOf: asOf)
         prepared = true
     }
 
@@ -146,6 +153,7 @@ public final class CounselorMailer {
     /// are moved into place). Lists arrive one at a time, so messages never all sit in memory.
     public func compose(_ list: CounselorList, into folder: URL, diagnostics: DiagnosticSink) throws {
         guard !list.rows.isEmpty else { return }
+        listKeys.insert(CounselorListChanges.key(list.email))
         for (to, one) in RecipientCheck.recipients(for: [list], outcome: &outcome, diagnostics: diagnostics) {
             if queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) {
                 diagnostics.report(Diagnostic(.warning, "two counselor lists share the address \(to.address); only the first is mailed",
@@ -160,7 +168,8 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        let message = try composer!.compose(list, to: to)
+        let changes = listChanges.map { $0.byCounselor[CounselorListChanges.key(list.email)] ?? CounselorListChanges(since: $0.since) }
+        let message = try composer!.compose(list, to: to, changes: changes)
         if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) {
             // The Message-ID is a hash of all the reader sees: another one is another list (found by an audit: a night run
             // again with corrected files left counselors with the wrong students, and nobody was told).
@@ -168,6 +177,20 @@ public final class CounselorMailer {
             return
         }
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
+    }
+
+    /// After the night's lists: one closing message to each counselor who had students on their list the night before
+    /// and has none tonight (all checked, moved to another counselor, or off the roster), saying so — after a season of
+    /// daily mail, silence reads as a fault (found by an audit). Sent once: the night after, their earlier list is empty too.
+    public func composeClosings(into folder: URL) throws {
+        guard let listChanges else { return }
+        for (key, changes) in listChanges.byCounselor.sorted(by: { $0.key < $1.key })
+        where changes.removedCount > 0 && changes.addedCount == 0 && !listKeys.contains(key) {
+            // An address the night before had students under it; one refused then was reported then.
+            guard let to = try? MailAddress(address: changes.email, name: changes.counselor),
+                  !queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) else { continue }
+            try compose(CounselorList(counselor: changes.counselor, email: changes.email, colleges: [], rows: []), to: to, into: folder)
+        }
     }
 
     /// The outbox's table of contents: one line per message (file, Message-ID, address, name), tab separated.

@@ -23,6 +23,7 @@ struct MessageComposer {
         case 1...2: scope = "（\(colleges.joined(separator: "、"))）"
         default: scope = "（\(colleges[0])等 \(colleges.count) 个学院）"
         }
+        if list.rows.isEmpty { return "【学籍自查】\(asOf) 您名下已无待跟进学生" }
         return "【学籍自查】\(asOf) 待跟进学生 \(list.rows.count) 人\(scope)"
     }
 
@@ -46,13 +47,15 @@ struct MessageComposer {
     }
 
     /// The whole message for `to`.
-    func compose(_ list: CounselorList, to: MailAddress) throws -> ComposedMessage {
+    /// `changes`: how the list differs from the counselor's list of the night before, said at the top of the body.
+    func compose(_ list: CounselorList, to: MailAddress, changes: CounselorListChanges? = nil) throws -> ComposedMessage {
         let subject = subject(for: list)
         let baseName = attachmentName(for: list)
         let fileName = baseName + ".csv", workbookName = baseName + ".xlsx"
         let rows = cells(for: list)
         let body = CounselorMailBody(counselorName: to.name, asOf: asOf, deadline: deadline,
-                                     deadlineText: deadlineText, rows: Array(rows.prefix(CounselorMailBody.rowsShown)), total: list.rows.count)
+                                     deadlineText: deadlineText, rows: Array(rows.prefix(CounselorMailBody.rowsShown)), total: list.rows.count,
+                                     changes: changes)
         let textPart = MIMEEncoding.base64Lines(Array(body.text.utf8))
         let htmlPart = MIMEEncoding.base64Lines(Array(body.html.utf8))
         let workbookPart = MIMEEncoding.base64Lines(try FollowupWorkbook.bytes(rows, asOf: asOf))
@@ -87,9 +90,11 @@ struct MessageComposer {
         m += "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
         m += htmlPart
         m += "\r\n--\(alternative)--\r\n"
-        m += Self.attachment(workbookName, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base64: workbookPart,
-                             boundary: mixed)
-        m += Self.attachment(fileName, type: "text/csv; charset=utf-8", base64: csvPart, boundary: mixed)
+        if !list.rows.isEmpty {  // a closing message (nobody left to chase) has no list to attach
+            m += Self.attachment(workbookName, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base64: workbookPart,
+                                 boundary: mixed)
+            m += Self.attachment(fileName, type: "text/csv; charset=utf-8", base64: csvPart, boundary: mixed)
+        }
         m += "\r\n--\(mixed)--\r\n"
         return ComposedMessage(from: from, to: to, messageID: messageID, bytes: Array(m.utf8))
     }

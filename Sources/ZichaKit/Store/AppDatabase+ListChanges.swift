@@ -1,0 +1,94 @@
+import GRDB
+
+/// How a counselor's list of a night differs from their list of the latest night before it: who came onto it and who
+/// left it, and why. Their mail says so, so that a student who drops off the list is not read as forgotten and a
+/// student moved to them is not read as one they already knew (found by an audit of a counselor's season by mail).
+public struct CounselorListChanges: Sendable, Equatable {
+    /// The earlier night compared with, `YYYY-MM-DD`.
+    public var since: String
+    /// Students on the list tonight who were not on it then: how many, and the names of the first `namesKept`.
+    public var addedCount = 0
+    public var added: [String] = []
+    /// Students on the list then who are not tonight: how many, and the first `namesKept` with why (已完成自查, …).
+    public var removedCount = 0
+    public var removed: [(name: String, why: String)] = []
+
+    /// The counselor and address of the earlier list (for a counselor with no list tonight: their closing message).
+    public var counselor = "", email = ""
+
+    /// Names kept per kind: the mail names a few and counts the rest.
+    public static let namesKept = 10
+
+    public init(since: String) { self.since = since }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.since == b.since && a.addedCount == b.addedCount && a.added == b.added && a.removedCount == b.removedCount
+            && a.removed.map(\.name) == b.removed.map(\.name) && a.removed.map(\.why) == b.removed.map(\.why)
+    }
+
+    /// SQLite's `lower()`: ASCII letters only, as the lists' keys are made.
+    public static func key(_ email: String) -> String {
+        String(decoding: email.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+    }
+}
+
+extension AppDatabase {
+    /// Each counselor's list changes from the latest reconciled night before `asOf` to `asOf`, keyed by the address as
+    /// SQLite's `lower()` makes it (`CounselorListChanges.key`). Nil on a first night, or when that night's results were
+    /// pruned. Two passes over the students not checked on either night; only counts and a few names are kept.
+    public func counselorListChanges(asOf: String) throws -> (since: String, byCounselor: [String: CounselorListChanges])? {
+        try writer.read { db in
+            guard let now = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]),
+                  let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]),
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student_result WHERE run_id = ?)", arguments: [previous[0] as Int64]) == true
+            else { return nil }
+            let since: String = previous[1], before: Int64 = previous[0]
+            var changes: [String: CounselorListChanges] = [:]
+            // On a list: not checked, with an address. A student stays on a list when both nights have them there.
+            let added = try SQLiteRows(db, sql: """
+                SELECT lower(n.counselor_email), s.name FROM student_result n JOIN student s ON s.id = n.student_id
+                LEFT JOIN student_result p ON p.run_id = ?1 AND p.student_id = n.student_id
+                WHERE n.run_id = ?2 AND n.state <> 'checked' AND n.counselor_email <> ''
+                  AND NOT (p.state IS NOT NULL AND p.state <> 'checked' AND lower(p.counselor_email) = lower(n.counselor_email))
+                ORDER BY 1, s.college, s.class, s.ksh
+                """, arguments: [before, now])
+            while try added.next() {
+                let key = added.text(0)
+                var c = changes[key] ?? CounselorListChanges(since: since)
+                c.addedCount += 1
+                if c.added.count < CounselorListChanges.namesKept { c.added.append(added.text(1)) }
+                changes[key] = c
+            }
+            let removed = try SQLiteRows(db, sql: """
+                SELECT lower(p.counselor_email), s.name, n.state, n.counselor, n.counselor_email, p.counselor, p.counselor_email
+                FROM student_result p JOIN student s ON s.id = p.student_id
+                LEFT JOIN student_result n ON n.run_id = ?2 AND n.student_id = p.student_id
+                WHERE p.run_id = ?1 AND p.state <> 'checked' AND p.counselor_email <> ''
+                  AND NOT (n.state IS NOT NULL AND n.state <> 'checked' AND lower(n.counselor_email) = lower(p.counselor_email))
+                ORDER BY 1, s.college, s.class, s.ksh
+                """, arguments: [before, now])
+            while try removed.next() {
+                let key = removed.text(0)
+                var c = changes[key] ?? CounselorListChanges(since: since)
+                if c.removedCount == 0 { c.counselor = removed.text(5); c.email = removed.text(6) }
+                c.removedCount += 1
+                if c.removed.count < CounselorListChanges.namesKept {
+                    let why: String
+                    if removed.isNull(2) {
+                        why = "已不在在籍名单"
+                    } else if removed.text(2) == CheckState.checked.rawValue {
+                        why = "已完成自查"
+                    } else if removed.text(4).isEmpty {
+                        why = "暂无辅导员邮箱，由学籍科跟进"
+                    } else {
+                        let other = removed.text(3)
+                        why = "改由 \(other.isEmpty ? removed.text(4) : other) 跟进"
+                    }
+                    c.removed.append((removed.text(1), why))
+                }
+                changes[key] = c
+            }
+            return (since, changes)
+        }
+    }
+}
