@@ -45,7 +45,7 @@ struct Zicha: ParsableCommand {
             Exit status: 0 the night completed (findings are not errors); 65 an input file cannot be \
             read as a table; 1 any other failure, bad usage included.
             """,
-        version: zichaVersion(),
+        version: "\(zichaVersion()) (database schema \(AppDatabase.schemaLevel))",
         subcommands: [Nightly.self, Prune.self],
         defaultSubcommand: Nightly.self
     )

@@ -154,6 +154,40 @@ extension SchemaUpgradeTests {
     }
 }
 
+extension SchemaUpgradeTests {
+    @Test("logs stored before v13 get their count of time-less states, and events a later log stored again (before session 12) are removed")
+    func statusExportsAndRepeatedEventsOfEarlierBuilds() throws {
+        // Given both sample nights (night 2 has a status export, without times)
+        let tmp = try TempFolder("upgrade-v14-v15")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        for night in 1...2 { try #require(try SampleNights.run(night: night, db: db, out: out).status == 0) }
+        let states = "SELECT group_concat(id || ':' || timeless_states) FROM import_file WHERE kind = 'log'"
+        let stored = try SQLiteShell.run(db, states)
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM import_file WHERE kind = 'log' AND timeless_states > 0") == 1)
+        let events = try SQLiteShell.integer(db, "SELECT count(*) FROM event")
+        // As a build before v13 left them, and with night 1's log stored again in full by a later file, as builds
+        // before session 12 stored a log exported whole (its repeated rows are what v15 removes)
+        _ = try SQLiteShell.run(db, """
+            UPDATE import_file SET timeless_states = 0;
+            CREATE TEMP TABLE f AS SELECT * FROM import_file WHERE kind = 'log' ORDER BY id LIMIT 1;
+            UPDATE temp.f SET id = (SELECT max(id) + 1 FROM import_file), sha256 = 'repeated';
+            INSERT INTO import_file SELECT * FROM temp.f;
+            INSERT INTO event SELECT (SELECT id FROM temp.f), line, id_norm, is15, name, kind, detail, reason, ts
+              FROM event WHERE file_id = (SELECT min(id) FROM import_file WHERE kind = 'log');
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v14%' OR identifier LIKE 'v15%';
+            """)
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM event") > events)
+        // When the new build opens it (night 2 again, the same files)
+        let rerun = try SampleNights.run(night: 2, db: db, out: out)
+        try #require(rerun.status == 0, "\(rerun.stderr)")
+        // Then the status export counts its time-less states again, and the repeated events are gone
+        let after = try SQLiteShell.run(db, states)
+        #expect(after.hasPrefix(stored.trimmingCharacters(in: .whitespacesAndNewlines) + ","), "\(stored) → \(after)")
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM event") == events)
+        #expect(try SQLiteShell.run(db, "PRAGMA integrity_check").trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+    }
+}
+
 /// `diff -r` of two folders (one subfolder name left out); empty when equal.
 func diffFolders(_ a: String, _ b: String, skipping: String) throws -> String {
     let process = Process()

@@ -81,9 +81,10 @@ public final class AppDatabase: @unchecked Sendable {
     /// Refuses another program's SQLite file (tables, none of them zicha's: zicha would add its own beside them) and a
     /// database a newer zicha has changed (after a rollback of the upgrade: this version would misread it).
     static func checkIsOurs(_ writer: DatabaseQueue, path: String) throws {
-        let (tables, superseded) = try writer.read { db in
+        let (tables, superseded, unknown) = try writer.read { db in
             (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"),
-             try migrator.hasBeenSuperseded(db))
+             try migrator.hasBeenSuperseded(db),
+             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted())
         }
         if !tables.isEmpty, !tables.contains("grdb_migrations") {
             throw ZichaError(.database, "the file is not a zicha database: it is another program's SQLite database (its tables: "
@@ -91,7 +92,8 @@ public final class AppDatabase: @unchecked Sendable {
                 hint: "give --db the path of zicha's database, or a new file's")
         }
         if superseded {
-            throw ZichaError(.database, "the database was changed by a newer version of zicha than this one (\(zichaVersion()))",
+            throw ZichaError(.database, "the database was changed by a newer version of zicha than this one (\(zichaVersion()), database "
+                             + "schema \(schemaLevel)): it has \(unknown.map { "“\($0)”" }.joined(separator: ", "))",
                              at: SourceLocation(file: path),
                              hint: "run the newer version again, or restore the database from before the upgrade")
         }
@@ -159,6 +161,9 @@ public final class AppDatabase: @unchecked Sendable {
     }
 
     /// Every schema change, registered in one place.
+    /// The database schema this build writes: how many migrations it knows (`zicha --version` says it).
+    public static var schemaLevel: Int { migrator.migrations.count }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -200,6 +205,12 @@ public final class AppDatabase: @unchecked Sendable {
         }
         migrator.registerMigration("v13: states said again by a later export") { db in
             try Schema.restatedStatesV13(db)
+        }
+        migrator.registerMigration("v14: time-less states of logs stored before v13") { db in
+            try Schema.timelessStatesV14(db)
+        }
+        migrator.registerMigration("v15: events stored again by a later log before they were left out") { db in
+            try Schema.repeatedEventsV15(db)
         }
         return migrator
     }

@@ -310,6 +310,35 @@ enum Schema {
             """)
     }
 
+    /// v13 added `import_file.timeless_states` as 0 for every log stored before it: a status export imported then and
+    /// given again after the upgrade was "already imported", its states not said again that night (found by an audit
+    /// of upgrades mid-season: 25 students of 3,000 stayed checked that the export said 未查). Counted here from the
+    /// stored rows: state events dated the night of their file at 00:00, as `ImportSession` counts them.
+    static func timelessStatesV14(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE import_file SET timeless_states = (
+                SELECT count(*) FROM event e WHERE e.file_id = import_file.id AND e.kind IN ('checked', 'unchecked', 'disputed')
+                  AND e.ts = unixepoch(import_file.as_of))
+            WHERE kind = 'log' AND timeless_states = 0
+            """)
+    }
+
+    /// Builds before a log's rows given by an earlier file were left out (session 12) stored a log exported whole each
+    /// night in full: every event again, counted again in RECOVERY_BLOCKED's attempts and NOT_ON_ROSTER's 记录数 (found
+    /// by an audit of upgrades: 找回用户名 6 次 instead of 3, a remedy changed). Such repeats are removed as the import
+    /// leaves them out — the same ID, time, event, reason, name and detail as a row of an earlier file. (The next night
+    /// reconciles every student: a new build's identity is part of a night's settings, so no result counted with the
+    /// repeats is carried over.)
+    static func repeatedEventsV15(_ db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event)") == true else { return }  // a new database
+        try db.execute(sql: eventIndex)  // there since the first night's load; the lookup below needs it
+        try db.execute(sql: """
+            DELETE FROM event WHERE EXISTS (SELECT 1 FROM event e INDEXED BY event_by_id WHERE e.id_norm = event.id_norm
+              AND e.ts = event.ts AND e.file_id < event.file_id AND e.is15 = event.is15 AND e.kind = event.kind
+              AND e.reason IS event.reason AND e.name = event.name AND e.detail = event.detail)
+            """)
+    }
+
     /// College and class names stored before they were read as one spelling (`Text.unitName`, session 22): an
     /// unchanged roster or counselor list is not imported again, so without this a night after the upgrade compared
     /// the stored `计科 2601` with a new file's `计科2601`, and every student of the class lost their counselor. Only
