@@ -106,6 +106,15 @@ enum MailFixture {
         #expect(try line(asOf: "2026-12-18") == "自查截止日期：2026-12-15（已过截止日期 3 天）。")
     }
 
+    @Test func recoveringByEmailIsNotAdvisedBesideARecoveryThatFailedOrAnUnusableEmail() {
+        let notChecked = FindingLine(code: .registeredNotChecked, detail: "注册成功 2026-11-20 09:00:00", remedies: ["GUIDE", "FAQ-4"], change: .new)
+        #expect(MailFixture.row("24110101000009", "陈新", findings: [notChecked]).remedyIDs == ["GUIDE", "FAQ-4"])
+        for (code, remedy) in [(FindingCode.emailUnusable, "FAQ-7"), (.recoveryBlocked, "FAQ-6"), (.recoveryNotRegistered, "FAQ-1")] {
+            let failed = FindingLine(code: code, detail: "", remedies: [remedy], change: .new)
+            #expect(MailFixture.row("24110101000009", "陈新", findings: [notChecked, failed]).remedyIDs == ["GUIDE", remedy], "\(code)")
+        }
+    }
+
     @Test func aRenamedStudentBlockedFromRecoveryReadsTheAdmissionNameFirst() {
         // FAQ 注意2 before FAQ-6: "register again" would only meet 证件号码已被注册 when the mismatch is the name change.
         let blocked = FindingLine(code: .recoveryBlocked, detail: "找回用户名 3 次提示姓名不符", remedies: ["FAQ-6"], change: .new)

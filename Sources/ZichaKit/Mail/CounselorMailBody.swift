@@ -14,6 +14,8 @@ struct CounselorMailBody {
     var total: Int
     /// How the list differs from the counselor's list of the night before (nil on a first night).
     var changes: CounselorListChanges? = nil
+    /// Students of the list whose state is 有异议 (they checked and said their record is wrong: the office's to settle).
+    var disputed = 0
 
     /// Students listed in the body at most: a list of thousands (a college mapped to one counselor) is read in the
     /// attachment, and three full copies of it — text, HTML and CSV — would make a message no server takes.
@@ -29,7 +31,8 @@ struct CounselorMailBody {
         let list = total > rows.count
             ? "正文列出前 \(rows.count) 人，完整名单见附件的 Excel 文件（.xlsx）或 CSV 文件。"
             : "名单如下，附件是同一名单的 Excel 文件（.xlsx）和 CSV 文件。"
-        return "截至 \(asOf)，您负责的学生中有 \(total) 人尚未完成学籍自查，\(list)身份证号和手机号已部分隐藏。"
+        let among = disputed > 0 ? "（其中 \(disputed) 人对学籍信息有异议，由学籍科核实处理）" : ""
+        return "截至 \(asOf)，您负责的学生中有 \(total) 人尚未完成学籍自查\(among)，\(list)身份证号和手机号已部分隐藏。"
     }
 
     private var deadlineLine: String? {

@@ -96,6 +96,12 @@ public struct FollowupRow: Sendable, Equatable {
            let blocked = ids.firstIndex(of: "FAQ-6"), let renamed = ids.firstIndex(of: "NOTE-2"), renamed > blocked {
             ids.insert(ids.remove(at: renamed), at: blocked)
         }
+        // FAQ-4 recovers the user name and resets the password by email: beside a recovery that already failed for good
+        // (FAQ-6: register again; FAQ-1: not registered) or an email the student can no longer use (FAQ-7), it sends
+        // the student down the road that failed (found by an audit: 找回密码…可通过电子邮箱 beside 邮箱已无法使用).
+        if findings.contains(where: { [.emailUnusable, .recoveryBlocked, .recoveryNotRegistered].contains($0.code) }) {
+            ids.removeAll { $0 == "FAQ-4" }
+        }
         return ids
     }
 }
