@@ -220,6 +220,29 @@ struct CLITests {
         #expect(try server.received().count == 5, "\(resent.stderr)")
     }
 
+    @Test("a counselor's mail compares the list with the one they last received: a night run --no-mail between is not what they read")
+    func listChangesSinceTheLastMail() throws {
+        let server = try SMTPTestServer([], tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("cli-changes")
+        try #require(try Self.nightWithMail(to: server.port, in: tmp).status == 0)
+        let late = try Self.lateCheck(in: tmp)
+        func night(_ asOf: String, _ extra: [String]) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", "SampleData/night1/roster.csv", "--log", "SampleData/night1/log.txt", "--log", late,
+                                            "--counselors", "SampleData/night1/counselors.csv", "--db", tmp.file("zicha.sqlite"),
+                                            "--out", tmp.file("Reports"), "--as-of", asOf, "--config", tmp.file("zicha.json"), "-q"] + extra)
+        }
+        // 李静 checks late on 11-28; 11-29 runs without mail; 11-30 is mailed
+        try #require(try night("2026-11-29", ["--no-mail"]).status == 0)
+        let third = try night("2026-11-30", [])
+        try #require(third.status == 0, "\(third.stderr)")
+        let received = try server.received()
+        #expect(received.count == 8, "four counselors, two mailed nights")
+        let li = try #require(received.last { $0.rcpt == ["li.laoshi@example.com"] })
+        let text = PrivacyTests.decodedMail(try String(contentsOf: li.file, encoding: .utf8))
+        #expect(text.contains("与 2026-11-28 的名单相比：不再列出 1 人：李静（已完成自查）。"), "\(text)")
+    }
+
     @Test("a server that rate-limits the sender (451 to MAIL FROM): the first message tried three times, then one error, the rest wait, exit 1")
     func aSenderRefusedForNow() throws {
         let server = try SMTPTestServer(["--mail-reply", "451 4.7.1 rate limited, try again later"], tls: false)

@@ -78,6 +78,23 @@ struct SampleDataTests {
         #expect(FileManager.default.fileExists(atPath: "\(out)/2026-11-30/outbox/王老师_wang.laoshi@example.com.eml"))
     }
 
+    @Test("a counselor's address corrected between nights is the same counselor: no closing message to the old address")
+    func anAddressCorrectedIsTheSameCounselor() throws {
+        let tmp = try TempFolder("list-readdressed")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        #expect(try SampleNights.run(night: 1, db: db, out: out).status == 0)
+        let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
+            .replacingOccurrences(of: "李老师,li.laoshi@example.com", with: "李老师,li.new@example.com")
+        var arguments = SampleNights.arguments(night: 1, db: db, out: out)
+        arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = try tmp.write(list, to: "counselors.csv")
+        arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
+        try #require(try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path).status == 0)
+        let outbox = "\(out)/2026-11-29/outbox"
+        #expect(!FileManager.default.fileExists(atPath: "\(outbox)/李老师_li.laoshi@example.com.eml"), "no student names to the old address")
+        let li = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/李老师_li.new@example.com.eml", encoding: .utf8))
+        #expect(li.contains("与 2026-11-28 的名单相比，没有学生新列入或移出。"), "\(li)")
+    }
+
     @Test("re-running night 2 with the same files: identical findings.json, no new import")
     func rerunIsANoOp() throws {
         let tmp = try TempFolder("rerun")

@@ -74,6 +74,14 @@ import Testing
         #expect(FailureReason.classify(detail) == .nameMismatch)
     }
 
+    /// What the wider reading must not take for a name mismatch (found by an audit of it): a reason read before it, or
+    /// a name merely named.
+    @Test(arguments: [("该证件号码未注册，请核对姓名是否有误", FailureReason?.some(.notRegistered)), ("找回密码：绑定邮箱与姓名不一致", .emailUnusable),
+                      ("证件号码错误（姓名：张三）", nil), ("手机号码与姓名不匹配", nil)])
+    func aNameMerelyNamedIsNotANameMismatch(_ detail: String, _ reason: FailureReason?) {
+        #expect(FailureReason.classify(detail) == reason)
+    }
+
     @Test func aTakenUserNameIsAnotherObstacleNotAnUnreadReason() {
         #expect(FailureReason.isOtherObstacle("用户名已被注册") && FailureReason.isOtherObstacle("该账号已存在"))
         #expect(!FailureReason.isOtherObstacle("找回用户名失败：系统繁忙") && !FailureReason.isOtherObstacle("系统繁忙"))

@@ -46,7 +46,13 @@ public final class CounselorMailer {
     /// The keys (`CounselorListChanges.key`) of the counselors with a list tonight.
     private var listKeys: Set<String> = []
     /// Each counselor's list against the night before, by `CounselorListChanges.key` (nil on a first night).
-    private var listChanges: (since: String, byCounselor: [String: CounselorListChanges])?
+    /// Each counselor's list against the list they last received, by `CounselorListChanges.key`: the night each was last
+    /// mailed (the delivery ledger; with mail to the outbox only, the night before for everyone), and the changes since
+    /// each such night. A counselor never mailed before gets no comparison (found by an audit: nights run `--no-mail`
+    /// were compared with, and a closing message was lost when the list emptied on such a night).
+    private var comparedNight: [String: String] = [:]
+    private var outboxNight: String?
+    private var changesSince: [String: [String: CounselorListChanges]] = [:]
 
     /// A mailer for one night; nothing happens until `run`.
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
@@ -81,7 +87,13 @@ public final class CounselorMailer {
                                    asOf: asOf, deadline: deadline, deadlineText: settings?.deadlineText)
         transport = try MailTransportFactory.transport(settings, environment: environment, sender: sender)
         sentFiles = try sentBefore()
-        listChanges = try database.counselorListChanges(asOf: asOf)
+        if transport == nil {
+            outboxNight = try database.nightBefore(asOf)
+            if let night = outboxNight { changesSince[night] = try database.counselorListChanges(asOf: asOf, since: night) }
+        } else {
+            comparedNight = try database.lastMailed(before: asOf)
+            for night in Set(comparedNight.values).sorted() { changesSince[night] = try database.counselorListChanges(asOf: asOf, since: night) }
+        }
         prepared = true
     }
 
@@ -168,8 +180,7 @@ public final class CounselorMailer {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        let changes = listChanges.map { $0.byCounselor[CounselorListChanges.key(list.email)] ?? CounselorListChanges(since: $0.since) }
-        let message = try composer!.compose(list, to: to, changes: changes)
+        let message = try composer!.compose(list, to: to, changes: changes(for: CounselorListChanges.key(list.email)))
         if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) {
             // The Message-ID is a hash of all the reader sees: another one is another list (found by an audit: a night run
             // again with corrected files left counselors with the wrong students, and nobody was told).
@@ -183,14 +194,21 @@ public final class CounselorMailer {
     /// and has none tonight (all checked, moved to another counselor, or off the roster), saying so — after a season of
     /// daily mail, silence reads as a fault (found by an audit). Sent once: the night after, their earlier list is empty too.
     public func composeClosings(into folder: URL) throws {
-        guard let listChanges else { return }
-        for (key, changes) in listChanges.byCounselor.sorted(by: { $0.key < $1.key })
-        where changes.removedCount > 0 && changes.addedCount == 0 && !listKeys.contains(key) {
+        let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
+        for key in keys.sorted() where !listKeys.contains(key) {
+            guard let changes = changes(for: key), changes.removedCount > 0 else { continue }
             // An address the night before had students under it; one refused then was reported then.
             guard let to = try? MailAddress(address: changes.email, name: changes.counselor),
                   !queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) else { continue }
             try compose(CounselorList(counselor: changes.counselor, email: changes.email, colleges: [], rows: []), to: to, into: folder)
         }
+    }
+
+    /// How the list of the counselor at `key` changed since the list they last received; nil when there is none to
+    /// compare with.
+    private func changes(for key: String) -> CounselorListChanges? {
+        guard let night = outboxNight ?? comparedNight[key], let byKey = changesSince[night] else { return nil }
+        return byKey[key] ?? CounselorListChanges(since: night)
     }
 
     /// The outbox's table of contents: one line per message (file, Message-ID, address, name), tab separated.
@@ -320,8 +338,9 @@ public final class CounselorMailer {
         let more = changedSinceMailed.count > 5 ? " and \(changedSinceMailed.count - 5) more" : ""
         diagnostics.report(Diagnostic(.warning, "\(counted(changedSinceMailed.count, "counselor")) got this night's mail before its files changed, "
                                       + "and now \(changedSinceMailed.count == 1 ? "has" : "have") another list: \(shown.joined(separator: ", "))\(more)",
-                                      hint: "no one is mailed twice for a night: their next night's mail carries the new list; if it cannot wait, "
-                                          + "send them their list from the night's counselors/ folder",
+                                      hint: "no one is mailed twice for a night: their next night's mail carries the new list (one with no "
+                                          + "student left gets a closing message then); if it cannot wait, send them their list from the night's "
+                                          + "counselors/ folder",
                                       evenWhenQuiet: true))
     }
 

@@ -92,11 +92,17 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         // finding of its own: the student picks another), not one to send through the ID's procedure.
         if has("已被注册"), !has("用户名", "邮箱", "账号", "帐号") { return .idTaken }
         if has("请求被取消", "频繁") { return .rateLimited }
-        // The name said not to match the ID, in the FAQ's words (证件和姓名不符) or another system's (找回用户名：姓名不一致,
-        // 姓名与证件不匹配, 姓名有误): three of them block the recovery as surely (found by an audit: 姓名不一致 gave nothing).
-        if has("姓名不符", "证件和姓名不符") || (has("姓名") && has("不一致", "不匹配", "不符", "错误", "有误")) { return .nameMismatch }
+        if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
         if has("未注册") { return .notRegistered }
         if has("邮箱") { return .emailUnusable }
+        // The name said not to match the ID in another system's words (找回用户名：姓名不一致, 证件号码与姓名不匹配,
+        // 姓名与证件号码不一致, 姓名有误): three of them block the recovery as surely (found by an audit: 姓名不一致 gave
+        // nothing). Only the name itself said to be wrong, or the name and the ID said not to match: not 证件号码错误
+        // （姓名：张三）, nor a phone that does not match the name.
+        if !has("手机"), has("姓名不一致", "姓名不匹配", "姓名错误", "姓名有误")
+            || (has("姓名与证件", "姓名与身份证", "证件号码与姓名", "身份证号与姓名", "证件与姓名") && has("不一致", "不匹配", "不符")) {
+            return .nameMismatch
+        }
         return nil
     }
 

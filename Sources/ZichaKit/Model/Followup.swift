@@ -86,6 +86,15 @@ public struct FollowupRow: Sendable, Equatable {
 
     /// The remedy ids of the row's problems in the order of its findings, each once (then the GUIDE when
     /// `isUncheckedWithoutReason`).
+    /// A recovery that failed for good, or an email the student can no longer use (a switch: called for every finding
+    /// of every row of the lists).
+    private static func recoveryFailed(_ code: FindingCode) -> Bool {
+        switch code {
+        case .emailUnusable, .recoveryBlocked, .recoveryNotRegistered: return true
+        default: return false
+        }
+    }
+
     public var remedyIDs: [String] {
         var ids: [String] = []
         for f in findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }
@@ -99,7 +108,7 @@ public struct FollowupRow: Sendable, Equatable {
         // FAQ-4 recovers the user name and resets the password by email: beside a recovery that already failed for good
         // (FAQ-6: register again; FAQ-1: not registered) or an email the student can no longer use (FAQ-7), it sends
         // the student down the road that failed (found by an audit: 找回密码…可通过电子邮箱 beside 邮箱已无法使用).
-        if findings.contains(where: { [.emailUnusable, .recoveryBlocked, .recoveryNotRegistered].contains($0.code) }) {
+        if findings.contains(where: { Self.recoveryFailed($0.code) }) {
             ids.removeAll { $0 == "FAQ-4" }
         }
         return ids

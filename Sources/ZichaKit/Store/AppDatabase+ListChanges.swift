@@ -33,28 +33,44 @@ public struct CounselorListChanges: Sendable, Equatable {
 }
 
 extension AppDatabase {
-    /// Each counselor's list changes from the latest reconciled night before `asOf` to `asOf`, keyed by the address as
-    /// SQLite's `lower()` makes it (`CounselorListChanges.key`). Nil on a first night, or when that night's results were
-    /// pruned. Two passes over the students not checked on either night; only counts and a few names are kept.
-    public func counselorListChanges(asOf: String) throws -> (since: String, byCounselor: [String: CounselorListChanges])? {
+    /// The latest reconciled night before `asOf` whose results are kept (a night's lists are compared with it when
+    /// nothing was ever delivered: mail to the outbox only).
+    public func nightBefore(_ asOf: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT as_of FROM run r WHERE as_of < ? AND EXISTS (SELECT 1 FROM student_result WHERE run_id = r.id)
+                ORDER BY as_of DESC LIMIT 1
+                """, arguments: [asOf])
+        }
+    }
+
+    /// Each counselor's list changes from the night `earlier` to `asOf`, keyed by the address as SQLite's `lower()`
+    /// makes it (`CounselorListChanges.key`); nil when either night has no results (pruned, or never run). A student
+    /// stays on a counselor's list when both nights list them under the same address or the same counselor's name (an
+    /// address corrected mid-season is the same counselor: found by an audit, the old address was told its students
+    /// had moved, the new one that they were all new). Two passes over the students not checked on either night; only
+    /// counts and a few names are kept.
+    public func counselorListChanges(asOf: String, since earlier: String) throws -> [String: CounselorListChanges]? {
         try writer.read { db in
             guard let now = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]),
-                  let previous = try Row.fetchOne(db, sql: "SELECT id, as_of FROM run WHERE as_of < ? ORDER BY as_of DESC LIMIT 1", arguments: [asOf]),
-                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student_result WHERE run_id = ?)", arguments: [previous[0] as Int64]) == true
+                  let before = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [earlier]),
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student_result WHERE run_id = ?)", arguments: [before]) == true
             else { return nil }
-            let since: String = previous[1], before: Int64 = previous[0]
             var changes: [String: CounselorListChanges] = [:]
-            // On a list: not checked, with an address. A student stays on a list when both nights have them there.
+            // On a list: not checked, with an address.
+            let sameList = { (a: String, b: String) in
+                "\(a).state <> 'checked' AND (lower(\(a).counselor_email) = lower(\(b).counselor_email) OR (\(a).counselor <> '' AND \(a).counselor = \(b).counselor))"
+            }
             let added = try SQLiteRows(db, sql: """
                 SELECT lower(n.counselor_email), s.name FROM student_result n JOIN student s ON s.id = n.student_id
                 LEFT JOIN student_result p ON p.run_id = ?1 AND p.student_id = n.student_id
                 WHERE n.run_id = ?2 AND n.state <> 'checked' AND n.counselor_email <> ''
-                  AND NOT (p.state IS NOT NULL AND p.state <> 'checked' AND lower(p.counselor_email) = lower(n.counselor_email))
+                  AND NOT (p.state IS NOT NULL AND p.counselor_email <> '' AND \(sameList("p", "n")))
                 ORDER BY 1, s.college, s.class, s.ksh
                 """, arguments: [before, now])
             while try added.next() {
                 let key = added.text(0)
-                var c = changes[key] ?? CounselorListChanges(since: since)
+                var c = changes[key] ?? CounselorListChanges(since: earlier)
                 c.addedCount += 1
                 if c.added.count < CounselorListChanges.namesKept { c.added.append(added.text(1)) }
                 changes[key] = c
@@ -64,12 +80,12 @@ extension AppDatabase {
                 FROM student_result p JOIN student s ON s.id = p.student_id
                 LEFT JOIN student_result n ON n.run_id = ?2 AND n.student_id = p.student_id
                 WHERE p.run_id = ?1 AND p.state <> 'checked' AND p.counselor_email <> ''
-                  AND NOT (n.state IS NOT NULL AND n.state <> 'checked' AND lower(n.counselor_email) = lower(p.counselor_email))
+                  AND NOT (n.state IS NOT NULL AND n.counselor_email <> '' AND \(sameList("n", "p")))
                 ORDER BY 1, s.college, s.class, s.ksh
                 """, arguments: [before, now])
             while try removed.next() {
                 let key = removed.text(0)
-                var c = changes[key] ?? CounselorListChanges(since: since)
+                var c = changes[key] ?? CounselorListChanges(since: earlier)
                 if c.removedCount == 0 { c.counselor = removed.text(5); c.email = removed.text(6) }
                 c.removedCount += 1
                 if c.removed.count < CounselorListChanges.namesKept {
@@ -88,7 +104,7 @@ extension AppDatabase {
                 }
                 changes[key] = c
             }
-            return (since, changes)
+            return changes
         }
     }
 }
