@@ -51,16 +51,9 @@ struct SampleDataTests {
     func mailSaysWhoMoved() throws {
         let tmp = try TempFolder("list-moved")
         let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
-        #expect(try SampleNights.run(night: 1, db: db, out: out).status == 0)
         // The next night, the same files but 计科2601 moved from 李老师 to 王老师
-        let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
-            .replacingOccurrences(of: "计科2601,计算机学院,李老师,li.laoshi@example.com", with: "计科2601,计算机学院,王老师,wang.laoshi@example.com")
-        let counselors = try tmp.write(list, to: "counselors.csv")
-        var arguments = SampleNights.arguments(night: 1, db: db, out: out)
-        arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = counselors
-        arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
-        let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
-        try #require(run.status == 0, "\(run.stderr)")
+        var arguments = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: "计科2601,计算机学院,李老师,li.laoshi@example.com",
+                                                  becomes: "计科2601,计算机学院,王老师,wang.laoshi@example.com")
         let outbox = "\(out)/2026-11-29/outbox"
         let wang = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/王老师_wang.laoshi@example.com.eml", encoding: .utf8))
         let line = try #require(wang.split(whereSeparator: \.isNewline).first { $0.contains("的名单相比") }, "\(wang)")
@@ -82,17 +75,25 @@ struct SampleDataTests {
     func anAddressCorrectedIsTheSameCounselor() throws {
         let tmp = try TempFolder("list-readdressed")
         let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
-        #expect(try SampleNights.run(night: 1, db: db, out: out).status == 0)
-        let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
-            .replacingOccurrences(of: "李老师,li.laoshi@example.com", with: "李老师,li.new@example.com")
-        var arguments = SampleNights.arguments(night: 1, db: db, out: out)
-        arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = try tmp.write(list, to: "counselors.csv")
-        arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
-        try #require(try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path).status == 0)
+        _ = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: "李老师,li.laoshi@example.com", becomes: "李老师,li.new@example.com")
         let outbox = "\(out)/2026-11-29/outbox"
         #expect(!FileManager.default.fileExists(atPath: "\(outbox)/李老师_li.laoshi@example.com.eml"), "no student names to the old address")
         let li = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/李老师_li.new@example.com.eml", encoding: .utf8))
         #expect(li.contains("与 2026-11-28 的名单相比，没有学生新列入或移出。"), "\(li)")
+    }
+
+    /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as
+    /// `becomes`; returns that second night's arguments (to run again on a later day).
+    static func nightAfterNight1(db: String, out: String, in tmp: TempFolder, counselorRow: String, becomes: String) throws -> [String] {
+        try #require(try SampleNights.run(night: 1, db: db, out: out).status == 0)
+        let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
+            .replacingOccurrences(of: counselorRow, with: becomes)
+        var arguments = SampleNights.arguments(night: 1, db: db, out: out)
+        arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = try tmp.write(list, to: "counselors.csv")
+        arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
+        let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        try #require(run.status == 0, "\(run.stderr)")
+        return arguments
     }
 
     @Test("re-running night 2 with the same files: identical findings.json, no new import")

@@ -68,12 +68,18 @@ extension AppDatabase {
                   AND NOT (p.state IS NOT NULL AND p.counselor_email <> '' AND \(sameList("p", "n")))
                 ORDER BY 1, s.college, s.class, s.ksh
                 """, arguments: [before, now])
-            while try added.next() {
-                let key = added.text(0)
-                var c = changes[key] ?? CounselorListChanges(since: earlier)
+            // Each row adds to the changes of the address in its first column.
+            func collect(_ rows: SQLiteRows, _ add: (inout CounselorListChanges) -> Void) throws {
+                while try rows.next() {
+                    let key = rows.text(0)
+                    var c = changes[key] ?? CounselorListChanges(since: earlier)
+                    add(&c)
+                    changes[key] = c
+                }
+            }
+            try collect(added) { c in
                 c.addedCount += 1
                 if c.added.count < CounselorListChanges.namesKept { c.added.append(added.text(1)) }
-                changes[key] = c
             }
             let removed = try SQLiteRows(db, sql: """
                 SELECT lower(p.counselor_email), s.name, n.state, n.counselor, n.counselor_email, p.counselor, p.counselor_email
@@ -83,9 +89,7 @@ extension AppDatabase {
                   AND NOT (n.state IS NOT NULL AND n.counselor_email <> '' AND \(sameList("n", "p")))
                 ORDER BY 1, s.college, s.class, s.ksh
                 """, arguments: [before, now])
-            while try removed.next() {
-                let key = removed.text(0)
-                var c = changes[key] ?? CounselorListChanges(since: earlier)
+            try collect(removed) { c in
                 if c.removedCount == 0 { c.counselor = removed.text(5); c.email = removed.text(6) }
                 c.removedCount += 1
                 if c.removed.count < CounselorListChanges.namesKept {
@@ -102,7 +106,6 @@ extension AppDatabase {
                     }
                     c.removed.append((removed.text(1), why))
                 }
-                changes[key] = c
             }
             return changes
         }
