@@ -75,22 +75,26 @@ struct SampleDataTests {
     func anAddressCorrectedIsTheSameCounselor() throws {
         let tmp = try TempFolder("list-readdressed")
         let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
-        _ = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: "李老师,li.laoshi@example.com", becomes: "李老师,li.new@example.com")
+        // (and 李静, one of his students, checks that night: the old address's list changes too)
+        _ = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: "李老师,li.laoshi@example.com", becomes: "李老师,li.new@example.com",
+                                      logs: [try CLITests.lateCheck(in: tmp)])
         let outbox = "\(out)/2026-11-29/outbox"
         #expect(!FileManager.default.fileExists(atPath: "\(outbox)/李老师_li.laoshi@example.com.eml"), "no student names to the old address")
         let li = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/李老师_li.new@example.com.eml", encoding: .utf8))
-        #expect(li.contains("与 2026-11-28 的名单相比，没有学生新列入或移出。"), "\(li)")
+        #expect(li.contains("与 2026-11-28 的名单相比：不再列出 1 人：李静（已完成自查）。"), "\(li)")
     }
 
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as
     /// `becomes`; returns that second night's arguments (to run again on a later day).
-    static func nightAfterNight1(db: String, out: String, in tmp: TempFolder, counselorRow: String, becomes: String) throws -> [String] {
+    static func nightAfterNight1(db: String, out: String, in tmp: TempFolder, counselorRow: String, becomes: String,
+                                 logs: [String] = []) throws -> [String] {
         try #require(try SampleNights.run(night: 1, db: db, out: out).status == 0)
         let list = try String(contentsOfFile: PackagePaths.root.appendingPathComponent("SampleData/night1/counselors.csv").path, encoding: .utf8)
             .replacingOccurrences(of: counselorRow, with: becomes)
         var arguments = SampleNights.arguments(night: 1, db: db, out: out)
         arguments[arguments.firstIndex(of: "SampleData/night1/counselors.csv")!] = try tmp.write(list, to: "counselors.csv")
         arguments[arguments.firstIndex(of: "2026-11-28")!] = "2026-11-29"
+        arguments += logs.flatMap { ["--log", $0] }
         let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
         try #require(run.status == 0, "\(run.stderr)")
         return arguments

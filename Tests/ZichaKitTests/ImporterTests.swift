@@ -564,7 +564,7 @@ extension AppDatabase {
                 // (and the failure's 说明, "注册时提示", gives no reason zicha reads: the reason is in the column without a header)
                 #expect(diagnostics.warnings.map { $0.description.components(separatedBy: "\n")[0] } == [
                     "\(log):3: warning: ignoring values in columns without a header, in 1 row (the first here)",
-                    "\(log):3: warning: 1 failure (注册失败, 找回失败) gives a reason zicha does not recognise (the first here: “注册时提示”): no finding or remedy comes from them"])
+                    "\(log):3: warning: 1 failure (注册失败, 找回失败) gives a reason zicha does not recognise, or none of its findings covers (the first here: “注册时提示”): no finding or remedy comes from them"])
             }
         }
     }

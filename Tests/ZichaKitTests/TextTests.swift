@@ -69,7 +69,9 @@ import Testing
 
     /// Another system's words for the name not matching the ID count as the FAQ's 证件和姓名不符 (found by an audit: three
     /// 找回用户名：姓名不一致 gave no finding, and the student was sent to recover the user name a fourth time).
-    @Test(arguments: ["找回用户名：姓名不一致", "姓名与证件号码不匹配", "证件号码与姓名不符", "姓名有误", "姓名错误，找回失败", "证件和姓名不符"])
+    @Test(arguments: ["找回用户名：姓名不一致", "姓名与证件号码不匹配", "证件号码与姓名不符", "姓名有误", "姓名错误，找回失败", "证件和姓名不符",
+                      "姓名和身份证号不匹配", "姓名、证件号码不一致", "姓名与证件号码不一致，手机号已验证", "姓名　不一致", "您输入的姓名不正确",
+                      "证件号码与姓名不对应", "Name mismatch", "name does not match ID number"])
     func aNameNotMatchingTheIDIsReadInOtherWordsToo(_ detail: String) {
         #expect(FailureReason.classify(detail) == .nameMismatch)
     }
@@ -77,7 +79,8 @@ import Testing
     /// What the wider reading must not take for a name mismatch (found by an audit of it): a reason read before it, or
     /// a name merely named.
     @Test(arguments: [("该证件号码未注册，请核对姓名是否有误", FailureReason?.some(.notRegistered)), ("找回密码：绑定邮箱与姓名不一致", .emailUnusable),
-                      ("证件号码错误（姓名：张三）", nil), ("手机号码与姓名不匹配", nil)])
+                      ("证件号码错误（姓名：张三）", nil), ("手机号码与姓名不匹配", nil),
+                      ("姓名错误次数过多", .rateLimited)])
     func aNameMerelyNamedIsNotANameMismatch(_ detail: String, _ reason: FailureReason?) {
         #expect(FailureReason.classify(detail) == reason)
     }

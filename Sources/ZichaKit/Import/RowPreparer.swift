@@ -62,7 +62,8 @@ struct RowPreparer {
     private var firstUnheaded: SourceLocation?
     /// Counselor-list rows naming a counselor without an address, and the first of them.
     private var rowsWithoutEmail = 0
-    /// Failures (注册失败, 找回失败) whose 说明 gives a reason zicha does not read, and the first of them.
+    /// Failures (注册失败, 找回失败) whose 说明 gives a reason zicha does not read, or one no finding covers for that kind
+    /// of failure (a registration refused for the name: the SPEC's findings name none), and the first of them.
     private var unreadReasons = 0
     private var firstUnreadReason: (location: SourceLocation, detail: String)?
     private var firstWithoutEmail: SourceLocation?
@@ -262,7 +263,8 @@ struct RowPreparer {
         }
         if let firstUnreadReason {
             try emit(.diagnostic(Diagnostic(.warning, "\(counted(unreadReasons, "failure")) (注册失败, 找回失败) \(unreadReasons == 1 ? "gives" : "give") a reason zicha does not "
-                                            + "recognise (the first here: “\(firstUnreadReason.detail.prefix(40))”): no finding or remedy comes from them",
+                                            + "recognise, or none of its findings covers (the first here: “\(firstUnreadReason.detail.prefix(40))”): "
+                                            + "no finding or remedy comes from them",
                                             at: firstUnreadReason.location,
                                             hint: "the students are still listed while they have not checked; the reasons read are those of the "
                                                 + "SPEC and the FAQ (证件号码已被注册, 征兵, 手机号码已存在, 证件和姓名不符, 请求被取消, 未注册, 邮箱)")))
@@ -490,7 +492,8 @@ struct RowPreparer {
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
         let reason = kind == .registerFailed || kind == .recoverFailed ? failureReason(detail) : nil
-        if reason == nil, kind == .registerFailed || kind == .recoverFailed, !detail.isEmpty, !FailureReason.isOtherObstacle(detail) {
+        if kind == .registerFailed || kind == .recoverFailed, !detail.isEmpty, reason.map({ Rules.codes(of: kind, $0).0 == nil }) ?? true,
+           !FailureReason.isOtherObstacle(detail) {
             unreadReasons += 1
             if firstUnreadReason == nil { firstUnreadReason = (reader.location(line: record.line, column: columns.detail), detail) }
         }

@@ -43,8 +43,8 @@ public final class CounselorMailer {
     /// Counselors whose list changed after an earlier run of this night mailed them (the files were corrected and the
     /// night run again): their mail is not sent twice, so they hold the old list until the next night's.
     private var changedSinceMailed: [(to: MailAddress, students: Int)] = []
-    /// The keys (`CounselorListChanges.key`) of the counselors with a list tonight.
-    private var listKeys: Set<String> = []
+    /// The keys (`CounselorListChanges.key`) and the names of the counselors with a list tonight.
+    private var listKeys: Set<String> = [], listNames: Set<String> = []
     /// Each counselor's list against the night before, by `CounselorListChanges.key` (nil on a first night).
     /// Each counselor's list against the list they last received, by `CounselorListChanges.key`: the night each was last
     /// mailed (the delivery ledger; with mail to the outbox only, the night before for everyone), and the changes since
@@ -69,7 +69,7 @@ public final class CounselorMailer {
     /// Writes every message to `outbox` as .eml first, then delivers with the configured transport.
     public func run(lists: [CounselorList], diagnostics: DiagnosticSink) throws -> MailOutcome {
         try prepare()
-        listKeys.formUnion(lists.map { CounselorListChanges.key($0.email) })
+        for list in lists where !list.rows.isEmpty { noteList(list) }
         for (to, list) in RecipientCheck.recipients(for: lists, outcome: &outcome, diagnostics: diagnostics) {
             try compose(list, to: to, into: outbox)
         }
@@ -165,7 +165,7 @@ public final class CounselorMailer {
     /// are moved into place). Lists arrive one at a time, so messages never all sit in memory.
     public func compose(_ list: CounselorList, into folder: URL, diagnostics: DiagnosticSink) throws {
         guard !list.rows.isEmpty else { return }
-        listKeys.insert(CounselorListChanges.key(list.email))
+        noteList(list)
         for (to, one) in RecipientCheck.recipients(for: [list], outcome: &outcome, diagnostics: diagnostics) {
             if queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) {
                 diagnostics.report(Diagnostic(.warning, "two counselor lists share the address \(to.address); only the first is mailed",
@@ -196,12 +196,20 @@ public final class CounselorMailer {
     public func composeClosings(into folder: URL) throws {
         let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
         for key in keys.sorted() where !listKeys.contains(key) {
-            guard let changes = changes(for: key), changes.removedCount > 0 else { continue }
+            // Not to an address whose counselor, by name, has a list tonight under another (an address corrected: found
+            // by an audit, the old address was sent the names of students who had checked since).
+            guard let changes = changes(for: key), changes.removedCount > 0,
+                  changes.counselor.isEmpty || !listNames.contains(changes.counselor) else { continue }
             // An address the night before had students under it; one refused then was reported then.
             guard let to = try? MailAddress(address: changes.email, name: changes.counselor),
                   !queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) else { continue }
             try compose(CounselorList(counselor: changes.counselor, email: changes.email, colleges: [], rows: []), to: to, into: folder)
         }
+    }
+
+    private func noteList(_ list: CounselorList) {
+        listKeys.insert(CounselorListChanges.key(list.email))
+        if !list.counselor.isEmpty { listNames.insert(list.counselor) }
     }
 
     /// How the list of the counselor at `key` changed since the list they last received; nil when there is none to
@@ -338,9 +346,8 @@ public final class CounselorMailer {
         let more = changedSinceMailed.count > 5 ? " and \(changedSinceMailed.count - 5) more" : ""
         diagnostics.report(Diagnostic(.warning, "\(counted(changedSinceMailed.count, "counselor")) got this night's mail before its files changed, "
                                       + "and now \(changedSinceMailed.count == 1 ? "has" : "have") another list: \(shown.joined(separator: ", "))\(more)",
-                                      hint: "no one is mailed twice for a night: their next night's mail carries the new list (one with no "
-                                          + "student left gets a closing message then); if it cannot wait, send them their list from the night's "
-                                          + "counselors/ folder",
+                                      hint: "no one is mailed twice for a night: their next night's mail carries the new list, compared with "
+                                          + "this night's as stored now; if it cannot wait, send them their list from the night's counselors/ folder",
                                       evenWhenQuiet: true))
     }
 

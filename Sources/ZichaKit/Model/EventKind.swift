@@ -91,7 +91,7 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         // 学信网's bare "已被注册" is said of the ID; a user name or an email already taken is another obstacle (no
         // finding of its own: the student picks another), not one to send through the ID's procedure.
         if has("已被注册"), !has("用户名", "邮箱", "账号", "帐号") { return .idTaken }
-        if has("请求被取消", "频繁") { return .rateLimited }
+        if has("请求被取消", "频繁", "次数过多") { return .rateLimited }
         if has("姓名不符", "证件和姓名不符") { return .nameMismatch }
         if has("未注册") { return .notRegistered }
         if has("邮箱") { return .emailUnusable }
@@ -99,11 +99,21 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         // 姓名与证件号码不一致, 姓名有误): three of them block the recovery as surely (found by an audit: 姓名不一致 gave
         // nothing). Only the name itself said to be wrong, or the name and the ID said not to match: not 证件号码错误
         // （姓名：张三）, nor a phone that does not match the name.
-        if !has("手机"), has("姓名不一致", "姓名不匹配", "姓名错误", "姓名有误")
-            || (has("姓名与证件", "姓名与身份证", "证件号码与姓名", "身份证号与姓名", "证件与姓名") && has("不一致", "不匹配", "不符")) {
-            return .nameMismatch
-        }
-        return nil
+        return nameSaidWrong(detail) ? .nameMismatch : nil
+    }
+
+    /// The name itself said to be wrong, or said not to match the ID — read without the spaces between words, and not a
+    /// phone said not to match the name.
+    private static func nameSaidWrong(_ detail: String) -> Bool {
+        let text = String(detail.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+        func has(_ words: String...) -> Bool { words.contains { Text.contains(text, $0) } }
+        if has("手机号与姓名", "手机号码与姓名", "手机与姓名", "姓名与手机", "手机号和姓名", "姓名和手机") { return false }
+        if has("姓名不一致", "姓名不匹配", "姓名错误", "姓名有误", "姓名不正确", "姓名输入错误", "姓名校验不通过", "姓名不对应") { return true }
+        let paired = has("姓名与证件", "姓名和证件", "姓名、证件", "姓名与身份证", "姓名和身份证", "姓名、身份证", "证件号码与姓名",
+                         "证件号码和姓名", "证件号与姓名", "身份证号与姓名", "身份证号和姓名", "身份证号码与姓名", "证件与姓名", "证件和姓名")
+        if paired, has("不一致", "不匹配", "不符", "不对应") { return true }
+        let lower = detail.lowercased()
+        return ["name mismatch", "name_mismatch", "name does not match", "name doesn't match"].contains { lower.contains($0) }
     }
 
     /// A failure whose reason is an obstacle with no finding of its own: a user name, or an account name, already

@@ -101,6 +101,24 @@ public enum Rules {
         return out
     }
 
+    /// The findings a failure of `kind` for `reason` stands for, at most two (an ID and a phone taken): a pair, not an
+    /// array per failure. None for a reason that concerns the other kind of failure (a registration refused for the
+    /// name, a recovery told the phone is taken).
+    public static func codes(of kind: EventKind, _ reason: FailureReason) -> (FindingCode?, FindingCode?) {
+        switch (kind, reason) {
+        case (.registerFailed, .conscription): return (.idTakenConscription, nil)
+        case (.registerFailed, .idTaken): return (.idTaken, nil)
+        case (.registerFailed, .phoneTaken): return (.phoneTaken, nil)
+        case (.registerFailed, .idAndPhoneTaken): return (.idTaken, .phoneTaken)
+        case (.registerFailed, .conscriptionAndPhoneTaken): return (.idTakenConscription, .phoneTaken)
+        case (.recoverFailed, .notRegistered): return (.recoveryNotRegistered, nil)
+        case (.recoverFailed, .rateLimited): return (.recoveryBlocked, nil)
+        case (.recoverFailed, .nameMismatch): return (.recoveryNameMismatch, nil)
+        case (.recoverFailed, .emailUnusable): return (.emailUnusable, nil)
+        default: return (nil, nil)
+        }
+    }
+
     /// Failures not followed by any success: they still stand in the student's way. `events` are in the log's order
     /// (time, then file and line), so a success logged after a failure in the same second passes it, and one logged
     /// before it does not.
@@ -111,20 +129,8 @@ public enum Rules {
         var mismatches: [LoggedEvent] = []
         for e in standing {
             guard let reason = e.reason else { continue }
-            // At most two codes (an ID and a phone taken): a pair, not an array per failure.
-            let codes: (FindingCode?, FindingCode?)
-            switch (e.kind, reason) {
-            case (.registerFailed, .conscription): codes = (.idTakenConscription, nil)
-            case (.registerFailed, .idTaken): codes = (.idTaken, nil)
-            case (.registerFailed, .phoneTaken): codes = (.phoneTaken, nil)
-            case (.registerFailed, .idAndPhoneTaken): codes = (.idTaken, .phoneTaken)
-            case (.registerFailed, .conscriptionAndPhoneTaken): codes = (.idTakenConscription, .phoneTaken)
-            case (.recoverFailed, .notRegistered): codes = (.recoveryNotRegistered, nil)
-            case (.recoverFailed, .rateLimited): codes = (.recoveryBlocked, nil)
-            case (.recoverFailed, .nameMismatch): codes = (.recoveryNameMismatch, nil); mismatches.append(e)
-            case (.recoverFailed, .emailUnusable): codes = (.emailUnusable, nil)
-            default: codes = (nil, nil)
-            }
+            let codes = Self.codes(of: e.kind, reason)
+            if codes.0 == .recoveryNameMismatch { mismatches.append(e) }
             if let code = codes.0 { latest[code] = e }
             if let code = codes.1 { latest[code] = e }
         }

@@ -107,6 +107,27 @@ extension AppDatabase {
                     c.removed.append((removed.text(1), why))
                 }
             }
+            // An address corrected since: the old address's removals (students who checked or left meanwhile) belong to
+            // the same counselor's address tonight — one counselor by that name, and the old address gone tonight.
+            var tonight: [String: String] = [:], ambiguous: Set<String> = [], keysTonight: Set<String> = []
+            let addresses = try SQLiteRows(db, sql: """
+                SELECT DISTINCT counselor, lower(counselor_email) FROM student_result
+                WHERE run_id = ? AND state <> 'checked' AND counselor_email <> ''
+                """, arguments: [now])
+            while try addresses.next() {
+                let name = addresses.text(0), key = addresses.text(1)
+                keysTonight.insert(key)
+                guard !name.isEmpty else { continue }
+                if let other = tonight[name], other != key { ambiguous.insert(name) } else { tonight[name] = key }
+            }
+            for (key, c) in changes where c.removedCount > 0 && !keysTonight.contains(key) && !ambiguous.contains(c.counselor) {
+                guard let target = tonight[c.counselor], target != key else { continue }
+                var merged = changes[target] ?? CounselorListChanges(since: earlier)
+                merged.removedCount += c.removedCount
+                merged.removed += c.removed.prefix(CounselorListChanges.namesKept - merged.removed.count)
+                changes[target] = merged
+                changes[key] = nil
+            }
             return changes
         }
     }
