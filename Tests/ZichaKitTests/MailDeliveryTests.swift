@@ -584,6 +584,11 @@ final class SleepLog: @unchecked Sendable {
             try CounselorMailer.checkResend(["unknown"], asOf: "2026-11-30", database: database, outbox: outbox, diagnostics: DiagnosticCollector())
         }
         #expect(none.diagnostic.message == "--resend unknown: the night 2026-11-30 has no message whose fate is unknown", "\(none)")
+        // A night before one already mailed is not mailed at all: a --resend of it is refused, not silently ignored
+        let older = try #require(throws: ZichaError.self) {
+            try CounselorMailer.checkResend(["zhangwei@example.edu.cn"], asOf: "2026-11-28", database: database, outbox: outbox, diagnostics: DiagnosticCollector())
+        }
+        #expect(older.diagnostic.message.hasPrefix("--resend: the night \(asOf) was mailed already, so the night 2026-11-28 is not mailed again"), "\(older)")
     }
 
     @Test func resendUnknownSendsEveryMessageOfUnknownFateAndNoOther() throws {

@@ -103,6 +103,11 @@ public final class CounselorMailer {
     /// took — stops the run with an error naming only that address and the night: else nothing would be resent without a word.
     public static func checkResend(_ addresses: Set<String>, asOf: String, database: AppDatabase, outbox: URL,
                                    diagnostics: DiagnosticSink) throws {
+        if !addresses.isEmpty, let later = try database.laterNightMailed(after: asOf) {
+            // That night is not mailed at all (its lists are older than what the counselors have): nothing would go.
+            throw ZichaError(.usage, "--resend: the night \(later) was mailed already, so the night \(asOf) is not mailed again, and nothing "
+                             + "would be resent", hint: "forward the message from the night's outbox folder instead")
+        }
         let waiting: Set<String> = FileManager.default.contents(atPath: outbox.appendingPathComponent(manifestName).path)
             .map { Set(manifestEntries($0).entries.compactMap { $0?.to.ledgerKey }) } ?? []
         for raw in addresses.sorted() {
