@@ -45,7 +45,6 @@ public final class CounselorMailer {
     private var changedSinceMailed: [(to: MailAddress, students: Int)] = []
     /// The keys (`CounselorListChanges.key`) and the names of the counselors with a list tonight.
     private var listKeys: Set<String> = [], listNames: Set<String> = []
-    /// Each counselor's list against the night before, by `CounselorListChanges.key` (nil on a first night).
     /// Each counselor's list against the list they last received, by `CounselorListChanges.key`: the night each was last
     /// mailed (the delivery ledger; with mail to the outbox only, the night before for everyone), and the changes since
     /// each such night. A counselor never mailed before gets no comparison (found by an audit: nights run `--no-mail`
@@ -195,9 +194,9 @@ public final class CounselorMailer {
         queued.append((to, message.messageID, try box.write(message, used: &usedNames).lastPathComponent))
     }
 
-    /// After the night's lists: one closing message to each counselor who had students on their list the night before
-    /// and has none tonight (all checked, moved to another counselor, or off the roster), saying so — after a season of
-    /// daily mail, silence reads as a fault (found by an audit). Sent once: the night after, their earlier list is empty too.
+    /// After the night's lists: one closing message to each counselor whose last mail listed students and who has none
+    /// tonight (all checked, moved to another counselor, or off the roster), saying so — after a season of daily mail,
+    /// silence reads as a fault (found by an audit). Sent once: after it, the list they last received is empty.
     public func composeClosings(into folder: URL) throws {
         let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
         for key in keys.sorted() where !listKeys.contains(key) {
