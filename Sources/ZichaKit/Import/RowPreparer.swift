@@ -491,9 +491,9 @@ struct RowPreparer {
             return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
-        let reason = kind == .registerFailed || kind == .recoverFailed ? failureReason(detail) : nil
-        if kind == .registerFailed || kind == .recoverFailed, !detail.isEmpty, reason.map({ Rules.codes(of: kind, $0).0 == nil }) ?? true,
-           !FailureReason.isOtherObstacle(detail) {
+        let isFailure = kind == .registerFailed || kind == .recoverFailed
+        let reason = isFailure ? failureReason(detail) : nil
+        if isFailure, !detail.isEmpty, reason.map({ Rules.codes(of: kind, $0).0 == nil }) ?? true, !FailureReason.isOtherObstacle(detail) {
             unreadReasons += 1
             if firstUnreadReason == nil { firstUnreadReason = (reader.location(line: record.line, column: columns.detail), detail) }
         }

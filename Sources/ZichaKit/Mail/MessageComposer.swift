@@ -13,6 +13,7 @@ struct MessageComposer {
 
     /// `【学籍自查】2026-11-29 待跟进学生 12 人（计算机学院）`.
     func subject(for list: CounselorList) -> String {
+        if list.rows.isEmpty { return "【学籍自查】\(asOf) 您名下已无待跟进学生" }  // a closing message
         var colleges: [String] = []
         for college in list.colleges.map(MailAddress.cleanName) where !college.isEmpty && !colleges.contains(college) {
             colleges.append(college)
@@ -23,7 +24,6 @@ struct MessageComposer {
         case 1...2: scope = "（\(colleges.joined(separator: "、"))）"
         default: scope = "（\(colleges[0])等 \(colleges.count) 个学院）"
         }
-        if list.rows.isEmpty { return "【学籍自查】\(asOf) 您名下已无待跟进学生" }
         return "【学籍自查】\(asOf) 待跟进学生 \(list.rows.count) 人\(scope)"
     }
 

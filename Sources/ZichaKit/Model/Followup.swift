@@ -84,8 +84,6 @@ public struct FollowupRow: Sendable, Equatable {
     /// The problem line of `isUncheckedWithoutReason` students, as a finding's title and detail would read.
     public static let unexplained = (problem: "尚未完成学籍自查（自查记录未说明原因）", remedy: "GUIDE")
 
-    /// The remedy ids of the row's problems in the order of its findings, each once (then the GUIDE when
-    /// `isUncheckedWithoutReason`).
     /// A recovery that failed for good, or an email the student can no longer use (a switch: called for every finding
     /// of every row of the lists).
     private static func recoveryFailed(_ code: FindingCode) -> Bool {
@@ -95,6 +93,8 @@ public struct FollowupRow: Sendable, Equatable {
         }
     }
 
+    /// The remedy ids of the row's problems in the order of its findings, each once (then the GUIDE when
+    /// `isUncheckedWithoutReason`).
     public var remedyIDs: [String] {
         var ids: [String] = []
         for f in findings { for id in f.remedies where !ids.contains(id) { ids.append(id) } }

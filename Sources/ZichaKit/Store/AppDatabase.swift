@@ -81,9 +81,9 @@ public final class AppDatabase: @unchecked Sendable {
     /// Refuses another program's SQLite file (tables, none of them zicha's: zicha would add its own beside them) and a
     /// database a newer zicha has changed (after a rollback of the upgrade: this version would misread it).
     static func checkIsOurs(_ writer: DatabaseQueue, path: String) throws {
-        let (tables, superseded, unknown) = try writer.read { db in
+        // Applied steps this build does not know: a newer build's (GRDB's `hasBeenSuperseded`, naming them).
+        let (tables, unknown) = try writer.read { db in
             (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"),
-             try migrator.hasBeenSuperseded(db),
              try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted())
         }
         if !tables.isEmpty, !tables.contains("grdb_migrations") {
@@ -91,7 +91,7 @@ public final class AppDatabase: @unchecked Sendable {
                 + "\(tables.prefix(5).joined(separator: ", "))\(tables.count > 5 ? ", …" : ""))", at: SourceLocation(file: path),
                 hint: "give --db the path of zicha's database, or a new file's")
         }
-        if superseded {
+        if !unknown.isEmpty {
             throw ZichaError(.database, "the database was changed by a newer version of zicha than this one (\(zichaVersion()), database "
                              + "schema \(schemaLevel)): it has \(unknown.map { "“\($0)”" }.joined(separator: ", "))",
                              at: SourceLocation(file: path),
@@ -160,10 +160,10 @@ public final class AppDatabase: @unchecked Sendable {
         for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
-    /// Every schema change, registered in one place.
     /// The database schema this build writes: how many migrations it knows (`zicha --version` says it).
     public static var schemaLevel: Int { migrator.migrations.count }
 
+    /// Every schema change, registered in one place.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
