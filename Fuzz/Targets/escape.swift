@@ -2,8 +2,9 @@
 // neutralizing, RFC 4180 quoting), HTML.escape, JSONText.string.
 //
 // Invariants: a CSV cell parses back (through the importer's RecordParser) to the value, prefixed
-// with ' exactly when it would start a formula, and never starts with = + - @ TAB CR or their
-// full-width forms; a CSV line parses back to one record with the same cells; escaped HTML holds no
+// with ' exactly when it would start a formula (bidi overrides shown as [U+202E] marks), never starts
+// with = + - @ TAB CR or their full-width forms and holds no bidi override; a CSV line parses back to
+// one record with the same cells; escaped HTML holds no
 // < > " ' nor a bare &, no control character but LF, no bidi override; JSON strings decode back.
 import Foundation
 
@@ -54,13 +55,17 @@ public func fuzzEscape(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let cell = CSVText.cell(text)
     let parsed = parseCSV(cell)
     invariant(!parsed.unclosed, "CSVText.cell output leaves a quote open")
-    let expectedPrefix = text.unicodeScalars.first.map { dangerous.contains($0) } ?? false
-    let expected = lf(expectedPrefix ? "'" + text : text)
+    // Bidi controls are shown as [U+202E] marks (CSVText.markingBidiControls), then the cell is neutralized and quoted.
+    let shown = CSVText.markingBidiControls(text)
+    let expectedPrefix = shown.unicodeScalars.first.map { dangerous.contains($0) } ?? false
+    let expected = lf(expectedPrefix ? "'" + shown : shown)
     if expected.isEmpty {
         invariant(parsed.records.isEmpty, "an empty cell parsed to a record")
     } else {
         invariant(parsed.records.count == 1 && parsed.records[0] == [expected], "CSVText.cell does not parse back to its value")
         if let first = parsed.records[0][0].unicodeScalars.first { invariant(!dangerous.contains(first), "a CSV cell starts a formula") }
+        invariant(!parsed.records[0][0].unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) },
+                  "a CSV cell holds a bidi override")
     }
 
     // A line of several cells (the text cut into pieces at its scalars).
@@ -72,7 +77,7 @@ public func fuzzEscape(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let line = parseCSV(CSVText.line(cells))
     invariant(!line.unclosed && line.records.count == 1 && line.records[0].count == cells.count, "CSVText.line is not one record of \(count) cells")
-    for (got, value) in zip(line.records[0], cells) {
+    for (got, value) in zip(line.records[0], cells.map(CSVText.markingBidiControls)) {
         let prefix = value.unicodeScalars.first.map { dangerous.contains($0) } ?? false
         invariant(got == lf(prefix ? "'" + value : value), "CSVText.line changed a cell")
     }

@@ -22,10 +22,16 @@ extension Pipeline {
         }
         let lock = try lockDatabase(databasePath, hint: "prune when no night is running, or wait for it to finish")
         defer { withExtendedLifetime(lock) {} }
-        let database = try AppDatabase(path: databasePath)
-        let before = database.fileSize
-        let outcome = try database.pruneNights(keeping: keep)
-        if vacuum { try database.vacuum() }
-        return PruneResult(outcome: outcome, sizeBefore: before, sizeAfter: database.fileSize)
+        do {
+            let database = try AppDatabase(path: databasePath)
+            let before = database.fileSize
+            let outcome = try database.pruneNights(keeping: keep)
+            if vacuum { try database.vacuum() }
+            return PruneResult(outcome: outcome, sizeBefore: before, sizeAfter: database.fileSize)
+        } catch {
+            // A read-only file system, a full disk: said as a night says it, naming the file (found by an audit: SQLite's
+            // own words and the statement were printed).
+            throw AppDatabase.describe(error, path: databasePath)
+        }
     }
 }

@@ -108,6 +108,15 @@ public enum Pipeline {
         }
         defer { withExtendedLifetime(reportsLock) {} }
         warnOfUnfinishedReports(in: options.outputDirectory, besides: asOf, diagnostics)
+        do {
+            try warnOfNightsNotStored(in: options.outputDirectory, database: database, diagnostics)
+            // What the night folders' outboxes say was mailed and the database does not know (restored from an older copy,
+            // or new): taken into the ledger before anything is mailed.
+            _ = try DeliveryJournal.adopt(from: options.outputDirectory, asOf: asOf, into: database)
+        } catch {
+            if databaseIsNew { database.removeFiles() }
+            throw error
+        }
         if let pruned = try database.prunedHistory(before: asOf) {
             let ranBefore = FileManager.default.fileExists(atPath: options.outputDirectory + "/" + asOf)
             throw ZichaError(.usage, "the night \(asOf) cannot be run\(ranBefore ? " again" : ""): the night before it, \(pruned), was "
@@ -130,6 +139,15 @@ public enum Pipeline {
         // A night cron missed, run late: the nights after it were counted without it. The next new night counts through
         // it (`ReconcileSession.recountStreaks`); their own reports stay as written unless they are run again.
         let later = try database.laterNights(after: asOf)
+        // Today by the clock, before two or more stored nights (and not one of them): the clock was set back (a month
+        // behind, the audit's case, stored a night of that date and counted a month more outstanding on every night
+        // after it). One night ahead is a typo's (a night run with --as-of after its day), and runs on.
+        if options.asOf == nil, later.count >= 2, try database.storedFingerprint(asOf: asOf) == nil {
+            throw ZichaError(.usage, "today is \(asOf) by this computer's clock (Asia/Shanghai), and the database already holds "
+                + "\(later.count) nights after it (\(later.first!) … \(later.last!)): the clock is probably wrong, and nothing was run",
+                at: SourceLocation(file: options.databasePath),
+                hint: "set the clock right (timedatectl; an NTP service keeps it so); to run an earlier night on purpose, give its --as-of")
+        }
         if let first = later.first {
             let shown = later.count > 3 ? "\(first) … \(later.last!)" : later.joined(separator: ", ")
             diagnostics.report(Diagnostic(.note, "the night(s) after \(asOf) were run before it (\(shown)): their reports stay as they were "
@@ -259,7 +277,8 @@ public enum Pipeline {
             : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
                            inputsMark: inputsMark)
         try mailer?.prepare()
-        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf, keepOutbox: mailer == nil) { folder in
+        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf, keepOutbox: mailer == nil,
+                                                       diagnostics: diagnostics) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
             let outbox = URL(fileURLWithPath: folder + "/outbox")
             // The pass by counselor (and so the composing) runs on a second thread: its warnings go through a lock.
@@ -318,8 +337,13 @@ public enum Pipeline {
             return p
         }
         func refuse(_ what: String, _ path: String, _ denied: String) -> ZichaError {
-            ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
-                       at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
+            if PathText.isOnReadOnlyFileSystem(denied) {
+                return ZichaError(.output, "\(what) cannot be written: \(denied) is on a read-only file system", at: SourceLocation(file: path),
+                                  hint: "mount that file system read-write (a disk remounted read-only after errors needs checking first), "
+                                      + "or give a path on another one")
+            }
+            return ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
+                              at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
         }
         let folder = existing(parent(database))
         var isFolder: ObjCBool = false
@@ -366,6 +390,35 @@ public enum Pipeline {
                 at: SourceLocation(file: root + "/" + name),
                 hint: "run that night again (zicha nightly … --as-of \(night), with its files): it writes its reports, mails, "
                     + "and removes this folder", evenWhenQuiet: true))
+        }
+    }
+
+    /// Warns, under `--quiet` too, when the reports folder holds published nights after the database's latest: the
+    /// database was restored from an older copy, or is new beside an old folder (found by an audit: nothing was said,
+    /// days outstanding restarted, and every counselor of those nights was mailed again when they were run again).
+    private static func warnOfNightsNotStored(in root: String, database: AppDatabase, _ diagnostics: DiagnosticSink) throws {
+        let latest = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM run") }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let published = names.filter { name in
+            name.count == 10 && EventTime.dayNumber(name) != nil && name > (latest ?? "")
+                && FileManager.default.fileExists(atPath: root + "/" + name + "/" + ReportFolder.inputsMark)
+        }.sorted()
+        guard let first = published.first, let last = published.last else { return }
+        let shown = published.count > 3 ? "\(first) … \(last)" : published.joined(separator: ", ")
+        let nights = counted(published.count, "night")
+        if let latest {
+            diagnostics.report(Diagnostic(.warning, "the reports folder holds \(nights) after this database's latest, \(latest): \(shown); "
+                + "the database was restored from an older copy, or is not the one those nights used",
+                at: SourceLocation(file: root),
+                hint: "nobody is mailed twice for those nights (each night's outbox records what went); to count days outstanding and new or "
+                    + "resolved findings through them, run them again in date order, each with its own files and --as-of, before the next "
+                    + "night — or give the --db they used", evenWhenQuiet: true))
+        } else {
+            diagnostics.report(Diagnostic(.warning, "this database has no night yet, and the reports folder holds \(nights) written before: "
+                + "\(shown); days outstanding and new findings start over from this night",
+                at: SourceLocation(file: root),
+                hint: "if the database was lost, stop here and restore it from a backup (then run the nights since); to start over on "
+                    + "purpose, give the new database its own --out. Nobody is mailed twice for a night either way", evenWhenQuiet: true))
         }
     }
 

@@ -64,10 +64,10 @@ final class Console: DiagnosticSink {
 /// A single self-overwriting status line on a terminal.
 final class TerminalProgress: ZichaKit.Progress {
     func update(_ stage: String, done: Int) {
-        StandardError.write("\r\u{1B}[K\(stage): \(done) rows…")
+        StandardError.writeAsIs("\r\u{1B}[K\(stage): \(done) rows…")
     }
 
     func finish(_ stage: String) { clearLine() }
 
-    func clearLine() { StandardError.write("\r\u{1B}[K") }
+    func clearLine() { StandardError.writeAsIs("\r\u{1B}[K") }
 }

@@ -29,6 +29,12 @@ struct GoldenReportsTests {
                 \(asOf): files differ — missing: \(want.subtracting(got).sorted()), unexpected: \(got.subtracting(want).sorted()); \
                 if the change is intended, run ZICHA_UPDATE_GOLDEN=1 swift test --filter GoldenReportsTests and commit Reports/
                 """)
+            // The SPEC's "CRLF": every line break of every CSV, inside a quoted cell too (a remedy cell's lines were LF).
+            for file in got.sorted() where file.hasSuffix(".csv") {
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fresh + "/" + file)))
+                let bare = bytes.indices.filter { bytes[$0] == 0x0A && ($0 == 0 || bytes[$0 - 1] != 0x0D) }.count
+                #expect(bare == 0, "\(asOf)/\(file): \(bare) line breaks without CR")
+            }
             for file in want.intersection(got).sorted() {
                 let a = try Data(contentsOf: URL(fileURLWithPath: golden + "/" + file))
                 let b = try Data(contentsOf: URL(fileURLWithPath: fresh + "/" + file))

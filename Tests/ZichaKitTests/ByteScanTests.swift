@@ -38,9 +38,25 @@ import Testing
                 let cell = CSVText.cell(text)
                 #expect(cell.hasPrefix("\"") == needsQuotes, "\(text.debugDescription)")
                 let formula = "=+-@\t\r＝＋－＠".unicodeScalars.contains { text.unicodeScalars.first == $0 }
-                if needsQuotes { #expect(cell == "\"" + (formula ? "'" : "") + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"") }
+                if needsQuotes { #expect(cell == "\"" + (formula ? "'" : "") + Self.quotedInside(text) + "\"") }
             }
         }
+    }
+
+    /// A quoted cell's inside, by scalar: quotes doubled, and every line break (LF, CR, CRLF) written CRLF.
+    static func quotedInside(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var previousCR = false
+        for u in text.unicodeScalars {
+            defer { previousCR = u == "\r" }
+            switch u {
+            case "\"": out.append(contentsOf: "\"\"".unicodeScalars)
+            case "\n" where previousCR: continue
+            case "\n", "\r": out.append(contentsOf: "\r\n".unicodeScalars)
+            default: out.append(u)
+            }
+        }
+        return String(out)
     }
 
     @Test func jsonStringsEqualAPlainEscape() {

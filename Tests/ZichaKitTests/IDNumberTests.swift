@@ -27,6 +27,10 @@ struct IDVector: Sendable, CustomTestStringConvertible {
     static func fifteen(_ id: String, _ upgraded: String) -> IDVector {
         IDVector(input: id, normalized: upgraded, problem: nil, neededCleaning: false, wasFifteen: true, today: defaultToday)
     }
+    /// A legacy number written with inner spaces or full-width digits: upgraded, and it needed cleaning (ID_FORMAT).
+    static func cleanedFifteen(_ id: String, _ upgraded: String) -> IDVector {
+        IDVector(input: id, normalized: upgraded, problem: nil, neededCleaning: true, wasFifteen: true, today: defaultToday)
+    }
 
     var testDescription: String { "\(input.debugDescription) today \(today)" }
 }
@@ -183,6 +187,8 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .fifteen("330106661010753", "330106196610107532"),
         .fifteen("650102010101999", "650102190101019990"),
         .fifteen("510104000229303", "510104200002293036"),  // 1900-02-29 never was: 2000's leap day
+        .cleanedFifteen("110105 900101002", "110105199001010029"),
+        .cleanedFifteen("１１０１０５９００１０１００２", "110105199001010029"),
         .invalidFifteen("000105900101002", .province),
         // Needed cleaning: inner spaces, U+3000, full-width digits and Ｘ, lowercase x.
         .cleaned("110105 19900101 0029", "110105199001010029"),

@@ -123,7 +123,7 @@ extension AppDatabase {
         #expect(rows.map { $0["admission_name"] as String } == ["张伟", "阿依古丽·买买提", "王芳", "李䶮", "张伟"])
         #expect(rows.map { $0["id_norm"] as String } == ["110105199001010029", "44030520060715103X", "110101200602030017",
                                                             "110101190602030010", "320102197001018646"])
-        #expect(rows.map { $0["id_cleaned"] as Bool } == [false, true, true, false, false])
+        #expect(rows.map { $0["id_cleaned"] as Bool } == [false, true, true, true, false])  // 110101 060203 001: a legacy number with spaces
         #expect(rows.map { $0["id_problem"] as String? } == [nil, nil, nil, nil, nil])
         #expect(rows.map { $0["phone_norm"] as String } == ["13800138000", "13900139000", "13700137000", "", "1380013800"])
         #expect(rows.map { $0["phone_valid"] as Bool } == [true, true, true, false, false])
@@ -326,7 +326,7 @@ extension AppDatabase {
         let files = try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, counselors: path, diagnostics: diagnostics)
         // Then the warning names the sheet and the cell of the address, and the mapping is kept
         let warnings = diagnostics.warnings.map(\.description).filter { $0.contains("cannot be mailed") }
-        #expect(warnings.count == 1 && warnings[0].hasPrefix("\(path):辅导员!C3: warning: 辅导员邮箱 \"wang@example.com,wu@example.com\""), "\(warnings)")
+        #expect(warnings.count == 1 && warnings[0].hasPrefix("\(path):3: 辅导员!C3: warning: 辅导员邮箱 \"wang@example.com,wu@example.com\""), "\(warnings)")
         #expect(files.map(\.accepted) == [1, 2])
     }
 
@@ -579,7 +579,7 @@ extension AppDatabase {
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
         // Then both students are stored (a workbook's cells keep their columns) and the stray column said once
         #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [0])
-        #expect(diagnostics.warnings.map(\.description) == ["\(path):花名册!D2: warning: ignoring values in columns without a header, in 2 rows (the first here)"])
+        #expect(diagnostics.warnings.map(\.description) == ["\(path):2: 花名册!D2: warning: ignoring values in columns without a header, in 2 rows (the first here)"])
     }
 
     // MARK: Re-import, snapshots, admission names, duplicates
@@ -796,7 +796,7 @@ extension AppDatabase {
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
         // Then the workbook is read again for the repeated row: its sheet and row in the message, its cells kept
         #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [1])
-        #expect(diagnostics.errors.map(\.description).first?.contains("roster.xlsx:花名册!") == true)
+        #expect(diagnostics.errors.map(\.description).first?.contains("roster.xlsx:4: ") == true)
         #expect(try database.rows("SELECT line, raw FROM reject") ==
                 ["[line:4 raw:\"[\\\"26110101000001\\\",\\\"张伟伟\\\",\\\"320102197001018646\\\"]\"]"])
         #expect(try database.rows("SELECT name FROM student ORDER BY ksh") == ["[name:\"张伟\"]", "[name:\"王芳\"]"])

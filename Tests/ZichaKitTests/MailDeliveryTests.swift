@@ -473,6 +473,28 @@ final class SleepLog: @unchecked Sendable {
         #expect(parsed.first?["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 1 人（外国语学院）")
     }
 
+    @Test func sendmailDoesNotGetTheSMTPPassword() throws {
+        // Given the password exported (the README's `set -a; . ./secrets.env`) and a sendmail that records its environment
+        let folder = try MailFixture.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        setenv("ZICHA_SMTP_PASSWORD", "S3cr3t-for-smtp", 1)
+        defer { unsetenv("ZICHA_SMTP_PASSWORD") }
+        let settings = try sendmail("env > \"$(dirname \"$0\")/env\"\ncat > /dev/null\n", in: folder)
+        let outcome = try mailer(settings, try AppDatabase(), outbox: folder.appendingPathComponent("outbox"))
+            .run(lists: [MailFixture.lists[1]], diagnostics: DiagnosticCollector())
+        // Then the command ran with the rest of the environment, without the password
+        #expect(outcome.sent == 1)
+        let environment = try String(contentsOf: folder.appendingPathComponent("env"), encoding: .utf8)
+        #expect(environment.contains("PATH=") && !environment.contains("S3cr3t-for-smtp"), "\(environment)")
+    }
+
+    @Test func onlyAnAddressOfThisMachineCountsAsLoopback() {
+        #expect(MailTransportFactory.isLoopback("localhost") && MailTransportFactory.isLoopback("::1"))
+        #expect(MailTransportFactory.isLoopback("127.0.0.1") && MailTransportFactory.isLoopback("127.1.2.3"))
+        #expect(!MailTransportFactory.isLoopback("127.mail.example.edu.cn"), "a host name may name any machine")
+        #expect(!MailTransportFactory.isLoopback("128.0.0.1") && !MailTransportFactory.isLoopback("127.0.0.1.example.com"))
+    }
+
     /// A sendmail stand-in: `body` after the shebang, in a temporary folder; settings running it with `-i`.
     private func sendmail(_ body: String, in folder: URL) throws -> MailSettings {
         let script = folder.appendingPathComponent("sendmail")

@@ -273,7 +273,7 @@ enum MailFixture {
         #expect(parsed["workbook_ksh_is_text"] as? Bool == true)
         #expect(csv.hasPrefix("\u{FEFF}学院,班级,辅导员,考生号"))
         #expect(csv.replacingOccurrences(of: "\r\n", with: "").contains("\n") == false || csv.contains("\r\n"))
-        #expect(csv.components(separatedBy: "\r\n").count == 5)  // header, 3 students, final empty
+        #expect(Self.records(csv) == 4)  // header, 3 students
         #expect(csv.contains("'=SUM(A1)"))
     }
 
@@ -337,8 +337,18 @@ enum MailFixture {
         #expect(text.contains("有 501 人尚未完成学籍自查，正文列出前 500 人，完整名单见附件的 Excel 文件（.xlsx）或 CSV 文件"))
         #expect(text.contains("500. 计科2401 学生500（") && !text.contains("学生501"))
         #expect(html.contains("学生500") && !html.contains("学生501"))
-        #expect(csv.components(separatedBy: "\r\n").count == 503)  // header, 501 students, final empty
+        #expect(Self.records(csv) == 502)  // header, 501 students
         #expect(parsed["subject"] as? String == "【学籍自查】2026-11-29 待跟进学生 501 人（计算机学院）")
+    }
+
+    /// The records of a CSV: its CRLF line ends outside quotes (a cell's own line breaks are CRLF too).
+    static func records(_ csv: String) -> Int {
+        var quoted = false, count = 0, previousCR = false
+        for u in csv.unicodeScalars {
+            if u == "\"" { quoted.toggle() } else if u == "\n", previousCR, !quoted { count += 1 }
+            previousCR = u == "\r"
+        }
+        return count
     }
 
     @Test func composingIsDeterministicAndMatchesTheGoldenMessage() throws {
@@ -400,7 +410,7 @@ enum MailFixture {
         #expect(!diagnostics.errors[0].description.contains("\r\n"))
         let all = try FileManager.default.contentsOfDirectory(at: folder.appendingPathComponent("outbox"), includingPropertiesForKeys: nil)
         let files = all.filter { $0.pathExtension == "eml" }
-        #expect(all.count == files.count + 1, "the messages and the outbox's table of contents (\(CounselorMailer.manifestName))")
+        #expect(all.count == files.count + 2, "the messages, the outbox's table of contents (\(CounselorMailer.manifestName)) and its delivery journal")
         #expect(files.map(\.lastPathComponent).sorted() == ["张伟_zhangwei@example.edu.cn.eml", "李娜_Bcc__evil2@example.com_lina@example.edu.cn.eml"].sorted())
         for file in files {
             let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int

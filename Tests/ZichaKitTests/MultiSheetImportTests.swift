@@ -37,7 +37,7 @@ import ZIPFoundation
         let said = diagnostics.diagnostics.map(\.description)
         #expect(said.contains("\(path): note: not reading the sheets “说明”, “透视”: no header row of the roster (在籍名单) in the first 10 rows"), "\(said)")
         #expect(said.contains("\(path): note: read 2 sheets as one roster (在籍名单): “计算机学院” (2 rows), “外语学院” (2 rows, 1 line above its header ignored)"), "\(said)")
-        #expect(said.contains("\(path):外语学院!3: warning: ignoring 1 line(s) above the header row"), "\(said)")
+        #expect(said.contains("\(path):3: sheet 外语学院: warning: ignoring 1 line(s) above the header row"), "\(said)")
         #expect(diagnostics.errors.isEmpty, "\(said)")
     }
 
@@ -96,19 +96,19 @@ import ZIPFoundation
         // Then each rejected row is named by its sheet and row, and kept apart in the rejects
         #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [3])
         let errors = diagnostics.errors.map(\.description)
-        #expect(errors.contains("\(path):计算机学院!3: error: 姓名 is empty"), "\(errors)")
-        #expect(errors.contains("\(path):外语学院!3: error: 姓名 is empty"), "\(errors)")
-        #expect(errors.contains("\(path):汇总!2: error: 考生号 \(Self.ksh(1)) appears twice in this roster; the first row is kept"), "\(errors)")
+        #expect(errors.contains("\(path):3: sheet 计算机学院: error: 姓名 is empty"), "\(errors)")
+        #expect(errors.contains("\(path):3: sheet 外语学院: error: 姓名 is empty"), "\(errors)")
+        #expect(errors.contains("\(path):2: sheet 汇总: error: 考生号 \(Self.ksh(1)) appears twice in this roster; the first row is kept"), "\(errors)")
         #expect(try database.rows("SELECT line, location FROM reject ORDER BY line") == [
-            "[line:3 location:\"\(path):计算机学院!3\"]", "[line:10000003 location:\"\(path):外语学院!3\"]",
-            "[line:20000002 location:\"\(path):汇总!2\"]"])
+            "[line:3 location:\"\(path):3: sheet 计算机学院\"]", "[line:10000003 location:\"\(path):3: sheet 外语学院\"]",
+            "[line:20000002 location:\"\(path):2: sheet 汇总\"]"])
         // And over a roster already stored, where a repeated 考生号 is found as it comes, the same
         let again = DiagnosticCollector()
         try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: try ImportFixtures.workbook("roster.xlsx", sheets: [
             ("计算机学院", ImportFixtures.texts([["考生号", "姓名", "身份证号"], [Self.ksh(1), "学生1", Self.id(1)], [Self.ksh(2), "学生2", Self.id(2)]])),
             ("外语学院", ImportFixtures.texts([["身份证号", "考生号", "姓名"], [Self.id(3), Self.ksh(3), "学生3"], [Self.id(1), Self.ksh(1), "学生1"]])),
         ]), diagnostics: again)
-        #expect(again.errors.map { $0.location?.cell } == ["外语学院!3"], "\(again.diagnostics)")
+        #expect(again.errors.map { $0.location?.cell } == ["sheet 外语学院"], "\(again.diagnostics)")
         #expect(try database.rows("SELECT ksh FROM student WHERE left_on IS NULL ORDER BY ksh").count == 3)
     }
 
@@ -120,7 +120,7 @@ import ZIPFoundation
         ])
         let error = try #require(throws: ZichaError.self) { try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: path) }
         #expect(error.exitCode == 65)
-        #expect(error.diagnostic.description.hasPrefix("\(path):外语学院!1: error: this sheet has no 考生号 column"), "\(error)")
+        #expect(error.diagnostic.description.hasPrefix("\(path):1: sheet 外语学院: error: this sheet has no 考生号 column"), "\(error)")
     }
 
     @Test func aCounselorListOverSeveralSheetsNamesTheEarlierSheetOfAClassGivenAgain() throws {
@@ -132,7 +132,7 @@ import ZIPFoundation
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(database, roster: try Self.roster(1...2), counselors: counselors, diagnostics: diagnostics)
         #expect(files.map(\.accepted) == [2, 3])
-        #expect(diagnostics.warnings.map(\.description).contains { $0.hasPrefix("\(counselors):外语学院!3: warning: 班级 计科2601 is given again with another counselor or address (计算机学院!2: 李老师)") },
+        #expect(diagnostics.warnings.map(\.description).contains { $0.hasPrefix("\(counselors):3: sheet 外语学院: warning: 班级 计科2601 is given again with another counselor or address (line 2 of sheet 计算机学院: 李老师)") },
                 "\(diagnostics.diagnostics)")
         #expect(try database.rows("SELECT scope, counselor, line FROM counselor_scope ORDER BY scope") == [
             "[scope:\"英语2601\" counselor:\"王老师\" line:10000002]", "[scope:\"计科2601\" counselor:\"赵老师\" line:10000003]"])
@@ -168,7 +168,7 @@ import ZIPFoundation
     @Test func aCounselorListRowOfALaterSheetIsNamedByItsPlaceAmongTheSheetsRead() {
         // The night's warning about a counselor-list row naming nobody reads the row from the database, without the sheet's name
         let scope = UnmatchedScope(kind: "class", scope: "天文2601", file: "counselors.xlsx", line: 10_000_003, isWorkbook: true)
-        #expect(scope.location.description == "counselors.xlsx:row 3 of sheet 2 of those read")
+        #expect(scope.location.description == "counselors.xlsx:3: sheet 2 of those read")
         #expect(UnmatchedScope(kind: "class", scope: "天文2601", file: "counselors.xlsx", line: 3, isWorkbook: true).location.description == "counselors.xlsx:3")
         #expect(UnmatchedScope(kind: "class", scope: "天文2601", file: "counselors.csv", line: 10_000_003).location.description == "counselors.csv:10000003")
     }

@@ -97,7 +97,7 @@ enum RawWorkbook {
         // Then the night is refused, naming the first such cell and what to do (not every student without a college)
         let error = try #require(throws: ZichaError.self) { try Self.night(roster: path) }
         #expect(error.exitCode == 65)
-        #expect(error.diagnostic.location?.description == "\(path):花名册!D2")
+        #expect(error.diagnostic.location?.description == "\(path):2: 花名册!D2")
         #expect(error.diagnostic.message == "the cell holds a formula without a saved value (the workbook was written by a program that does not compute formulas)",
                 "\(error)")
         #expect(error.diagnostic.hint?.contains("open it in Excel or WPS and save it again") == true)
@@ -111,7 +111,7 @@ enum RawWorkbook {
         ])
         let error = try #require(throws: ZichaError.self) { try Self.night(roster: path) }
         #expect(error.exitCode == 65)
-        #expect(error.diagnostic.location?.description == "\(path):花名册!C2")
+        #expect(error.diagnostic.location?.description == "\(path):2: 花名册!C2")
     }
 
     @Test func formulasBesideTheTableOrWithASavedValueAreRead() throws {
@@ -194,9 +194,9 @@ enum RawWorkbook {
         #expect(files.map(\.accepted) == [1] && files.map(\.rejected) == [3])
         #expect(try database.rows("SELECT ksh FROM student") == [#"[ksh:"26110101000004"]"#])
         #expect(diagnostics.errors.map(\.description) == [
-            "\(path):花名册!A2: error: 考生号: the cell holds the Excel error #N/A (a formula that failed)",
-            "\(path):花名册!A3: error: 考生号: the cell holds the Excel error #N/A (a formula that failed)",
-            "\(path):花名册!C4: error: 身份证号: the cell holds the Excel error #REF! (a formula that failed)",
+            "\(path):2: 花名册!A2: error: 考生号: the cell holds the Excel error #N/A (a formula that failed)",
+            "\(path):3: 花名册!A3: error: 考生号: the cell holds the Excel error #N/A (a formula that failed)",
+            "\(path):4: 花名册!C4: error: 身份证号: the cell holds the Excel error #REF! (a formula that failed)",
         ], "\(diagnostics.errors.map(\.description))")
     }
 
@@ -210,7 +210,7 @@ enum RawWorkbook {
         let diagnostics = DiagnosticCollector()
         let files = try Self.night(roster: roster, logs: [log], diagnostics: diagnostics)
         #expect(files.map(\.accepted) == [1, 1] && files.map(\.rejected) == [0, 1])
-        #expect(diagnostics.errors.map(\.description) == ["\(log):自查记录!B2: error: 身份证号: the cell holds the Excel error #N/A (a formula that failed)"])
+        #expect(diagnostics.errors.map(\.description) == ["\(log):2: 自查记录!B2: error: 身份证号: the cell holds the Excel error #N/A (a formula that failed)"])
     }
 
     // MARK: the sheet reader alone

@@ -17,11 +17,16 @@ public struct SourceLocation: Sendable, Equatable, Hashable, CustomStringConvert
         self.cell = cell
     }
 
-    /// `roster.csv:14` or `roster.xlsx:Sheet1!D21` or `roster.csv`.
+    /// `roster.csv:14`, `roster.xlsx:21: Sheet1!D21` or `roster.csv`: the file and line first, as the SPEC's
+    /// `file:line: reason` has it (a workbook's cell came in place of its line before; found by an audit), then the
+    /// sheet and cell — a workbook read over several sheets numbers each sheet's rows from 1.
     public var description: String {
-        if let cell { return "\(file):\(cell)" }
-        if let line { return "\(file):\(line)" }
-        return file
+        switch (line, cell) {
+        case let (line?, cell?): return "\(file):\(line): \(cell)"
+        case let (nil, cell?): return "\(file): \(cell)"
+        case let (line?, nil): return "\(file):\(line)"
+        case (nil, nil): return file
+        }
     }
 }
 

@@ -152,8 +152,10 @@ public struct Importer {
                 : " (\(rows.rejectedWithoutKey) of its rows were set aside without a usable 考生号: if they are theirs, fix them)"
             throw ZichaError(.unreadableInput, "this roster would mark \(left) of the \(outcome.presentBefore) students on the roster "
                 + "as left\(unread): is it cut short, or another cohort's?", at: SourceLocation(file: path),
-                hint: "check the export (a file still being written?) and run the night again; if they did leave, "
-                    + "run it with --accept-departures")
+                hint: "check the export (a file still being written?) and run the night again; if it is the next intake's "
+                    + "roster (a new check period), give the new season a database and reports folder of its own (--db, --out): "
+                    + "in this one its students would inherit the old season's log; if these students did leave, run it with "
+                    + "--accept-departures")
         }
         if left > 0 {
             let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
@@ -182,8 +184,16 @@ public struct Importer {
         }
         if rows.eventsAfterNight > 0, let first = rows.firstEventAfterNight {
             let which = rows.eventsAfterNight == 1 ? "1 event is" : "\(rows.eventsAfterNight) events are"
-            diagnostics.report(Diagnostic(.note, "\(which) dated after \(asOf) (the first here); kept, they count from the night of their date",
-                                          at: first))
+            if rows.eventsAfterNight >= 20, rows.eventsAfterNight * 2 > rows.accepted {
+                // Most of tonight's log after the night: the night's date is wrong (a clock set back, an --as-of typo),
+                // not the log (found by an audit: such a night was stored silently and inflated days outstanding after it).
+                diagnostics.report(Diagnostic(.warning, "\(rows.eventsAfterNight) of the log's \(rows.accepted) events are dated after the night "
+                    + "\(asOf) (the first here): is the night's date right?", at: first,
+                    hint: "the night is today's date by this computer's clock unless --as-of gives it; check both", evenWhenQuiet: true))
+            } else {
+                diagnostics.report(Diagnostic(.note, "\(which) dated after \(asOf) (the first here); kept, they count from the night of their date",
+                                              at: first))
+            }
         }
         if repeatedEvents > 0 {
             let which = repeatedEvents == rows.accepted ? "all \(repeatedEvents) of its events" : "\(repeatedEvents) of its \(rows.accepted) events"

@@ -60,7 +60,8 @@ struct RowImporter {
             if let earlier = try session.addCounselorScope(kind: kind, college: college, scope: scope, counselor: counselor, email: email, line: line) {
                 let what = kind == "class" ? "班级" : "学院"
                 let named = college.isEmpty ? scope : "\(scope) of \(college)"
-                let earlierAt = reader.location(line: earlier.line, column: nil).cell ?? "line \(earlier.line)"  // a workbook's sheet and row
+                let at = reader.location(line: earlier.line, column: nil)  // a workbook's sheet too, when several are read
+                let earlierAt = "line \(at.line ?? earlier.line)" + (at.cell.map { " of \($0)" } ?? "")
                 importer.diagnostics.report(Diagnostic(.warning, "\(what) \(named) is given again with another counselor or address (\(earlierAt): "
                     + "\(earlier.counselor.isEmpty ? "no name" : earlier.counselor)): this later row is used", at: reader.location(line: line, column: nil),
                     hint: "keep one row per \(what) in the counselor list"))

@@ -53,7 +53,7 @@ public protocol TableReader {
     var source: String { get }
     /// Calls `body` with every record in file order, the header row included.
     func read(_ body: (TableRecord) throws -> Void) throws
-    /// Where a cell is, for messages: `roster.csv:14` or `roster.xlsx:花名册!D21`.
+    /// Where a cell is, for messages: `roster.csv:14` or `roster.xlsx:21: 花名册!D21`.
     func location(line: Int, column: Int?) -> SourceLocation
 }
 

@@ -110,12 +110,15 @@ public struct XLSXReader: TableReader {
         }
     }
 
-    /// `roster.xlsx:花名册!D21` for a cell, `roster.xlsx:花名册!21` for a whole row; the sheet is the one the line is of.
+    /// `roster.xlsx:21: 花名册!D21` for a cell; for a whole row `roster.xlsx:21`, or `roster.xlsx:21: sheet 花名册` when
+    /// the workbook was read over several sheets (each numbers its rows from 1). The sheet is the one the line is of.
     public func location(line: Int, column: Int?) -> SourceLocation {
         var (index, row) = sheets.count > 1 ? SheetLine.split(line) : (0, line)
         if index >= sheets.count { (index, row) = (0, line) }  // not a line this reader gave
-        let cell = column.map { XLSXCellReference.columnName($0) + String(row) } ?? String(row)
-        return SourceLocation(file: source, line: row, cell: Self.quoted(sheets[index].name) + "!" + cell)
+        if let column {
+            return SourceLocation(file: source, line: row, cell: Self.quoted(sheets[index].name) + "!" + XLSXCellReference.columnName(column) + String(row))
+        }
+        return SourceLocation(file: source, line: row, cell: sheets.count > 1 ? "sheet " + sheets[index].name : nil)
     }
 
     /// A sheet name as Excel writes it in a reference: quoted when it has spaces or punctuation.

@@ -96,6 +96,10 @@ enum XLSXText {
                 scalar = Unicode.Scalar(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                 length = 14
             }
+            // A control character other than tab and line breaks (`_x0000_`, `_x001B_`) is kept as written: a NUL or an
+            // escape sequence is no text of a roster (found by an audit: `王_x0000_一` put a NUL past the reader's check
+            // into the database and every CSV).
+            if let s = scalar, s.value < 0x20 ? ![0x09, 0x0A, 0x0D].contains(s.value) : (0x7F...0x9F).contains(s.value) { scalar = nil }
             guard let scalar else {  // a lone surrogate: not a character, kept as written
                 result.append(bytes[index])
                 index += 1

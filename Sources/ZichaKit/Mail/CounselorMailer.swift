@@ -40,6 +40,8 @@ public final class CounselorMailer {
     private var holdingRefusals = true
     /// Messages this run tried to deliver.
     private var attempted = 0
+    /// The published outbox's copy of the night's ledger (`DeliveryJournal`), written beside each change of the ledger.
+    private var journal: DeliveryJournal?
     /// Counselors whose list changed after an earlier run of this night mailed them (the files were corrected and the
     /// night run again): their mail is not sent twice, so they hold the old list until the next night's.
     private var changedSinceMailed: [(to: MailAddress, students: Int)] = []
@@ -242,6 +244,7 @@ public final class CounselorMailer {
         let lines = [compositionLine] + queued.map { [$0.fileName, $0.messageID, $0.to.address, $0.to.name].joined(separator: "\t") + "\n" }
         let path = folder.appendingPathComponent(Self.manifestName).path
         try Outbox.writeWhole(Data(lines.joined().utf8), to: URL(fileURLWithPath: path), what: "the outbox's table of contents")
+        try DeliveryJournal(outbox: folder).write(try database.deliveries(asOf: asOf))
     }
 
     /// Takes the messages of an earlier run of this night from `folder`'s table of contents instead of composing.
@@ -302,6 +305,9 @@ public final class CounselorMailer {
             return outcome
         }
         defer { transport.finish() }
+        let journal = DeliveryJournal(outbox: folder)
+        if !FileManager.default.fileExists(atPath: journal.url.path) { try journal.write(try database.deliveries(asOf: asOf)) }  // an older build's outbox
+        self.journal = journal
         reportChangedSinceMailed(diagnostics)
         let interval = settings.flatMap { $0.ratePerMinute }.map { $0 > 0 ? 60.0 / Double($0) : 0 } ?? 0
         var lastStart: Date?
@@ -426,7 +432,7 @@ public final class CounselorMailer {
             var detail = record.detail
             if record.status == .pending {
                 detail = "an earlier run stopped while sending it"
-                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: detail)
+                try mark(message, .unknown, detail: detail)
             }
             reportUnknown(message, detail, outcome: &outcome, diagnostics: diagnostics)
             return false
@@ -440,39 +446,40 @@ public final class CounselorMailer {
         attempted += 1
         for attempt in 1...tries {
             try database.markDeliveryPending(asOf: asOf, recipient: key, counselor: message.to.name, messageID: message.messageID)
+            journal?.append(recipient: key, status: .pending, messageID: message.messageID, counselor: message.to.name)
             let result = transport.deliver(message)
             let tried = attempt > 1 ? "\(attempt) tries" : "1 try"
             switch result {
             case .sent:
-                try database.markDelivery(asOf: asOf, recipient: key, status: .sent)
+                try mark(message, .sent)
                 outcome.sent += 1
                 releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)  // the server takes mail: they are the addresses'
                 return
             case .transient(let why) where attempt < tries, .unreachable(let why) where attempt < tries,
                  .unavailable(let why) where attempt < tries:
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                try mark(message, .failed, detail: why)
                 sleep(retryDelays[attempt - 1])
             case .unreachable(let why):
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                try mark(message, .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped: \(transport.serverName) could not be reached after \(tried): \(why)",
                                  hint: transport.unreachableHint + "; the reports are written, and the messages not yet sent stay in the outbox and go on the next run of this night")
             case .unavailable(let why):
                 // Like a server not there: every counselor would get the same, so the others wait for the next run.
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                try mark(message, .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped: \(transport.serverName) \(why) (\(tried) of the message to \(Self.label(message)))",
                                  hint: "no other message would go now either, so none is tried; the reports are written, and the messages not yet "
                                      + "sent stay in the outbox and go on the next run of this night")
             case .transient(let why), .permanent(let why):
                 let forGood: Bool
                 if case .permanent = result { forGood = true } else { forGood = false }
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                try mark(message, .failed, detail: why)
                 outcome.failed.append("\(Self.label(message)): \(why)")
                 diagnostics.report(Diagnostic(.error, "mail to \(Self.label(message)) failed\(attempt > 1 ? " after \(tried)" : ""): \(why)", hint: forGood
                     ? "\(transport.serverName) refused it for good: fix what its answer names (the sender, the server's rules, the message), then the next run of this night tries again"
                     : "the next run of this night tries again"))
                 return
             case .refusedRecipient(let answer), .refusedByPolicy(let answer):
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: answer)
+                try mark(message, .failed, detail: answer)
                 var policy = false
                 if case .refusedByPolicy = result { policy = true }
                 if holdingRefusals {
@@ -482,24 +489,31 @@ public final class CounselorMailer {
                 }
                 return
             case .unknown(let why):
-                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                try mark(message, .unknown, detail: why)
                 outcome.unknownThisRun += 1
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
                 releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 return
             case .unanswered(let seconds):
                 let why = "\(transport.serverName) gave no answer to the end of the message within \(seconds) s"
-                try database.markDelivery(asOf: asOf, recipient: key, status: .unknown, detail: why)
+                try mark(message, .unknown, detail: why)
                 outcome.unknownThisRun += 1
                 reportUnknown(message, why, outcome: &outcome, diagnostics: diagnostics)
                 releaseRefusals(transport, outcome: &outcome, diagnostics: diagnostics)
                 silentServer = (Self.label(message), seconds)
                 return
             case .fatal(let why):
-                try database.markDelivery(asOf: asOf, recipient: key, status: .failed, detail: why)
+                try mark(message, .failed, detail: why)
                 throw ZichaError(.mail, "mail stopped at \(transport.serverName): \(why)", hint: transport.settingsHint)
             }
         }
+    }
+
+    /// Records how a send ended, in the ledger and in the outbox's journal.
+    private func mark(_ message: ComposedMessage, _ status: DeliveryStatus, detail: String = "") throws {
+        let key = message.to.ledgerKey
+        try database.markDelivery(asOf: asOf, recipient: key, status: status, detail: detail)
+        journal?.append(recipient: key, status: status, messageID: message.messageID, counselor: message.to.name)
     }
 
     private func reportUnknown(_ message: ComposedMessage, _ why: String, outcome: inout MailOutcome, diagnostics: DiagnosticSink) {

@@ -1,3 +1,4 @@
+import Foundation
 /// Turns `MailSettings` and the environment into a transport, checking everything before a message goes.
 enum MailTransportFactory {
     /// The environment variable read for the SMTP password when `passwordEnv` is not set.
@@ -43,7 +44,9 @@ enum MailTransportFactory {
             let limit = settings.sendmailTimeoutSeconds ?? SendmailTransport.defaultTimeLimit
             // 0 or less would stop every message at once; there is no "no limit" (a hung command would hold the night).
             guard limit >= 1 else { throw ZichaError(.config, "mail.sendmailTimeoutSeconds \(limit) must be at least 1 second") }
-            return try SendmailTransport(commandLine: command, timeLimit: Double(limit))
+            var transport = try SendmailTransport(commandLine: command, timeLimit: Double(limit))
+            transport.withheld = Set([defaultPasswordEnv, settings.passwordEnv].compactMap { $0 })
+            return transport
         case .smtp:
             return try smtp(settings, environment: environment, sender: sender)
         }
@@ -81,7 +84,11 @@ enum MailTransportFactory {
                              totalTimeout: settings.totalTimeoutSeconds ?? 60, heloDomain: sender.domain)
     }
 
+    /// `localhost`, `::1` or an address of 127.0.0.0/8 written as such: a host name that merely starts with "127." may
+    /// name any machine (found by an audit: `127.mail.example.edu.cn` got the password in clear).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        var address = in_addr()
+        return inet_pton(AF_INET, host, &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
     }
 }

@@ -56,7 +56,7 @@ struct MessageComposer {
         let body = CounselorMailBody(counselorName: to.name, asOf: asOf, deadline: deadline,
                                      deadlineText: deadlineText, rows: Array(rows.prefix(CounselorMailBody.rowsShown)), total: list.rows.count,
                                      changes: changes, disputed: list.rows.reduce(0) { $0 + ($1.state == .disputed ? 1 : 0) })
-        let textPart = MIMEEncoding.base64Lines(Array(body.text.utf8))
+        let textPart = MIMEEncoding.base64Lines(Array(CSVText.markingBidiControls(body.text).utf8))  // as the CSV and HTML parts show them
         let htmlPart = MIMEEncoding.base64Lines(Array(body.html.utf8))
         let workbookPart = MIMEEncoding.base64Lines(try FollowupWorkbook.bytes(rows, asOf: asOf))
         let csvPart = MIMEEncoding.base64Lines(Array(Self.csv(rows).utf8))

@@ -15,6 +15,9 @@ struct SendmailTransport: MailTransport {
     var command: [String]
     /// Seconds one message may take, from starting the command to its exit (`mail.sendmailTimeoutSeconds`).
     var timeLimit: Double
+    /// Environment variables the command does not get: the SMTP password's (found by an audit: the README's
+    /// `set -a; . ./secrets.env` exports it whatever the transport, and the command inherited it).
+    var withheld: Set<String> = []
 
     /// The time limit when `mail.sendmailTimeoutSeconds` is not set: a local submission takes well under a second,
     /// msmtp relaying to a slow server some seconds.
@@ -44,7 +47,7 @@ struct SendmailTransport: MailTransport {
         let text = String(decoding: message.bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         let run: CommandRun
         do {
-            run = try CommandRun(command[0], arguments, input: Array(text.utf8), timeLimit: timeLimit)
+            run = try CommandRun(command[0], arguments, input: Array(text.utf8), timeLimit: timeLimit, withheld: withheld)
         } catch let error as CommandRun.SpawnError {
             return .fatal("cannot run \(command[0]): \(String(cString: strerror(error.code)))")
         } catch {
@@ -94,7 +97,7 @@ struct CommandRun {
     /// How long stderr is still read after the command exited.
     static let afterExit = 1.0
 
-    init(_ path: String, _ arguments: [String], input: [UInt8], timeLimit: Double) throws {
+    init(_ path: String, _ arguments: [String], input: [UInt8], timeLimit: Double, withheld: Set<String> = []) throws {
         var inPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&inPipe) == 0 else { throw SpawnError(code: errno) }
         guard pipe(&errPipe) == 0 else {
@@ -130,8 +133,11 @@ struct CommandRun {
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
+        let environment: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment
+            .filter { !withheld.contains($0.key) }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in environment { free(p) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environment)
         close(inPipe[0])
         close(errPipe[1])
         guard spawned == 0 else {

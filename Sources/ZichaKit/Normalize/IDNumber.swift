@@ -81,7 +81,7 @@ public struct IDNumber: Sendable, Equatable {
         }
         if problem == nil { problem = bytes.withUnsafeBufferPointer { IDNumber.validate18($0, today: today) } }
         normalized = String(decoding: bytes, as: UTF8.self)
-        neededCleaning = cleaned && !fifteen
+        neededCleaning = cleaned  // a legacy number's upgrade is no cleaning; its inner spaces or full-width digits are (found by an audit)
         wasFifteen = fifteen
         self.problem = problem
     }

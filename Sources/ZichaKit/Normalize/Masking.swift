@@ -32,32 +32,99 @@ public enum Masking {
         }
     }
 
-    /// Masks every 15/18-character ID (and longer digit runs holding one) and 11-digit mobile inside a free text (finding details).
+    /// Masks every ID and mobile inside a free text (finding details, log remarks): runs of digits (ASCII or full-width)
+    /// and X/x of an ID's or a mobile's length — 18 or more, 15, 11 starting with 1, or a mobile with its country code
+    /// (`86…`, `0086…`, after a `+` or not) — also when written in groups separated by single spaces or hyphens
+    /// (`440103 20050505 5553`, `138-0013-8000`). A grouped run that is no such number as a whole is masked group by
+    /// group (a 考生号 beside a mobile keeps the 考生号). Each hidden digit becomes one `*`.
     public static func text(_ s: String) -> String {
-        // By bytes: the run characters (0-9, X) are ASCII, and in UTF-8 an ASCII byte is always a whole scalar, so a
-        // byte run of them is exactly a scalar run (a combining mark after the last digit ends the run, as it must:
-        // Characters would fold it into the digit and hide a whole ID). Masking replaces byte for byte, so the text's
-        // other bytes stay where they are; a text with nothing to mask (most details) comes back as is, uncopied.
+        // By bytes: the run's characters are ASCII or three-byte full-width forms, and in UTF-8 such a sequence is always
+        // a whole scalar, so a byte run of them is exactly a scalar run (a combining mark after the last digit ends the
+        // run, as it must: Characters would fold it into the digit and hide a whole ID). A text with nothing to mask
+        // (most details) comes back as is, uncopied. (Found by an audit: grouped, full-width, lower-case-x IDs and
+        // +86 mobiles typed into a log's remarks reached the counselors whole.)
         let masked: [UInt8]? = s.withBytes { b in
-            var out: [UInt8]? = nil
+            var hidden: [(start: Int, length: Int)] = []
+            var units: [(start: Int, length: Int, digit: UInt8)] = []
+            var groupEnds: [Int] = []
             var i = 0
             while i < b.count {
-                guard isRunByte(b[i]) else { i += 1; continue }
-                let start = i
-                while i < b.count, isRunByte(b[i]) { i += 1 }
-                let length = i - start
-                // Longer runs too: an ID glued to other digits (…0021 then a phone) must not slip through whole.
-                let kept: (first: Int, last: Int)
-                if length >= 18 { kept = (6, 4) } else if length == 15 { kept = (6, 3) }  // as `id(_:)`
-                else if length == 11, b[start] == 0x31 { kept = (3, 4) }  // as `phone(_:)`
-                else { continue }
-                if out == nil { out = Array(b) }
-                for j in (start + kept.first)..<(i - kept.last) { out![j] = 0x2A }
+                guard var unit = runUnit(b, i) else { i += 1; continue }
+                units.removeAll(keepingCapacity: true)
+                groupEnds.removeAll(keepingCapacity: true)
+                var at = i
+                while true {
+                    units.append((at, unit.length, unit.digit))
+                    at += unit.length
+                    if let next = runUnit(b, at) { unit = next; continue }
+                    if at + 1 < b.count, b[at] == 0x20 || b[at] == 0x2D, let next = runUnit(b, at + 1) {
+                        groupEnds.append(units.count)
+                        unit = next
+                        at += 1
+                        continue
+                    }
+                    break
+                }
+                groupEnds.append(units.count)
+                i = at
+                guard units.count >= 11 else { continue }  // no ID or mobile is shorter
+                let digits = units.map(\.digit)
+                var groups: [Range<Int>] = []
+                if groupEnds.count > 1, digits.count <= 18, hiddenSpan(digits[...]) != nil {
+                    groups = [0..<digits.count]
+                } else {
+                    var from = 0
+                    for end in groupEnds { groups.append(from..<end); from = end }
+                }
+                for group in groups {
+                    guard let span = hiddenSpan(digits[group]) else { continue }
+                    for k in (group.lowerBound + span.first)..<(group.upperBound - span.last) { hidden.append((units[k].start, units[k].length)) }
+                }
             }
+            guard !hidden.isEmpty else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var from = 0
+            for h in hidden {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<h.start]))
+                out.append(0x2A)
+                from = h.start + h.length
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: b[from...]))
             return out
         }
         guard let masked else { return s }
         return String(decoding: masked, as: UTF8.self)
+    }
+
+    /// How many digits to keep at each end of a run of `digits` (ASCII, X upper-case) that is an ID or a mobile, as
+    /// `id(_:)` and `phone(_:)` keep them; nil when it is neither.
+    static func hiddenSpan(_ digits: ArraySlice<UInt8>) -> (first: Int, last: Int)? {
+        let n = digits.count
+        func starts(_ prefix: StaticString) -> Bool {
+            prefix.withUTF8Buffer { p in n >= p.count && digits.prefix(p.count).elementsEqual(p) }
+        }
+        if n >= 18 { return (6, 4) }  // longer too: an ID glued to other digits (…0021 then a phone) must not slip through whole
+        if n == 15 { return starts("00861") ? (7, 4) : (6, 3) }  // 0086 and a mobile; or a 15-digit ID
+        if n == 13, starts("861") { return (5, 4) }
+        if n == 11, starts("1") { return (3, 4) }
+        return nil
+    }
+
+    /// The digit (ASCII, X upper-case) and byte length of the run character at `i`: 0-9, X, x, or their full-width forms.
+    @inline(__always) private static func runUnit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (digit: UInt8, length: Int)? {
+        guard i < b.count else { return nil }
+        let c = b[i]
+        if (c >= 0x30 && c <= 0x39) || c == 0x58 { return (c, 1) }
+        if c == 0x78 { return (0x58, 1) }
+        guard c == 0xEF, i + 2 < b.count else { return nil }
+        if b[i + 1] == 0xBC {
+            if b[i + 2] >= 0x90 && b[i + 2] <= 0x99 { return (b[i + 2] - 0x90 + 0x30, 3) }  // ０-９
+            if b[i + 2] == 0xB8 { return (0x58, 3) }  // Ｘ
+        } else if b[i + 1] == 0xBD, b[i + 2] == 0x98 {
+            return (0x58, 3)  // ｘ
+        }
+        return nil
     }
 
     /// `text` with each occurrence of `id` and of `phone` (or its first 40 characters, as details quote it) replaced
@@ -87,6 +154,4 @@ public enum Masking {
         }
         return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
-
-    @inline(__always) private static func isRunByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || b == 0x58 }
 }

@@ -19,19 +19,33 @@ public enum CSVText {
 
     /// Appends one cell to `out` as `cell(_:)` writes it (the report writers' bytes, no String in between).
     static func append(cell value: String, to out: inout ByteBuffer) {
+        if hasBidiControl(value) {
+            append(cell: markingBidiControls(value), to: &out)
+            return
+        }
         value.withBytes { bytes in
             let formula = startsFormula(bytes)
             // Byte scan: the delimiters are ASCII, and comparing Characters costs a grapheme walk per cell.
             if quotingIndex(bytes) < bytes.count {
                 out.append(0x22)
                 if formula { out.append(0x27) }
-                // Quotes are doubled inside quotes; memchr (vectorized in glibc) finds them in the long remedy cells.
-                var run = 0
-                while let found = memchr(bytes.baseAddress! + run, 0x22, bytes.count - run) {
-                    let quote = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...quote]))
-                    out.append(0x22)
-                    run = quote + 1
+                // Quotes are doubled inside quotes, and a line break inside a cell is written CRLF like the records'
+                // (the SPEC's "CRLF": a remedy cell's lines were LF, so the file mixed the two — found by an audit).
+                var run = 0, i = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if b == 0x22 {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...i]))
+                        out.append(0x22)
+                        run = i + 1
+                    } else if b == 0x0A || b == 0x0D {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                        out.append(0x0D)
+                        out.append(0x0A)
+                        if b == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+                        run = i + 1
+                    }
+                    i += 1
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
                 out.append(0x22)
@@ -39,6 +53,44 @@ public enum CSVText {
                 if formula { out.append(0x27) }
                 out.append(contentsOf: bytes)
             }
+        }
+    }
+
+    /// `text` with its bidi controls (U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C) written as visible `[U+202E]`
+    /// marks, as the HTML pages show them: in a CSV or a mail's plain text, a right-to-left override in a name reversed
+    /// the rest of its line (a 考生号 read backwards, one student shown as another; found by an audit).
+    public static func markingBidiControls(_ text: String) -> String {
+        guard hasBidiControl(text) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if isBidiControl(u.value) { out.append(contentsOf: "[U+\(String(u.value, radix: 16, uppercase: true))]".unicodeScalars) } else { out.append(u) }
+        }
+        return String(out)
+    }
+
+    private static func isBidiControl(_ v: UInt32) -> Bool {
+        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+    }
+
+    /// Whether `text` holds a bidi control, by bytes: each is E2 80 8E/8F/AA–AE, E2 81 A6–A9 or D8 9C in UTF-8, and
+    /// memchr finds the rare E2 and D8 bytes of a Chinese cell (most of its characters start with E4–E9).
+    private static func hasBidiControl(_ text: String) -> Bool {
+        text.withBytes { b in
+            guard let base = b.baseAddress else { return false }
+            for lead: Int32 in [0xE2, 0xD8] {
+                var i = 0
+                while i < b.count, let found = memchr(base + i, lead, b.count - i) {
+                    let j = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    if lead == 0xD8 {
+                        if j + 1 < b.count, b[j + 1] == 0x9C { return true }
+                    } else if j + 2 < b.count {
+                        let (x, y) = (b[j + 1], b[j + 2])
+                        if (x == 0x80 && (y == 0x8E || y == 0x8F || (0xAA...0xAE).contains(y))) || (x == 0x81 && (0xA6...0xA9).contains(y)) { return true }
+                    }
+                    i = j + 1
+                }
+            }
+            return false
         }
     }
 

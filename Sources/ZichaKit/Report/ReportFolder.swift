@@ -8,7 +8,10 @@ public enum ReportFolder {
 
     /// Creates `<root>/.<asOf>.partial`, lets `write` fill it, then replaces `<root>/<asOf>` with it. Returns the final path.
     /// `keepOutbox`: a run that mails nothing carries the night's outbox over (what an earlier run sent stays on record).
-    public static func publish(in root: String, asOf: String, keepOutbox: Bool = false, _ write: (String) throws -> Void) throws -> String {
+    /// What the office added to the folder it replaces, or edited there after it was published, is carried into the new
+    /// one (an edited file under another name), saying so; `latest` that cannot be pointed is a warning, not a failure.
+    public static func publish(in root: String, asOf: String, keepOutbox: Bool = false, diagnostics: DiagnosticSink? = nil,
+                               _ write: (String) throws -> Void) throws -> String {
         let fm = FileManager.default
         do {
             // Owner-only when zicha creates it (PIPL); an existing folder keeps the mode its owner chose.
@@ -36,24 +39,98 @@ public enum ReportFolder {
             try? fm.removeItem(atPath: partial)
             throw error
         }
-        if fm.fileExists(atPath: final) { try fm.moveItem(atPath: final, toPath: old) }
+        if fm.fileExists(atPath: final) {
+            carryOver(from: final, into: partial, diagnostics: diagnostics)
+            try fm.moveItem(atPath: final, toPath: old)
+        }
         guard rename(partial, final) == 0 else {
             throw ZichaError(.output, "cannot move the reports into place: \(String(cString: strerror(errno)))", at: SourceLocation(file: final))
         }
         try? fm.removeItem(atPath: old)
-        try pointLatest(in: root)
+        if let problem = pointLatest(in: root) {
+            // The night is published and its mail still to go: a link that cannot be made must not stop that (found by an
+            // audit: an installation copied with zip or scp -r, which turn the link into a folder, mailed no one for nights).
+            diagnostics?.report(Diagnostic(.warning, "cannot point the latest link at the newest night: \(problem)",
+                                           at: SourceLocation(file: root + "/latest"),
+                                           hint: "the night's reports are in \(final); remove or rename \(root)/latest and the next run makes the link",
+                                           evenWhenQuiet: true))
+        }
         return final
     }
 
-    /// Points `<root>/latest` at the newest night folder (a relative symbolic link, swapped atomically).
-    static func pointLatest(in root: String) throws {
+    /// The top-level names zicha writes in a night folder: anything else in a folder being replaced is the office's.
+    static let ownNames: Set<String> = ["findings.json", "followup.csv", "followup.xlsx", "summary.html", "rejects.csv", "outbox",
+                                        ReportWriter.counselorFolder, ReportWriter.fullCounselorFolder]
+
+    /// Moves into the new folder `partial` what the office put in the published folder `final` (a file or folder zicha
+    /// does not write) and zicha's files it edited after they were published (modified after the folder's `.inputs`
+    /// mark, written last): an edited file keeps its edits under the name `<name>.edited-<time>.<ext>`, beside the new
+    /// one. Found by an audit: running a night again deleted the office's notes in its folder and its edits of
+    /// followup.xlsx, without a word. Best effort: what cannot be moved is said and stays in the replaced folder.
+    static func carryOver(from final: String, into partial: String, diagnostics: DiagnosticSink?) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: final) else { return }
+        var published = stat()
+        let markTime = lstat(final + "/" + inputsMark, &published) == 0 ? published.st_mtim.tv_sec : nil
+        var carried: [String] = [], edited: [String] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let source = final + "/" + name
+            var info = stat()
+            guard lstat(source, &info) == 0 else { continue }
+            var target: String
+            if !ownNames.contains(name) {
+                target = name
+            } else if info.st_mode & S_IFMT == S_IFREG, let markTime, info.st_mtim.tv_sec > markTime {
+                target = editedName(name, modified: info.st_mtim.tv_sec)
+            } else {
+                continue
+            }
+            if fm.fileExists(atPath: partial + "/" + target) { continue }
+            if rename(source, partial + "/" + target) == 0 {
+                if ownNames.contains(name) { edited.append("\(name) → \(target)") } else { carried.append(name) }
+            } else {
+                diagnostics?.report(Diagnostic(.warning, "cannot keep \(name) in the night's new folder: \(String(cString: strerror(errno))); "
+                    + "it is removed with the old folder", at: SourceLocation(file: source), evenWhenQuiet: true))
+            }
+        }
+        guard !carried.isEmpty || !edited.isEmpty else { return }
+        var kept: [String] = []
+        if !carried.isEmpty { kept.append("what the office added (\(carried.prefix(5).joined(separator: ", "))\(carried.count > 5 ? " …" : ""))") }
+        if !edited.isEmpty { kept.append("files edited after they were written, under new names (\(edited.prefix(5).joined(separator: ", ")))") }
+        diagnostics?.report(Diagnostic(.warning, "the night's folder was written again; kept in it " + kept.joined(separator: " and "),
+                                       at: SourceLocation(file: final),
+                                       hint: "zicha rewrites its own files when a night runs again: keep notes and edited copies outside the night's folder",
+                                       evenWhenQuiet: true))
+    }
+
+    /// `followup.xlsx` edited at `modified` (seconds since 1970) → `followup.edited-20240921-1022.xlsx` (Asia/Shanghai).
+    static func editedName(_ name: String, modified: Int) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(modified)))
+        let stamp = String(format: "%04d%02d%02d-%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name + ".edited-" + stamp }
+        return name[..<dot] + ".edited-" + stamp + name[dot...]
+    }
+
+    /// Points `<root>/latest` at the newest night folder (a relative symbolic link, swapped atomically). Returns what went
+    /// wrong, if anything. A folder named `latest` holding a night's `.inputs` mark is a copy of a night (a link turned into
+    /// a folder by zip or scp -r) and is replaced; any other is left alone.
+    static func pointLatest(in root: String) -> String? {
         let fm = FileManager.default
         let nights = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { $0.count == 10 && EventTime.parse($0) != nil }.sorted()
-        guard let newest = nights.last else { return }
+        guard let newest = nights.last else { return nil }
+        let link = root + "/latest"
+        var info = stat()
+        if lstat(link, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            guard fm.fileExists(atPath: link + "/" + inputsMark) else {
+                return "\(link) is a folder that is not a copy of a night's reports; it is left as it is"
+            }
+            do { try fm.removeItem(atPath: link) } catch { return "\(link) is a copy of a night's folder and cannot be removed: \(error.localizedDescription)" }
+        }
         let temp = root + "/.latest.tmp"
         try? fm.removeItem(atPath: temp)
-        guard symlink(newest, temp) == 0, rename(temp, root + "/latest") == 0 else {
-            throw ZichaError(.output, "cannot update the latest link: \(String(cString: strerror(errno)))", at: SourceLocation(file: root + "/latest"))
-        }
+        guard symlink(newest, temp) == 0, rename(temp, link) == 0 else { return String(cString: strerror(errno)) }
+        return nil
     }
 }

@@ -20,7 +20,7 @@ public struct UnmatchedScope: Sendable, Equatable {
     public var location: SourceLocation {
         guard isWorkbook, line > SheetLine.stride else { return SourceLocation(file: file, line: line) }
         let (sheet, row) = SheetLine.split(line)
-        return SourceLocation(file: file, line: row, cell: "row \(row) of sheet \(sheet + 1) of those read")
+        return SourceLocation(file: file, line: row, cell: "sheet \(sheet + 1) of those read")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension AppDatabase {
@@ -15,6 +16,11 @@ extension AppDatabase {
             return ZichaError(.database, "cannot write the database: \(error.message ?? "disk I/O error")", at: location,
                               hint: "the disk may be full or a file size limit (ulimit -f) reached; free space and run the night again")
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            let folder = PathText.parent(path).isEmpty ? "." : PathText.parent(path)
+            if PathText.isOnReadOnlyFileSystem(FileManager.default.fileExists(atPath: path) ? path : folder) {
+                return ZichaError(.database, "cannot write the database: it is on a read-only file system", at: location,
+                                  hint: "mount that file system read-write, or give a --db on another one")
+            }
             return ZichaError(.database, "cannot write the database: \(error.message ?? "read-only")", at: location,
                               hint: "check that the database and its folder are writable by this user")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:

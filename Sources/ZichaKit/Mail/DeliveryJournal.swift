@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// A copy of a night's delivery ledger kept in its outbox (`outbox/delivered.tsv`): one line per change of a message's
+/// status, the last line of a recipient saying where their message stands. The ledger in the database decides; the
+/// journal is what survives when the database does not go with the reports — restored from a copy older than the
+/// night, or replaced by a new one — so that a night's mail still goes to nobody twice (found by an audit: a database
+/// restored from yesterday's copy mailed every counselor again when the nights since were run again).
+struct DeliveryJournal {
+    static let fileName = "delivered.tsv"
+    private static let header = "#recipient\tstatus\tmessage_id\tcounselor\tupdated_at\n"
+
+    /// The journal of the outbox `folder`.
+    var url: URL
+    init(outbox folder: URL) { url = folder.appendingPathComponent(Self.fileName) }
+
+    /// One recipient's latest line.
+    struct Entry: Equatable {
+        var status: DeliveryStatus
+        var messageID: String
+        var counselor: String
+    }
+
+    /// Writes the whole journal (0600) from the ledger's rows of the night: a night published again starts from them.
+    func write(_ records: [DeliveryRecord]) throws {
+        let lines = records.map { Self.line(recipient: $0.recipient, status: $0.status, messageID: $0.messageID, counselor: $0.counselor) }
+        try Outbox.writeWhole(Data((Self.header + lines.joined()).utf8), to: url, what: "the outbox's delivery journal")
+    }
+
+    /// Appends a line. Best effort: the database's ledger is the record; false when the line could not be written.
+    @discardableResult
+    func append(recipient: String, status: DeliveryStatus, messageID: String, counselor: String) -> Bool {
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var text = Self.line(recipient: recipient, status: status, messageID: messageID, counselor: counselor)
+        if lseek(fd, 0, SEEK_END) == 0 { text = Self.header + text }
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count
+    }
+
+    /// Each recipient's latest entry; empty when there is no journal.
+    func read() -> [String: Entry] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
+        var entries: [String: Entry] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 4, !f[0].isEmpty, let status = DeliveryStatus(rawValue: f[1]) else { continue }  // a line cut by a kill
+            entries[f[0]] = Entry(status: status, messageID: f[2], counselor: f[3])
+        }
+        return entries
+    }
+
+    private static func line(recipient: String, status: DeliveryStatus, messageID: String, counselor: String) -> String {
+        [recipient, status.rawValue, messageID, counselor, ISO8601DateFormatter().string(from: Date())]
+            .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
+            .joined(separator: "\t") + "\n"
+    }
+
+    /// Takes into the ledger what the journals of the reports folder `root` say and the database does not know: the
+    /// journal of the night `asOf`, and those of every night after the ledger's latest (a database restored from an
+    /// older copy, or a new one). A message the journal last saw being sent is taken as of unknown fate, as a run that
+    /// stopped while sending leaves it. Returns the nights whose journal added rows, in date order.
+    static func adopt(from root: String, asOf: String, into database: AppDatabase) throws -> [String] {
+        let latest = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM delivery") } ?? ""
+        let nights = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .filter { $0.count == 10 && EventTime.dayNumber($0) != nil && ($0 == asOf || $0 > latest) }.sorted()
+        var adopted: [String] = []
+        for night in nights {
+            let entries = DeliveryJournal(outbox: URL(fileURLWithPath: root + "/" + night + "/outbox")).read()
+            guard !entries.isEmpty else { continue }
+            let added = try database.adoptDeliveries(entries.map { recipient, entry in
+                DeliveryRecord(asOf: night, recipient: recipient, counselor: entry.counselor, messageID: entry.messageID,
+                               status: entry.status == .pending ? .unknown : entry.status, attempts: 1,
+                               detail: entry.status == .pending ? "a run stopped while sending it (the night's outbox says so; the database had no record)"
+                                   : "taken from the night's outbox (the database had no record)",
+                               updatedAt: ISO8601DateFormatter().string(from: Date()))
+            })
+            if added > 0 { adopted.append(night) }
+        }
+        return adopted
+    }
+}
+
+extension AppDatabase {
+    /// Inserts the ledger rows the database does not have (a night and recipient it knows are left as they are);
+    /// returns how many were added.
+    func adoptDeliveries(_ records: [DeliveryRecord]) throws -> Int {
+        try writer.write { db in
+            var added = 0
+            for r in records {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [r.asOf, r.recipient, r.counselor, r.messageID, r.status.rawValue, r.attempts, r.detail, r.updatedAt])
+                added += db.changesCount
+            }
+            return added
+        }
+    }
+}
