@@ -258,6 +258,7 @@ public enum Pipeline {
                     + "students: reconciled everyone (sooner than one by one)"))
             }
             reportUnmatchedScopes(try database.counselorScopesMatchingNoStudent(asOf: asOf), diagnostics)
+            reportClassRowsSpanningColleges(try database.classRowsSpanningColleges(asOf: asOf), diagnostics)
             StageClock.step("reconcile.scopes")
         }
         StageClock.mark("reconcile")
@@ -442,6 +443,24 @@ public enum Pipeline {
         }
         if scopes.count > 10 {
             diagnostics.report(Diagnostic(.warning, "\(scopes.count - 10) more rows of the counselor list name no class or college of tonight's roster"))
+        }
+    }
+
+    /// Warns, under `--quiet` too, of the counselor list's rows naming a class without its college when tonight's roster
+    /// has that class in several colleges (the first ten, then a count): each such counselor gets every college's class.
+    private static func reportClassRowsSpanningColleges(_ rows: [(scope: UnmatchedScope, counselor: String, colleges: [String])],
+                                                        _ diagnostics: DiagnosticSink) {
+        for row in rows.prefix(10) {
+            let shown = row.colleges.prefix(4).joined(separator: ", ") + (row.colleges.count > 4 ? " …" : "")
+            diagnostics.report(Diagnostic(.warning, "班级 \(row.scope.scope) is given without its 学院, and tonight's roster has a class "
+                + "\(row.scope.scope) in \(row.colleges.count) colleges (\(shown)): \(row.counselor.isEmpty ? "this row's counselor" : row.counselor) "
+                + "gets the students of each, over a college's own row", at: row.scope.location,
+                hint: "give the row its 学院 (one row per college's class), so that each college's students go to their own counselor",
+                evenWhenQuiet: true))
+        }
+        if rows.count > 10 {
+            diagnostics.report(Diagnostic(.warning, "\(rows.count - 10) more rows of the counselor list name a class of several colleges "
+                + "without its 学院", evenWhenQuiet: true))
         }
     }
 

@@ -66,4 +66,22 @@ struct CounselorListWarningsTests {
         #expect(run.stderr.contains("counselors.csv:4: warning: 班级 2班 of 计算机系 names no class of tonight's roster: this row gives nobody a counselor\n"
             + "  hint: the roster writes it 2班 in 计算机学院"), "\(run.stderr)")
     }
+
+    @Test("a class given without its college, when the roster has that class in two colleges, is a warning under --quiet naming both")
+    func aClassOfSeveralCollegesWithoutItsCollegeIsNamed() throws {
+        let tmp = try TempFolder("scopes-span")
+        let roster = try tmp.write("""
+            考生号,姓名,身份证号,学院,班级
+            26420101000001,甲一,110105200701010017,计算机学院,1班
+            26420101000002,乙一,110105200701010025,外语学院,1班
+
+            """, to: "roster.csv")
+        let counselors = try tmp.write("班级,学院,辅导员,邮箱\n1班,,张老师,zhang@example.edu.cn\n,外语学院,孙老师,sun@example.edu.cn\n", to: "counselors.csv")
+        let log = try tmp.write("时间,身份证号,姓名,事件\n2026-11-27 09:00,110105200701010017,甲一,登录\n", to: "log.csv")
+        let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--counselors", counselors, "--db", tmp.file("z.sqlite"),
+                                                  "--out", tmp.file("Reports"), "--as-of", "2026-11-28", "--no-mail", "-q"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("counselors.csv:2: warning: 班级 1班 is given without its 学院, and tonight's roster has a class 1班 in 2 colleges "
+            + "(外语学院, 计算机学院): 张老师 gets the students of each, over a college's own row"), "\(run.stderr)")
+    }
 }

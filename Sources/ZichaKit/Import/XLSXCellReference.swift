@@ -22,6 +22,7 @@ enum XLSXCellReference {
             }
             if letters > 3 || digits > 7 { return (nil, nil) }  // Excel stops at XFD1048576
         }
+        guard column <= 16_384 else { return (nil, nil) }  // past XFD: no sheet of Excel's has it (ZZZ made rows 18,278 cells wide)
         return (letters > 0 ? column - 1 : nil, digits > 0 && row > 0 ? row : nil)
     }
 

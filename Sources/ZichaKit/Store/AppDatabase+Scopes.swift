@@ -72,6 +72,33 @@ extension AppDatabase {
         }
     }
 
+    /// The counselor list's rows naming a class without its college whose class name tonight's roster has in two or more
+    /// colleges, in file order, with those colleges: such a row gives its counselor the students of that class in every
+    /// college — over another college's own row for its whole college too (found by an audit: a college's 1班 mailed
+    /// to another college's counselor, without a word). Read from the night's class counts, as the unmatched rows are.
+    public func classRowsSpanningColleges(asOf: String) throws -> [(scope: UnmatchedScope, counselor: String, colleges: [String])] {
+        try writer.read { db in
+            guard let runID = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]),
+                  try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM counselor_scope WHERE scope_kind = 'class' AND college = '')") == true
+            else { return [] }
+            var collegesOfClass: [ExactText: [String]] = [:]
+            let progress = try Row.fetchCursor(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ? ORDER BY college, class",
+                                               arguments: [runID])
+            while let row = try progress.next() { collegesOfClass[ExactText(row[1]), default: []].append(row[0]) }
+            var found: [(scope: UnmatchedScope, counselor: String, colleges: [String])] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT c.scope, f.name, c.line, f.encoding = 'xlsx', c.counselor FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
+                WHERE c.scope_kind = 'class' AND c.college = '' ORDER BY f.name, c.line
+                """)
+            while let row = try rows.next() {
+                let scope: String = row[0]
+                guard let colleges = collegesOfClass[ExactText(scope)], colleges.count > 1 else { continue }
+                found.append((UnmatchedScope(kind: "class", scope: scope, file: row[1], line: row[2], isWorkbook: row[3]), row[4], colleges))
+            }
+            return found
+        }
+    }
+
     /// A class or college name without spaces, in half width, without a trailing 班: how two spellings of one class differ.
     private static func folded(_ name: String) -> String {
         var s = Text.removingSpaces(Text.halfWidth(name))
