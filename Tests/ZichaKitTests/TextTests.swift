@@ -85,6 +85,16 @@ import Testing
         #expect(FailureReason.classify(detail) == reason)
     }
 
+    /// The SPEC's English words for each reason, as an English log would write them.
+    @Test(arguments: [("ID already registered", FailureReason?.some(.idTaken)), ("ID taken", .idTaken), ("id number already in use", .idTaken),
+                      ("registered by the conscription office", .conscription), ("phone exists", .phoneTaken), ("Phone taken", .phoneTaken),
+                      ("ID taken; phone taken", .idAndPhoneTaken), ("rate-limited", .rateLimited), ("Too many attempts", .rateLimited),
+                      ("not registered", .notRegistered), ("email unusable", .emailUnusable), ("name mismatch", .nameMismatch),
+                      ("username already registered", nil), ("system busy", nil)])
+    func theSpecsEnglishWordsAreRead(_ detail: String, _ reason: FailureReason?) {
+        #expect(FailureReason.classify(detail) == reason)
+    }
+
     @Test func aTakenUserNameIsAnotherObstacleNotAnUnreadReason() {
         #expect(FailureReason.isOtherObstacle("用户名已被注册") && FailureReason.isOtherObstacle("该账号已存在"))
         #expect(!FailureReason.isOtherObstacle("找回用户名失败：系统繁忙") && !FailureReason.isOtherObstacle("系统繁忙"))

@@ -99,7 +99,25 @@ public enum FailureReason: String, Sendable, Codable, CaseIterable {
         // 姓名与证件号码不一致, 姓名有误): three of them block the recovery as surely (found by an audit: 姓名不一致 gave
         // nothing). Only the name itself said to be wrong, or the name and the ID said not to match: not 证件号码错误
         // （姓名：张三）, nor a phone that does not match the name.
-        return nameSaidWrong(detail) ? .nameMismatch : nil
+        return nameSaidWrong(detail) ? .nameMismatch : english(detail)
+    }
+
+    /// The SPEC's own English words for each reason (a log written in English, as its event names may be): "ID already
+    /// registered", "registered by the conscription office", "phone exists", "rate-limited", "not registered", "email
+    /// unusable" (found by an audit: only "name mismatch" was read).
+    private static func english(_ detail: String) -> FailureReason? {
+        let text = detail.lowercased()
+        func has(_ words: String...) -> Bool { words.contains { text.contains($0) } }
+        let taken = has("taken", "exists", "already registered", "already in use", "already used", "duplicate")
+        let phoneTaken = has("phone", "mobile") && taken
+        if has("conscription") { return phoneTaken ? .conscriptionAndPhoneTaken : .conscription }
+        if has("not registered", "unregistered", "no account") { return .notRegistered }
+        if has("id ", "id:", "id_", "identity", "id number", "id card"), taken { return phoneTaken ? .idAndPhoneTaken : .idTaken }
+        if phoneTaken { return .phoneTaken }
+        if has("already registered"), !has("user name", "username", "email", "account") { return .idTaken }
+        if has("rate-limit", "rate limit", "too many", "too frequent", "request cancelled", "request canceled") { return .rateLimited }
+        if has("email", "e-mail") { return .emailUnusable }
+        return nil
     }
 
     /// The name itself said to be wrong, or said not to match the ID — read without the spaces between words, and not a
