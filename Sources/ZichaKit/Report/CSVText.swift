@@ -19,41 +19,60 @@ public enum CSVText {
 
     /// Appends one cell to `out` as `cell(_:)` writes it (the report writers' bytes, no String in between).
     static func append(cell value: String, to out: inout ByteBuffer) {
-        if hasBidiControl(value) {
-            append(cell: markingBidiControls(value), to: &out)
-            return
-        }
-        value.withBytes { bytes in
+        let start = out.count
+        let written: Bool = value.withBytes { bytes in
             let formula = startsFormula(bytes)
-            // Byte scan: the delimiters are ASCII, and comparing Characters costs a grapheme walk per cell.
-            if quotingIndex(bytes) < bytes.count {
-                out.append(0x22)
-                if formula { out.append(0x27) }
-                // Quotes are doubled inside quotes, and a line break inside a cell is written CRLF like the records'
-                // (the SPEC's "CRLF": a remedy cell's lines were LF, so the file mixed the two — found by an audit).
-                var run = 0, i = 0
-                while i < bytes.count {
-                    let b = bytes[i]
-                    if b == 0x22 {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...i]))
-                        out.append(0x22)
-                        run = i + 1
-                    } else if b == 0x0A || b == 0x0D {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                        out.append(0x0D)
-                        out.append(0x0A)
-                        if b == 0x0D, i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
-                        run = i + 1
-                    }
-                    i += 1
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
-                out.append(0x22)
-            } else {
+            // Byte scans, eight bytes at a time: the delimiters are ASCII, the bidi controls start with E2 or D8 (rare
+            // in Chinese text), and comparing Characters costs a grapheme walk per cell.
+            let first = ByteScan.firstIndex(in: bytes, mayHold: { mayNeedQuotes($0) || mayStartBidi($0) },
+                                            isSpecial: { b, i in b[i] == 0x2C || isQuotedSpecial(b, i) })
+            if first == bytes.count {
                 if formula { out.append(0x27) }
                 out.append(contentsOf: bytes)
+                return true
             }
+            if isBidiControl(bytes, first) { return false }
+            out.append(0x22)
+            if formula { out.append(0x27) }
+            // Quotes are doubled inside quotes, and a line break inside a cell is written CRLF like the records'
+            // (the SPEC's "CRLF": a remedy cell's lines were LF, so the file mixed the two — found by an audit).
+            var run = 0
+            while true {
+                var k = ByteScan.firstIndex(in: bytes, from: max(run, first), mayHold: { mayNeedEscaping($0) || mayStartBidi($0) },
+                                            isSpecial: isQuotedSpecial)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<k]))
+                guard k < bytes.count else { break }
+                switch bytes[k] {
+                case 0x22:
+                    out.append(0x22)
+                    out.append(0x22)
+                case 0x0A, 0x0D:
+                    out.append(0x0D)
+                    out.append(0x0A)
+                    if bytes[k] == 0x0D, k + 1 < bytes.count, bytes[k + 1] == 0x0A { k += 1 }
+                default:
+                    return false  // a bidi control
+                }
+                run = k + 1
+            }
+            out.append(0x22)
+            return true
         }
+        if !written {
+            out.truncate(to: start)
+            append(cell: markingBidiControls(value), to: &out)
+        }
+    }
+
+    @inline(__always) private static func mayNeedQuotes(_ w: UInt64) -> Bool { ByteScan.has(w, 0x2C) || mayNeedEscaping(w) }
+    @inline(__always) private static func mayNeedEscaping(_ w: UInt64) -> Bool {
+        ByteScan.has(w, 0x22) || ByteScan.has(w, 0x0A) || ByteScan.has(w, 0x0D)
+    }
+    @inline(__always) private static func mayStartBidi(_ w: UInt64) -> Bool { ByteScan.has(w, 0xE2) || ByteScan.has(w, 0xD8) }
+
+    /// A quote, a line break, or the start of a bidi control at `i`.
+    @inline(__always) private static func isQuotedSpecial(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        b[i] == 0x22 || b[i] == 0x0A || b[i] == 0x0D || isBidiControl(b, i)
     }
 
     /// `text` with its bidi controls (U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C) written as visible `[U+202E]`
@@ -72,36 +91,18 @@ public enum CSVText {
         (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
-    /// Whether `text` holds a bidi control, by bytes: each is E2 80 8E/8F/AA–AE, E2 81 A6–A9 or D8 9C in UTF-8, and
-    /// memchr finds the rare E2 and D8 bytes of a Chinese cell (most of its characters start with E4–E9).
+    /// Whether `text` holds a bidi control.
     private static func hasBidiControl(_ text: String) -> Bool {
-        text.withBytes { b in
-            guard let base = b.baseAddress else { return false }
-            for lead: Int32 in [0xE2, 0xD8] {
-                var i = 0
-                while i < b.count, let found = memchr(base + i, lead, b.count - i) {
-                    let j = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    if lead == 0xD8 {
-                        if j + 1 < b.count, b[j + 1] == 0x9C { return true }
-                    } else if j + 2 < b.count {
-                        let (x, y) = (b[j + 1], b[j + 2])
-                        if (x == 0x80 && (y == 0x8E || y == 0x8F || (0xAA...0xAE).contains(y))) || (x == 0x81 && (0xA6...0xA9).contains(y)) { return true }
-                    }
-                    i = j + 1
-                }
-            }
-            return false
-        }
+        text.withBytes { b in ByteScan.firstIndex(in: b, mayHold: mayStartBidi, isSpecial: isBidiControl) < b.count }
     }
 
-    /// The index of the first byte that makes a cell need quotes (`,` `"` LF CR), or the cell's length.
+    /// Whether a bidi control starts at `j`: E2 80 8E/8F/AA–AE, E2 81 A6–A9 or D8 9C in UTF-8.
     @inline(__always)
-    private static func quotingIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        @inline(__always) func mayHold(_ w: UInt64) -> Bool {
-            ByteScan.has(w, 0x2C) || ByteScan.has(w, 0x22) || ByteScan.has(w, 0x0A) || ByteScan.has(w, 0x0D)
-        }
-        return ByteScan.firstIndex(in: bytes, mayHold: mayHold,
-                                   isSpecial: { b, i in b[i] == 0x2C || b[i] == 0x22 || b[i] == 0x0A || b[i] == 0x0D })
+    private static func isBidiControl(_ b: UnsafeBufferPointer<UInt8>, _ j: Int) -> Bool {
+        if b[j] == 0xD8 { return j + 1 < b.count && b[j + 1] == 0x9C }
+        guard b[j] == 0xE2, j + 2 < b.count else { return false }
+        let (x, y) = (b[j + 1], b[j + 2])
+        return (x == 0x80 && (y == 0x8E || y == 0x8F || (0xAA...0xAE).contains(y))) || (x == 0x81 && (0xA6...0xA9).contains(y))
     }
 
     /// Appends one record, CRLF-terminated.

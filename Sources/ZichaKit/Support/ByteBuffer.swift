@@ -73,6 +73,9 @@ struct ByteBuffer: ~Copyable {
     /// Forgets the bytes, keeping the memory.
     mutating func removeAll() { count = 0 }
 
+    /// Drops the bytes after the first `n` (what was appended since `count` was `n`).
+    mutating func truncate(to n: Int) { count = Swift.min(count, Swift.max(0, n)) }
+
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
