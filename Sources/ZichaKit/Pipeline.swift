@@ -139,10 +139,11 @@ public enum Pipeline {
         // A night cron missed, run late: the nights after it were counted without it. The next new night counts through
         // it (`ReconcileSession.recountStreaks`); their own reports stay as written unless they are run again.
         let later = try database.laterNights(after: asOf)
-        // Today by the clock, before two or more stored nights (and not one of them): the clock was set back (a month
-        // behind, the audit's case, stored a night of that date and counted a month more outstanding on every night
-        // after it). One night ahead is a typo's (a night run with --as-of after its day), and runs on.
-        if options.asOf == nil, later.count >= 2, try database.storedFingerprint(asOf: asOf) == nil {
+        // Today by the clock, before two or more stored nights: the clock was set back (a month behind, the audit's case,
+        // stored a night of that date and counted a month more outstanding on every night after it; a few days behind
+        // ran a stored night again with tonight's files, and mailed nobody). One night ahead is a typo's (a night run with
+        // --as-of after its day), or the clock a day behind, and runs on.
+        if options.asOf == nil, later.count >= 2 {
             throw ZichaError(.usage, "today is \(asOf) by this computer's clock (Asia/Shanghai), and the database already holds "
                 + "\(later.count) nights after it (\(later.first!) … \(later.last!)): the clock is probably wrong, and nothing was run",
                 at: SourceLocation(file: options.databasePath),
@@ -157,7 +158,7 @@ public enum Pipeline {
         // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
         if !skipMail, let later = try database.laterNightMailed(after: asOf) {
             diagnostics.report(Diagnostic(.warning, "the night \(later) was mailed already: the lists of \(asOf) are older and are "
-                + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath)))
+                + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath), evenWhenQuiet: true))
             skipMail = true
         }
 

@@ -61,10 +61,12 @@ struct InstallationLifeTests {
         try FileManager.default.copyItem(atPath: tmp.file("Reports/2026-11-28"), toPath: tmp.file("Reports/latest"))
         // When the next night runs
         let next = try Self.night("2026-11-29", in: tmp)
-        // Then it mails, and latest is a link to it again
+        // Then it mails, latest is a link to it again, and the copy is kept aside (the office may have worked in it)
         #expect(next.status == 0, "\(next.stderr)")
         #expect(try server.received().count == 8, "\(next.stderr)")
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: tmp.file("Reports/latest")) == "2026-11-29")
+        let aside = try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports")).filter { $0.hasPrefix("latest.folder-") }
+        #expect(aside.count == 1 && next.stderr.contains("was renamed \(aside.first ?? "?"); the link takes its place"), "\(next.stderr)")
     }
 
     @Test("a night run again keeps what the office put in its folder, and its edits of followup.xlsx under another name")
@@ -74,6 +76,9 @@ struct InstallationLifeTests {
         try #require(try Self.night("2026-11-28", in: tmp, extra: ["--no-mail"]).status == 0)
         // Given a note added to the night's folder, and followup.xlsx edited after it was written
         try tmp.write("已电话联系 王晓明", to: "Reports/2026-11-28/备注.txt")
+        let note = try tmp.write("李老师 已确认", to: "Reports/2026-11-28/counselors/李老师-批注.txt")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: note)  // written after the night
+        try tmp.write("a note", to: "Reports/2026-11-28/.office-notes")
         let workbook = tmp.file("Reports/2026-11-28/followup.xlsx")
         let edited = Date().addingTimeInterval(120)
         try FileManager.default.setAttributes([.modificationDate: edited], ofItemAtPath: workbook)
@@ -83,11 +88,12 @@ struct InstallationLifeTests {
         let again = try Self.night("2026-11-28", in: tmp, logs: [late], extra: ["--no-mail"])
         #expect(again.status == 0, "\(again.stderr)")
         // Then the note is still there, the edited workbook is kept beside the new one, and the run said so under --quiet
-        #expect(tmp.exists("Reports/2026-11-28/备注.txt"))
+        #expect(tmp.exists("Reports/2026-11-28/备注.txt") && tmp.exists("Reports/2026-11-28/counselors/李老师-批注.txt"))
+        #expect(tmp.exists("Reports/2026-11-28/.office-notes"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: tmp.file("Reports/2026-11-28")).filter { $0.hasPrefix("followup.edited-") }
         #expect(kept.count == 1 && kept.first?.hasSuffix(".xlsx") == true, "\(kept)")
         if let name = kept.first { #expect(try Data(contentsOf: URL(fileURLWithPath: tmp.file("Reports/2026-11-28/" + name))) == before) }
-        #expect(again.stderr.contains("the night's folder was written again; kept in it what the office added (备注.txt)"), "\(again.stderr)")
+        #expect(again.stderr.contains("the night's folder was written again; kept in it what the office added (.office-notes, 备注.txt, counselors/李老师-批注.txt)"), "\(again.stderr)")
     }
 
     @Test("today by the clock before two stored nights is refused: the clock is wrong")
@@ -104,6 +110,43 @@ struct InstallationLifeTests {
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("the clock is probably wrong, and nothing was run"), "\(run.stderr)")
         #expect(!tmp.exists("Reports/" + Pipeline.today()))
+        // And the same when today is itself a stored night (a clock a few days behind inside the season): it is not run
+        // again with tonight's files
+        try #require(try Self.night(Pipeline.today(), in: tmp, extra: ["--no-mail"]).status == 0)
+        let mark = try Data(contentsOf: URL(fileURLWithPath: tmp.file("Reports/" + Pipeline.today() + "/.inputs")))
+        let again = try Self.night(nil, in: tmp, logs: [try tmp.write("时间,身份证号,姓名,事件\n", to: "late.csv")], extra: ["--no-mail"])
+        #expect(again.status == 1 && again.stderr.contains("the clock is probably wrong"), "\(again.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: tmp.file("Reports/" + Pipeline.today() + "/.inputs"))) == mark)
+    }
+
+    @Test("a journal saying sent wins over a database copy taken before the send, and a journal saved with CRLF is read")
+    func theJournalWinsOverAnOlderRowAndReadsCRLF() throws {
+        let refusing = try SMTPTestServer(["--reject-rcpt", "zhao.laoshi@example.com", "--rcpt-reply", "550 5.1.1 user unknown"], tls: false)
+        defer { refusing.stop() }
+        let server = try SMTPTestServer([], tls: false)
+        defer { server.stop() }
+        let tmp = try TempFolder("life-journal")
+        // Given a night whose mail to 赵老师 was refused, the database copied then, and the night run again to a server taking it
+        try Self.mailTo(refusing, in: tmp)
+        _ = try Self.night("2026-11-28", in: tmp)
+        try FileManager.default.copyItem(atPath: tmp.file("zicha.sqlite"), toPath: tmp.file("backup.sqlite"))
+        try Self.mailTo(server, in: tmp)
+        try #require(try Self.night("2026-11-28", in: tmp).status == 0)
+        #expect(try server.received().map(\.rcpt) == [["zhao.laoshi@example.com"]])
+        // When the copy (saying failed) is restored and the night run again
+        try FileManager.default.removeItem(atPath: tmp.file("zicha.sqlite"))
+        try FileManager.default.copyItem(atPath: tmp.file("backup.sqlite"), toPath: tmp.file("zicha.sqlite"))
+        let again = try Self.night("2026-11-28", in: tmp)
+        // Then 赵老师 is not mailed twice
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try server.received().count == 1, "\(again.stderr)")
+        // And a journal an editor saved with CRLF, beside a new database, is read as it was
+        let journal = tmp.file("Reports/2026-11-28/outbox/delivered.tsv")
+        let text = try String(contentsOfFile: journal, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\n", with: "\r\n").utf8).write(to: URL(fileURLWithPath: journal))
+        let fresh = try Self.night("2026-11-28", in: tmp, db: "new.sqlite")
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try server.received().count == 1, "\(fresh.stderr)")
     }
 
     @Test("a night whose log is mostly dated after it warns under --quiet that the night's date may be wrong")

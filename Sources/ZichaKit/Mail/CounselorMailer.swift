@@ -267,9 +267,9 @@ public final class CounselorMailer {
 
     /// A table of contents: its first line (with its line break), and each message's entry (nil for a line that is not one).
     private static func manifestEntries(_ data: Data) -> (first: String?, entries: [(to: MailAddress, messageID: String, fileName: String)?]) {
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        var lines = DeliveryJournal.lines(data).filter { !$0.isEmpty }
         guard !lines.isEmpty else { return (nil, []) }
-        let first = String(lines.removeFirst()) + "\n"
+        let first = lines.removeFirst() + "\n"
         return (first, lines.map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 4, let to = try? MailAddress(address: f[2], name: f[3]) else { return nil }

@@ -43,12 +43,23 @@ struct DeliveryJournal {
     func read() -> [String: Entry] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
         var entries: [String: Entry] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where !line.hasPrefix("#") {
+        for line in Self.lines(data) where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count >= 4, !f[0].isEmpty, let status = DeliveryStatus(rawValue: f[1]) else { continue }  // a line cut by a kill
             entries[f[0]] = Entry(status: status, messageID: f[2], counselor: f[3])
         }
         return entries
+    }
+
+    /// The lines of a text file, split at LF with a CR before it dropped, a byte-order mark skipped: a journal or a table
+    /// of contents saved by an editor with CRLF is the same file (found by an audit: Swift's split at "\n" never splits a
+    /// "\r\n", one Character, and a CRLF journal read as nothing mailed every counselor again).
+    static func lines(_ data: Data) -> [String] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes.split(separator: 0x0A).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
     }
 
     private static func line(recipient: String, status: DeliveryStatus, messageID: String, counselor: String) -> String {
@@ -57,7 +68,8 @@ struct DeliveryJournal {
             .joined(separator: "\t") + "\n"
     }
 
-    /// Takes into the ledger what the journals of the reports folder `root` say and the database does not know: the
+    /// Takes into the ledger what the journals of the reports folder `root` say and the database does not know (see
+    /// `adoptDeliveries`): the
     /// journal of the night `asOf`, and those of every night after the ledger's latest (a database restored from an
     /// older copy, or a new one). A message the journal last saw being sent is taken as of unknown fate, as a run that
     /// stopped while sending leaves it. Returns the nights whose journal added rows, in date order.
@@ -72,8 +84,8 @@ struct DeliveryJournal {
             let added = try database.adoptDeliveries(entries.map { recipient, entry in
                 DeliveryRecord(asOf: night, recipient: recipient, counselor: entry.counselor, messageID: entry.messageID,
                                status: entry.status == .pending ? .unknown : entry.status, attempts: 1,
-                               detail: entry.status == .pending ? "a run stopped while sending it (the night's outbox says so; the database had no record)"
-                                   : "taken from the night's outbox (the database had no record)",
+                               detail: entry.status == .pending ? "a run stopped while sending it (the night's outbox/delivered.tsv says so)"
+                                   : "as the night's outbox/delivered.tsv says",
                                updatedAt: ISO8601DateFormatter().string(from: Date()))
             })
             if added > 0 { adopted.append(night) }
@@ -83,15 +95,21 @@ struct DeliveryJournal {
 }
 
 extension AppDatabase {
-    /// Inserts the ledger rows the database does not have (a night and recipient it knows are left as they are);
-    /// returns how many were added.
+    /// Takes the journal's rows the database does not have, and those where the journal knows more: a message it says
+    /// was sent is sent whatever the database says (a copy taken before the send, or during it, says failed, pending
+    /// or unknown: found by an audit, a counselor was mailed twice), and one of unknown fate is not one to send again
+    /// blindly. Returns how many rows were added or changed.
     func adoptDeliveries(_ records: [DeliveryRecord]) throws -> Int {
-        try writer.write { db in
+        let rank = { (status: String) in "CASE \(status) WHEN 'sent' THEN 3 WHEN 'unknown' THEN 2 WHEN 'pending' THEN 2 ELSE 1 END" }
+        return try writer.write { db in
             var added = 0
             for r in records {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
+                    INSERT INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (as_of, recipient) DO UPDATE SET message_id = excluded.message_id, status = excluded.status,
+                        detail = excluded.detail, updated_at = excluded.updated_at
+                    WHERE \(rank("excluded.status")) > \(rank("delivery.status"))
                     """, arguments: [r.asOf, r.recipient, r.counselor, r.messageID, r.status.rawValue, r.attempts, r.detail, r.updatedAt])
                 added += db.changesCount
             }

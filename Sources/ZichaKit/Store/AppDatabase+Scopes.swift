@@ -73,7 +73,7 @@ extension AppDatabase {
     }
 
     /// The counselor list's rows naming a class without its college whose class name tonight's roster has in two or more
-    /// colleges, in file order, with those colleges: such a row gives its counselor the students of that class in every
+    /// colleges that give that class no row of their own, in file order, with those colleges: such a row gives its counselor the students of that class in every
     /// college — over another college's own row for its whole college too (found by an audit: a college's 1班 mailed
     /// to another college's counselor, without a word). Read from the night's class counts, as the unmatched rows are.
     public func classRowsSpanningColleges(asOf: String) throws -> [(scope: UnmatchedScope, counselor: String, colleges: [String])] {
@@ -84,7 +84,14 @@ extension AppDatabase {
             var collegesOfClass: [ExactText: [String]] = [:]
             let progress = try Row.fetchCursor(db, sql: "SELECT college, class FROM class_progress WHERE run_id = ? ORDER BY college, class",
                                                arguments: [runID])
-            while let row = try progress.next() { collegesOfClass[ExactText(row[1]), default: []].append(row[0]) }
+            // A college whose own row maps its class: the row without a college does not reach its students.
+            var mapped: Set<[ExactText]> = []
+            let explicit = try Row.fetchCursor(db, sql: "SELECT college, scope FROM counselor_scope WHERE scope_kind = 'class' AND college <> ''")
+            while let row = try explicit.next() { mapped.insert([ExactText(row[0]), ExactText(row[1])]) }
+            while let row = try progress.next() {
+                let college = ExactText(row[0]), className = ExactText(row[1])
+                if !mapped.contains([college, className]) { collegesOfClass[className, default: []].append(college.text) }
+            }
             var found: [(scope: UnmatchedScope, counselor: String, colleges: [String])] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.scope, f.name, c.line, f.encoding = 'xlsx', c.counselor FROM counselor_scope c JOIN import_file f ON f.id = c.file_id
