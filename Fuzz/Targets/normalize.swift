@@ -56,15 +56,27 @@ private func checkID(_ text: String) {
     invariant(containsValidID(masked) == nil && !hasDigitRun(masked, length: 18, allowX: true), "masked ID still holds the ID")
 }
 
+/// Whether `text` holds 17 digits and then an X or x that are not part of a longer digit run: an ID the masker hides.
+private func hasIDEndingInX(_ text: String) -> Bool {
+    var run = 0
+    for u in text.unicodeScalars {
+        if (u >= "0" && u <= "9") || ("\u{FF10}"..."\u{FF19}").contains(u) { run += 1; continue }
+        if (u == "X" || u == "x") && run == 17 { return true }
+        run = 0
+    }
+    return false
+}
+
 private func checkMasking(_ text: String) {
     let masked = Masking.text(text)
     if let leaked = containsValidID(masked) { invariant(false, "Masking.text left a valid ID (\(Masking.id(leaked))) in its output") }
-    invariant(!hasDigitRun(masked, length: 18, allowX: true), "Masking.text left an 18-character number run")
-    // A bare 11-digit run starting with 1 is what the masker treats as a mobile number.
-    // By scalar, as the masker scans: a combining mark on the 12th digit does not end the run.
+    invariant(!hasDigitRun(masked, length: 18, allowX: false), "Masking.text left an 18-digit run")
+    invariant(!hasIDEndingInX(masked), "Masking.text left 17 digits and an X")
+    // A bare 11-digit run starting with 1 is what the masker treats as a mobile number (full-width digits are digits
+    // of the run too; an X is part of a run only as an ID's 18th character). By scalar, as the masker scans: a combining mark on the 12th digit does not end the run.
     var run = "", leaked = false
     for u in (masked + " ").unicodeScalars {
-        if (u >= "0" && u <= "9") || u == "X" { run.unicodeScalars.append(u) } else {
+        if (u >= "0" && u <= "9") || ("\u{FF10}"..."\u{FF19}").contains(u) { run.unicodeScalars.append(u) } else {
             if run.unicodeScalars.count == 11, run.first == "1" { leaked = true }
             run = ""
         }

@@ -43,6 +43,17 @@ import Testing
         #expect(Masking.text("0086 138 0013 8000") == "0086 138 **** 8000")
         #expect(Masking.text("(24110101000007) 13800138000") == "(24110101000007) 138****8000")
         #expect(Masking.text("24110101000007 13800138000") == "24110101000007 138****8000")
+        #expect(Masking.text("2024-11-27 139 1234 5678 2 次") == "2024-11-27 139 **** 5678 2 次")
+        #expect(Masking.text("微信 wx13912345678，13912345678x2 分机") == "微信 wx139****5678，139****5678x2 分机")
+        #expect(Masking.text("１３９－１２３４－５６７８") == "１３９－****－５６７８")
+        #expect(Masking.text("1999-44030520060715103X08-11") == "1999-440305********103X08-11", "an ID glued after a date (found by fuzzing)")
+    }
+
+    @Test func textLeavesNumbersThatAreNoIDOrMobileReadable() {
+        // A 考生号 and a grade, a 学号 and a class, a landline with its extension, a count and a date
+        for text in ["考生号 26420101000099 2026级", "学号 1202600001 2班", "请致电 010-62751234-8021", "共 120 2024-11-27", "26420101000099 1班"] {
+            #expect(Masking.text(text) == text)
+        }
     }
 
     @Test func textLeavesOtherNumbersAlone() {
@@ -61,6 +72,10 @@ import Testing
             "440103 20050505 5553", "44010320050506007x", "４４０１０３２００５０５０６００７Ｘ", "+8613800138000", "138-0013-8000",
             "0086 138 0013 8000", "24110101000007 13800138000", "2026-11-28 13800138000", "电话 010-62751234", "138 0013 8000 。",
             "2026-11-28 10:00", "1 3 8 0 0 1 3 8 0 0 0", "138--0013-8000", "13800138000-", "x13800138000", "86 13800138000",
+            "微信 wx13912345678", "13912345678x2 分机", "考生号 26420101000099 2026级", "学号 1202600001 2班", "请致电 010-62751234-8021",
+            "共 120 2024-11-27", "2024-11-27 139 1234 5678", "139 1234 5678 2 次", "440103 20050505 5553 2026级", "139　1234　5678",
+            "１３９－１２３４－５６７８", "440103 2005 0506 007X", "420102 990208 001", "+86 139 1234 5678", "0086-13912345678",
+            "1999-65777519990101990X08-11", "12 44030520060715103x",
         ]
         // Then the byte scan masks exactly what the scalar-by-scalar reference masks
         for text in texts { #expect(Masking.text(text) == Self.referenceText(text), "\(text)") }
@@ -88,41 +103,63 @@ import Testing
         #expect(FollowupTable.cells(row, catalog: try RemedyCatalog.bundled(), masked: false)[9].contains("11010519990101001"))
     }
 
-    /// Masking by Unicode scalars: a run of digits (ASCII or full-width) and X/x, in groups separated by single spaces or
-    /// hyphens, masked whole when it is an ID or a mobile as a whole, else group by group.
+    /// Masking by Unicode scalars, as the rules read: a run of digits (ASCII or full-width; X or x only as the 18th
+    /// character) in groups separated by single spaces or hyphens (half or full width); a typed shape of groups masked as
+    /// a whole, else each group by its length.
     private static func referenceText(_ s: String) -> String {
         func digit(_ u: Unicode.Scalar) -> Character? {
             if ("0"..."9").contains(u) { return Character(u) }
             if ("\u{FF10}"..."\u{FF19}").contains(u) { return Character(Unicode.Scalar(u.value - 0xFF10 + 0x30)!) }
-            return ["X", "x", "\u{FF38}", "\u{FF58}"].contains(u) ? "X" : nil
-        }
-        func span(_ d: [Character]) -> (Int, Int)? {
-            let t = String(d)
-            if d.count >= 18 { return (6, 4) }
-            if d.count == 15 { return t.hasPrefix("00861") ? (7, 4) : (6, 3) }
-            if d.count == 13, t.hasPrefix("861") { return (5, 4) }
-            if d.count == 11, t.hasPrefix("1") { return (3, 4) }
             return nil
         }
+        func isX(_ u: Unicode.Scalar) -> Bool { ["X", "x", "\u{FF38}", "\u{FF58}"].contains(u) }
+        func isSeparator(_ u: Unicode.Scalar) -> Bool { [" ", "-", "\u{3000}", "\u{FF0D}"].contains(u) }
+        func span(_ d: String) -> (Int, Int)? {
+            if d.count >= 18 { return (6, 4) }
+            if d.count == 15 { return d.hasPrefix("00861") ? (7, 4) : (6, 3) }
+            if d.count == 13, d.hasPrefix("861") { return (5, 4) }
+            if d.count == 11, d.hasPrefix("1") { return (3, 4) }
+            return nil
+        }
+        let shapes: [([Int], String, Int, Int)] = [([4, 3, 4, 4], "00861", 7, 4), ([2, 3, 4, 4], "861", 5, 4), ([4, 11], "00861", 7, 4),
+                                                   ([2, 11], "861", 5, 4), ([3, 4, 4], "1", 3, 4), ([6, 8, 4], "", 6, 4), ([6, 4, 4, 4], "", 6, 4),
+                                                   ([6, 6, 3], "", 6, 3)]
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
             guard digit(scalars[i]) != nil else { out.append(scalars[i]); i += 1; continue }
-            var groups: [[Int]] = [[]]  // scalar indexes of each group's digits
-            var j = i
+            var groups: [[Int]] = [[]]  // scalar indexes of each group's characters
+            var j = i, count = 0
             while j < scalars.count {
-                if digit(scalars[j]) != nil { groups[groups.count - 1].append(j); j += 1 }
-                else if (scalars[j] == " " || scalars[j] == "-"), j + 1 < scalars.count, digit(scalars[j + 1]) != nil { groups.append([]); j += 1 }
-                else { break }
+                if digit(scalars[j]) != nil { groups[groups.count - 1].append(j); count += 1; j += 1; continue }
+                if isX(scalars[j]), count == 17 || groups[groups.count - 1].count == 17 { groups[groups.count - 1].append(j); count += 1; j += 1; break }
+                if isSeparator(scalars[j]), j + 1 < scalars.count, digit(scalars[j + 1]) != nil || (isX(scalars[j + 1]) && count == 17) {
+                    groups.append([]); j += 1; continue
+                }
+                break
             }
             var hidden = Set<Int>()
-            let all = groups.flatMap { $0 }
-            var parts = groups
-            if groups.count > 1, all.count <= 18, span(all.map { digit(scalars[$0])! }) != nil { parts = [all] }
-            for part in parts {
-                guard let (first, last) = span(part.map { digit(scalars[$0])! }) else { continue }
-                for k in first..<(part.count - last) { hidden.insert(part[k]) }
+            if count >= 11 {
+                func text(_ indexes: [Int]) -> String { String(indexes.map { digit(scalars[$0]) ?? "X" }) }
+                var g = 0
+                while g < groups.count {
+                    var taken = 1
+                    var found: (Int, Int)? = nil
+                    for (lengths, prefix, first, last) in shapes where g + lengths.count <= groups.count
+                        && Array(groups[g..<(g + lengths.count)].map(\.count)) == lengths {
+                        let joined = groups[g..<(g + lengths.count)].flatMap { $0 }
+                        guard text(joined).hasPrefix(prefix), !text(joined).dropLast().contains("X"),
+                              !text(joined).hasSuffix("X") || joined.count == 18 else { continue }
+                        taken = lengths.count
+                        found = (first, last)
+                        break
+                    }
+                    if found == nil { found = span(text(groups[g])) }
+                    let part = groups[g..<(g + taken)].flatMap { $0 }
+                    if let (first, last) = found { for k in first..<(part.count - last) { hidden.insert(part[k]) } }
+                    g += taken
+                }
             }
             for k in i..<j { out.append(hidden.contains(k) ? "*" : scalars[k]) }
             i = j

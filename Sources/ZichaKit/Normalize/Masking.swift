@@ -32,35 +32,40 @@ public enum Masking {
         }
     }
 
-    /// Masks every ID and mobile inside a free text (finding details, log remarks): runs of digits (ASCII or full-width)
-    /// and X/x of an ID's or a mobile's length — 18 or more, 15, 11 starting with 1, or a mobile with its country code
-    /// (`86…`, `0086…`, after a `+` or not) — also when written in groups separated by single spaces or hyphens
-    /// (`440103 20050505 5553`, `138-0013-8000`). A grouped run that is no such number as a whole is masked group by
-    /// group (a 考生号 beside a mobile keeps the 考生号). Each hidden digit becomes one `*`.
+    /// Masks every ID and mobile inside a free text (finding details, log remarks), as `id(_:)` and `phone(_:)` mask the
+    /// columns: runs of digits (ASCII or full-width, an ID's last character X or x) of an ID's or a mobile's length — 18
+    /// or more, 15, 11 starting with 1, or a mobile after its country code (`86…`, `0086…`, after a `+` or not) — and the
+    /// same written in the groups people type, separated by single spaces or hyphens (half or full width): a mobile
+    /// 3-4-4, an ID 6-8-4, 6-4-4-4 or 6-6-3, a country code before a mobile. Groups of other shapes are left as they
+    /// are (a 考生号 and a grade, a landline and its extension, a date). Each hidden digit becomes one `*`.
     public static func text(_ s: String) -> String {
         // By bytes: the run's characters are ASCII or three-byte full-width forms, and in UTF-8 such a sequence is always
         // a whole scalar, so a byte run of them is exactly a scalar run (a combining mark after the last digit ends the
         // run, as it must: Characters would fold it into the digit and hide a whole ID). A text with nothing to mask
-        // (most details) comes back as is, uncopied. (Found by an audit: grouped, full-width, lower-case-x IDs and
-        // +86 mobiles typed into a log's remarks reached the counselors whole.)
+        // (most details) comes back as is, uncopied. (Found by audits: grouped, full-width, lower-case-x IDs and +86
+        // mobiles typed into a log's remarks reached the counselors whole; then a first reading that merged any groups
+        // mangled 考生号, landlines and dates, and an x after a mobile hid it from the mask.)
         let masked: [UInt8]? = s.withBytes { b in
             var hidden: [(start: Int, length: Int)] = []
             var units: [(start: Int, length: Int, digit: UInt8)] = []
             var groupEnds: [Int] = []
             var i = 0
             while i < b.count {
-                guard var unit = runUnit(b, i) else { i += 1; continue }
+                guard var unit = runUnit(b, i, allowX: false) else { i += 1; continue }
                 units.removeAll(keepingCapacity: true)
                 groupEnds.removeAll(keepingCapacity: true)
-                var at = i
+                var at = i, groupStart = 0
                 while true {
                     units.append((at, unit.length, unit.digit))
                     at += unit.length
-                    if let next = runUnit(b, at) { unit = next; continue }
-                    if at + 1 < b.count, b[at] == 0x20 || b[at] == 0x2D, let next = runUnit(b, at + 1) {
+                    if unit.digit == 0x58 { break }  // an ID's last character
+                    // X as the 18th character of the run (an ID typed in groups) or of its group (an ID after other digits)
+                    if let next = runUnit(b, at, allowX: units.count == 17 || units.count - groupStart == 17) { unit = next; continue }
+                    if let gap = separatorLength(b, at), let next = runUnit(b, at + gap, allowX: units.count == 17) {
                         groupEnds.append(units.count)
+                        groupStart = units.count
                         unit = next
-                        at += 1
+                        at += gap
                         continue
                     }
                     break
@@ -69,16 +74,20 @@ public enum Masking {
                 i = at
                 guard units.count >= 11 else { continue }  // no ID or mobile is shorter
                 let digits = units.map(\.digit)
-                var groups: [Range<Int>] = []
-                if groupEnds.count > 1, digits.count <= 18, hiddenSpan(digits[...]) != nil {
-                    groups = [0..<digits.count]
-                } else {
-                    var from = 0
-                    for end in groupEnds { groups.append(from..<end); from = end }
-                }
-                for group in groups {
-                    guard let span = hiddenSpan(digits[group]) else { continue }
-                    for k in (group.lowerBound + span.first)..<(group.upperBound - span.last) { hidden.append((units[k].start, units[k].length)) }
+                var lengths: [Int] = []
+                var from = 0
+                for end in groupEnds { lengths.append(end - from); from = end }
+                var g = 0, first = 0  // the group, and its first unit
+                while g < lengths.count {
+                    let found = groupedSpan(lengths[g...], digits[first...])
+                        ?? hiddenSpan(digits[first..<(first + lengths[g])]).map { (groups: 1, first: $0.first, last: $0.last) }
+                    let taken = found?.groups ?? 1
+                    let end = first + lengths[g..<(g + taken)].reduce(0, +)
+                    if let found {
+                        for k in (first + found.first)..<(end - found.last) { hidden.append((units[k].start, units[k].length)) }
+                    }
+                    g += taken
+                    first = end
                 }
             }
             guard !hidden.isEmpty else { return nil }
@@ -97,8 +106,8 @@ public enum Masking {
         return String(decoding: masked, as: UTF8.self)
     }
 
-    /// How many digits to keep at each end of a run of `digits` (ASCII, X upper-case) that is an ID or a mobile, as
-    /// `id(_:)` and `phone(_:)` keep them; nil when it is neither.
+    /// How many digits to keep at each end of a run of `digits` (ASCII, X upper-case) written without separators that is
+    /// an ID or a mobile, as `id(_:)` and `phone(_:)` keep them; nil when it is neither.
     static func hiddenSpan(_ digits: ArraySlice<UInt8>) -> (first: Int, last: Int)? {
         let n = digits.count
         func starts(_ prefix: StaticString) -> Bool {
@@ -111,18 +120,49 @@ public enum Masking {
         return nil
     }
 
-    /// The digit (ASCII, X upper-case) and byte length of the run character at `i`: 0-9, X, x, or their full-width forms.
-    @inline(__always) private static func runUnit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (digit: UInt8, length: Int)? {
+    /// The typed shapes of an ID or a mobile in groups: the group lengths, and the digits the first group starts with.
+    private static let shapes: [(lengths: [Int], prefix: [UInt8], first: Int, last: Int)] = [
+        ([4, 3, 4, 4], Array("00861".utf8), 7, 4), ([2, 3, 4, 4], Array("861".utf8), 5, 4), ([4, 11], Array("00861".utf8), 7, 4),
+        ([2, 11], Array("861".utf8), 5, 4), ([3, 4, 4], Array("1".utf8), 3, 4), ([6, 8, 4], [], 6, 4), ([6, 4, 4, 4], [], 6, 4),
+        ([6, 6, 3], [], 6, 3),
+    ]
+
+    /// The typed shape the groups `lengths` (with their `digits`) start with, if any: how many groups it takes, and the
+    /// digits kept at each end.
+    static func groupedSpan(_ lengths: ArraySlice<Int>, _ digits: ArraySlice<UInt8>) -> (groups: Int, first: Int, last: Int)? {
+        for shape in shapes where lengths.count >= shape.lengths.count && lengths.prefix(shape.lengths.count).elementsEqual(shape.lengths) {
+            guard digits.starts(with: shape.prefix) else { continue }
+            let total = shape.lengths.reduce(0, +)
+            // Only an ID ends in X, and only an 18-character one.
+            if digits[digits.startIndex..<(digits.startIndex + total)].dropLast().contains(0x58) || (digits[digits.startIndex + total - 1] == 0x58 && total != 18) { continue }
+            return (shape.lengths.count, shape.first, shape.last)
+        }
+        return nil
+    }
+
+    /// The byte length of a separator inside a grouped number at `i`: a space or a hyphen, half or full width.
+    @inline(__always) private static func separatorLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        guard i < b.count else { return nil }
+        if b[i] == 0x20 || b[i] == 0x2D { return 1 }
+        guard i + 2 < b.count else { return nil }
+        if b[i] == 0xE3, b[i + 1] == 0x80, b[i + 2] == 0x80 { return 3 }  // U+3000
+        if b[i] == 0xEF, b[i + 1] == 0xBC, b[i + 2] == 0x8D { return 3 }  // －
+        return nil
+    }
+
+    /// The digit (ASCII) and byte length of the run character at `i`: 0-9 or its full-width form, and with `allowX` (the
+    /// 18th character of an ID) X or x in either width, as X.
+    @inline(__always) private static func runUnit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, allowX: Bool) -> (digit: UInt8, length: Int)? {
         guard i < b.count else { return nil }
         let c = b[i]
-        if (c >= 0x30 && c <= 0x39) || c == 0x58 { return (c, 1) }
-        if c == 0x78 { return (0x58, 1) }
+        if c >= 0x30 && c <= 0x39 { return (c, 1) }
+        if c == 0x58 || c == 0x78 { return allowX ? (0x58, 1) : nil }
         guard c == 0xEF, i + 2 < b.count else { return nil }
         if b[i + 1] == 0xBC {
             if b[i + 2] >= 0x90 && b[i + 2] <= 0x99 { return (b[i + 2] - 0x90 + 0x30, 3) }  // ０-９
-            if b[i + 2] == 0xB8 { return (0x58, 3) }  // Ｘ
+            if b[i + 2] == 0xB8 { return allowX ? (0x58, 3) : nil }  // Ｘ
         } else if b[i + 1] == 0xBD, b[i + 2] == 0x98 {
-            return (0x58, 3)  // ｘ
+            return allowX ? (0x58, 3) : nil  // ｘ
         }
         return nil
     }

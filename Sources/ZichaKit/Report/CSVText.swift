@@ -22,6 +22,7 @@ public enum CSVText {
         let start = out.count
         let written: Bool = value.withBytes { bytes in
             let formula = startsFormula(bytes)
+            if bytes.count >= 64 { return appendLong(bytes, formula: formula, to: &out) }
             // Byte scans, eight bytes at a time: the delimiters are ASCII, the bidi controls start with E2 or D8 (rare
             // in Chinese text), and comparing Characters costs a grapheme walk per cell.
             let first = ByteScan.firstIndex(in: bytes, mayHold: { mayNeedQuotes($0) || mayStartBidi($0) },
@@ -62,6 +63,51 @@ public enum CSVText {
             out.truncate(to: start)
             append(cell: markingBidiControls(value), to: &out)
         }
+    }
+
+    /// `append(cell:)` for a long cell (a remedy paragraph, a finding's evidence): its few special bytes found by memchr,
+    /// which glibc vectorizes, rather than by a scan of every word. False when the cell holds a bidi control.
+    private static func appendLong(_ bytes: UnsafeBufferPointer<UInt8>, formula: Bool, to out: inout ByteBuffer) -> Bool {
+        let n = bytes.count, base = bytes.baseAddress!
+        func find(_ byte: UInt8, from i: Int) -> Int {
+            guard i < n, let hit = memchr(base + i, Int32(byte), n - i) else { return n }
+            return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        }
+        for lead: UInt8 in [0xE2, 0xD8] {
+            var k = find(lead, from: 0)
+            while k < n {
+                if isBidiControl(bytes, k) { return false }
+                k = find(lead, from: k + 1)
+            }
+        }
+        var quote = find(0x22, from: 0), lf = find(0x0A, from: 0), cr = find(0x0D, from: 0)
+        if min(quote, lf, cr) == n, find(0x2C, from: 0) == n {
+            if formula { out.append(0x27) }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        out.append(0x22)
+        if formula { out.append(0x27) }
+        var run = 0
+        while true {
+            let k = min(quote, lf, cr)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<k]))
+            guard k < n else { break }
+            if k == quote {
+                out.append(0x22)
+                out.append(0x22)
+                run = k + 1
+                quote = find(0x22, from: run)
+            } else {
+                out.append(0x0D)
+                out.append(0x0A)
+                run = k == cr && k + 1 < n && bytes[k + 1] == 0x0A ? k + 2 : k + 1
+                if k == cr { cr = find(0x0D, from: k + 1) }
+                if lf < run { lf = find(0x0A, from: run) }
+            }
+        }
+        out.append(0x22)
+        return true
     }
 
     @inline(__always) private static func mayNeedQuotes(_ w: UInt64) -> Bool { ByteScan.has(w, 0x2C) || mayNeedEscaping(w) }
