@@ -112,7 +112,7 @@ public enum Pipeline {
             try warnOfNightsNotStored(in: options.outputDirectory, database: database, diagnostics)
             // What the night folders' outboxes say was mailed and the database does not know (restored from an older copy,
             // or new): taken into the ledger before anything is mailed.
-            _ = try DeliveryJournal.adopt(from: options.outputDirectory, asOf: asOf, into: database)
+            try DeliveryJournal.adopt(from: options.outputDirectory, asOf: asOf, into: database)
         } catch {
             if databaseIsNew { database.removeFiles() }
             throw error

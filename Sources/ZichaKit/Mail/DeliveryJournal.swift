@@ -69,28 +69,24 @@ struct DeliveryJournal {
     }
 
     /// Takes into the ledger what the journals of the reports folder `root` say and the database does not know (see
-    /// `adoptDeliveries`): the
-    /// journal of the night `asOf`, and those of every night after the ledger's latest (a database restored from an
-    /// older copy, or a new one). A message the journal last saw being sent is taken as of unknown fate, as a run that
-    /// stopped while sending leaves it. Returns the nights whose journal added rows, in date order.
-    static func adopt(from root: String, asOf: String, into database: AppDatabase) throws -> [String] {
+    /// `adoptDeliveries`): the journal of the night `asOf`, and those of every night after the ledger's latest (a
+    /// database restored from an older copy, or a new one). A message the journal last saw being sent is taken as of
+    /// unknown fate, as a run that stopped while sending leaves it.
+    static func adopt(from root: String, asOf: String, into database: AppDatabase) throws {
         let latest = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM delivery") } ?? ""
         let nights = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             .filter { $0.count == 10 && EventTime.dayNumber($0) != nil && ($0 == asOf || $0 > latest) }.sorted()
-        var adopted: [String] = []
         for night in nights {
             let entries = DeliveryJournal(outbox: URL(fileURLWithPath: root + "/" + night + "/outbox")).read()
             guard !entries.isEmpty else { continue }
-            let added = try database.adoptDeliveries(entries.map { recipient, entry in
+            try database.adoptDeliveries(entries.map { recipient, entry in
                 DeliveryRecord(asOf: night, recipient: recipient, counselor: entry.counselor, messageID: entry.messageID,
                                status: entry.status == .pending ? .unknown : entry.status, attempts: 1,
                                detail: entry.status == .pending ? "a run stopped while sending it (the night's outbox/delivered.tsv says so)"
                                    : "as the night's outbox/delivered.tsv says",
                                updatedAt: ISO8601DateFormatter().string(from: Date()))
             })
-            if added > 0 { adopted.append(night) }
         }
-        return adopted
     }
 }
 
@@ -98,11 +94,10 @@ extension AppDatabase {
     /// Takes the journal's rows the database does not have, and those where the journal knows more: a message it says
     /// was sent is sent whatever the database says (a copy taken before the send, or during it, says failed, pending
     /// or unknown: found by an audit, a counselor was mailed twice), and one of unknown fate is not one to send again
-    /// blindly. Returns how many rows were added or changed.
-    func adoptDeliveries(_ records: [DeliveryRecord]) throws -> Int {
+    /// blindly.
+    func adoptDeliveries(_ records: [DeliveryRecord]) throws {
         let rank = { (status: String) in "CASE \(status) WHEN 'sent' THEN 3 WHEN 'unknown' THEN 2 WHEN 'pending' THEN 2 ELSE 1 END" }
-        return try writer.write { db in
-            var added = 0
+        try writer.write { db in
             for r in records {
                 try db.execute(sql: """
                     INSERT INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
@@ -111,9 +106,7 @@ extension AppDatabase {
                         detail = excluded.detail, updated_at = excluded.updated_at
                     WHERE \(rank("excluded.status")) > \(rank("delivery.status"))
                     """, arguments: [r.asOf, r.recipient, r.counselor, r.messageID, r.status.rawValue, r.attempts, r.detail, r.updatedAt])
-                added += db.changesCount
             }
-            return added
         }
     }
 }

@@ -12,6 +12,12 @@ public enum Text {
 
     /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
     @inline(__always)
+    /// The bidi controls (U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C): text from the inputs holding one can
+    /// reverse a line where it is shown, so every report and message shows them as marks.
+    static func isBidiControl(_ v: UInt32) -> Bool {
+        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+    }
+
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true

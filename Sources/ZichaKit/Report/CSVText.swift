@@ -128,13 +128,9 @@ public enum CSVText {
         guard hasBidiControl(text) else { return text }
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
-            if isBidiControl(u.value) { out.append(contentsOf: "[U+\(String(u.value, radix: 16, uppercase: true))]".unicodeScalars) } else { out.append(u) }
+            if Text.isBidiControl(u.value) { out.append(contentsOf: "[U+\(String(u.value, radix: 16, uppercase: true))]".unicodeScalars) } else { out.append(u) }
         }
         return String(out)
-    }
-
-    private static func isBidiControl(_ v: UInt32) -> Bool {
-        (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
     /// Whether `text` holds a bidi control.

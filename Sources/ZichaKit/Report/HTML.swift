@@ -23,9 +23,7 @@ enum HTML {
             case "\t": out += " "
             default:
                 let v = u.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-                    || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-                    || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
+                if v < 0x20 || (0x7F...0x9F).contains(v) || Text.isBidiControl(v) || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
                     let hex = String(v, radix: 16, uppercase: true)
                     out += "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
                 } else {
@@ -69,8 +67,7 @@ enum HTML {
     private static func needsEscape(_ u: Unicode.Scalar) -> Bool {
         let v = u.value
         if v < 0x80 { return v < 0x20 || v == 0x7F || v == 0x26 || v == 0x3C || v == 0x3E || v == 0x22 || v == 0x27 }
-        return (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-            || v == 0x200E || v == 0x200F || v == 0x061C || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE
+        return (0x80...0x9F).contains(v) || Text.isBidiControl(v) || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE
     }
 
     /// `escape`, cut to `limit` characters with a note saying where the full text is.

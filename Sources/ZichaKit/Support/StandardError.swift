@@ -44,8 +44,8 @@ public enum StandardError {
     private static func isHidden(_ u: Unicode.Scalar) -> Bool {
         switch u.value {
         case 0x0A, 0x09: return false
-        case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: return true
-        default: return false
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        default: return Text.isBidiControl(u.value)
         }
     }
 }
