@@ -15,11 +15,11 @@ import Testing
         #expect(CSVText.cell("\u{202E}一王") == "[U+202E]一王")
         #expect(CSVText.cell("王\u{2066}一\u{2069}") == "王[U+2066]一[U+2069]")
         #expect(CSVText.cell("\u{200F}=1+1") == "[U+200F]=1+1", "marked first: the cell no longer starts a formula")
-        #expect(CSVText.cell("“引号”与 \u{061C}") == "“引号”与 [U+61C]")
+        #expect(CSVText.cell("“引号”与 \u{061C}") == "“引号”与 [U+061C]")
         #expect(CSVText.cell("“引号”") == "“引号”", "curly quotes share the bidi controls' first byte and stay")
         #expect(CSVText.markingBidiControls("学生 \u{202E}7000001") == "学生 [U+202E]7000001")
         let long = String(repeating: "“学籍”自查，", count: 12)
         #expect(CSVText.cell(long + "\u{202E}王\n一") == "\"" + long + "[U+202E]王\r\n一\"", "a long cell, with curly quotes before the control")
-        #expect(CSVText.cell(long + "\u{061C}") == long + "[U+61C]")
+        #expect(CSVText.cell(long + "\u{061C}") == long + "[U+061C]")
     }
 }

@@ -18,6 +18,13 @@ public enum Text {
         (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
+    /// The visible mark that stands for a character shown inert (a bidi or other control): `[U+202E]`, `[U+061C]` —
+    /// at least four hex digits, as Unicode writes code points; the same in every report and message.
+    static func mark(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16, uppercase: true)
+        return "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+    }
+
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true

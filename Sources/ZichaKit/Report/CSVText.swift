@@ -128,7 +128,7 @@ public enum CSVText {
         guard hasBidiControl(text) else { return text }
         var out = String.UnicodeScalarView()
         for u in text.unicodeScalars {
-            if Text.isBidiControl(u.value) { out.append(contentsOf: "[U+\(String(u.value, radix: 16, uppercase: true))]".unicodeScalars) } else { out.append(u) }
+            if Text.isBidiControl(u.value) { out.append(contentsOf: Text.mark(u.value).unicodeScalars) } else { out.append(u) }
         }
         return String(out)
     }

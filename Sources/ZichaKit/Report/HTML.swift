@@ -24,8 +24,7 @@ enum HTML {
             default:
                 let v = u.value
                 if v < 0x20 || (0x7F...0x9F).contains(v) || Text.isBidiControl(v) || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
-                    let hex = String(v, radix: 16, uppercase: true)
-                    out += "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+                    out += Text.mark(v)
                 } else {
                     out.unicodeScalars.append(u)
                 }
