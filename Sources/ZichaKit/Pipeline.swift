@@ -61,6 +61,79 @@ public enum Pipeline {
 
     private static func night(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress?) throws -> NightlyResult {
         StageClock.last = Date()
+        let night = try open(options, diagnostics: diagnostics, progress: progress)
+        defer { withExtendedLifetime(night.locks) {} }
+
+        // 1. Import: every file of the night in one transaction.
+        let imported = try importFiles(night)
+        StageClock.mark("import")
+        returnFreeMemory()
+
+        // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
+        let fingerprint = try night.database.nightFingerprint(settings: settingsKey(options, catalog: night.catalog))
+        let stored = try night.database.storedFingerprint(asOf: night.asOf)
+        let redone = try stored != nil && night.database.earlierNightRedone(after: night.asOf)
+        if redone {
+            diagnostics.report(Diagnostic(.note, "a night before \(night.asOf) was reconciled again after it: reconciling everyone, so that days "
+                + "outstanding and new or persisting findings count from that night as it is now"))
+        }
+        let unchanged = imported.files.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
+        let nothingNew = stored == nil && imported.isLastNightsAgain(asOf: night.asOf)
+        if nothingNew {
+            diagnostics.report(Diagnostic(.warning, "every input of the night \(night.asOf) came in on an earlier night: its lists are the "
+                + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))
+        }
+        // The published folder says what it was written from: a run stopped between storing a changed night and
+        // publishing its reports leaves the folder of the night's earlier run, which is then not up to date.
+        let inputsMark = SHA256.hex(SHA256.digest(Array(fingerprint.utf8))) + "\n"
+        if unchanged, let result = try reuseReports(night, imported: imported.files, inputsMark: inputsMark) { return result }
+
+        // 2. Reconcile: pure rules over the stored values, results kept per night. A night already reconciled
+        // from the same inputs whose reports are missing (deleted, a disk filled up) or older (the run that stored
+        // the night was stopped before publishing them) only gets its reports.
+        if unchanged {
+            let why = FileManager.default.fileExists(atPath: night.published) ? "its reports are older than its last run; writing them again"
+                : "writing its missing reports"
+            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; " + why, at: SourceLocation(file: night.published)))
+        } else {
+            try reconcile(night, fingerprint: fingerprint, nothingNew: nothingNew)
+        }
+        StageClock.mark("reconcile")
+
+        // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
+        let (summary, reportDirectory, mailer) = try writeReports(night, inputsMark: inputsMark)
+        StageClock.mark("report")
+
+        // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
+        let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
+        StageClock.mark("mail")
+        return NightlyResult(asOf: night.asOf, imported: imported.files, totals: summary.totals, byCode: summary.findingsByCode,
+                             setAsideRows: summary.setAsideRows, reportDirectory: reportDirectory, mail: mail)
+    }
+
+    /// What the stages of one night share: its date, its settings, its database and the locks held for the whole run.
+    private struct Night {
+        let options: NightlyOptions
+        let asOf: String
+        let config: Configuration
+        let catalog: RemedyCatalog
+        let vocabulary: EventVocabulary
+        let traditional: TraditionalNameCheck
+        /// No mail tonight: `--no-mail`, a night after today, or a later night mailed already.
+        var skipMail: Bool
+        let database: AppDatabase
+        /// Whether this run created the database: a night that stops before its import is stored removes it again.
+        let databaseIsNew: Bool
+        let locks: [RunLock?]
+        let diagnostics: DiagnosticSink
+        let progress: Progress?
+        /// The night's reports folder, `<out>/<as-of>`.
+        var published: String { options.outputDirectory + "/" + asOf }
+    }
+
+    /// Checks the date and the settings, takes the run locks, opens the database and brings its ledger up to date
+    /// with the reports folder — everything before the import, each refusal before anything is stored.
+    private static func open(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress?) throws -> Night {
         let asOf = options.asOf ?? today()
         guard let day = EventTime.dayNumber(asOf) else {
             let shaped = asOf.utf8.count == 10 && asOf.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) != nil
@@ -95,30 +168,34 @@ public enum Pipeline {
         // says so, as it does for a transaction SQLite holds.
         let databaseLock = options.databasePath == ":memory:" ? nil
             : try lockDatabase(options.databasePath, hint: "wait for the other run to finish, or check for a stuck process")
-        defer { withExtendedLifetime(databaseLock) {} }
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
-        // And one run at a time in a reports folder (two databases may share one), before anything is imported.
-        let reportsLock: RunLock?
         do {
-            reportsLock = try lockReports(options.outputDirectory)
+            // And one run at a time in a reports folder (two databases may share one), before anything is imported.
+            let reportsLock = try lockReports(options.outputDirectory)
+            var night = Night(options: options, asOf: asOf, config: config, catalog: catalog, vocabulary: vocabulary, traditional: traditional,
+                              skipMail: skipMail, database: database, databaseIsNew: databaseIsNew, locks: [databaseLock, reportsLock],
+                              diagnostics: diagnostics, progress: progress)
+            try checkHistory(&night)
+            return night
         } catch {
             if databaseIsNew { database.removeFiles() }
             throw error
         }
-        defer { withExtendedLifetime(reportsLock) {} }
+    }
+
+    /// What the database and the reports folder say of the nights around this one: nights published but not stored,
+    /// mail the outboxes say was sent, a pruned night before it, a `--resend` naming no message, a clock set back,
+    /// nights run after it, a later night mailed already.
+    private static func checkHistory(_ night: inout Night) throws {
+        let (options, asOf, database, diagnostics) = (night.options, night.asOf, night.database, night.diagnostics)
         warnOfUnfinishedReports(in: options.outputDirectory, besides: asOf, diagnostics)
-        do {
-            try warnOfNightsNotStored(in: options.outputDirectory, database: database, diagnostics)
-            // What the night folders' outboxes say was mailed and the database does not know (restored from an older copy,
-            // or new): taken into the ledger before anything is mailed.
-            try DeliveryJournal.adopt(from: options.outputDirectory, asOf: asOf, into: database)
-        } catch {
-            if databaseIsNew { database.removeFiles() }
-            throw error
-        }
+        try warnOfNightsNotStored(in: options.outputDirectory, database: database, diagnostics)
+        // What the night folders' outboxes say was mailed and the database does not know (restored from an older copy,
+        // or new): taken into the ledger before anything is mailed.
+        try DeliveryJournal.adopt(from: options.outputDirectory, asOf: asOf, into: database)
         if let pruned = try database.prunedHistory(before: asOf) {
-            let ranBefore = FileManager.default.fileExists(atPath: options.outputDirectory + "/" + asOf)
+            let ranBefore = FileManager.default.fileExists(atPath: night.published)
             throw ZichaError(.usage, "the night \(asOf) cannot be run\(ranBefore ? " again" : ""): the night before it, \(pruned), was "
                 + "pruned, so its days outstanding and new or persisting findings would restart from nothing (and later nights run "
                 + "again would inherit that)",
@@ -128,13 +205,8 @@ public enum Pipeline {
         }
         // A --resend address must name a message of this night whose fate is unknown: a typo would else resend nothing.
         if !options.resend.isEmpty {
-            do {
-                try CounselorMailer.checkResend(options.resend, asOf: asOf, database: database,
-                                                outbox: URL(fileURLWithPath: options.outputDirectory + "/" + asOf + "/outbox"), diagnostics: diagnostics)
-            } catch {
-                if databaseIsNew { database.removeFiles() }
-                throw error
-            }
+            try CounselorMailer.checkResend(options.resend, asOf: asOf, database: database,
+                                            outbox: URL(fileURLWithPath: night.published + "/outbox"), diagnostics: diagnostics)
         }
         // A night cron missed, run late: the nights after it were counted without it. The next new night counts through
         // it (`ReconcileSession.recountStreaks`); their own reports stay as written unless they are run again.
@@ -156,144 +228,133 @@ public enum Pipeline {
                 hint: "to bring a later night's reports up to date, run it again (the same command with its --as-of)"))
         }
         // Counselors mailed a later night's lists are not sent this earlier night's, older ones after them.
-        if !skipMail, let later = try database.laterNightMailed(after: asOf) {
+        if !night.skipMail, let later = try database.laterNightMailed(after: asOf) {
             diagnostics.report(Diagnostic(.warning, "the night \(later) was mailed already: the lists of \(asOf) are older and are "
                 + "not mailed (its reports are written)", at: SourceLocation(file: options.databasePath), evenWhenQuiet: true))
-            skipMail = true
+            night.skipMail = true
         }
+    }
 
-        // Whether a run of this night imported files before this one (and stopped before its results, if none are stored),
-        // and the last night before it that imported a log (for stale exports, below).
-        let importedEarlierTonight = try database.importedFiles(asOf: asOf)
-        let lastLogNight = try database.latestLogNight(before: asOf)
+    /// The night's files as imported, with what is needed to tell last night's exports given again.
+    private struct ImportedNight {
+        let files: [ImportedFile]
+        /// Whether a run of this night imported files before this one (and stopped before its results, if none are stored).
+        let importedEarlierTonight: Bool
+        /// The last night before this one that imported a log.
+        let lastLogNight: String?
 
-        // 1. Import: every file of the night in one transaction.
-        var importer = Importer(database: database, asOf: asOf, vocabulary: vocabulary, options: options.table,
-                                diagnostics: diagnostics, progress: progress)
-        importer.acceptDepartures = options.acceptDepartures
-        let imported: [ImportedFile]
+        /// Whether every file came in before — its logs on the last night that had logs, a roster or counselor list as
+        /// the latest one: last night's exports given again. (Not when a run of this night imported them and then
+        /// stopped before its results, nor for a missed night run late with files that came in on a later night, nor
+        /// for a status export like an older night's, whose states moved since.) A file already imported tonight can
+        /// only be another --log of this run (no earlier run of the night imported).
+        func isLastNightsAgain(asOf: String) -> Bool {
+            !importedEarlierTonight && files.allSatisfy { file in
+                if file.alreadyImported { return file.importedOn.map { $0 <= asOf } ?? false }
+                return file.kind == .log && file.importedOn != nil && file.importedOn == lastLogNight  // a status export read again
+            } && files.contains { $0.importedOn.map { $0 < asOf } ?? false }
+        }
+    }
+
+    /// Imports every file of the night in one transaction; a first night that could not be imported leaves no empty
+    /// database behind.
+    private static func importFiles(_ night: Night) throws -> ImportedNight {
+        let (database, asOf) = (night.database, night.asOf)
         do {
-            imported = try importer.run(options.inputs)
+            let importedEarlierTonight = try database.hasImportedFiles(asOf: asOf)
+            let lastLogNight = try database.latestLogNight(before: asOf)
+            var importer = Importer(database: database, asOf: asOf, vocabulary: night.vocabulary, options: night.options.table,
+                                    diagnostics: night.diagnostics, progress: night.progress)
+            importer.acceptDepartures = night.options.acceptDepartures
+            let files = try importer.run(night.options.inputs)
+            if night.databaseIsNew, night.options.databasePath != ":memory:" {
+                // Run from another directory, a relative --db would otherwise start over without a word.
+                night.diagnostics.report(Diagnostic(.warning, "a new database was created for this night: "
+                    + URL(fileURLWithPath: night.options.databasePath).standardizedFileURL.path,
+                    hint: "expected on the first night only; if nights were run before, this run used another directory or --db "
+                        + "(give --db and --out as absolute paths)", evenWhenQuiet: true))
+            }
+            return ImportedNight(files: files, importedEarlierTonight: importedEarlierTonight, lastLogNight: lastLogNight)
         } catch {
-            // A first night that could not be imported leaves no empty database behind.
-            if databaseIsNew { database.removeFiles() }
+            if night.databaseIsNew { database.removeFiles() }
             throw error
         }
-        if databaseIsNew, options.databasePath != ":memory:" {
-            // Run from another directory, a relative --db would otherwise start over without a word.
-            diagnostics.report(Diagnostic(.warning, "a new database was created for this night: "
-                + URL(fileURLWithPath: options.databasePath).standardizedFileURL.path,
-                hint: "expected on the first night only; if nights were run before, this run used another directory or --db "
-                    + "(give --db and --out as absolute paths)", evenWhenQuiet: true))
-        }
-        StageClock.mark("import")
-        returnFreeMemory()
+    }
 
-        // A re-run of a night whose inputs did not change keeps its results and reports: only mail is retried.
-        let fingerprint = try database.nightFingerprint(settings: settingsKey(options, catalog: catalog))
-        let published = options.outputDirectory + "/" + asOf
-        let stored = try database.storedFingerprint(asOf: asOf)
-        let redone = try stored != nil && database.earlierNightRedone(after: asOf)
-        if redone {
-            diagnostics.report(Diagnostic(.note, "a night before \(asOf) was reconciled again after it: reconciling everyone, so that days "
-                + "outstanding and new or persisting findings count from that night as it is now"))
-        }
-        let unchanged = imported.allSatisfy(\.alreadyImported) && stored == fingerprint && !redone
-        // A new night whose every file came in before — its logs on the last night that had logs, a roster or counselor
-        // list as the latest one — was given last night's exports again. (Not when a run of this night imported them
-        // and then stopped before its results, nor for a missed night run late with files that came in on a later night,
-        // nor for a status export like an older night's, whose states moved since.)
-        // A file already imported tonight can only be another --log of this run (no earlier run of the night imported).
-        let nothingNew = stored == nil && !importedEarlierTonight && imported.allSatisfy { file in
-            if file.alreadyImported { return file.importedOn.map { $0 <= asOf } ?? false }
-            return file.kind == .log && file.importedOn != nil && file.importedOn == lastLogNight  // a status export read again
-        } && imported.contains { $0.importedOn.map { $0 < asOf } ?? false }
-        if nothingNew {
-            diagnostics.report(Diagnostic(.warning, "every input of the night \(asOf) came in on an earlier night: its lists are the "
-                + "last night's, counted a day on", hint: "check that tonight's exports were written (their dates and times)", evenWhenQuiet: true))
-        }
-        // The published folder says what it was written from: a run stopped between storing a changed night and
-        // publishing its reports leaves the folder of the night's earlier run, which is then not up to date.
-        let inputsMark = SHA256.hex(SHA256.digest(Array(fingerprint.utf8))) + "\n"
-        let markPath = published + "/" + ReportFolder.inputsMark
-        if unchanged, (try? String(contentsOfFile: markPath, encoding: .utf8)) == inputsMark,
-           FileManager.default.fileExists(atPath: published + "/findings.json") {
-            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; its reports are up to date",
-                                          at: SourceLocation(file: published)))
-            let night = try NightReader(database: database, asOf: asOf)
-            let summary = try night.summary(deadline: config.deadline)
-            if skipMail {
-                return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
-                                     reportDirectory: published, mail: nil)
-            }
-            let mailer = makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
-                           inputsMark: inputsMark)
+    /// A night run again with the inputs of its last run, whose published reports say so: they are kept, and only
+    /// mail is retried. Nil when the reports must be written again (missing, or from an earlier run).
+    private static func reuseReports(_ night: Night, imported: [ImportedFile], inputsMark: String) throws -> NightlyResult? {
+        let published = night.published
+        guard (try? String(contentsOfFile: published + "/" + ReportFolder.inputsMark, encoding: .utf8)) == inputsMark,
+              FileManager.default.fileExists(atPath: published + "/findings.json") else { return nil }
+        night.diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; its reports are up to date",
+                                            at: SourceLocation(file: published)))
+        let reader = try NightReader(database: night.database, asOf: night.asOf)
+        let summary = try reader.summary(deadline: night.config.deadline)
+        var mail: MailOutcome?
+        if !night.skipMail {
+            let mailer = makeMailer(night, inputsMark: inputsMark)
             let outbox = URL(fileURLWithPath: published + "/outbox")
             try mailer.prepare()
-            let mail = try mailer.loadManifest(from: outbox)
-                ? try mailer.deliver(from: outbox, diagnostics: diagnostics)
-                : try mailer.run(lists: try CounselorLists.collect(from: night), diagnostics: diagnostics)
-            return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
-                                 reportDirectory: published, mail: mail)
+            mail = try mailer.loadManifest(from: outbox)
+                ? try mailer.deliver(from: outbox, diagnostics: night.diagnostics)
+                : try mailer.run(lists: try CounselorLists.collect(from: reader), diagnostics: night.diagnostics)
         }
+        return NightlyResult(asOf: night.asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode,
+                             setAsideRows: summary.setAsideRows, reportDirectory: published, mail: mail)
+    }
 
-        // 2. Reconcile: pure rules over the stored values, results kept per night. A night already reconciled
-        // from the same inputs whose reports are missing (deleted, a disk filled up) or older (the run that stored
-        // the night was stopped before publishing them) only gets its reports.
-        if unchanged {
-            let why = FileManager.default.fileExists(atPath: published) ? "its reports are older than its last run; writing them again"
-                : "writing its missing reports"
-            diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; " + why, at: SourceLocation(file: published)))
-        } else {
-            let reconciler = Reconciler(database: database, traditional: traditional, progress: progress)
-            let outcome = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !options.fullReconcile)
-            StageClock.step("reconcile.commit")
-            if let base = outcome.base, nothingNew {
-                diagnostics.report(Diagnostic(.note, "no file came in since the night of \(base.asOf): every result carried over"))
-            } else if let base = outcome.base {
-                diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
-                    + "\(base.asOf): reconciled the \(counted(base.touchedIDs, "ID")) their new or changed rows name and carried the other results "
-                    + "over (--full reconciles everyone)"))
-            } else if let touched = outcome.touchedIDsOfWholeNight {
-                diagnostics.report(Diagnostic(.note, "the rows new since the latest night name \(touched) IDs, more than a fifth of the "
-                    + "students: reconciled everyone (sooner than one by one)"))
-            }
-            reportUnmatchedScopes(try database.counselorScopesMatchingNoStudent(asOf: asOf), diagnostics)
-            reportClassRowsSpanningColleges(try database.classRowsSpanningColleges(asOf: asOf), diagnostics)
-            StageClock.step("reconcile.scopes")
+    /// Reconciles the night (only the students its new rows touch, unless `--full` or too many) and says how.
+    private static func reconcile(_ night: Night, fingerprint: String, nothingNew: Bool) throws {
+        let (database, asOf, diagnostics) = (night.database, night.asOf, night.diagnostics)
+        let reconciler = Reconciler(database: database, traditional: night.traditional, progress: night.progress)
+        let outcome = try reconciler.run(asOf: asOf, inputs: fingerprint, incremental: !night.options.fullReconcile)
+        StageClock.step("reconcile.commit")
+        if let base = outcome.base, nothingNew {
+            diagnostics.report(Diagnostic(.note, "no file came in since the night of \(base.asOf): every result carried over"))
+        } else if let base = outcome.base {
+            diagnostics.report(Diagnostic(.note, "only \(base.rosterChanged ? "logs and a roster" : "logs") came in since the night of "
+                + "\(base.asOf): reconciled the \(counted(base.touchedIDs, "ID")) their new or changed rows name and carried the other results "
+                + "over (--full reconciles everyone)"))
+        } else if let touched = outcome.touchedIDsOfWholeNight {
+            diagnostics.report(Diagnostic(.note, "the rows new since the latest night name \(touched) IDs, more than a fifth of the "
+                + "students: reconciled everyone (sooner than one by one)"))
         }
-        StageClock.mark("reconcile")
+        reportUnmatchedScopes(try database.counselorScopesMatchingNoStudent(asOf: asOf), diagnostics)
+        reportClassRowsSpanningColleges(try database.classRowsSpanningColleges(asOf: asOf), diagnostics)
+        StageClock.step("reconcile.scopes")
+    }
 
-        // 3. Report: written to a temporary folder, then renamed, so no half-written night looks complete.
-        let night = try NightReader(database: database, asOf: asOf)
-        let summary = try night.summary(deadline: config.deadline)
+    /// Writes the night's reports into a temporary folder and publishes it, the counselors' messages composed into its
+    /// outbox on the way. Returns the night's summary, the published folder and the mailer that delivers the outbox.
+    private static func writeReports(_ night: Night, inputsMark: String) throws -> (NightSummary, String, CounselorMailer?) {
+        let reader = try NightReader(database: night.database, asOf: night.asOf)
+        let summary = try reader.summary(deadline: night.config.deadline)
         // The summary's counts filled the main connection's page cache (a million results, their findings);
         // the passes read on connections of their own, so it goes back before they start.
-        database.releaseMemory()
+        night.database.releaseMemory()
         returnFreeMemory()
         // findings.json and the mail lists ride along the report writer's two passes over the night.
-        let passes = SharedPasses(night)
+        let passes = SharedPasses(reader)
         // Mail settings are checked before anything is written; messages are composed into the outbox during the
         // report's pass by counselor, one list at a time, and published with the reports.
-        let mailer = skipMail ? nil
-            : makeMailer(config: config, catalog: catalog, database: database, asOf: asOf, reportDirectory: published, resend: options.resend,
-                           inputsMark: inputsMark)
+        let mailer = night.skipMail ? nil : makeMailer(night, inputsMark: inputsMark)
         try mailer?.prepare()
-        let reportDirectory = try ReportFolder.publish(in: options.outputDirectory, asOf: asOf, keepOutbox: mailer == nil,
-                                                       diagnostics: diagnostics) { folder in
+        let reportDirectory = try ReportFolder.publish(in: night.options.outputDirectory, asOf: night.asOf, keepOutbox: mailer == nil,
+                                                       diagnostics: night.diagnostics) { folder in
             let findings = try FindingsJSON.Stream(summary: summary, path: folder + "/findings.json")
             let outbox = URL(fileURLWithPath: folder + "/outbox")
             // The pass by counselor (and so the composing) runs on a second thread: its warnings go through a lock.
-            let mailDiagnostics = SerializedDiagnostics(diagnostics)
+            let mailDiagnostics = SerializedDiagnostics(night.diagnostics)
             var collector = mailer.map { mailer in
                 CounselorLists.Collector { try mailer.compose($0, into: outbox, diagnostics: mailDiagnostics) }
             }
             passes.ride(order: .byCollegeClass) { try findings.add($0) }
             if collector != nil { passes.ride(order: .byCounselor) { try collector!.add($0) } }
-            try RejectsCSV.write(night, to: folder + "/rejects.csv")
+            try RejectsCSV.write(reader, to: folder + "/rejects.csv")
             StageClock.step("report.summary")
-            _ = try ReportWriter.write(summary: summary, students: passes, catalog: catalog, to: URL(fileURLWithPath: folder),
-                                       options: ReportOptions(unmasked: options.unmasked))
+            _ = try ReportWriter.write(summary: summary, students: passes, catalog: night.catalog, to: URL(fileURLWithPath: folder),
+                                       options: ReportOptions(unmasked: night.options.unmasked))
             StageClock.step("report.passes")
             try passes.drain()
             try findings.finish()
@@ -304,14 +365,7 @@ public enum Pipeline {
             try mark.write(inputsMark)
             try mark.flush()
         }
-
-        StageClock.mark("report")
-
-        // 4. Email: delivery from the published outbox; the ledger keeps a re-run from mailing anyone twice.
-        let mail = try mailer?.deliver(from: URL(fileURLWithPath: reportDirectory + "/outbox"), diagnostics: diagnostics)
-        StageClock.mark("mail")
-        return NightlyResult(asOf: asOf, imported: imported, totals: summary.totals, byCode: summary.findingsByCode, setAsideRows: summary.setAsideRows,
-                             reportDirectory: reportDirectory, mail: mail)
+        return (summary, reportDirectory, mailer)
     }
 
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.
@@ -399,7 +453,7 @@ public enum Pipeline {
     /// database was restored from an older copy, or is new beside an old folder (found by an audit: nothing was said,
     /// days outstanding restarted, and every counselor of those nights was mailed again when they were run again).
     private static func warnOfNightsNotStored(in root: String, database: AppDatabase, _ diagnostics: DiagnosticSink) throws {
-        let latest = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM run") }
+        let latest = try database.latestStoredNight()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
         let published = names.filter { name in
             name.count == 10 && EventTime.dayNumber(name) != nil && name > (latest ?? "")
@@ -465,11 +519,11 @@ public enum Pipeline {
         }
     }
 
-    private static func makeMailer(config: Configuration, catalog: RemedyCatalog, database: AppDatabase, asOf: String,
-                                   reportDirectory: String, resend: Set<String>, inputsMark: String) -> CounselorMailer {
-        let mailer = CounselorMailer(settings: config.mail, environment: ProcessInfo.processInfo.environment, database: database,
-                                     catalog: catalog, asOf: asOf, deadline: config.deadline, outbox: URL(fileURLWithPath: reportDirectory + "/outbox"))
-        mailer.resend = Set(resend.map(CounselorMailer.resendKey))
+    private static func makeMailer(_ night: Night, inputsMark: String) -> CounselorMailer {
+        let mailer = CounselorMailer(settings: night.config.mail, environment: ProcessInfo.processInfo.environment, database: night.database,
+                                     catalog: night.catalog, asOf: night.asOf, deadline: night.config.deadline,
+                                     outbox: URL(fileURLWithPath: night.published + "/outbox"))
+        mailer.resend = Set(night.options.resend.map(CounselorMailer.resendKey))
         mailer.composedFrom = inputsMark.trimmingCharacters(in: .whitespacesAndNewlines)
         return mailer
     }

@@ -42,7 +42,7 @@ final class Console: DiagnosticSink {
     func summary(_ r: NightlyResult) {
         guard !quiet else { return }
         let t = r.totals
-        let rate = t.students == 0 ? 0 : Double(t.checked) * 100 / Double(t.students)
+        let rate = t.rate * 100
         let codes = FindingCode.allCases.compactMap { c in r.byCode[c].map { "\(c.rawValue) \($0)" } }.joined(separator: ", ")
         var line = "zicha \(r.asOf): \(counted(t.students, "student")), \(t.checked) checked (\(String(format: "%.1f", rate))%), \(t.unchecked) unchecked, \(t.disputed) disputed"
         if r.setAsideRows > 0 { line += "; \(counted(r.setAsideRows, "row")) set aside" }

@@ -69,10 +69,10 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Reconcile every student. By default, when only logs and rosters came in since the latest night, only the IDs their new or changed rows name are reconciled again and the other results carried over (the same results, sooner)."))
     var full = false
 
-    @Flag(name: .long, help: ArgumentHelp("Take a roster that would mark more than half of the students on the roster as left (20 or more): without it such a roster is refused as a likely partial export or another cohort's, exit 65."))
+    @Flag(name: .long, help: ArgumentHelp("Take a roster that would mark more than half of the students on the roster as left (20 or more), or one that names its students by another number than the previous roster (考生号 ↔ 学号): without it such a roster is refused as a likely partial export, another cohort's or a changed key column, exit 65."))
     var acceptDepartures = false
 
-    @Flag(name: .shortAndLong, help: "Print only errors and the few warnings every night needs (a new database, a night after today, exports not refreshed, a log without rows, reports a killed run left, mail refused): for cron.")
+    @Flag(name: .shortAndLong, help: "Print only errors (a failed night, mail refused or failed) and the warnings that need the office whatever the night (a new database, a night after today, exports not refreshed, a log without rows, many students leaving, reports a killed run left, mail of unknown fate): for cron.")
     var quiet = false
 
     func validate() throws {

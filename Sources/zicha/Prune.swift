@@ -10,9 +10,9 @@ struct Prune: ParsableCommand {
             students). Only the latest nights are read again: the previous night says what is new, persisting or \
             resolved, and how many days a student is outstanding. Prune keeps those of the latest --keep-nights \
             nights and removes the others'. Each pruned night keeps its totals (the trend in summary.html), its \
-            counts per college and class, its mail ledger and its Reports/<date>/ folder. A pruned night run again \
-            is reconciled again; a night earlier than the latest whose night before was pruned is not run again \
-            (its days outstanding would restart from nothing).
+            counts per college and class, its mail ledger and its Reports/<date>/ folder. A night earlier than \
+            the latest whose night before was pruned is not run again (its days outstanding would restart from \
+            nothing): of the pruned nights, only the first one stored can be run again, and is then reconciled again.
 
             The space freed is reused by later nights; --vacuum also gives it back to the file system, rewriting \
             the database (it needs free disk about the size of the database). Takes the same lock as a night: \

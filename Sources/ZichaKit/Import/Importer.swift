@@ -16,8 +16,8 @@ public struct NightInputs: Sendable {
 public struct Importer {
     let database: AppDatabase
     let asOf: String
-    /// `YYYYMMDD`: IDs born after it are invalid.
-    let today: Int
+    /// The night's date as `YYYYMMDD`: IDs born after it are invalid.
+    let nightDay: Int
     /// The end of the night's day (`EventTime` seconds): events from then on count from a later night.
     let nightEnd: Int64
     let vocabulary: EventVocabulary
@@ -31,7 +31,7 @@ public struct Importer {
                 diagnostics: DiagnosticSink, progress: Progress? = nil) {
         self.database = database
         self.asOf = asOf
-        self.today = Int(asOf.replacingOccurrences(of: "-", with: "")) ?? 99_991_231
+        self.nightDay = Int(asOf.replacingOccurrences(of: "-", with: "")) ?? 99_991_231
         self.nightEnd = EventTime.endOfDay(asOf)
         self.vocabulary = vocabulary
         self.options = options

@@ -46,7 +46,7 @@ final class PreparedStudent {
 struct RowPreparer {
     let kind: TableKind
     let reader: any TableReader
-    let today: Int
+    let nightDay: Int
     let vocabulary: EventVocabulary
     private var header: HeaderMap? = nil
     /// The header row's cells, empty ones included: in a text file, a data row with values past them is misaligned.
@@ -62,18 +62,18 @@ struct RowPreparer {
     private var firstUnheaded: SourceLocation?
     /// Counselor-list rows naming a counselor without an address, and the first of them.
     private var rowsWithoutEmail = 0
+    private var firstWithoutEmail: SourceLocation?
     /// Failures (注册失败, 找回失败) whose 说明 gives a reason zicha does not read, or one no finding covers for that kind
     /// of failure (a registration refused for the name: the SPEC's findings name none), and the first of them.
     private var unreadReasons = 0
     private var firstUnreadReason: (location: SourceLocation, detail: String)?
-    private var firstWithoutEmail: SourceLocation?
     private var recordsBeforeHeader = 0
     private var firstHeaderRecord: TableRecord? = nil
+    /// OpenCC, opened for the first failure whose detail is not understood as written (see `failureReason`).
+    private var traditional: OpenCCConverter?? = .none
     /// The sheet of the records being read (`TableRecord.sheet`), and per sheet read its data rows and the lines above
     /// its header, for the note naming the sheets read.
     private var sheet = 0
-    /// OpenCC, opened for the first failure whose detail is not understood as written (see `failureReason`).
-    private var traditional: OpenCCConverter?? = .none
     private var sheetRows: [Int] = [0]
     private var sheetTitleRows: [Int] = [0]
     /// Whether lines above a header were warned of (once per file: each sheet's are in the note naming the sheets read).
@@ -97,7 +97,7 @@ struct RowPreparer {
     init(kind: TableKind, reader: any TableReader, importer: Importer) {
         self.kind = kind
         self.reader = reader
-        self.today = importer.today
+        self.nightDay = importer.nightDay
         self.vocabulary = importer.vocabulary
         asOfMidnight = EventTime.startOfDay(importer.asOf) ?? 0
     }
@@ -412,7 +412,7 @@ struct RowPreparer {
         return .student(PreparedStudent(StudentRow(
             ksh: ksh, xh: Text.removingSpaces(Text.halfWidth(Text.unmarkedNumber(cell(columns.xh)))), name: name,
             admissionName: admission.isEmpty ? nil : PersonName(admission),
-            id: IDNumber(idText, today: today), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
+            id: IDNumber(idText, today: nightDay), sex: cell(columns.sex), birthdate: cell(columns.birthdate),
             phone: PhoneNumber(cell(columns.phone)), college: Text.unitName(cell(columns.college)), major: cell(columns.major),
             className: Text.unitName(cell(columns.className)), counselor: cell(columns.counselor),
             counselorEmail: cell(columns.counselorEmail), line: record.line).hashed(), record))
@@ -464,7 +464,7 @@ struct RowPreparer {
         func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
         let idText = HeaderMap.cell(columns.id, in: c)
         if idText.isEmpty { return reject("身份证号 is empty") }
-        let id = IDNumber(idText, today: today)
+        let id = IDNumber(idText, today: nightDay)
         if let problem = id.problem { return reject("身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)") }
         let label = HeaderMap.cell(columns.event, in: c)
         guard let kind = eventKind(label) else {

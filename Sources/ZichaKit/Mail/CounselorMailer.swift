@@ -55,7 +55,7 @@ public final class CounselorMailer {
     private var outboxNight: String?
     private var changesSince: [String: [String: CounselorListChanges]] = [:]
 
-    /// A mailer for one night; nothing happens until `run`.
+    /// A mailer for one night; nothing is written or sent until `run` (or the pipeline's `prepare`, `compose`, `deliver`).
     public init(settings: MailSettings?, environment: [String: String], database: AppDatabase,
                 catalog: RemedyCatalog, asOf: String, deadline: String?, outbox: URL) {
         self.settings = settings

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A copy of a night's delivery ledger kept in its outbox (`outbox/delivered.tsv`): one line per change of a message's
 /// status, the last line of a recipient saying where their message stands. The ledger in the database decides; the
@@ -73,7 +72,7 @@ struct DeliveryJournal {
     /// database restored from an older copy, or a new one). A message the journal last saw being sent is taken as of
     /// unknown fate, as a run that stopped while sending leaves it.
     static func adopt(from root: String, asOf: String, into database: AppDatabase) throws {
-        let latest = try database.writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM delivery") } ?? ""
+        let latest = try database.latestDeliveryNight() ?? ""
         let nights = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             .filter { $0.count == 10 && EventTime.dayNumber($0) != nil && ($0 == asOf || $0 > latest) }.sorted()
         for night in nights {
@@ -86,27 +85,6 @@ struct DeliveryJournal {
                                    : "as the night's outbox/delivered.tsv says",
                                updatedAt: ISO8601DateFormatter().string(from: Date()))
             })
-        }
-    }
-}
-
-extension AppDatabase {
-    /// Takes the journal's rows the database does not have, and those where the journal knows more: a message it says
-    /// was sent is sent whatever the database says (a copy taken before the send, or during it, says failed, pending
-    /// or unknown: found by an audit, a counselor was mailed twice), and one of unknown fate is not one to send again
-    /// blindly.
-    func adoptDeliveries(_ records: [DeliveryRecord]) throws {
-        let rank = { (status: String) in "CASE \(status) WHEN 'sent' THEN 3 WHEN 'unknown' THEN 2 WHEN 'pending' THEN 2 ELSE 1 END" }
-        try writer.write { db in
-            for r in records {
-                try db.execute(sql: """
-                    INSERT INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (as_of, recipient) DO UPDATE SET message_id = excluded.message_id, status = excluded.status,
-                        detail = excluded.detail, updated_at = excluded.updated_at
-                    WHERE \(rank("excluded.status")) > \(rank("delivery.status"))
-                    """, arguments: [r.asOf, r.recipient, r.counselor, r.messageID, r.status.rawValue, r.attempts, r.detail, r.updatedAt])
-            }
         }
     }
 }

@@ -85,14 +85,13 @@ public struct MailAddress: Sendable, Equatable {
         }
     }
 
-    /// Drops C0/C1 controls (CR and LF among them), bidi overrides and line separators; folds runs of white space.
+    /// Drops C0/C1 controls (CR and LF among them), bidi controls and line separators; folds runs of white space.
     static func cleanName(_ name: String) -> String {
         var out = ""
         var pendingSpace = false
         for scalar in name.unicodeScalars {
             let v = scalar.value
-            let isControl = v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-                || (0x2066...0x2069).contains(v) || v == 0x2028 || v == 0x2029
+            let isControl = Text.isC0C1Control(v) || Text.isBidiControl(v) || v == 0x2028 || v == 0x2029
             if isControl || scalar.properties.isWhitespace {
                 pendingSpace = !out.isEmpty
                 continue

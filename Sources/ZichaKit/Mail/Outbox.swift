@@ -53,11 +53,4 @@ struct Outbox {
             throw ZichaError.cannotWrite(what, errno: Int32(posix.code), at: url.path)
         }
     }
-
-    /// Writes every message; returns the file of each, in order.
-    func write(_ messages: [ComposedMessage]) throws -> [URL] {
-        try create()
-        var used: Set<String> = []
-        return try messages.map { try write($0, used: &used) }
-    }
 }

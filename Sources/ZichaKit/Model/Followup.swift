@@ -64,7 +64,7 @@ public struct FollowupRow: Sendable, Equatable {
     public var needsCounselor: Bool { state != .checked }
 
     /// No counselor, neither by name nor by address: listed for the administrator, in no counselor's list.
-    public var isUnassigned: Bool { counselor.isEmpty && counselorEmail.isEmpty }
+    public var hasNoCounselor: Bool { counselor.isEmpty && counselorEmail.isEmpty }
 
     /// No counselor address (NO_COUNSELOR): no counselor is mailed about the student, whether or not a counselor is
     /// named. summary.html lists these as unassigned: a name without an address reaches nobody.
@@ -131,9 +131,6 @@ public struct GroupProgress: Sendable, Equatable, Codable {
         self.checked = checked
         self.disputed = disputed
     }
-
-    /// Checked share in 0…1; 0 for an empty group.
-    public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
 }
 
 /// One past night in the trend.
@@ -147,8 +144,6 @@ public struct TrendPoint: Sendable, Equatable, Codable {
         self.students = students
         self.checked = checked
     }
-
-    public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
 }
 
 /// A finding that stood the previous night and is gone tonight.
@@ -193,6 +188,7 @@ public struct NightTotals: Sendable, Equatable, Codable {
         self.disputed = disputed
     }
 
+    /// Checked share in 0…1; 0 for an empty night.
     public var rate: Double { students == 0 ? 0 : Double(checked) / Double(students) }
 }
 

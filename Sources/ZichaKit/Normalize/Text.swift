@@ -10,21 +10,25 @@ public enum Text {
 
     private static let noneWords: Set<String> = ["-", "--", "---", "—", "——", "/", "无", "空", "暂无", "n/a", "na", "null", "none"]
 
-    /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
-    @inline(__always)
     /// The bidi controls (U+202A–202E, U+2066–2069, U+200E, U+200F, U+061C): text from the inputs holding one can
     /// reverse a line where it is shown, so every report and message shows them as marks.
     static func isBidiControl(_ v: UInt32) -> Bool {
         (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
     }
 
+    /// The C0 and C1 controls (U+0000–001F, U+007F–009F), tab and line breaks among them.
+    static func isC0C1Control(_ v: UInt32) -> Bool { v < 0x20 || (0x7F...0x9F).contains(v) }
+
     /// The visible mark that stands for a character shown inert (a bidi or other control): `[U+202E]`, `[U+061C]` —
-    /// at least four hex digits, as Unicode writes code points; the same in every report and message.
+    /// at least four hex digits, as Unicode writes code points; the same in every report and mail (terminal
+    /// messages write `\u{1B}` instead, as Swift does: `StandardError`).
     static func mark(_ v: UInt32) -> String {
         let hex = String(v, radix: 16, uppercase: true)
         return "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
     }
 
+    /// ASCII white space, NBSP, the ideographic space U+3000 and other Unicode spaces.
+    @inline(__always)
     public static func isSpace(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: return true

@@ -24,8 +24,8 @@ struct CounselorFileNames {
         var out = ""
         for scalar in raw.unicodeScalars {
             let v = scalar.value
-            let unsafe = v < 0x20 || (0x7F...0x9F).contains(v) || "/\\:*?\"<>|".unicodeScalars.contains(scalar)
-                || (0x200B...0x200F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            let unsafe = Text.isC0C1Control(v) || "/\\:*?\"<>|".unicodeScalars.contains(scalar)
+                || (0x200B...0x200F).contains(v) || Text.isBidiControl(v)
                 || v == 0xFEFF || scalar.properties.generalCategory == .format
             if unsafe { out.unicodeScalars.append("_") }
             else if scalar.properties.isWhitespace { out.unicodeScalars.append(" ") }

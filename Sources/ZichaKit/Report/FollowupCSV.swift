@@ -28,7 +28,7 @@ public enum FollowupTable {
     public static let header = ["学院", "班级", "辅导员", "考生号", "学号", "姓名", "身份证号", "手机号", "状态",
                                 "问题", "处理办法", "参考", "未查天数", "变化"]
 
-    /// Index of the ID and phone columns (typed as text in workbooks).
+    /// Indexes of the number columns kept as text in workbooks: 考生号, 学号, ID and phone (Excel would round them).
     public static let textColumns: Set<Int> = [3, 4, 6, 7]
 
     /// The cells of one student. `masked` hides ID numbers and phones (counselor-facing output).

@@ -23,7 +23,7 @@ enum HTML {
             case "\t": out += " "
             default:
                 let v = u.value
-                if v < 0x20 || (0x7F...0x9F).contains(v) || Text.isBidiControl(v) || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
+                if Text.isC0C1Control(v) || Text.isBidiControl(v) || (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE {
                     out += Text.mark(v)
                 } else {
                     out.unicodeScalars.append(u)

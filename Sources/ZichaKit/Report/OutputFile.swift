@@ -30,11 +30,6 @@ public final class OutputFile {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
-    public func write(_ bytes: [UInt8]) throws {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
     /// Writes what is buffered; a full disk is an error naming the file.
     public func flush() throws {
         try buffer.withUnsafeBytes { try Self.writeAll(fd, $0, path: path) }

@@ -89,7 +89,7 @@ public enum ReportWriter {
         }
 
         try students.forEachStudent(order: .byCounselor) { row in
-            guard !row.isUnassigned, row.needsCounselor else { return }
+            guard !row.hasNoCounselor, row.needsCounselor else { return }
             if let open = current.first, open.counselor == row.counselor, open.email == row.counselorEmail {
                 for list in current { try list.append(row) }
                 return

@@ -114,3 +114,34 @@ extension AppDatabase {
         return formatter.string(from: Date())
     }
 }
+
+extension AppDatabase {
+    /// The latest night the delivery ledger has a row of.
+    func latestDeliveryNight() throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM delivery") }
+    }
+
+    /// The latest night stored (reconciled, or pruned since).
+    public func latestStoredNight() throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM run") }
+    }
+
+    /// Takes the journal's rows the database does not have, and those where the journal knows more: a message it says
+    /// was sent is sent whatever the database says (a copy taken before the send, or during it, says failed, pending
+    /// or unknown: found by an audit, a counselor was mailed twice), and one of unknown fate is not one to send again
+    /// blindly.
+    func adoptDeliveries(_ records: [DeliveryRecord]) throws {
+        let rank = { (status: String) in "CASE \(status) WHEN 'sent' THEN 3 WHEN 'unknown' THEN 2 WHEN 'pending' THEN 2 ELSE 1 END" }
+        try writer.write { db in
+            for r in records {
+                try db.execute(sql: """
+                    INSERT INTO delivery (as_of, recipient, counselor, message_id, status, attempts, detail, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (as_of, recipient) DO UPDATE SET message_id = excluded.message_id, status = excluded.status,
+                        detail = excluded.detail, updated_at = excluded.updated_at
+                    WHERE \(rank("excluded.status")) > \(rank("delivery.status"))
+                    """, arguments: [r.asOf, r.recipient, r.counselor, r.messageID, r.status.rawValue, r.attempts, r.detail, r.updatedAt])
+            }
+        }
+    }
+}

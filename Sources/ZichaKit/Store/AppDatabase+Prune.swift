@@ -16,8 +16,8 @@ extension AppDatabase {
     /// result per student and their findings (≈ 140 MB a night at 1M students), and only the latest nights are read
     /// again — the previous night for what is new, persisting or resolved, and for days outstanding. What stays of a
     /// pruned night: its totals (the summary's trend), its counts per college and class, its mail ledger, and the
-    /// files in its reports folder. A pruned night run again is reconciled again (its stored inputs are cleared),
-    /// compared with the latest earlier night that kept its results.
+    /// files in its reports folder. Its stored inputs are cleared, so a pruned night run again is reconciled again —
+    /// which `prunedHistory` allows only for the first night stored (a later one would lose its history).
     public func pruneNights(keeping keep: Int) throws -> PruneOutcome {
         precondition(keep >= 1)
         return try writer.write { db in

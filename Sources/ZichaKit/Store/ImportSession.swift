@@ -224,7 +224,7 @@ public final class ImportSession {
         return true
     }
 
-    /// Binds a roster row as parameters 1–24, 27 and 29 of the student statements (what `StudentRow.valuesHash`
+    /// Binds a roster row as parameters 1–24, 27 and 29 of the student statements (what `StudentRow.hashes()`
     /// hashes: keep the two in step).
     private func bind(_ st: FastStatement, _ s: StudentRow) {
         let admission = s.storedAdmissionName

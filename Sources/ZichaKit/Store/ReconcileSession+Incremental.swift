@@ -68,7 +68,7 @@ extension ReconcileSession {
                                                      ORDER BY file_id LIMIT 1)
             """, arguments: [base.runID, base.lastFile])
         while let r = try before.next() {
-            progress.count(college: r[0], className: r[1], state: CheckState(rawValue: r[2]) ?? .unchecked, by: -1)
+            classProgress.count(college: r[0], className: r[1], state: CheckState(rawValue: r[2]) ?? .unchecked, by: -1)
         }
         let redone = "(SELECT id FROM temp.redone)"
         let unmatchedRedone = "(student_id = 0 AND subject IN (SELECT id FROM temp.touched))"
@@ -144,7 +144,6 @@ extension AppDatabase {
         }
     }
 
-    /// The fingerprint stored with the reconciled night `asOf`, if that night was reconciled.
     /// Whether a night before `asOf` was reconciled after it (re-run, or run late for a night cron missed): `asOf`'s
     /// days outstanding and new or persisting findings were then counted from a previous night that has changed since,
     /// so its results can be neither carried over nor kept as they are (found by an audit: a night re-run after a
@@ -153,17 +152,18 @@ extension AppDatabase {
         try writer.read { db in try ReconcileSession.earlierNightRedone(db, after: asOf) }
     }
 
+    /// The fingerprint stored with the reconciled night `asOf`, if that night was reconciled.
     public func storedFingerprint(asOf: String) throws -> String? {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT inputs FROM run WHERE as_of = ?", arguments: [asOf]) }
     }
 
-    /// Whether a file came in for night `asOf` (an earlier run of it may have imported its files and stopped).
     /// The latest night before `asOf` that imported a log.
     public func latestLogNight(before asOf: String) throws -> String? {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM import_file WHERE kind = 'log' AND as_of < ?", arguments: [asOf]) }
     }
 
-    public func importedFiles(asOf: String) throws -> Bool {
+    /// Whether a file came in for night `asOf` (an earlier run of it may have imported its files and stopped).
+    public func hasImportedFiles(asOf: String) throws -> Bool {
         try writer.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM import_file WHERE as_of = ?)", arguments: [asOf]) ?? false }
     }
 }

@@ -21,7 +21,7 @@ public final class ReconcileSession {
     private var insertResult: FastStatement?
     private var insertFinding: FastStatement?
     /// Students, checked and disputed per college and class, stored by `finish`.
-    var progress = ClassCounts()
+    var classProgress = ClassCounts()
 
     /// Touched IDs below which a night is always reconciled incrementally (see `init`).
     static let fullNightFloor = 10_000
@@ -167,7 +167,7 @@ public final class ReconcileSession {
     /// reports read them in.
     public func record(_ facts: StudentFacts, storeID: Int64, verdict: Verdict) throws {
         let ksh = facts.ksh
-        progress.count(college: facts.college, className: facts.className, state: verdict.state)
+        classProgress.count(college: facts.college, className: facts.className, state: verdict.state)
         if insertResult == nil {
             insertResult = try FastStatement(db, sql: """
                 INSERT INTO temp.result_stage (student_id, ksh, state, outstanding_since, counselor, counselor_email) VALUES (?, ?, ?, ?, ?, ?)
@@ -246,7 +246,7 @@ public final class ReconcileSession {
             INSERT OR IGNORE INTO finding (run_id, student_id, subject, code, detail, remedies)
                 SELECT ?, student_id, subject, code, detail, remedies FROM temp.finding_stage ORDER BY student_id, subject, code
             """, arguments: [runID])
-        try storeProgress(runID: runID, adding: base != nil)
+        try storeClassProgress(runID: runID, adding: base != nil)
         if let prev = previous {
             // Incrementally, only the results just staged: those carried over were compared when first computed.
             let onlyStaged = base != nil
@@ -291,7 +291,7 @@ public final class ReconcileSession {
     }
 
     /// Stores the counts per college and class: as they are, or (`adding`) added to the carried-over ones.
-    private func storeProgress(runID: Int64, adding: Bool) throws {
+    private func storeClassProgress(runID: Int64, adding: Bool) throws {
         let insert = try FastStatement(db, sql: """
             INSERT INTO class_progress (run_id, college, class, students, checked, disputed) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -299,7 +299,7 @@ public final class ReconcileSession {
             UPDATE class_progress SET students = students + ?4, checked = checked + ?5, disputed = disputed + ?6
             WHERE run_id = ?1 AND college = ?2 AND class = ?3
             """) : nil
-        try progress.forEach { college, className, counts in
+        try classProgress.forEach { college, className, counts in
             if adding, counts == ClassCounts.Counts() { return }
             func bind(_ st: FastStatement) {
                 st.bind(1, runID); st.bind(2, college); st.bind(3, className)
@@ -313,14 +313,14 @@ public final class ReconcileSession {
             bind(insert)
             try insert.execute(db)
         }
-        progress.removeAll()
+        classProgress.removeAll()
         if adding { try db.execute(sql: "DELETE FROM class_progress WHERE run_id = ? AND students <= 0", arguments: [runID]) }
     }
 }
 
 extension AppDatabase {
     /// Runs one night's reconciliation in one transaction (a re-run of the same night replaces it).
-    /// `incremental` lets the session carry results over from the latest night when only logs came in since
+    /// `incremental` lets the session carry results over from the latest night when only logs and rosters came in since
     /// (`ReconcileSession.base`); `inputs` is the night's fingerprint, compared with that night's.
     public func reconcileNight<T>(asOf: String, inputs: String = "", incremental: Bool = false,
                                   _ body: (ReconcileSession) throws -> T) throws -> T {

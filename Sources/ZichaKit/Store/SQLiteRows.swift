@@ -4,8 +4,8 @@ import GRDBSQLite
 
 /// The rows of a query read through SQLite's C API, for the passes that read every student and event of a night.
 /// GRDB's `Row` subscripts ask SQLite for each column's type, then make a `String` with `String(cString:)` (a
-/// `strlen` before the UTF-8 check) behind several calls per column; the merge join reads 19 columns of a million
-/// students and 6 of three million events. Here a column is read with its length, as SQLite keeps it.
+/// `strlen` before the UTF-8 check) behind several calls per column; the merge join reads 16 columns of a million
+/// students and 8 of three million events. Here a column is read with its length, as SQLite keeps it.
 /// GRDB keeps owning the statement; this only steps it and reads the current row.
 final class SQLiteRows {
     private let statement: Statement

@@ -15,7 +15,7 @@ public struct StudentRow: Sendable {
     public var counselor: String
     public var counselorEmail: String
     public var line: Int
-    /// A hash of the values the row stores (`valuesHash`), made on the reading thread by `hashed()`.
+    /// A hash of the values the row stores (`hashes()`), made on the reading thread by `hashed()`.
     public var storedValuesHash: Int64 = 0
     /// A hash of the 考生号 and the values the row stores, matched against the latest roster's row at the same place
     /// (`RosterSequence`).
@@ -36,10 +36,8 @@ public struct StudentRow: Sendable {
     /// FNV-1a (64-bit) over every value `ImportSession.bind` stores as parameters 2–20 and 27, each ended by a byte
     /// UTF-8 never holds, then mixed (SplitMix64's finalizer). A roster stored over another compares it with the
     /// stored row's and skips the row when they match (see `RosterReplacement`). Not a cryptographic hash: two
-    /// different rows share one with a chance of about 2⁻⁶⁴, and the rows are the school's own file.
-    func valuesHash() -> Int64 { hashes().values }
-
-    /// `valuesHash`, and the same hash continued over the 考生号 (`placeHash`).
+    /// different rows share one with a chance of about 2⁻⁶⁴, and the rows are the school's own file. Returned with
+    /// the same hash continued over the 考生号 (`placeHash`).
     private func hashes() -> (values: Int64, withKey: Int64) {
         var h = ValuesHasher()
         h.add(xh); h.add(name.raw); h.add(name.normalized)
