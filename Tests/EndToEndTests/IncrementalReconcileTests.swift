@@ -264,6 +264,35 @@ struct IncrementalReconcileTests {
         #expect(seen == [["unchecked", "unchecked"], ["unchecked", "checked"], ["checked", "unchecked"], ["unchecked", "checked"]])
     }
 
+    @Test("a state said again on two nights, a late row of the other state between them, then an export of that state: it changes the state")
+    func stateSaidAgainThenALateRowBetween() throws {
+        let tmp = try TempFolder("incremental-status-between")
+        let copies = try twoCopies(tmp)
+        // 李静 (26420101000002) 未查 and 郭强 (26420101000016) 已查 said by the export on two nights; a late log then
+        // says the other state at 11-30 01:44, between the two; the export of 12-03 says that other state. Found by a
+        // random differential audit: the 12-03 rows were taken as saying the late rows' states again (the event just
+        // before them by its own time), not stored, and the incremental night kept both students as they were.
+        let header = "身份证号,姓名,状态\n"
+        let before = try tmp.write(header + "420103200611220221,李静,未查\n420203200608081617,郭强,已查\n", to: "before.csv")
+        let late = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-30 01:44:14,420103200611220221,李静,已确认,\n"
+            + "2026-11-30 01:44:14,420203200608081617,郭强,未查,\n", to: "late.csv")
+        let after = try tmp.write(header + "420103200611220221,李静,已查\n420203200608081617,郭强,未查\n", to: "after.csv")
+        func states(_ asOf: String) throws -> [String] {
+            let students = try FindingsFile(path: copies[0] + "/Reports/\(asOf)/findings.json").studentsByKsh
+            return ["26420101000002", "26420101000016"].map { students[$0]?["state"] as? String ?? "?" }
+        }
+        var seen: [[String]] = []
+        for (asOf, logs) in [("2026-11-30", [before]), ("2026-12-01", [before]), ("2026-12-02", [late]), ("2026-12-03", [after]),
+                             ("2026-12-04", [after])] {
+            for (copy, full) in zip(copies, [false, true]) { _ = try night(copy, asOf: asOf, logs: logs, full: full) }
+            #expect(try differences(copies) == "", "\(asOf)")
+            seen.append(try states(asOf))
+        }
+        // On 12-02 the export's restatements (12-01) stand after the late rows (11-30 01:44); 12-03's export wins.
+        #expect(seen == [["unchecked", "checked"], ["unchecked", "checked"], ["unchecked", "checked"], ["checked", "unchecked"],
+                         ["checked", "unchecked"]])
+    }
+
     @Test("a status export like an older night's says its states again; one like last night's is stale; a night between re-runs right")
     func statusExportLikeAnOlderNights() throws {
         let tmp = try TempFolder("incremental-status-again")

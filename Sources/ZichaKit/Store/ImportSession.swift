@@ -307,7 +307,10 @@ public final class ImportSession {
     /// Stores the state rows that waited for the end of the night (`addEvent`), less those that only say again what
     /// the student's previous event said: a row without a time of its own (a status export's 已查 / 未查 / 有异议,
     /// dated the night at 00:00) whose state, reason, name and detail are those of the event just before it, from
-    /// another file. A status export lists every student every night; stored each night, it would add a row per
+    /// another file — just before it as the rules order events, each at the latest time an export said it again
+    /// before this row (`state_restated`): an export saying 未查 on two nights, then a late row's 已确认 dated between
+    /// the two, and tonight's 已查 changes the state (found by an audit: it was taken as saying the 已确认 again, and
+    /// an incremental night, which reconciles only the IDs of stored rows, kept the student unchecked). A status export lists every student every night; stored each night, it would add a row per
     /// student (a million at 1M), count again in a NOT_ON_ROSTER's 记录数, and touch every ID, so that no night after
     /// it could reconcile incrementally. Rows an earlier file gave already (`storeStagedEvents`) are left out too.
     ///
@@ -338,8 +341,14 @@ public final class ImportSession {
                                      WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
                    THEN (SELECT CASE WHEN p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
                                       AND p.detail = s.detail THEN p.file_id * 1099511627776 + p.line END
-                         FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
-                         ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1) END AS says_again
+                         FROM (SELECT * FROM (SELECT q.file_id, q.line, q.kind, q.reason, q.name, q.detail, q.ts AS at, 0 AS again
+                                              FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts < s.ts
+                                              ORDER BY q.ts DESC, q.file_id DESC, q.line DESC LIMIT 1)
+                               UNION ALL
+                               SELECT * FROM (SELECT e.file_id, e.line, e.kind, e.reason, e.name, e.detail, r.ts AS at, 1 AS again
+                                              FROM state_restated r JOIN event e ON e.file_id = r.file_id AND e.line = r.line
+                                              WHERE r.id_norm = s.id_norm AND r.ts < s.ts ORDER BY r.ts DESC LIMIT 1)) p
+                         ORDER BY p.at DESC, p.again DESC LIMIT 1) END AS says_again
             FROM s
             """)
         try db.execute(sql: """
