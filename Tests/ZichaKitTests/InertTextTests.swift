@@ -22,4 +22,14 @@ import Testing
         #expect(CSVText.cell(long + "\u{202E}王\n一") == "\"" + long + "[U+202E]王\r\n一\"", "a long cell, with curly quotes before the control")
         #expect(CSVText.cell(long + "\u{061C}") == long + "[U+061C]")
     }
+
+    @Test(arguments: ["=1+1", "+86 138", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])
+    func cellsStartingAFormulaAreNeutralizedShortOrLongQuotedOrNot(_ start: String) {
+        // Short cells take one scan and long ones (64 bytes and more) another: both put the ' first.
+        for rest in ["", String(repeating: "学", count: 25), String(repeating: "学", count: 25) + ",逗号"] {
+            let cell = CSVText.cell(start + rest)
+            let unquoted = cell.hasPrefix("\"") ? String(cell.dropFirst()) : cell
+            #expect(unquoted.hasPrefix("'" + start.prefix(1).replacingOccurrences(of: "\r", with: "")), "\(start.debugDescription) + \(rest.count) characters: \(cell.debugDescription)")
+        }
+    }
 }

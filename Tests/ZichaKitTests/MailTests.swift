@@ -218,6 +218,28 @@ enum MailFixture {
         #expect(a.domain == "Mail.Example.edu.cn")
     }
 
+    @Test func aNameThatLooksLikeAnEncodedWordIsEncodedNotPassedThrough() throws {
+        // A roster name written as an encoded word would be decoded by the mail program into any text it says.
+        let fake = "=?UTF-8?B?5byg?="
+        #expect(!MIMEEncoding.isPlainPhrase(fake))
+        let header = MIMEEncoding.mailbox("To", try MailAddress(address: "a@example.cn", name: fake))
+        #expect(!header.contains(fake), "\(header)")
+        #expect(header.contains("=?UTF-8?B?" + Data(fake.utf8).base64EncodedString()), "\(header)")
+    }
+
+    @Test func bidiControlsAndLineSeparatorsLeaveNamesAndSubjects() throws {
+        for control in ["\u{202E}", "\u{2066}", "\u{200F}", "\u{061C}", "\u{2028}"] {
+            #expect(try MailAddress(address: "a@example.cn", name: "张\(control)老师").name == "张 老师", "\(control.unicodeScalars.first!.value)")
+            let subject = MIMEEncoding.unstructured("Subject", "学籍\(control)自查")
+            #expect(subject == MIMEEncoding.unstructured("Subject", "学籍 自查"), "\(control.unicodeScalars.first!.value)")
+        }
+    }
+
+    @Test func theMailboxNameBeforeTheAtIsAtMost64Bytes() throws {
+        _ = try MailAddress(address: String(repeating: "a", count: 64) + "@example.cn")
+        #expect(throws: MailAddress.Problem.self) { try MailAddress(address: String(repeating: "a", count: 65) + "@example.cn") }
+    }
+
     @Test func encodedWordsNeverSplitACharacterAndStayShort() throws {
         let text = "【学籍自查】𠀀𠀁😀 计算机科学与技术学院、外国语学院 " + String(repeating: "测", count: 40)
         let words = MIMEEncoding.encodedWords(text, firstLineUsed: 9)

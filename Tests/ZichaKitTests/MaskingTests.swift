@@ -19,6 +19,17 @@ import Testing
         #expect(Masking.id("") == "")
     }
 
+    @Test func theShortestValuesShownInPartAreShownAsTheCharacterPathShowsThem() {
+        // The byte path (ASCII) and the character path (full-width digits) agree at the boundary: an ID of 11
+        // characters and a phone of 8 are the first shown in part, one shorter is hidden whole.
+        #expect(Masking.id("11010519900") == "110105*9900")
+        #expect(Masking.id("１１０１０５１９９００") == "１１０１０５*９９００")
+        #expect(Masking.phone("13800138") == "138*0138")
+        #expect(Masking.phone("１３８００１３８") == "１３８*０１３８")
+        #expect(Masking.phone("1380013") == "*******")
+        #expect(Masking.phone("１３８００１３") == "*******")
+    }
+
     @Test func textMasksEveryIDAndMobileInASentence() {
         // Given a finding detail with a mobile, an 18-digit and a 15-digit ID, a 考生号 and a time
         let detail = "与 王芳 (24110101000007) 共用 13800138000；身份证号 110105199001010021，请用本人15位身份证号 110105900101002 注册，2026-09-01 08:00:00"
