@@ -291,6 +291,11 @@ public final class ImportSession {
         return staged - stored
     }
 
+    /// Whether the event `p` says what the staged state row `s` says, from another file.
+    private static func saysAgain(_ p: String) -> String {
+        "\(p).file_id <> s.file_id AND \(p).kind = s.kind AND \(p).reason IS s.reason AND \(p).name = s.name AND \(p).detail = s.detail"
+    }
+
     /// True for a staged row `s` whose event an earlier file already gave: the same ID, time, event, reason, name and
     /// detail (looked up in `event_by_id`).
     private static let givenByAnEarlierFile = """
@@ -333,22 +338,24 @@ public final class ImportSession {
         // file id and line in one integer: the line below 2⁴⁰, as `SheetLine` keeps a workbook's sheets' lines), or stored.
         try db.execute(sql: """
             CREATE TEMP TABLE state_decided AS
-            WITH s AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm)
+            WITH staged AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm),
+            s AS MATERIALIZED (SELECT staged.*, (SELECT max(r.ts) FROM state_restated r WHERE r.id_norm = staged.id_norm AND r.ts < staged.ts)
+                                   AS restated_at FROM staged)
             SELECT s.*, \(Self.givenByAnEarlierFile) AS given,
                    CASE WHEN same_time = 1
                      AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
                      AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
                                      WHERE f.is15 AND f.id_norm = substr(s.id_norm, 1, 6) || substr(s.id_norm, 9, 9))
-                   THEN (SELECT CASE WHEN p.file_id <> s.file_id AND p.kind = s.kind AND p.reason IS s.reason AND p.name = s.name
-                                      AND p.detail = s.detail THEN p.file_id * 1099511627776 + p.line END
-                         FROM (SELECT * FROM (SELECT q.file_id, q.line, q.kind, q.reason, q.name, q.detail, q.ts AS at, 0 AS again
-                                              FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts < s.ts
-                                              ORDER BY q.ts DESC, q.file_id DESC, q.line DESC LIMIT 1)
-                               UNION ALL
-                               SELECT * FROM (SELECT e.file_id, e.line, e.kind, e.reason, e.name, e.detail, r.ts AS at, 1 AS again
-                                              FROM state_restated r JOIN event e ON e.file_id = r.file_id AND e.line = r.line
-                                              WHERE r.id_norm = s.id_norm AND r.ts < s.ts ORDER BY r.ts DESC LIMIT 1)) p
-                         ORDER BY p.at DESC, p.again DESC LIMIT 1) END AS says_again
+                   THEN CASE WHEN s.restated_at >= coalesce((SELECT max(q.ts) FROM event q INDEXED BY event_by_id
+                                                             WHERE q.id_norm = s.id_norm AND q.ts < s.ts), 0)
+                     -- The latest state an export said again stands after every event before it (the rules' order).
+                     THEN (SELECT CASE WHEN \(Self.saysAgain("p")) THEN p.file_id * 1099511627776 + p.line END
+                           FROM state_restated r JOIN event p ON p.file_id = r.file_id AND p.line = r.line
+                           WHERE r.id_norm = s.id_norm AND r.ts = s.restated_at ORDER BY r.file_id DESC, r.line DESC LIMIT 1)
+                     ELSE (SELECT CASE WHEN \(Self.saysAgain("p")) THEN p.file_id * 1099511627776 + p.line END
+                           FROM event p INDEXED BY event_by_id WHERE p.id_norm = s.id_norm AND p.ts < s.ts
+                           ORDER BY p.ts DESC, p.file_id DESC, p.line DESC LIMIT 1) END
+                   END AS says_again
             FROM s
             """)
         try db.execute(sql: """
