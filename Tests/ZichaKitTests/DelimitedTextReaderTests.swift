@@ -151,6 +151,20 @@ struct CanonicalFixtures: Decodable {
         }
     }
 
+    @Test func aGB18030FileWhoseHeaderPairsUpAsTwoByteUTF8IsGB18030() throws {
+        // 状态, 学院, 专业 and 院系 are valid two-byte UTF-8 in GB18030: the header alone read as UTF-8
+        for text in ["SFZH,XM,状态\n110105200701010025,王伟,已查\n", "exam_no,name,id_number,专业\n26420101000001,王伟,110105200701010025,会计学\n",
+                     "class,学院,counselor,email\n,计算机学院,李老师,li@example.com\n"] {
+            let gb = Array(text.data(using: String.Encoding(rawValue: 0x80000632))!)
+            let header = gb.prefix { $0 != 0x0A }
+            #expect(String(validating: header, as: UTF8.self) != nil, "\(text): its header reads as UTF-8, or the case proves nothing")
+            #expect(EncodingDetector.detect(ArraySlice(gb)).encoding == .gb18030, "\(text)")
+            #expect(EncodingDetector.detect(ArraySlice(Array(text.utf8))).encoding == .utf8, "\(text)")
+        }
+        // A UTF-8 header of two-byte characters whose rows are UTF-8 stays UTF-8
+        #expect(EncodingDetector.detect(ArraySlice(Array("Prénom,Имя\nJosé,Иван\n".utf8))).encoding == .utf8)
+    }
+
     @Test func forcedEncodingWins() throws {
         let gb = "roster-gb18030-comma-crlf-zh2.csv"
         let forced = try Self.open(gb, options: TableOptions(encoding: .gb18030))

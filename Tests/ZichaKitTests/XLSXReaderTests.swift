@@ -242,12 +242,13 @@ import Testing
             <rPh sb="0" eb="2"><t>ōuyáng</t></rPh></is></c><c r="J1" t="inlineStr"><is><t>第一行_x000D__x000A_第二行</t></is></c></row>
             """, dateStyles: [false, true])
         #expect(records.first?.cells == ["TRUE", "FALSE", "#DIV/0!", "TRUEFALSE", "2024-09-01", "2024-09-01 08:05:00",
-                                         "2024-09-01 12:00:00", "45536.5", "欧阳 娜娜", "第一行\r\n第二行"])
+                                         "2024-09-01 12:00:00", "45536.5", "欧阳 娜娜", "第一行\n第二行"])
         #expect(records.first?.numeric == [false, false, false, false, false, false, true, true, false, false])
     }
 
     @Test(arguments: [
-        ("王小明", "王小明"), ("a_x000D_b", "a\rb"), ("第一行_x000D__x000A_第二行", "第一行\r\n第二行"),
+        ("王小明", "王小明"), ("a_x000D_b", "a\nb"), ("第一行_x000D__x000A_第二行", "第一行\n第二行"), ("出生日期_x000D_\n有误", "出生日期\n有误"),
+        ("a\r\nb\rc", "a\nb\nc"),
         ("_x005F_x000D_", "_x000D_"), ("_x_x0041_", "_xA"), ("a_x004a_", "aJ"), ("_xD83D__xDE00_", "😀"),
         ("_xD83D_", "_xD83D_"), ("_x12G4_", "_x12G4_"), ("王_x0000_一", "王_x0000_一"), ("_x001B_[2J", "_x001B_[2J"),
         ("_x0085_", "_x0085_"), ("a_x0009_b", "a\tb"), ("_x0041", "_x0041"), ("x_x4E2D_", "x中"), ("__x0041_", "_A"),
@@ -267,7 +268,7 @@ import Testing
         try parser.finish()
         let table = handler.strings
         #expect(table.count == 5)
-        #expect((0..<table.count).map { table[$0] } == ["考生号", "", "欧阳 娜娜", "第一行\r\n第二行", "110105200001010021"])
+        #expect((0..<table.count).map { table[$0] } == ["考生号", "", "欧阳 娜娜", "第一行\n第二行", "110105200001010021"])
         let rows = try Self.rows(#"<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="s"><v>2</v></c></row>"#,
                                  shared: (0..<table.count).map { table[$0] })
         #expect(rows.first?.cells == ["110105200001010021", "欧阳 娜娜"])
@@ -310,6 +311,9 @@ import Testing
         #expect(XLSXDate.text(serial: 61, date1904: false) == "1900-03-01")
         #expect(XLSXDate.text(serial: 45536.999999999, date1904: false) == "2024-09-02")
         #expect(XLSXDate.text(serial: 0, date1904: true) == "1904-01-01")
+        // A time-of-day cell at midnight holds 0 (day 0 is no date in the 1900 system); noon 0.5
+        #expect(XLSXDate.text(serial: 0, date1904: false) == "00:00:00")
+        #expect(XLSXDate.text(serial: 0.5, date1904: false) == "12:00:00")
         #expect(XLSXDate.text(serial: 44074, date1904: true) == "2024-09-01")
         #expect(XLSXDate.text(serial: -1, date1904: false) == nil)
     }

@@ -7,7 +7,19 @@ public enum EncodingDetector {
         if b.starts(with: [0xFF, 0xFE]) { return (.utf16le, 2) }
         if b.starts(with: [0xFE, 0xFF]) { return (.utf16be, 2) }
         if let utf16 = utf16WithoutBOM(head) { return (utf16, 0) }
-        return (headerReadsAsUTF8(head) || looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+        if headerReadsAsUTF8(head) { return (.utf8, 0) }
+        // A header whose only non-ASCII bytes pair up as two-byte UTF-8 (状态 is D7 B4 CC AC in GB18030): Chinese, which
+        // is three bytes a character in UTF-8, so GB18030 when the rows are not UTF-8 and are GB18030 (found by an
+        // audit: `SFZH,XM,状态` in GB18030 was read as UTF-8, every row set aside).
+        let line = head.prefix { $0 != 0x0A }
+        if line.contains(where: { $0 >= 0x80 }), !isUTF8(head), isGB18030(head) { return (.gb18030, 0) }
+        return (looksLikeUTF8(head) ? .utf8 : .gb18030, 0)
+    }
+
+    /// Whether `bytes` are valid UTF-8 up to their last line break (a sample may end inside a character).
+    static func isUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let lines = bytes.lastIndex(of: 0x0A).map { bytes[...$0] } ?? bytes
+        return String(validating: lines, as: UTF8.self) != nil
     }
 
     /// Whether text read as UTF-8 may be GBK all the same — said as a warning, never acted on: a small GBK file with
@@ -55,12 +67,12 @@ public enum EncodingDetector {
         return true
     }
 
-    /// Whether the first line holds Chinese (or other non-ASCII) text that is valid UTF-8: then the file is UTF-8,
-    /// whatever a few GBK rows further down say (they become row errors). Chinese headers in GB18030 are practically
-    /// never valid UTF-8; an ASCII header says nothing either way.
+    /// Whether the first line holds Chinese (or other text of three- or four-byte characters) that is valid UTF-8: then
+    /// the file is UTF-8, whatever a few GBK rows further down say (they become row errors). Chinese headers in
+    /// GB18030 are practically never valid UTF-8 of that kind; an ASCII header says nothing either way.
     static func headerReadsAsUTF8(_ head: ArraySlice<UInt8>) -> Bool {
         let line = head.prefix { $0 != 0x0A }
-        guard line.contains(where: { $0 >= 0x80 }) else { return false }
+        guard line.contains(where: { $0 >= 0xE0 }) else { return false }
         return String(validating: line, as: UTF8.self) != nil
     }
 

@@ -41,7 +41,9 @@ enum XLSXDate {
         if seconds == 86_400 { days += 1; seconds = 0 }
         let time = String(format2: seconds / 3600) + ":" + String(format2: seconds / 60 % 60) + ":"
             + String(format2: seconds % 60)
-        if days == 0, seconds > 0 { return time }
+        // Day 0 is no date (Excel shows 1900-01-00): a time of day, midnight included (a 时间 cell of 00:00:00 holds 0;
+        // found by an audit: its row was set aside). In the 1904 system day 0 is 1904-01-01.
+        if days == 0, seconds > 0 || !date1904 { return time }
         let date: String
         if date1904 {
             date = civil(daysSince1970: days - 24_107)

@@ -81,9 +81,24 @@ enum XLSXText {
         String(decoding: unescaped(bytes) ?? bytes, as: UTF8.self)
     }
 
-    /// The bytes with Excel's escapes undone; nil when there is none. Scanned as bytes: every cell of a workbook
-    /// passes here, and a search in a String (Foundation's `range(of:)`) cost more than the rest of the cell.
+    /// The bytes with Excel's escapes undone and every line break a LF, as a CSV's are read (`_x000D_` before a line
+    /// break is how Excel keeps a cell's CR LF: found by an audit, a 说明 read from a workbook kept `\r\n` where the
+    /// same cell in a CSV had `\n`); nil when nothing changes. Scanned as bytes: every cell of a workbook passes here,
+    /// and a search in a String (Foundation's `range(of:)`) cost more than the rest of the cell.
     static func unescaped(_ bytes: [UInt8]) -> [UInt8]? {
+        let escaped = escapesUndone(bytes)
+        let text = escaped ?? bytes
+        guard text.contains(0x0D) else { return escaped }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.count)
+        for (i, c) in text.enumerated() where !(c == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A) {
+            result.append(c == 0x0D ? 0x0A : c)
+        }
+        return result
+    }
+
+    /// The bytes with Excel's `_xHHHH_` escapes undone; nil when there is none.
+    private static func escapesUndone(_ bytes: [UInt8]) -> [UInt8]? {
         guard let first = firstEscape(in: bytes) else { return nil }
         var result = [UInt8](bytes[..<first])
         result.reserveCapacity(bytes.count)
