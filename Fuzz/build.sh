@@ -60,7 +60,7 @@ for t in $targets; do
         build xlsx $DIAG "$K"/Import/XLSX*.swift "$K/Import/WorkbookSniffer.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" "$K/Support/PathText.swift" \
             -I "$OUT/zf" -I "$ROOT/.build/checkouts/ZIPFoundation/Sources/CZLib" -L "$OUT/zf" -lZIPFoundation -lz \
             -I "$ROOT/Sources/CLibXML2" -Xcc -I/usr/include/libxml2 -lxml2 ;;
-    mime) build mime $DIAG "$K/Mail/MIMEEncoding.swift" "$K/Mail/MailAddress.swift" ;;
+    mime) build mime $DIAG "$K/Mail/MIMEEncoding.swift" "$K/Mail/MailAddress.swift" "$K/Normalize/Text.swift" ;;
     *) echo "unknown fuzz target: $t" >&2; exit 2 ;;
     esac
 done
