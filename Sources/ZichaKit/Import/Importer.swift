@@ -89,6 +89,8 @@ public struct Importer {
         return Set(without)
     }
 
+    /// Imports one file within the night's transaction: its rows stored or set aside, then what the import found
+    /// said (and a roster that would take most students away refused).
     private func importFile(kind: TableKind, path: String, options: TableOptions, digest: (hex: String, size: Int64), session: ImportSession) throws -> ImportedFile {
         let reader = try TableFile.open(path: path, options: options) { HeaderMap(kind: kind, header: $0).isComplete }
         let encoding = (reader as? DelimitedTextReader)?.encoding.rawValue ?? "xlsx"
@@ -100,14 +102,7 @@ public struct Importer {
         }
         let earlier = try session.earlierImport(kind: kind, sha256: digest.hex)
         guard try session.beginFile(kind: kind, name: path, size: digest.size, sha256: digest.hex, encoding: encoding) else {
-            let setAside = earlier?.rowsSetAside ?? 0
-            let night = earlier?.night ?? asOf
-            diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change"
-                + (setAside > 0 ? " (\(counted(setAside, "row")) of it \(setAside == 1 ? "was" : "were") set aside then: see rejects.csv of "
-                   + "\(night == asOf ? "this night" : "the night of \(night)"))" : ""),
-                at: SourceLocation(file: path)))
-            if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
-            return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
+            return try alreadyImported(kind: kind, path: path, digest: digest, earlier: earlier, session: session)
         }
         if let skipped = (reader as? XLSXReader)?.skippedSheets, !skipped.isEmpty {
             // A 说明 sheet is meant to be skipped; a college's sheet whose header is written otherwise is not.
@@ -126,17 +121,44 @@ public struct Importer {
         let outcome = try session.finishFile(kind: kind, accepted: rows.accepted, rejected: rows.rejected,
                                              lastEventTime: rows.lastEventTime)
         StageClock.step("import.\(kind.rawValue)")
-        let left = outcome.leftStudents, repeatedEvents = outcome.repeatedEvents
         if kind == .log, rows.accepted == 0, rows.rejected == 0 { warnOfALogWithoutRows(path) }
         if outcome.keptStudents > 0 {
             let who = outcome.keptStudents == 1 ? "1 student whose row was set aside stays" : "\(outcome.keptStudents) students whose rows were set aside stay"
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
                                           at: SourceLocation(file: path)))
         }
-        // A roster still being written, cut short by the export, of another cohort, or keyed by another column
-        // would take most students off every list and restart their days outstanding: more than half of the
-        // students leaving at once is refused.
-        if outcome.rekeyedStudents * 2 > outcome.rekeyedLookedAt, !acceptDepartures {
+        try refusePartialRoster(outcome, rows: rows, path: path)
+        reportDepartures(outcome, rows: rows, path: path)
+        reportRows(rows, repeatedEvents: outcome.repeatedEvents, path: path)
+        if kind == .log, let night = earlier?.night, night != asOf {
+            diagnostics.report(Diagnostic(.note, "the same content came in on the night of \(night): its states without a time are "
+                + "taken as said again on \(asOf), its other rows as repeats", at: SourceLocation(file: path)))
+        }
+        // A roster like an older one is tonight's change from the latest: only a log read again came in before.
+        return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false,
+                            importedOn: kind == .log ? earlier?.night : nil)
+    }
+
+    /// A file whose content was imported before (`beginFile` said so): nothing read, the earlier import said.
+    private func alreadyImported(kind: TableKind, path: String, digest: (hex: String, size: Int64),
+                                 earlier: (night: String, rowsSetAside: Int)?, session: ImportSession) throws -> ImportedFile {
+        let setAside = earlier?.rowsSetAside ?? 0
+        let night = earlier?.night ?? asOf
+        diagnostics.report(Diagnostic(.note, "already imported (same content); nothing to change"
+            + (setAside > 0 ? " (\(counted(setAside, "row")) of it \(setAside == 1 ? "was" : "were") set aside then: see rejects.csv of "
+               + "\(night == asOf ? "this night" : "the night of \(night)"))" : ""),
+            at: SourceLocation(file: path)))
+        if kind == .log, try session.logHadNoRows(sha256: digest.hex) { warnOfALogWithoutRows(path) }
+        return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
+    }
+
+    /// A roster still being written, cut short by the export, of another cohort, or keyed by another column would take
+    /// most students off every list and restart their days outstanding: more than half of the students leaving at
+    /// once is refused, unless `acceptDepartures`.
+    private func refusePartialRoster(_ outcome: FileOutcome, rows: RowImporter, path: String) throws {
+        guard !acceptDepartures else { return }
+        let left = outcome.leftStudents
+        if outcome.rekeyedStudents * 2 > outcome.rekeyedLookedAt {
             // The export changed its key column (学号 ↔ 考生号): whatever their number, every student would start afresh.
             let counted = outcome.rekeyedLookedAt == left ? "\(outcome.rekeyedStudents) of the \(left)"
                 : "\(outcome.rekeyedStudents) of the first \(outcome.rekeyedLookedAt) of the \(left)"
@@ -147,7 +169,7 @@ public struct Importer {
                 hint: "a student's history (days outstanding, new or persisting findings) follows the roster's key: export the roster "
                     + "with the same key column as before (a roster with 考生号 is keyed by it); to start every student afresh, run with --accept-departures")
         }
-        if left >= Self.departuresChecked, left * 2 > outcome.presentBefore, !acceptDepartures {
+        if left >= Self.departuresChecked, left * 2 > outcome.presentBefore {
             let unread = rows.rejectedWithoutKey == 0 ? ""
                 : " (\(rows.rejectedWithoutKey) of its rows were set aside without a usable 考生号: if they are theirs, fix them)"
             throw ZichaError(.unreadableInput, "this roster would mark \(left) of the \(outcome.presentBefore) students on the roster "
@@ -157,25 +179,35 @@ public struct Importer {
                     + "in this one its students would inherit the old season's log; if these students did leave, run it with "
                     + "--accept-departures")
         }
-        if left > 0 {
-            let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
-                                    : "\(left) students are no longer on the roster and are marked as left"
-            if rows.rejectedWithoutKey > 0 {
-                // They may be the students of the rows whose 考生号 could not be read: say so where cron shows it.
-                let unread = rows.rejectedWithoutKey == 1 ? "1 row without a usable 考生号 was set aside"
-                                                          : "\(rows.rejectedWithoutKey) rows without a usable 考生号 were set aside"
-                diagnostics.report(Diagnostic(.warning, message + ", while " + unread, at: SourceLocation(file: path),
-                                              hint: "if those rows are theirs, fix them and run the night again: the students come back"))
-            } else if left >= Self.departuresChecked, left * 10 >= outcome.presentBefore {
-                // A tenth or more at once (a college missing from tonight's export), below the refusal: said under cron
-                // too, as those students' history restarts when they come back.
-                diagnostics.report(Diagnostic(.warning, message + " (\(left) of \(outcome.presentBefore))", at: SourceLocation(file: path),
-                                              hint: "if tonight's export missed them (a college or class left out), run the night again with "
-                                                + "the whole roster: they come back with their history", evenWhenQuiet: true))
-            } else {
-                diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
-            }
+    }
+
+    /// Says how many students the roster marked as left: loudly (also under cron) when rows without a usable 考生号
+    /// may be theirs, or when a tenth or more left at once.
+    private func reportDepartures(_ outcome: FileOutcome, rows: RowImporter, path: String) {
+        let left = outcome.leftStudents
+        guard left > 0 else { return }
+        let message = left == 1 ? "1 student is no longer on the roster and is marked as left"
+                                : "\(left) students are no longer on the roster and are marked as left"
+        if rows.rejectedWithoutKey > 0 {
+            // They may be the students of the rows whose 考生号 could not be read: say so where cron shows it.
+            let unread = rows.rejectedWithoutKey == 1 ? "1 row without a usable 考生号 was set aside"
+                                                      : "\(rows.rejectedWithoutKey) rows without a usable 考生号 were set aside"
+            diagnostics.report(Diagnostic(.warning, message + ", while " + unread, at: SourceLocation(file: path),
+                                          hint: "if those rows are theirs, fix them and run the night again: the students come back"))
+        } else if left >= Self.departuresChecked, left * 10 >= outcome.presentBefore {
+            // A tenth or more at once (a college missing from tonight's export), below the refusal: said under cron
+            // too, as those students' history restarts when they come back.
+            diagnostics.report(Diagnostic(.warning, message + " (\(left) of \(outcome.presentBefore))", at: SourceLocation(file: path),
+                                          hint: "if tonight's export missed them (a college or class left out), run the night again with "
+                                            + "the whole roster: they come back with their history", evenWhenQuiet: true))
+        } else {
+            diagnostics.report(Diagnostic(.note, message, at: SourceLocation(file: path)))
         }
+    }
+
+    /// Says what the file's rows showed beyond their own messages: names with a lost character, events dated after
+    /// the night, events an earlier log gave already.
+    private func reportRows(_ rows: RowImporter, repeatedEvents: Int, path: String) {
         if let (first, name) = rows.firstNameWithLostCharacter {
             let which = rows.namesWithLostCharacters == 1 ? "a name" : "\(rows.namesWithLostCharacters) names"
             diagnostics.report(Diagnostic(.warning, "\(which) with a ? where a character was lost when the file was saved "
@@ -200,13 +232,6 @@ public struct Importer {
             diagnostics.report(Diagnostic(.note, "\(which) came in an earlier log already (an export of the whole log?); each is kept once",
                                           at: SourceLocation(file: path)))
         }
-        if kind == .log, let night = earlier?.night, night != asOf {
-            diagnostics.report(Diagnostic(.note, "the same content came in on the night of \(night): its states without a time are "
-                + "taken as said again on \(asOf), its other rows as repeats", at: SourceLocation(file: path)))
-        }
-        // A roster like an older one is tonight's change from the latest: only a log read again came in before.
-        return ImportedFile(kind: kind, name: path, accepted: rows.accepted, rejected: rows.rejected, alreadyImported: false,
-                            importedOn: kind == .log ? earlier?.night : nil)
     }
 
     /// A roster without rows is refused (every student would leave); a log without rows may be a quiet day's, but is
