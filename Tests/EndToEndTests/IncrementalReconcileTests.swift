@@ -293,6 +293,24 @@ struct IncrementalReconcileTests {
                          ["checked", "unchecked"]])
     }
 
+    @Test("two files of one night say a state without a time, one of them again: the earlier file's row stands, as on a first night")
+    func stateWithoutATimeInTwoFilesOfANight() throws {
+        let tmp = try TempFolder("incremental-status-two-files")
+        let copies = try twoCopies(tmp)
+        // A log without times says 李静 自查完成 then 未查, and 郭强 未查 then 自查完成; tonight's status export then says
+        // 已查 for 李静 and 未查 for 郭强: each repeats a row of the log (an earlier file, the same time) and is left out,
+        // so the log's last row decides. Found by an audit: after an earlier night both files' rows wait for the end of
+        // the night, and were only compared with rows stored before it — the export's rows were kept and, last in file
+        // order at the same time, decided (李静 checked, 郭强 unchecked); a first night got it right.
+        let log = try tmp.write("时间,身份证号,姓名,事件,说明\n,420103200611220221,李静,自查完成,\n,420103200611220221,李静,未查,\n"
+            + ",420203200608081617,郭强,未查,\n,420203200608081617,郭强,自查完成,\n", to: "log.csv")
+        let export = try tmp.write("身份证号,姓名,状态\n420103200611220221,李静,已查\n420203200608081617,郭强,未查\n", to: "export.csv")
+        for (copy, full) in zip(copies, [false, true]) { _ = try night(copy, asOf: "2026-11-30", logs: [log, export], full: full) }
+        #expect(try differences(copies) == "")
+        let students = try FindingsFile(path: copies[0] + "/Reports/2026-11-30/findings.json").studentsByKsh
+        #expect(["26420101000002", "26420101000016"].map { students[$0]?["state"] as? String ?? "?" } == ["unchecked", "checked"])
+    }
+
     @Test("a status export like an older night's says its states again; one like last night's is stale; a night between re-runs right")
     func statusExportLikeAnOlderNights() throws {
         let tmp = try TempFolder("incremental-status-again")

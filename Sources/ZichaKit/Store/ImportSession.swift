@@ -67,6 +67,10 @@ public final class ImportSession {
     /// Set once a time-less state row (a status export's) of a log over earlier events waits in `temp.state_stage`
     /// for the end of the night (`storeStagedStates`).
     private var insertStates: MultiRowInsert<EventRow>?
+    /// How many files staged state rows tonight (`storeStagedStates` then also compares them with one another), and
+    /// the last of them.
+    private var stateFiles = 0
+    private var lastStateFile: Int64 = -1
     /// The night at 00:00: the time of log rows that have none.
     private let midnight: Int64
     /// The current log's state rows without a time of their own (`import_file.timeless_states`).
@@ -249,6 +253,7 @@ public final class ImportSession {
                 try createStage("state_stage")
                 insertStates = try eventInsert(into: "temp.state_stage")
             }
+            if lastStateFile != fileID { stateFiles += 1; lastStateFile = fileID }
             return try insertStates!.add(e, db)
         }
         if insertEvents == nil { insertEvents = try eventInsert(into: stagingEvents ? "temp.event_stage" : "event") }
@@ -333,15 +338,21 @@ public final class ImportSession {
         try insert.flush(db)
         insertStates = nil
         try db.execute(sql: Schema.lookupIndexes)  // a first night's second log: its indexes come now, not after
+        // Rows waiting here are not in `event`: one that an earlier file of tonight also staged is given by that file
+        // (found by an audit: two files' rows without a time, one saying again what the other said, were both kept, and
+        // the later file's made the state — on a first night, whose first log is stored at once, it was left out). Only
+        // compared when two files staged rows: a second sort of the rows.
+        let earliestFile = stateFiles > 1 ? "min(file_id) OVER (PARTITION BY id_norm, ts, is15, kind, reason, name, detail)" : "file_id"
         // Each row decided once, in ID order as `storeStagedEvents` does (each lookup lands beside the last one in
         // `event_by_id`): given by an earlier file, or saying again the previous event (whose key it then holds, its
         // file id and line in one integer: the line below 2⁴⁰, as `SheetLine` keeps a workbook's sheets' lines), or stored.
         try db.execute(sql: """
             CREATE TEMP TABLE state_decided AS
-            WITH staged AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time FROM temp.state_stage ORDER BY id_norm),
+            WITH staged AS MATERIALIZED (SELECT *, count(*) OVER (PARTITION BY id_norm) AS same_time, \(earliestFile) AS earliest_file
+                                         FROM temp.state_stage ORDER BY id_norm),
             s AS MATERIALIZED (SELECT staged.*, (SELECT max(r.ts) FROM state_restated r WHERE r.id_norm = staged.id_norm AND r.ts < staged.ts)
                                    AS restated_at FROM staged)
-            SELECT s.*, \(Self.givenByAnEarlierFile) AS given,
+            SELECT s.*, (s.earliest_file < s.file_id OR \(Self.givenByAnEarlierFile)) AS given,
                    CASE WHEN same_time = 1
                      AND NOT EXISTS (SELECT 1 FROM event q INDEXED BY event_by_id WHERE q.id_norm = s.id_norm AND q.ts = s.ts)
                      AND NOT EXISTS (SELECT 1 FROM event f INDEXED BY event_15
