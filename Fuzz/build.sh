@@ -53,7 +53,7 @@ for t in $targets; do
             "$K/Normalize/PersonName.swift" "$K/Normalize/Masking.swift" "$K/Normalize/EventTime.swift" "$K/Normalize/Text.swift" \
             "$K/Normalize/OpenCCConverter.swift" "$ROOT/Fuzz/Support/PackageResources.swift" -I "$ROOT/Sources/COpenCC" -lopencc ;;
     escape) build escape $DIAG "$K/Report/CSVText.swift" "$K/Report/HTML.swift" "$K/Report/HTMLAssets.swift" \
-            "$K/Report/ReportFormat.swift" "$K/Report/OutputFile.swift" "$K/Report/WrittenPages.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" \
+            "$K/Report/ReportFormat.swift" "$K/Report/JSONText.swift" "$K/Report/CounselorFileNames.swift" "$K/Import/RecordParser.swift" \
             "$K/Normalize/EventTime.swift" "$K/Normalize/IDNumber.swift" "$K/Normalize/Text.swift" \
             "$K/Support/ByteBuffer.swift" "$K/Support/ByteScan.swift" ;;
     xlsx) zipfoundation

@@ -361,7 +361,7 @@ public enum Pipeline {
             _ = try collector?.finish()
             try mailer?.composeClosings(into: outbox)
             try mailer?.writeManifest(into: outbox)
-            let mark = try OutputFile(path: folder + "/" + ReportFolder.inputsMark)
+            let mark = try ReportFile(truncating: folder + "/" + ReportFolder.inputsMark)
             try mark.write(inputsMark)
             try mark.flush()
         }

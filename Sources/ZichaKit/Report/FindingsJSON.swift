@@ -5,14 +5,14 @@ public enum FindingsJSON {
     /// Streams the SPEC's shape — as_of, totals, students (every roster student once), unmatched, resolved —
     /// plus `previous_as_of` and `by_code`, row by row, so it can ride along another pass in `.byCollegeClass` order.
     public final class Stream {
-        private let out: OutputFile
+        private let out: ReportFile
         private let summary: NightSummary
         private var first = true
 
         /// Creates the file and writes everything before the students.
         public init(summary: NightSummary, path: String) throws {
             self.summary = summary
-            out = try OutputFile(path: path)
+            out = try ReportFile(truncating: path)
             let t = summary.totals
             try out.write("{\"as_of\": \(JSONText.string(summary.asOf)),\n")
             if let previous = summary.previousAsOf { try out.write(" \"previous_as_of\": \(JSONText.string(previous)),\n") }
@@ -80,7 +80,7 @@ public enum FindingsJSON {
 /// `rejects.csv`: every row set aside tonight — file, location, reason, then the row's cells as the file had them.
 public enum RejectsCSV {
     public static func write(_ night: NightReader, to path: String) throws {
-        let out = try OutputFile(path: path)
+        let out = try ReportFile(truncating: path)
         try out.write(CSVText.bom + CSVText.line(["文件", "位置", "原因", "原始内容（各列）"]))
         try night.forEachReject { file, location, reason, raw in
             let cells = (try? JSONSerialization.jsonObject(with: Data(raw.utf8))) as? [String] ?? [raw]

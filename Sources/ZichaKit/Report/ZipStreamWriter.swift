@@ -210,7 +210,7 @@ final class ZipStreamWriter {
     }
 
     private func flushOutput() throws {
-        try output.withUnsafeBytes { try OutputFile.writeAll(fd, $0, path: path) }
+        try output.withUnsafeBytes { try ReportFile.writeAll(fd, $0, path: path) }
         written += Int64(output.count)
         pages.wrote(output.count, fd: fd)
         output.removeAll(keepingCapacity: true)

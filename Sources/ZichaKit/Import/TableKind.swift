@@ -58,7 +58,7 @@ public enum TableKind: String, Sendable, CaseIterable {
     }
 }
 
-/// Which column holds which field, decided from a header row.
+/// Which column holds which of a `TableKind`'s fields, decided from a header row.
 public struct HeaderMap: Sendable {
     public let kind: TableKind
     /// Field name → column index.

@@ -1,4 +1,4 @@
-/// The follow-up table's columns, shared by `followup.csv`, `followup.xlsx`, counselor lists and mail attachments.
+/// The masking of what counselors see of a row: their lists, the summary page's excerpts, the masked table cells.
 extension FollowupRow {
     /// The row as counselors see it: ID number, phone and the numbers inside finding details masked.
     var maskedForCounselors: FollowupRow {
@@ -23,6 +23,7 @@ extension FollowupRow {
     }
 }
 
+/// The follow-up table's columns, shared by `followup.csv`, `followup.xlsx`, counselor lists and mail attachments.
 public enum FollowupTable {
     /// Column titles in Chinese, in order.
     public static let header = ["学院", "班级", "辅导员", "考生号", "学号", "姓名", "身份证号", "手机号", "状态",
