@@ -43,7 +43,7 @@ zipfoundation() {
     fi
 }
 
-targets=${*:-"encoding csv normalize escape xlsx mime"}
+targets=${*:-"encoding csv normalize escape xlsx mime compose"}
 for t in $targets; do
     case $t in
     encoding) build encoding $DIAG "$K/Import/EncodingDetector.swift" "$K/Import/ByteSource.swift" ;;
@@ -61,6 +61,24 @@ for t in $targets; do
             -I "$OUT/zf" -I "$ROOT/.build/checkouts/ZIPFoundation/Sources/CZLib" -L "$OUT/zf" -lZIPFoundation -lz \
             -I "$ROOT/Sources/CLibXML2" -Xcc -I/usr/include/libxml2 -lxml2 ;;
     mime) build mime $DIAG "$K/Mail/MIMEEncoding.swift" "$K/Mail/MailAddress.swift" "$K/Normalize/Text.swift" ;;
+    compose)
+        # CounselorListChanges lives beside the GRDB queries that fill it: the struct alone is cut out of its file.
+        sed -n '/^public struct CounselorListChanges/,/^}/p' "$K/Store/AppDatabase+ListChanges.swift" >"$OUT/CounselorListChanges.swift"
+        # The rules and the name check come along only for the names FindingLine and FollowupRow mention.
+        build compose $DIAG "$OUT/CounselorListChanges.swift" "$ROOT/Fuzz/Support/PackageResources.swift" \
+            "$K"/Mail/MessageComposer.swift "$K"/Mail/CounselorMailBody.swift "$K"/Mail/MIMEEncoding.swift "$K"/Mail/MailAddress.swift \
+            "$K"/Mail/MessageDate.swift "$K"/Mail/SHA256.swift "$K"/Mail/CounselorList.swift \
+            "$K"/Model/RemedyCatalog.swift "$K"/Model/Followup.swift "$K"/Model/FindingCode.swift "$K"/Model/Configuration.swift "$K"/Model/EventKind.swift \
+            "$K"/Reconcile/Rules.swift "$K"/Reconcile/StudentFacts.swift \
+            "$K"/Normalize/IDNumber.swift "$K"/Normalize/PersonName.swift "$K"/Normalize/OpenCCConverter.swift "$K"/Normalize/Text.swift \
+            "$K"/Normalize/EventTime.swift "$K"/Normalize/Masking.swift \
+            "$K"/Report/FollowupTable.swift "$K"/Report/FollowupWorkbook.swift "$K"/Report/XLSXWriter.swift "$K"/Report/XLSXWriter+Parts.swift \
+            "$K"/Report/ZipStreamWriter.swift "$K"/Report/CSVText.swift "$K"/Report/HTML.swift "$K"/Report/HTMLAssets.swift "$K"/Report/ReportFile.swift \
+            "$K"/Report/ReportFormat.swift "$K"/Report/WrittenPages.swift \
+            "$K"/Import/XLSXCellReference.swift "$K"/Import/XLSXPushParser.swift "$K"/Import/RecordParser.swift \
+            "$K"/Support/ByteBuffer.swift "$K"/Support/ByteScan.swift \
+            -I "$ROOT/Sources/CCrypto" -lcrypto -I "$ROOT/Sources/CISAL" -lisal -I "$ROOT/Sources/COpenCC" -lopencc \
+            -I "$ROOT/Sources/CLibXML2" -Xcc -I/usr/include/libxml2 -lxml2 ;;
     *) echo "unknown fuzz target: $t" >&2; exit 2 ;;
     esac
 done

@@ -5,7 +5,7 @@ import csv, io, os, sys, zipfile, hashlib
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 out = sys.argv[1]
-targets = sys.argv[2:] or ["encoding", "csv", "normalize", "escape", "xlsx", "mime"]
+targets = sys.argv[2:] or ["encoding", "csv", "normalize", "escape", "xlsx", "mime", "compose"]
 
 def put(target, data):
     d = os.path.join(out, target)
@@ -44,6 +44,39 @@ for c in sorted(cells)[:400] + hostile:
     if "escape" in targets: put("escape", b"\x02" + c.encode())
     if "mime" in targets:
         put("mime", b"\x10" + (c if "@" in c else "fdy0001@example.edu.cn").encode() + b"\x01" + c.encode())
+def compose_input(flags, fields, rows, day=(0xB5, 0x11), deadline=16, remedy=0, extra=(1, 0)):
+    """A compose input (Fuzz/Targets/compose.swift): control bytes, then 0x01-separated text fields; `rows` gives per
+    student (state, days, [(code, change, remedy mask)]) and its eight text fields."""
+    head = bytes([flags | (len(rows) << 4), day[0], day[1]]) + (bytes([deadline & 0xFF]) if flags & 4 else b"")
+    head += bytes([remedy, extra[0], extra[1]])
+    texts = list(fields)
+    for state, days, findings, cells in rows:
+        head += bytes([state, days, len(findings)])
+        for code, change, mask in findings:
+            head += bytes([code, change, mask & 0xFF, mask >> 8])
+        texts += cells
+    return head + "\x01".join(texts).encode()
+if "compose" in targets:
+    sample = sorted(cells)
+    pick = lambda i: sample[i % len(sample)] if sample else "张伟"
+    base = ["张伟", "zhangwei@example.edu.cn", "学籍科（教务处）", "xueji@example.edu.cn", "office@example.edu.cn",
+            "请于截止日前完成。\n如有疑问请联系学籍科。", "计算机学院\x02外国语学院", "注册学信网账号", "登录 https://www.chsi.com.cn 注册。",
+            "2026-11-28", "周杰\x02吴思远", "孙浩\x03已完成自查"]
+    student = ["计算机学院", "计科2401", "24110101000001", "2024010001", "王小明", "110105200601010021", "13800138000",
+               "与 王芳 (24110101000007) 共用 13800138000\x02注册成功 2026-11-20 09:00:00"]
+    finding = [(0, 0, 0b11), (5, 1, 0x100)]
+    put("compose", compose_input(0x0F, base, [(1, 3, finding, student)]))
+    put("compose", compose_input(0x4E, base, [(1, 3, finding, student), (2, 0, [], student)]))
+    put("compose", compose_input(0x00, base, []))
+    for i, c in enumerate(hostile):
+        fields = list(base)
+        fields[i % len(fields)] = c
+        s2 = list(student)
+        s2[i % len(s2)] = c
+        put("compose", compose_input((i * 5) & 0x8F, fields, [(i % 3, i, finding[: i % 3], s2)] * (1 + i % 3)))
+    for i in range(0, min(len(sample), 200), 4):
+        s2 = [pick(i + k) for k in range(8)]
+        put("compose", compose_input(0x0B | (i & 0x80), [pick(i + 9)] + base[1:], [(1, i & 0xFF, finding, s2)]))
 if "xlsx" in targets:
     fx = os.path.join(root, "Tests/ZichaKitTests/Fixtures/xlsx")
     for name in sorted(os.listdir(fx)):
