@@ -391,6 +391,20 @@ enum MailFixture {
         #expect(String(decoding: first.bytes, as: UTF8.self) == expected, "regenerate with ZICHA_UPDATE_GOLDEN=1 after a deliberate change")
     }
 
+    @Test func deleteAndC1ControlsLeaveThePlainTextPart() throws {
+        // Found by the compose fuzz target: DEL and the C1 controls (U+0080–009F) passed into the text part — a CSI
+        // (U+009B) among them — while the HTML part shows them as marks.
+        var list = MailFixture.lists[1]
+        list.rows[0].name = "阿依\u{7F}古丽\u{9B}31m"
+        let composer = MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn"), replyTo: nil, catalog: try MailFixture.catalog,
+                                       asOf: MailFixture.asOf, deadline: nil, deadlineText: "请于\u{7F}截止日前\u{85}完成。")
+        let parsed = try MailFixture.parse(try composer.compose(list, to: try MailAddress(address: list.email, name: list.counselor)))
+        let text = try #require(parsed["text"] as? String)
+        #expect(!text.unicodeScalars.contains { $0.value == 0x7F || (0x80...0x9F).contains($0.value) }, "\(text.debugDescription)")
+        #expect(text.contains("阿依 古丽 31m") && text.contains("请于 截止日前 完成。"), "\(text)")
+        #expect(try #require(parsed["html"] as? String).contains("阿依[U+007F]古丽[U+009B]31m"))
+    }
+
     @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
         // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
         let folder = try MailFixture.temporaryFolder()

@@ -136,6 +136,8 @@ struct CounselorMailBody {
     private static func oneLine(_ text: String) -> String {
         // Most values hold no control character and no line break: keep them as they are.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) { return text }
-        return String(text.map { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) ? " " : $0 })
+        // DEL and the C1 controls too (U+0080–009F; U+0085 is a line break): a roster's cell or a configured text
+        // may hold them, and the HTML part shows them as marks (found by the compose fuzz target).
+        return String(text.map { $0.isNewline || $0.unicodeScalars.contains { Text.isC0C1Control($0.value) } ? " " : $0 })
     }
 }
