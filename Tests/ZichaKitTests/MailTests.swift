@@ -405,6 +405,32 @@ enum MailFixture {
         #expect(try #require(parsed["html"] as? String).contains("阿依[U+007F]古丽[U+009B]31m"))
     }
 
+    @Test func aLongPlainNameIsEncodedAndFoldedNotWrittenOnOneLine() throws {
+        // Found by an input written for the compose fuzz target: a roster's counselor name of plain words, 1,099 letters,
+        // went into To: as it stood, a line of 1,103 octets (RFC 5322: at most 998; servers refuse or break such lines).
+        let name = Array(repeating: "abcdefghi", count: 110).joined(separator: " ")
+        let list = MailFixture.lists[1]
+        let message = try MailFixture.composer().compose(list, to: try MailAddress(address: list.email, name: name))
+        let head = String(decoding: message.bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        let lines = head.components(separatedBy: "\r\n")
+        let to = try #require(lines.firstIndex { $0.hasPrefix("To: ") })
+        let toLines = [lines[to]] + lines[(to + 1)...].prefix { $0.hasPrefix(" ") }
+        #expect(toLines.count > 1 && toLines.allSatisfy { $0.utf8.count <= MIMEEncoding.maxLine }, "\(head)")
+        // RFC 2047: the white space between encoded-words is not text (Python's address parser inserts a space there,
+        // cpython issue 128110, so the words are decoded here)
+        let tokens = toLines.joined().dropFirst(4).split(separator: " ")
+        #expect(tokens.last == "<lina@example.edu.cn>")
+        var decoded: [UInt8] = []
+        for word in tokens.dropLast() {
+            #expect(word.hasPrefix("=?UTF-8?B?") && word.hasSuffix("?="), "\(word)")
+            decoded += try #require(Data(base64Encoded: String(word.dropFirst(10).dropLast(2))))
+        }
+        #expect(String(decoding: decoded, as: UTF8.self) == name)
+        #expect((try MailFixture.parse(message)["max_line"] as? Int ?? 999) <= 998)
+        // A short plain name stays as it is
+        #expect(MIMEEncoding.mailbox("To", try MailAddress(address: "a@example.cn", name: "Li Na")) == "To: Li Na <a@example.cn>\r\n")
+    }
+
     @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
         // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
         let folder = try MailFixture.temporaryFolder()

@@ -54,7 +54,9 @@ enum MIMEEncoding {
         let used = name.count + 2
         guard !mailbox.name.isEmpty else { return "\(name): \(angle)\r\n" }
         var lines: [String]
-        if isPlainPhrase(mailbox.name) {
+        // A plain name only when it fits its line: a longer one is encoded, as the words fold (a roster's name of a
+        // thousand letters made a To: line past RFC 5322's 998; found by an input written for the compose fuzz target).
+        if isPlainPhrase(mailbox.name), used + mailbox.name.utf8.count <= maxLine {
             lines = ["\(name): \(mailbox.name)"]
         } else {
             let words = encodedWords(mailbox.name, firstLineUsed: used)
