@@ -431,6 +431,27 @@ enum MailFixture {
         #expect(MIMEEncoding.mailbox("To", try MailAddress(address: "a@example.cn", name: "Li Na")) == "To: Li Na <a@example.cn>\r\n")
     }
 
+    @Test func aNameOfCombiningMarksMakesAnAttachmentNameOfBoundedLength() throws {
+        // Found by an input written for the compose fuzz target: 40 characters, each a letter with 30 combining marks, made
+        // the attachments' `name=` line 4,000 octets long (RFC 5322: at most 998): the name is cut at 40 characters and
+        // 160 bytes.
+        var list = MailFixture.lists[1]
+        list.counselor = String(repeating: "张" + String(repeating: "\u{301}", count: 30), count: 40)
+        let composer = try MailFixture.composer()
+        let name = composer.attachmentName(for: list)
+        #expect(name.utf8.count <= "学籍自查待跟进_2026-11-29_".utf8.count + 160)
+        #expect(name.utf8.starts(with: "学籍自查待跟进_2026-11-29_张\u{301}".utf8))
+        let message = try composer.compose(list, to: try MailAddress(address: list.email, name: list.counselor))
+        #expect(String(decoding: message.bytes, as: UTF8.self).components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 998 })
+        let parsed = try MailFixture.parse(message)
+        #expect((parsed["max_line"] as? Int ?? 999) <= 998)
+        #expect(parsed["attachment_filename"] as? String == name + ".csv")
+        #expect(parsed["param_filename_star"] as? String == name + ".csv")
+        // An ordinary name is kept whole, up to 40 characters of the longest UTF-8
+        list.counselor = String(repeating: "𠀀", count: 45)
+        #expect(composer.attachmentName(for: list) == "学籍自查待跟进_2026-11-29_" + String(repeating: "𠀀", count: 40))
+    }
+
     @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
         // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
         let folder = try MailFixture.temporaryFolder()

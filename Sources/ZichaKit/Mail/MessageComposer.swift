@@ -30,7 +30,17 @@ struct MessageComposer {
     /// `学籍自查待跟进_2026-11-29_张老师`: no path separators, quotes or controls; `.xlsx` and `.csv` follow.
     func attachmentName(for list: CounselorList) -> String {
         let name = String(MailAddress.cleanName(list.counselor).map { "/\\:*?\"<>|".contains($0) ? "_" : $0 })
-        let who = name.isEmpty ? "" : "_" + String(name.prefix(40))
+        // At most 40 characters and 160 bytes (40 of the longest): a character may carry any number of combining marks,
+        // and the name's encoded-words stay on one line (a name of 40 marked letters made a `name=` line of 4,000
+        // octets, past RFC 5322's 998; found by an input written for the compose fuzz target).
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in String(name.prefix(40)).unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > 160 { break }
+            kept.append(scalar)
+        }
+        let who = kept.isEmpty ? "" : "_" + String(kept)
         return "学籍自查待跟进_\(asOf)\(who)"
     }
 
