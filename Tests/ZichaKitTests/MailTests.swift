@@ -452,6 +452,22 @@ enum MailFixture {
         #expect(composer.attachmentName(for: list) == "学籍自查待跟进_2026-11-29_" + String(repeating: "𠀀", count: 40))
     }
 
+    @Test func aLineBreakBeforeACombiningMarkIsABreakInTheHTMLPart() throws {
+        // Found by the compose fuzz target: a remedy title "\n\u{7A6}" (a line break, then a combining mark) kept its LF in
+        // the HTML part, a bare LF and no <br> (Foundation's replacingOccurrences does not match a LF a mark follows).
+        #expect(CounselorMailBody.escape("第一行\n\u{7A6}第二行\r\n\u{301}第三行") == "第一行<br>\u{7A6}第二行<br>\u{301}第三行")
+        let finding = FindingLine(code: .notRegistered, detail: "备注\n\u{301}见附件", remedies: ["GUIDE"], change: .new)
+        let list = CounselorList(counselor: "李娜", email: "lina@example.edu.cn", colleges: ["外国语学院"],
+                                 rows: [MailFixture.row("24110201000001", "阿依古丽", findings: [finding])])
+        let message = try MailFixture.composer().compose(list, to: try MailAddress(address: list.email, name: list.counselor))
+        let raw = String(decoding: message.bytes, as: UTF8.self)
+        let start = try #require(raw.range(of: "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"))
+        let base64 = raw[start.upperBound...].prefix { $0 != "-" }.filter { !$0.isWhitespace }
+        let html = [UInt8](try #require(Data(base64Encoded: String(base64))))
+        #expect(html.indices.allSatisfy { html[$0] != 0x0A || ($0 > 0 && html[$0 - 1] == 0x0D) }, "a bare LF in the HTML part")
+        #expect(String(decoding: html, as: UTF8.self).contains("备注<br>\u{301}见附件"))
+    }
+
     @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
         // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
         let folder = try MailFixture.temporaryFolder()

@@ -129,7 +129,15 @@ struct CounselorMailBody {
     /// HTML text with `& < > " '` escaped (the reports' one escape function) and line breaks as `<br>`.
     static func escape(_ text: String) -> String {
         let escaped = HTML.escape(text)
-        return escaped.utf8.contains(0x0A) ? escaped.replacingOccurrences(of: "\n", with: "<br>") : escaped
+        guard escaped.utf8.contains(0x0A) else { return escaped }
+        // By bytes: Foundation's replacingOccurrences does not match a line break that a combining mark follows, and
+        // left it as it was, a bare LF in the part (found by the compose fuzz target).
+        var out: [UInt8] = []
+        out.reserveCapacity(escaped.utf8.count + 16)
+        for byte in escaped.utf8 {
+            if byte == 0x0A { out += [0x3C, 0x62, 0x72, 0x3E] } else { out.append(byte) }  // <br>
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A value on one text line: line breaks and other controls become spaces.
