@@ -88,4 +88,36 @@ import ZichaTestSupport
             }
         }
     }
+
+    /// Every text of a compose input (the control bytes included, read as UTF-8) as the counselor's and the sender's
+    /// name, a college, a student's name and the deadline text: the message is ASCII with CRLF lines within 998 octets,
+    /// its text and HTML parts have CRLF line ends, and its text part holds no control character.
+    @Test func composeInputsMakeMessagesWithinTheLineLimit() throws {
+        let cases = Self.inputs("compose")
+        #expect(!cases.isEmpty)
+        let catalog = try RemedyCatalog.bundled()
+        for (name, bytes) in cases {
+            for text in String(decoding: bytes, as: UTF8.self).split(separator: "\u{1}").map(String.init) {
+                let list = CounselorList(counselor: text, email: "fdy0001@example.edu.cn", colleges: [text],
+                                         rows: [MailFixture.row("24110101000001", text, college: text, counselor: text)])
+                let composer = MessageComposer(from: try MailAddress(address: "xueji@example.edu.cn", name: text), replyTo: nil,
+                                               catalog: catalog, asOf: "2026-11-29", deadline: nil, deadlineText: text)
+                let message = try composer.compose(list, to: try MailAddress(address: list.email, name: text))
+                #expect(message.bytes.allSatisfy { $0 < 0x80 }, "\(name)")
+                let lines = message.bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+                #expect(message.bytes.last == 0x0A && lines.allSatisfy { $0.last == 0x0D && !$0.dropLast().contains(0x0D) }, "\(name): not CRLF lines")
+                #expect(lines.allSatisfy { $0.count <= 999 }, "\(name): a line over 998 octets")
+                let raw = String(decoding: message.bytes, as: UTF8.self)
+                func part(_ type: String) throws -> [UInt8] {
+                    let start = try #require(raw.range(of: "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"))
+                    return [UInt8](try #require(Data(base64Encoded: String(raw[start.upperBound...].prefix { $0 != "-" }.filter { !$0.isWhitespace }))))
+                }
+                for body in [try part("text/plain"), try part("text/html")] {
+                    #expect(body.indices.allSatisfy { body[$0] != 0x0A || ($0 > 0 && body[$0 - 1] == 0x0D) }, "\(name): a bare LF in a body part")
+                }
+                let plain = String(decoding: try part("text/plain"), as: UTF8.self)
+                #expect(!plain.unicodeScalars.contains { Text.isC0C1Control($0.value) && $0 != "\r" && $0 != "\n" }, "\(name): a control in the text part")
+            }
+        }
+    }
 }
