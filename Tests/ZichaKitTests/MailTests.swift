@@ -468,6 +468,13 @@ enum MailFixture {
         #expect(String(decoding: html, as: UTF8.self).contains("备注<br>\u{301}见附件"))
     }
 
+    @Test func aTableOfContentsFieldKeepsToOneLineWhateverFollowsItsBreaks() {
+        // A deadline text with a line break a combining mark follows split the outbox's "#composed" line (Foundation's
+        // replacingOccurrences left that LF): the stored line never matched, and a re-run composed every message again.
+        #expect(CounselorMailer.manifestField("截止\n\u{7A6}日\r\n\u{301}前\t完成") == "截止 \u{7A6}日  \u{301}前 完成")
+        #expect(CounselorMailer.manifestField("请于截止日前完成。") == "请于截止日前完成。")
+    }
+
     @Test func aVeryLongCounselorNameStillMakesAFileName() throws {
         // Given a name of 70 characters of CJK Extension B (4 bytes each in UTF-8)
         let folder = try MailFixture.temporaryFolder()

@@ -87,7 +87,14 @@ extension CounselorMailer {
     private var compositionLine: String {
         let fields = [sender?.address ?? "", sender?.name ?? "", settings?.replyTo ?? "", deadline ?? "", settings?.deadlineText ?? "",
                       composedFrom]
-        return "#composed\t" + fields.map { $0.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ") }
-            .joined(separator: "\t") + "\n"
+        return "#composed\t" + fields.map(Self.manifestField).joined(separator: "\t") + "\n"
+    }
+
+    /// A value as one field of a table-of-contents line: its line breaks and tabs as spaces. By scalars: Foundation's
+    /// `replacingOccurrences` compares Characters and leaves a line break that a combining mark follows (a deadline
+    /// text's), which split the line, so that the outbox was never taken as composed (found with the compose fuzz target).
+    static func manifestField(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 }))
     }
 }
