@@ -200,3 +200,32 @@ func diffFolders(_ a: String, _ b: String, skipping: String) throws -> String {
     process.waitUntilExit()
     return String(text.prefix(5_000))
 }
+
+extension SchemaUpgradeTests {
+    @Test("names stored before v16 are read in their compatibility form, and the latest roster is read again, though unchanged")
+    func namesOfAnEarlierBuildAreReadAgain() throws {
+        // Given a night stored before v16: full-width letters kept as they were typed, and the space between them dropped
+        let tmp = try TempFolder("upgrade-names")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let roster = try tmp.write("考生号,姓名,身份证号,手机号,学院,班级\n26110101000001,Ｌｉ Ｎａ,110105199001010029,139\u{2009}0027\u{2009}9999,外语学院,1班\n",
+                                   to: "roster.csv")
+        let log = try tmp.write("时间,身份证号,事件\n2026-11-27 10:00,110105199001010029,登录\n", to: "log.csv")
+        func night(_ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail"])
+        }
+        try #require(try night("2026-11-28").status == 0)
+        _ = try SQLiteShell.run(db, """
+            UPDATE student SET name = 'ＬｉＮａ', admission_name = 'ＬｉＮａ', phone_norm = '139?0027?9999', phone_valid = 0;
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%';
+            """)
+        // When the next night comes with the same files
+        let next = try night("2026-11-29")
+        try #require(next.status == 0, "\(next.stderr)")
+        // Then the roster is read again, the stored admission name is the roster's name, and the phone a mobile
+        #expect(!next.stderr.contains("roster.csv: note: already imported"), "\(next.stderr)")
+        #expect(try SQLiteShell.run(db, "SELECT name || '|' || admission_name || '|' || phone_norm FROM student")
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "Li Na|Li Na|13900279999")
+        let codes = try String(contentsOfFile: out + "/2026-11-29/findings.json", encoding: .utf8)
+        #expect(!codes.contains("NAME_CHANGED") && !codes.contains("PHONE_INVALID"), "\(codes)")
+    }
+}

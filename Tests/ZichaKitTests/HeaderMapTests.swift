@@ -92,6 +92,18 @@ import Testing
         #expect(Text.headerKey("\u{FEFF} ＫＳＨ\u{3000}") == "ksh")
         #expect(Text.headerKey("Exam No") == "examno")
         #expect(Text.headerKey("身份证 号") == "身份证号")
+        // a colon after the name, a Kangxi radical copied from a PDF, an invisible character (an audit, session 32)
+        #expect(Text.headerKey("身份证号：") == "身份证号")
+        #expect(Text.headerKey("\u{2F9D}份证号") == "身份证号")
+        #expect(Text.headerKey("身份\u{00AD}证号") == "身份证号")
+        #expect(HeaderMap(kind: .roster, header: ["考生号：", "姓名", "\u{2F9D}份证号"]).isComplete)
+    }
+
+    @Test func aMissingColumnsMessageShowsTheHeaderAsRead() {
+        // Given a header whose 身份证号 carries a zero-width joiner: the office sees 身份证号 in its own file
+        let shown = RowPreparer.shownHeader(["考生号", "姓名", "身份证号（18位）", "手机\u{200D}号"])
+        // Then the message shows what zicha read, the invisible character as its code point
+        #expect(shown == "; this file's first row reads: 考生号 | 姓名 | 身份证号（18位） | 手机[U+200D]号")
     }
 }
 

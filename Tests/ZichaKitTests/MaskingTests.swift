@@ -60,6 +60,20 @@ import Testing
         #expect(Masking.text("1999-44030520060715103X08-11") == "1999-440305********103X08-11", "an ID glued after a date (found by fuzzing)")
     }
 
+    @Test func textMasksNumbersGroupedWithOtherSpacesDashesAndDots() {
+        // Given a log's remarks copied from web pages: non-breaking, thin and zero-width spaces, en dashes, dots, and a
+        // check character typed as × or Ⅹ (an audit found each shown whole to counselors, or with 17 digits)
+        // Then each is masked as its plain form is, and a date or an address with dots stays readable
+        #expect(Masking.text("手机号码139\u{A0}1234\u{A0}5602已存在") == "手机号码139\u{A0}****\u{A0}5602已存在")
+        #expect(Masking.text("139\u{2009}1234\u{2009}5603") == "139\u{2009}****\u{2009}5603")
+        #expect(Masking.text("139\u{200B}12345604") == "139\u{200B}****5604")
+        #expect(Masking.text("139–1234–5605") == "139–****–5605")
+        #expect(Masking.text("139.1234.5606") == "139.****.5606")
+        #expect(Masking.text("证件44010320050506007×已注册") == "证件440103********007×已注册")
+        #expect(Masking.text("440103\u{A0}20050505\u{A0}5553") == "440103\u{A0}********\u{A0}5553")
+        for text in ["2024.09.05 19:26:26", "192.168.100.100", "v1.2.3"] { #expect(Masking.text(text) == text) }
+    }
+
     @Test func textLeavesNumbersThatAreNoIDOrMobileReadable() {
         // A 考生号 and a grade, a 学号 and a class, a landline with its extension, a count and a date
         for text in ["考生号 26420101000099 2026级", "学号 1202600001 2班", "请致电 010-62751234-8021", "共 120 2024-11-27", "26420101000099 1班"] {
@@ -87,6 +101,10 @@ import Testing
             "共 120 2024-11-27", "2024-11-27 139 1234 5678", "139 1234 5678 2 次", "440103 20050505 5553 2026级", "139　1234　5678",
             "１３９－１２３４－５６７８", "440103 2005 0506 007X", "420102 990208 001", "+86 139 1234 5678", "0086-13912345678",
             "1999-65777519990101990X08-11", "12 44030520060715103x",
+            // Separators and check characters copied from web pages and other keyboards (an audit found them shown whole)
+            "139\u{A0}1234\u{A0}5602", "139\u{2009}1234\u{2009}5603", "139\u{200B}12345604", "139–1234–5605", "139.1234.5606",
+            "44010320050506007×", "44010320050506007Ⅹ", "440103\u{A0}20050505\u{A0}5553", "2024.09.05 19:26", "192.168.100.100",
+            "13800138000.0", "139\u{2060}1234\u{2060}5678", "139\u{200D}1234 5678", "4401032005\u{AD}0506007x",
         ]
         // Then the byte scan masks exactly what the scalar-by-scalar reference masks
         for text in texts { #expect(Masking.text(text) == Self.referenceText(text), "\(text)") }
@@ -114,8 +132,9 @@ import Testing
         #expect(FollowupTable.cells(row, catalog: try RemedyCatalog.bundled(), masked: false)[9].contains("11010519990101001"))
     }
 
-    /// Masking by Unicode scalars, as the rules read: a run of digits (ASCII or full-width; X or x only as the 18th
-    /// character) in groups separated by single spaces or hyphens (half or full width); a typed shape of groups masked as
+    /// Masking by Unicode scalars, as the rules read: a run of digits (ASCII or full-width; X, x or a character typed for
+    /// it only as the 18th character) in groups separated by single spaces, hyphens or dots (half or full width, and the
+    /// other Unicode spaces and dashes; an invisible character joins two groups); a typed shape of groups masked as
     /// a whole, else each group by its length.
     private static func referenceText(_ s: String) -> String {
         func digit(_ u: Unicode.Scalar) -> Character? {
@@ -123,8 +142,12 @@ import Testing
             if ("\u{FF10}"..."\u{FF19}").contains(u) { return Character(Unicode.Scalar(u.value - 0xFF10 + 0x30)!) }
             return nil
         }
-        func isX(_ u: Unicode.Scalar) -> Bool { ["X", "x", "\u{FF38}", "\u{FF58}"].contains(u) }
-        func isSeparator(_ u: Unicode.Scalar) -> Bool { [" ", "-", "\u{3000}", "\u{FF0D}"].contains(u) }
+        func isX(_ u: Unicode.Scalar) -> Bool { ["X", "x", "\u{FF38}", "\u{FF58}", "\u{D7}", "\u{2169}", "\u{425}", "\u{445}"].contains(u) }
+        func isSeparator(_ u: Unicode.Scalar) -> Bool {
+            [" ", "-", ".", "\u{A0}", "\u{202F}", "\u{205F}", "\u{2212}", "\u{3000}", "\u{FF0D}", "\u{FF0E}"].contains(u)
+                || (0x2000...0x200A).contains(u.value) || (0x2010...0x2015).contains(u.value)
+        }
+        func isJoiner(_ u: Unicode.Scalar) -> Bool { ["\u{AD}", "\u{2060}", "\u{FEFF}"].contains(u) || (0x200B...0x200F).contains(u.value) }
         func span(_ d: String) -> (Int, Int)? {
             if d.count >= 18 { return (6, 4) }
             if d.count == 15 { return d.hasPrefix("00861") ? (7, 4) : (6, 3) }
@@ -145,8 +168,9 @@ import Testing
             while j < scalars.count {
                 if digit(scalars[j]) != nil { groups[groups.count - 1].append(j); count += 1; j += 1; continue }
                 if isX(scalars[j]), count == 17 || groups[groups.count - 1].count == 17 { groups[groups.count - 1].append(j); count += 1; j += 1; break }
-                if isSeparator(scalars[j]), j + 1 < scalars.count, digit(scalars[j + 1]) != nil || (isX(scalars[j + 1]) && count == 17) {
-                    groups.append([]); j += 1; continue
+                if isSeparator(scalars[j]) || isJoiner(scalars[j]), j + 1 < scalars.count, digit(scalars[j + 1]) != nil || (isX(scalars[j + 1]) && count == 17) {
+                    if !isJoiner(scalars[j]) { groups.append([]) }
+                    j += 1; continue
                 }
                 break
             }

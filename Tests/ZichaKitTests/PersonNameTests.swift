@@ -75,6 +75,18 @@ struct NameVector: Sendable, CustomTestStringConvertible {
         NameVector("阿依古丽\u{3000}•\u{3000}买买提", nil, normalized: "阿依古丽·买买提"),
         // Not Chinese: untouched.
         NameVector("Li Na", nil), NameVector("ANNA·SMITH", nil), NameVector("Li \u{3000} Na", nil, normalized: "Li Na"),
+        // One name however it was typed or copied (an audit, session 32): compatibility ideographs are the characters
+        // they stand for, so OpenCC sees 羅 and 陸; a Kangxi radical from a PDF is its character; full-width letters are
+        // letters, and keep their space; a decomposed ü is one; invisible characters are dropped.
+        NameVector("\u{F90F}明", "罗明", normalized: "羅明"), NameVector("\u{F9D3}偉", "陆伟", normalized: "陸偉"),
+        NameVector("王\u{2F08}", nil, normalized: "王人"), NameVector("Ｌｉ Ｎａ", nil, normalized: "Li Na"),
+        NameVector("Lu\u{0308}\u{030C} Na", nil, normalized: "L\u{01DA} Na"), NameVector("Ｊ．Ｋ． Li", nil, normalized: "J.K. Li"),
+        NameVector("张\u{200D}伟", nil, normalized: "张伟"), NameVector("张\u{00AD}伟", nil, normalized: "张伟"),
+        NameVector("葛\u{E0100}明", nil, normalized: "葛明"), NameVector("张\u{FE0F}伟", nil, normalized: "张伟"),
+        NameVector("\u{200D}", nil, normalized: ""), NameVector("\u{00AD}\u{FE0F}", nil, normalized: ""),
+        // The word-separator middle dot, and the ideographic full stop typed for the dot between Chinese characters
+        NameVector("阿依古丽\u{2E31}买买提", nil, normalized: "阿依古丽·买买提"), NameVector("米娜。依明", nil, normalized: "米娜·依明"),
+        NameVector("王明。", nil),
     ]
 
     @Test func theTableHasAtLeastFiftyVectors() {

@@ -25,6 +25,12 @@ import Testing
         Vector(input: "'13800138000", normalized: "13800138000", isMobile: true),
         Vector(input: "13800138000.0", normalized: "13800138000", isMobile: true),
         Vector(input: "15012345678", normalized: "15012345678", isMobile: true),
+        // Other spaces, dashes and invisible characters, as web pages give them (an audit found these PHONE_INVALID)
+        Vector(input: "139\u{2009}0027\u{2009}9999", normalized: "13900279999", isMobile: true),
+        Vector(input: "139\u{200B}0027\u{200B}9999", normalized: "13900279999", isMobile: true),
+        Vector(input: "139–0027–9999", normalized: "13900279999", isMobile: true),
+        Vector(input: "139\u{2212}0027\u{2060}9999", normalized: "13900279999", isMobile: true),
+        Vector(input: "139\u{202F}0027\u{200D}9999", normalized: "13900279999", isMobile: true),
         // Not a mainland mobile.
         Vector(input: "12345678901", normalized: "12345678901", isMobile: false),
         Vector(input: "10086", normalized: "10086", isMobile: false),

@@ -112,7 +112,7 @@ private struct ReferenceParser {
         if !cell.contains(where: { $0 >= 0x80 }) {
             cells.append(String(decoding: cell, as: UTF8.self))
         } else if let s = String(validating: cell, as: UTF8.self) {
-            if Self.hasReplacement(cell) { problem = "the row holds bytes that are not valid in the file's encoding" }
+            if Self.hasReplacement(cell) { problem = "the row holds bytes that are not valid in the file's encoding, or U+FFFD (�), the mark an earlier conversion left for such bytes" }
             cells.append(s)
         } else {
             problem = "the row holds bytes that are not valid UTF-8"

@@ -22,7 +22,7 @@ struct RecordParser: ~Copyable {
     /// `encoding`: the file's, whose bytes were transcoded to the UTF-8 fed here.
     init(delimiter: UInt8, encoding: TextEncoding = .utf8) {
         self.delimiter = delimiter
-        invalidInEncoding = "the row holds bytes that are not valid in the file's encoding"
+        invalidInEncoding = "the row holds bytes that are not valid in the file's encoding, or U+FFFD (�), the mark an earlier conversion left for such bytes"
             + (encoding == .utf8 ? "" : " (read as \(encoding.rawValue.uppercased()); --encoding sets another)")
     }
 

@@ -334,7 +334,23 @@ struct RowPreparer {
                           at: reader.location(line: firstHeaderRecord?.line ?? 1, column: nil),
                           hint: (reader as? DelimitedTextReader)?.delimiterForced == true
                             ? "--delimiter is used for every CSV/TSV file of the night; if this file has another separator, leave --delimiter out (each file's is detected)"
-                            : "the first row must be the header; headers may be Chinese, pinyin abbreviations or English")
+                            : "the first row must be the header; headers may be Chinese, pinyin abbreviations or English"
+                              + Self.shownHeader(firstHeaderRecord?.cells ?? []))
+    }
+
+    /// The header row as read, for the message of a missing column: the office sees what zicha saw, an invisible
+    /// character or a control shown as its code point (`身份证号[U+00AD]`), each cell cut at 30 characters, 20 cells at most.
+    static func shownHeader(_ cells: [String]) -> String {
+        let shown = cells.prefix(20).map { cell -> String in
+            var out = ""
+            for u in Text.trimmed(cell).unicodeScalars.prefix(30) {
+                if Text.isInvisible(u) || Text.isC0C1Control(u.value) || Text.isBidiControl(u.value) { out += Text.mark(u.value) }
+                else { out.unicodeScalars.append(u) }
+            }
+            return out
+        }
+        guard !shown.isEmpty else { return "" }
+        return "; this file's first row reads: " + shown.joined(separator: " | ") + (cells.count > 20 ? " | …" : "")
     }
 
     /// A warning when the row's counselor address (the roster's 辅导员邮箱, the counselor list's 邮箱) cannot be mailed.

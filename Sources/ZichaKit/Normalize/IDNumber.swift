@@ -14,7 +14,8 @@ public struct IDNumber: Sendable, Equatable {
 
     /// The text as given, trimmed.
     public let raw: String
-    /// Cleaned text: white space removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits; any
+    /// Cleaned text: white space and invisible characters (`Text.isInvisible`: a zero-width joiner, a soft hyphen)
+    /// removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits; any
     /// other character kept as it is (the ID is then invalid: `badCharacter`).
     public let normalized: String
     /// Whether cleaning changed more than surrounding white space (inner spaces, full-width, lowercase x).
@@ -63,7 +64,7 @@ public struct IDNumber: Sendable, Equatable {
             default:
                 // The character itself is kept, not a placeholder: two IDs wrong by different characters are
                 // different IDs (no duplicate between them), and the office sees which character is wrong.
-                if Text.isSpace(scalar) { cleaned = true } else { bad = true; bytes.append(contentsOf: String(scalar).utf8) }
+                if Text.isSpace(scalar) || Text.isInvisible(scalar) { cleaned = true } else { bad = true; bytes.append(contentsOf: String(scalar).utf8) }
             }
         }
         var problem: Problem? = nil

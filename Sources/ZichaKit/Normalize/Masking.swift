@@ -35,7 +35,8 @@ public enum Masking {
     /// Masks every ID and mobile inside a free text (finding details, log remarks), as `id(_:)` and `phone(_:)` mask the
     /// columns: runs of digits (ASCII or full-width, an ID's last character X or x) of an ID's or a mobile's length — 18
     /// or more, 15, 11 starting with 1, or a mobile after its country code (`86…`, `0086…`, after a `+` or not) — and the
-    /// same written in the groups people type, separated by single spaces or hyphens (half or full width): a mobile
+    /// same written in the groups people type, separated by single spaces, hyphens or dots (half or full width, and the
+    /// other Unicode spaces and dashes; an invisible character joins two groups into one: `separatorLength`): a mobile
     /// 3-4-4, an ID 6-8-4, 6-4-4-4 or 6-6-3, a country code before a mobile. Groups of other shapes are left as they
     /// are (a 考生号 and a grade, a landline and its extension, a date). Each hidden digit becomes one `*`.
     public static func text(_ s: String) -> String {
@@ -61,11 +62,13 @@ public enum Masking {
                     if unit.digit == 0x58 { break }  // an ID's last character
                     // X as the 18th character of the run (an ID typed in groups) or of its group (an ID after other digits)
                     if let next = runUnit(b, at, allowX: units.count == 17 || units.count - groupStart == 17) { unit = next; continue }
-                    if let gap = separatorLength(b, at), let next = runUnit(b, at + gap, allowX: units.count == 17) {
-                        groupEnds.append(units.count)
-                        groupStart = units.count
+                    if let gap = separatorLength(b, at), let next = runUnit(b, at + gap.length, allowX: units.count == 17) {
+                        if !gap.joins {
+                            groupEnds.append(units.count)
+                            groupStart = units.count
+                        }
                         unit = next
-                        at += gap
+                        at += gap.length
                         continue
                     }
                     break
@@ -140,23 +143,42 @@ public enum Masking {
         return nil
     }
 
-    /// The byte length of a separator inside a grouped number at `i`: a space or a hyphen, half or full width.
-    @inline(__always) private static func separatorLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+    /// The byte length of a separator inside a grouped number at `i`: a space, a hyphen or a dot, half or full width,
+    /// and the other spaces and dashes text copied from a web page puts between groups (NBSP, a thin space, an en dash:
+    /// an audit found `139\u{00A0}1234\u{00A0}5602` shown whole to counselors); or an invisible character (a zero-width
+    /// space or joiner, a soft hyphen, a word joiner, a direction mark, U+FEFF), which `joins` the digits on each side
+    /// into one group, as the number reads.
+    @inline(__always) private static func separatorLength(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (length: Int, joins: Bool)? {
         guard i < b.count else { return nil }
-        if b[i] == 0x20 || b[i] == 0x2D { return 1 }
+        if b[i] == 0x20 || b[i] == 0x2D || b[i] == 0x2E { return (1, false) }
+        guard i + 1 < b.count else { return nil }
+        if b[i] == 0xC2, b[i + 1] == 0xA0 { return (2, false) }  // NBSP
+        if b[i] == 0xC2, b[i + 1] == 0xAD { return (2, true) }  // soft hyphen
         guard i + 2 < b.count else { return nil }
-        if b[i] == 0xE3, b[i + 1] == 0x80, b[i + 2] == 0x80 { return 3 }  // U+3000
-        if b[i] == 0xEF, b[i + 1] == 0xBC, b[i + 2] == 0x8D { return 3 }  // －
-        return nil
+        switch (b[i], b[i + 1], b[i + 2]) {
+        case (0xE2, 0x80, 0x80...0x8A), (0xE2, 0x80, 0x90...0x95),  // U+2000–200A spaces, U+2010–2015 dashes
+             (0xE2, 0x80, 0xAF), (0xE2, 0x81, 0x9F), (0xE2, 0x88, 0x92),  // U+202F, U+205F, minus sign
+             (0xE3, 0x80, 0x80), (0xEF, 0xBC, 0x8D), (0xEF, 0xBC, 0x8E):  // U+3000, －, ．
+            return (3, false)
+        case (0xE2, 0x80, 0x8B...0x8F), (0xE2, 0x81, 0xA0), (0xEF, 0xBB, 0xBF):  // U+200B–200F, word joiner, U+FEFF
+            return (3, true)
+        default:
+            return nil
+        }
     }
 
     /// The digit (ASCII) and byte length of the run character at `i`: 0-9 or its full-width form, and with `allowX` (the
-    /// 18th character of an ID) X or x in either width, as X.
+    /// 18th character of an ID) X or x in either width, as X, or a character typed for it (× U+00D7, Ⅹ U+2169, Cyrillic
+    /// Х and х: an ID ending in × was shown with 17 digits).
     @inline(__always) private static func runUnit(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, allowX: Bool) -> (digit: UInt8, length: Int)? {
         guard i < b.count else { return nil }
         let c = b[i]
         if c >= 0x30 && c <= 0x39 { return (c, 1) }
         if c == 0x58 || c == 0x78 { return allowX ? (0x58, 1) : nil }
+        if allowX, i + 1 < b.count, (c, b[i + 1]) == (0xC3, 0x97) || (c, b[i + 1]) == (0xD0, 0xA5) || (c, b[i + 1]) == (0xD1, 0x85) {
+            return (0x58, 2)
+        }
+        if allowX, c == 0xE2, i + 2 < b.count, b[i + 1] == 0x85, b[i + 2] == 0xA9 { return (0x58, 3) }
         guard c == 0xEF, i + 2 < b.count else { return nil }
         if b[i + 1] == 0xBC {
             if b[i + 2] >= 0x90 && b[i + 2] <= 0x99 { return (b[i + 2] - 0x90 + 0x30, 3) }  // ０-９

@@ -1,4 +1,4 @@
-/// A phone number cleaned for comparison: spaces, dashes, parentheses, a tool's marks on a number (`'…`, `….0`: see
+/// A phone number cleaned for comparison: spaces (any width), dashes, parentheses, invisible characters, a tool's marks on a number (`'…`, `….0`: see
 /// `Text.unmarkedNumber`) and a leading +86 / 0086 / 86 removed. A placeholder (`无`, `-`, `N/A`) is no phone.
 public struct PhoneNumber: Sendable, Equatable {
     /// The text as given, trimmed.
@@ -21,6 +21,11 @@ public struct PhoneNumber: Sendable, Equatable {
             if v >= 0xFF01 && v <= 0xFF5E { v -= 0xFEE0 }  // full-width digits and signs
             switch v {
             case 0x20, 0x2D, 0x28, 0x29, 0x2E, 0x3000, 0x09, 0xA0: continue  // space - ( ) .
+            // The other dashes (U+2010–2015, the minus sign), and any white space or invisible character (a thin space or
+            // a zero-width space copied from a web page): the ID's cleaner drops them too, and an audit found
+            // `139\u{2009}0027\u{2009}9999` PHONE_INVALID though it reads as a mobile, and not a duplicate of the same number.
+            case 0x2010...0x2015, 0x2212: continue
+            case _ where v >= 0x80 && (Text.isSpace(u) || Text.isInvisible(u)): continue
             default:
                 if v < 0x80 { b.append(UInt8(v)) } else { b.append(0x3F) }
             }

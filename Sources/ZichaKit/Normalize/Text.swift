@@ -36,6 +36,32 @@ public enum Text {
         }
     }
 
+    /// A character that shows nothing and means nothing in a name or a number (Unicode's default-ignorable code points:
+    /// soft hyphen U+00AD, zero-width joiners and spaces, word joiner U+2060, variation selectors, bidi marks, tags…):
+    /// copied in from web pages and PDFs, it made one name two (`张\u{200D}伟` against 张伟) and one phone invalid.
+    @inline(__always)
+    public static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        s.value >= 0xAD && s.properties.isDefaultIgnorableCodePoint
+    }
+
+    /// `s` in Unicode's compatibility composed form (NFKC), without invisible characters (`isInvisible`): a name or a
+    /// college or class name as one spelling however it was typed or copied — a decomposed `Lu\u{0308}` is `Lü`, the
+    /// compatibility ideograph U+F90F is 羅 (so OpenCC sees a traditional character it does not know in that form),
+    /// the Kangxi radical ⼈ (U+2F08, from a PDF) is 人, full-width `Ｌｉ` is `Li`. The same string, uncopied, when every
+    /// scalar is ASCII or a CJK unified ideograph of U+4000…U+9FFF, which the form never changes (nearly every cell).
+    public static func compatibilityForm(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0x80 && !(0x4000...0x9FFF).contains($0.value) }) else { return s }
+        // Foundation's NFKC (ICU's tables): writing Unicode's decomposition and composition tables again is not zicha's job.
+        let form = s.precomposedStringWithCompatibilityMapping
+        guard form.unicodeScalars.contains(where: isInvisible) else { return form }
+        return String(String.UnicodeScalarView(form.unicodeScalars.filter { !isInvisible($0) }))
+    }
+
+    /// Whether the UTF-8 lead byte `c` starts a scalar `compatibilityForm` may change: any but ASCII and E4–E9
+    /// (U+4000…U+9FFF, the CJK unified ideographs names are written in). Continuation bytes are never asked.
+    @inline(__always)
+    static func mayLeadCompatibilityChange(_ c: UInt8) -> Bool { c >= 0xC0 && (c < 0xE4 || c > 0xE9) }
+
     /// Trims surrounding white space (ASCII, full-width and ideographic). Returns the same string when clean.
     public static func trimmed(_ s: String) -> String {
         // Fast path by bytes: most cells start and end with a character that cannot be a space.
@@ -132,10 +158,12 @@ public enum Text {
         }
     }
 
-    /// The text without any white space (a key such as 考生号 typed with spaces). The same string when it has none.
+    /// The text without any white space or invisible character (a key such as 考生号 typed with spaces, or copied with
+    /// a zero-width joiner). The same string when it has none.
     public static func removingSpaces(_ s: String) -> String {
-        guard s.unicodeScalars.contains(where: isSpace) else { return s }
-        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !isSpace($0) }))
+        func blank(_ u: Unicode.Scalar) -> Bool { isSpace(u) || isInvisible(u) }
+        guard s.unicodeScalars.contains(where: blank) else { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.filter { !blank($0) }))
     }
 
     /// Full-width ASCII (U+FF01…U+FF5E) to half-width, U+3000 to a space.
@@ -150,17 +178,22 @@ public enum Text {
         return String(out)
     }
 
-    /// A college or class name as one spelling: half-width (full-width letters, digits and signs, U+3000), trimmed,
+    /// A college or class name as one spelling: in its compatibility form (`compatibilityForm`: half-width letters,
+    /// digits and signs, U+3000 a space, composed, no invisible characters), trimmed,
     /// and inner white space removed except one space between two ASCII letters or digits (`Class A`, `CS 2602`; `1 12`
     /// and `11 2` stay two classes). An export that
     /// wrote `计科　2601` for some students and `计科2601` for others split one class in two, and the counselor list's
     /// `计科2601` missed the first. The same string when there is nothing to fold (nearly every cell: a byte scan).
     public static func unitName(_ s: String) -> String {
-        let clean = s.utf8.withContiguousStorageIfAvailable { b in b.allSatisfy(cannotLeadSpace) } ?? false
+        let clean = s.utf8.withContiguousStorageIfAvailable { b in
+            b.allSatisfy { cannotLeadSpace($0) && !mayLeadCompatibilityChange($0) }
+        } ?? false
         if clean { return s }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for u in halfWidth(s).unicodeScalars {
+        // The compatibility form folds the full-width forms and U+3000 as `halfWidth` does, and more: a decomposed
+        // `Français` and the precomposed one, or a Kangxi radical copied from a PDF (`⾦融学院`), are one name.
+        for u in compatibilityForm(s).unicodeScalars {
             if isSpace(u) { pendingSpace = !out.isEmpty; continue }
             if pendingSpace, let before = out.last, isASCIIAlphanumeric(before), isASCIIAlphanumeric(u) { out.append(" ") }
             pendingSpace = false
@@ -173,9 +206,12 @@ public enum Text {
         ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u)
     }
 
-    /// A header cell folded for matching: trimmed, half-width, lowercased, inner white space removed.
+    /// A header cell folded for matching: in its compatibility form (half-width, a Kangxi radical copied from a PDF its
+    /// character, no invisible character), lowercased, white space removed, without a trailing colon (`身份证号：`).
     public static func headerKey(_ s: String) -> String {
-        String(String.UnicodeScalarView(halfWidth(s).unicodeScalars.filter { !isSpace($0) && $0 != "\u{FEFF}" })).lowercased()
+        var key = String(String.UnicodeScalarView(compatibilityForm(s).unicodeScalars.filter { !isSpace($0) })).lowercased()
+        while key.utf8.last == 0x3A { key.removeLast() }
+        return key
     }
 }
 

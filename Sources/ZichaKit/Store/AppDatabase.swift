@@ -212,6 +212,9 @@ public final class AppDatabase: @unchecked Sendable {
         migrator.registerMigration("v15: events stored again by a later log before they were left out") { db in
             try Schema.repeatedEventsV15(db)
         }
+        migrator.registerMigration("v16: names, phones and IDs in their compatibility form") { db in
+            try Schema.compatibilityFormsV16(db)
+        }
         return migrator
     }
 }

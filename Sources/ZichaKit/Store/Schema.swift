@@ -361,6 +361,31 @@ enum Schema {
         }
     }
 
+    /// Names, college and class names in their compatibility form, and phones and IDs without invisible characters
+    /// (session 32: `Text.compatibilityForm`, `Text.isInvisible`). The stored admission names are read again (a name
+    /// stored as `ＬｉＮａ` against tonight's `Li Na` would be NAME_CHANGED), so are the college and class names
+    /// (`unitNamesV10` with today's `Text.unitName`), and the latest roster and counselor list are imported again by the
+    /// next night, even unchanged (their digests are marked), every row rewritten (the row hashes and the roster's
+    /// sequence cleared), so that every student's name, phone and ID is read as tonight's files are. Events stored before keep their names: a log given again after the upgrade whose names
+    /// differ only in form is stored again (a rare name, a decomposed or compatibility character).
+    static func compatibilityFormsV16(_ db: Database) throws {
+        db.add(function: DatabaseFunction("zicha_person_name", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).map { PersonName($0).normalized }
+        })
+        // An admission name taken from the name cell itself is read from that cell again (`ＬｉＮａ`, stored without the
+        // space the cell had, is `Li Na` as tonight reads it, not `LiNa`).
+        try db.execute(sql: """
+            UPDATE student SET admission_name = CASE WHEN admission_name = name THEN zicha_person_name(name_raw)
+                                                     ELSE zicha_person_name(admission_name) END,
+                               name = zicha_person_name(name_raw)
+            WHERE name <> zicha_person_name(name_raw) OR admission_name <> zicha_person_name(admission_name);
+            UPDATE student SET row_hash = NULL;
+            DELETE FROM roster_sequence;
+            UPDATE import_file SET sha256 = sha256 || ' (read before v16)' WHERE kind IN ('roster', 'counselors');
+            """)
+        try unitNamesV10(db)
+    }
+
     /// A class's mapping within its college (`counselor_scope.college`): two colleges may each have a 1班, and a list
     /// naming both (`1班,计算机学院,李老师` and `1班,电子学院,王老师`) gave both classes to the later counselor — a
     /// counselor mailed another college's students. '' stands for every college (a row naming only the class), and
