@@ -61,7 +61,9 @@ import Testing
                       "2026.09-01", "2026.09.01T", "年9月1日", "20260901T", "20260901 080509", "20260901T08:05", "20260901T080",
                       "2026-09-01T08:05:09.", "2026-09-01 08:05.5", "2026-09-0108:05",
                       "2026-09-01TT08:05", "2026-09-01 T 08:05", "2026-09-01t t08:05", "2026-09-01T 08:05", "2026-09-01\n08:05",
-                      "2026-09-01\r08:05", "2026-09-01\u{200B}08:05", "2026-09-01\u{FEFF}08:05"])
+                      "2026-09-01\r08:05", "2026-09-01\u{200B}08:05", "2026-09-01\u{FEFF}08:05",
+                      // offsets past ±14:00 or with 60 minutes and more (an audit found `+25:00` and `+99:99` applied)
+                      "2026-09-01T08:05:09+25:00", "2026-09-01T08:05:09+99:99", "2026-09-01T08:05:09+08:60", "2026-09-01T08:05:09-15"])
     func rejectsGarbage(_ text: String) {
         #expect(EventTime.parse(text) == nil)
         #expect(!EventTime.meansNone(text), "garbage is not a placeholder for no time")
@@ -91,5 +93,13 @@ import Testing
         #expect(EventTime.daysBetween("2024-02-28", "2024-03-01") == 2)
         #expect(EventTime.daysBetween("2026-09-02", "2026-09-01") == -1)
         #expect(EventTime.daysBetween("x", "2026-09-01") == nil)
+    }
+
+    @Test func aLeapSecondIsTheLastSecondOfItsMinute() throws {
+        // Given a check at 23:59:60, a leap second as ISO 8601 writes it (an audit found it counted on the next night)
+        // Then it is 23:59:59 of its own day, and 12:00:60 is 12:00:59, not 12:01
+        #expect(EventTime.format(try #require(EventTime.parse("2024-10-05 23:59:60"))) == "2024-10-05 23:59:59")
+        #expect(EventTime.format(try #require(EventTime.parse("2024-10-05T12:00:60+08:00"))) == "2024-10-05 12:00:59")
+        #expect(EventTime.format(try #require(EventTime.parse("2024-10-05T06:00:00+14:00"))) == "2024-10-05 00:00:00")
     }
 }

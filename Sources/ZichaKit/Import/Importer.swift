@@ -127,6 +127,7 @@ public struct Importer {
             diagnostics.report(Diagnostic(.note, who + " on the roster with their values from the previous roster (not marked as left)",
                                           at: SourceLocation(file: path)))
         }
+        try refuseNightBeforeBirths(rows, path: path)
         try refusePartialRoster(outcome, rows: rows, path: path)
         reportDepartures(outcome, rows: rows, path: path)
         reportRows(rows, repeatedEvents: outcome.repeatedEvents, path: path)
@@ -155,6 +156,22 @@ public struct Importer {
     /// A roster still being written, cut short by the export, of another cohort, or keyed by another column would take
     /// most students off every list and restart their days outstanding: more than half of the students leaving at
     /// once is refused, unless `acceptDepartures`.
+    /// Refuses the night (nothing stored) when most of a roster's students, or of a log's rows, have an ID whose birth
+    /// date is after the night: the night's date is mistyped (`--as-of 2004-10-05` for 2024-10-05; or the clock is wrong).
+    /// Run on, such a night set every log row aside as born in the future and stored the log as imported, so the right
+    /// night given the same log afterwards found it "already imported" and never read its rows (found by an audit of dates).
+    private func refuseNightBeforeBirths(_ rows: RowImporter, path: String) throws {
+        let read = rows.accepted + (rows.kind == .log ? rows.rejected : 0)
+        guard rows.bornAfterNight >= Self.birthsChecked, rows.bornAfterNight * 2 > read else { return }
+        let what = rows.kind == .roster ? "students" : "rows"
+        throw ZichaError(.usage, "\(rows.bornAfterNight) of the \(read) \(what) of this \(rows.kind.title) have an ID whose birth date is after "
+            + "the night of \(asOf): the night's date is probably mistyped, and nothing was stored", at: SourceLocation(file: path),
+            hint: "give --as-of the night's own day (YYYY-MM-DD); without --as-of the night is today by this computer's clock (Asia/Shanghai)")
+    }
+
+    /// The fewest IDs born after the night that `refuseNightBeforeBirths` looks at: a few students' IDs can be wrong.
+    static let birthsChecked = 10
+
     private func refusePartialRoster(_ outcome: FileOutcome, rows: RowImporter, path: String) throws {
         guard !acceptDepartures else { return }
         let left = outcome.leftStudents

@@ -15,6 +15,9 @@ struct RowImporter {
     private(set) var firstEventAfterNight: SourceLocation?
     /// Roster names holding `?` (or U+FFFD): a character the file's encoding could not hold when it was saved
     /// (买买提•艾力 saved as GBK is 买买提?艾力). Kept as written, and said.
+    /// Students, and a log's rows set aside, whose ID gives a birth date after the night: a few are typos in the IDs;
+    /// most of a file is a night's date mistyped (`--as-of 2004-10-05` for 2024-10-05, `Importer.refuseNightBeforeBirths`).
+    private(set) var bornAfterNight = 0
     private(set) var namesWithLostCharacters = 0
     private(set) var firstNameWithLostCharacter: (location: SourceLocation, name: String)?
 
@@ -33,12 +36,14 @@ struct RowImporter {
         case .reject(let record, let reason, let column):
             try reject(record, reason, column: column)
             if kind == .roster { rejectedWithoutKey += 1 }
+            if kind == .log, reason.hasSuffix(IDNumber.Problem.futureDate.rawValue) { bornAfterNight += 1 }
         case .rejectStudent(let record, let reason, let column, let ksh):
             try reject(record, reason, column: column)
             try session.keepStudent(ksh: ksh)
         case .student(let s):
             if try session.addStudent(s.row) {
                 accepted += 1
+                if s.row.id.problem == .futureDate { bornAfterNight += 1 }
                 if Self.lostCharacter(in: s.row.name.raw) || s.row.admissionName.map({ Self.lostCharacter(in: $0.raw) }) == true {
                     namesWithLostCharacters += 1
                     if firstNameWithLostCharacter == nil {

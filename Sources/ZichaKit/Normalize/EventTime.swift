@@ -102,12 +102,16 @@ public enum EventTime {
                     guard let oh = number(2) else { return nil }
                     if i < b.count, b[i] == 0x3A { i += 1 }
                     let om = i < b.count ? (number(2) ?? -1) : 0
-                    guard om >= 0 else { return nil }
+                    // Offsets run from -12:00 to +14:00: `+25:00` or `+99:99` is no time (an audit found them applied).
+                    guard om >= 0, om < 60, oh <= 14 else { return nil }
                     offsetMinutes = sign * (oh * 60 + om)
                 }
                 guard i == b.count else { return nil }
             }
             guard hour < 24, minute < 60, second < 61 else { return nil }
+            // A leap second (`23:59:60`, which ISO 8601 allows) is the last second of its minute: counted as the next
+            // minute's first, it moved a check at 23:59:60 into the next night.
+            second = min(second, 59)
         }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86400 + Int64(hour * 3600 + minute * 60 + second) + Int64((8 * 60 - offsetMinutes) * 60)

@@ -109,10 +109,12 @@ public final class ImportSession {
     public func beginFile(kind: TableKind, name: String, size: Int64, sha256: String, encoding: String) throws -> Bool {
         let seen: Bool
         if kind == .log {
-            // A log given again changes nothing — unless it came on another night and holds states without a time,
-            // which it says again tonight (a status export identical to an earlier night's).
+            // A log given again changes nothing — unless it came on another night and every row of it was a state
+            // without a time, which it says again tonight (a status export identical to an earlier night's). A log with
+            // times whose few rows lack one is not an export of states: read again, its 未查 without a time undid the
+            // student's 自查完成 at 11:00 of the night before (found by an audit of dates).
             seen = try Bool.fetchOne(db, sql: """
-                SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ? AND (as_of = ? OR timeless_states = 0)
+                SELECT 1 FROM import_file WHERE kind = ? AND sha256 = ? AND (as_of = ? OR timeless_states = 0 OR timeless_states < rows_accepted)
                 """, arguments: [kind.rawValue, sha256, asOf]) == true
         } else {
             // Snapshots: only the latest one of the kind makes tonight's copy a no-op.
