@@ -172,7 +172,8 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .invalid("身份证105199001010029", .badCharacter),
         .invalid("11010519900101002?", .badCharacter),
         .invalid("110105199O01010029", .badCharacter),
-        .invalid("11010519900101002Ⅹ", .badCharacter),
+        // Ⅹ is read as the X it stands for (cleaned), and this ID's check character is 9
+        IDVector(input: "11010519900101002Ⅹ", normalized: nil, problem: .checkCharacter, neededCleaning: true, wasFifteen: false, today: IDVector.defaultToday),
         // What Excel writes into a CSV for an ID column not formatted as text.
         .invalid("1.10105E+17", .scientificNotation),
         .invalid("4.20103E+17", .scientificNotation),
@@ -198,6 +199,11 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .cleaned("１１０１０５１９９００１０１００２９", "110105199001010029"),
         .cleaned("1101051990０１０１００２９", "110105199001010029"),
         .cleaned("44030520060715103x", "44030520060715103X"),
+        // X typed as ×, Ⅹ or a Cyrillic Х; invisible characters and other spaces inside (an audit of lookalike text)
+        .cleaned("44030520060715103\u{D7}", "44030520060715103X"), .cleaned("44030520060715103\u{2169}", "44030520060715103X"),
+        .cleaned("44030520060715103\u{425}", "44030520060715103X"), .cleaned("44030520060715103\u{445}", "44030520060715103X"),
+        .cleaned("110105\u{200D}199001010029", "110105199001010029"), .cleaned("110105\u{00AD}199001010029", "110105199001010029"),
+        .cleaned("110105\u{2009}199001010029", "110105199001010029"),
         .cleaned("44030520060715103Ｘ", "44030520060715103X"),
         .cleaned("44030520060715103ｘ", "44030520060715103X"),
         .cleaned("４４０３０５２００６０７１５１０３Ｘ", "44030520060715103X"),

@@ -603,18 +603,23 @@ extension AppDatabase {
         }
     }
 
-    @Test func aLogWithStatesWithoutATimeGivenOnALaterNightSaysThemAgain() throws {
-        // Given a night whose log ends with a 自查完成 without a time (dated the night)
+    @Test func aStatusExportGivenOnALaterNightSaysItsStatesAgain() throws {
+        // Given a night with a status export (every row a state without a time, dated the night) and a log with times
         let database = try AppDatabase(inMemory: ())
+        let fixture = try String(contentsOfFile: ImportFixtures.path("log-utf8-comma-lf-zh.csv"), encoding: .utf8)
+        let export = try ImportFixtures.temporaryFile("身份证号,姓名,状态\n110105199001010029,张伟,已查\n", name: "status.csv")
         let log = ImportFixtures.path("log-utf8-comma-lf-zh.csv")
-        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log])
+        #expect(fixture.contains("\n,110105199001010029,张伟,自查完成"), "the log ends with a 自查完成 without a time")
+        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log, export])
         let events = try database.count("event")
-        // When the same file comes again the same night, nothing changes; on a later night, it is read again
-        #expect(try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log]).map(\.alreadyImported) == [true, true])
+        // When the same files come again the same night, nothing changes; on a later night, the status export is read again
+        #expect(try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [log, export]).map(\.alreadyImported) == [true, true, true])
         let diagnostics = DiagnosticCollector()
-        let later = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: Self.goodRoster, logs: [log], diagnostics: diagnostics)
-        // Then its timed rows are repeats, and its state without a time is said again on the later night
-        #expect(later.map(\.alreadyImported) == [true, false])
+        let later = try ImportFixtures.importNight(database, asOf: "2026-09-06", roster: Self.goodRoster, logs: [log, export], diagnostics: diagnostics)
+        // Then its state is said again on the later night; the log with times, whose one row without a time keeps the
+        // night the log first came in, changes nothing (read again, that row was dated the later night: a 未查 so
+        // written undid a 自查完成 at 11:00 of the night before — found by an audit of dates)
+        #expect(later.map(\.alreadyImported) == [true, true, false])
         #expect(later.last?.importedOn == "2026-09-05")
         #expect(try database.count("event") == events)
         #expect(try database.count("state_restated") == 1)
@@ -870,7 +875,7 @@ extension AppDatabase {
         }
         let before = try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM student ORDER BY id") }
         // When it migrates to v8
-        try AppDatabase.migrator.migrate(queue)
+        try AppDatabase.migrator.migrate(queue, upTo: "v8: the 考生号 index apart from the student table")
         // Then the rows are the same, under the same ids; the 考生号 is unique through its own index
         #expect(try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM student ORDER BY id") } == before)
         let indexes = try queue.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'student' ORDER BY name") }

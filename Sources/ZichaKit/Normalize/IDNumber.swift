@@ -15,7 +15,7 @@ public struct IDNumber: Sendable, Equatable {
     /// The text as given, trimmed.
     public let raw: String
     /// Cleaned text: white space and invisible characters (`Text.isInvisible`: a zero-width joiner, a soft hyphen)
-    /// removed, full-width folded, `x` → `X`; upgraded to 18 when it had 15 digits; any
+    /// removed, full-width folded, a character typed for X (`×`, `Ⅹ`) read as X, `x` → `X`; upgraded to 18 when it had 15 digits; any
     /// other character kept as it is (the ID is then invalid: `badCharacter`).
     public let normalized: String
     /// Whether cleaning changed more than surrounding white space (inner spaces, full-width, lowercase x).
@@ -61,6 +61,10 @@ public struct IDNumber: Sendable, Equatable {
             case 0x78: bytes.append(0x58); cleaned = true
             case 0xFF10...0xFF19: bytes.append(UInt8(v - 0xFF10 + 0x30)); cleaned = true
             case 0xFF38, 0xFF58: bytes.append(0x58); cleaned = true
+            // Characters typed for the X on other keyboards: × (U+00D7), the Roman numeral Ⅹ, Cyrillic Х and х. Read as
+            // the X they stand for (ID_FORMAT says the ID needed cleaning): as 含非法字符, the student's own log rows,
+            // written with X, were NOT_ON_ROSTER (an audit of lookalike text).
+            case 0xD7, 0x2169, 0x425, 0x445: bytes.append(0x58); cleaned = true
             default:
                 // The character itself is kept, not a placeholder: two IDs wrong by different characters are
                 // different IDs (no duplicate between them), and the office sees which character is wrong.
