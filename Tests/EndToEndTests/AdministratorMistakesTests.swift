@@ -223,3 +223,29 @@ struct AdministratorMistakesTests {
         #expect(run.stderr.contains("hint: --delimiter is used for every CSV/TSV file of the night"), "\(run.stderr)")
     }
 }
+
+extension AdministratorMistakesTests {
+    @Test func aRosterWhose学号LostTheirLeadingZerosIsRefused() throws {
+        // Given a roster keyed by 学号, with leading zeros, then the same roster saved by a spreadsheet as numbers
+        let tmp = try TempFolder("zeros-lost")
+        let header = "学号,姓名,身份证号,学院,班级\n"
+        let rows = (1...6).map { i in (key: "0202600000\(i)", id: SyntheticNight.idNumber(i)) }
+        let kept = try tmp.write(header + rows.map { "\($0.key),学生\($0.id.suffix(2)),\($0.id),计算机学院,1班\n" }.joined(), to: "kept.csv")
+        let lost = try tmp.write(header + rows.enumerated().map { i, r in
+            "\(i < 4 ? String(r.key.drop { $0 == "0" }) : r.key),学生\(r.id.suffix(2)),\(r.id),计算机学院,1班\n" }.joined(), to: "lost.csv")
+        let log = try tmp.write("时间,身份证号,事件\n2026-11-27 10:00,\(rows[0].id),登录\n", to: "log.csv")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        func night(_ roster: String, _ asOf: String, _ more: [String] = []) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"] + more)
+        }
+        try #require(try night(kept, "2026-11-28").status == 0)
+        // When the next night's roster has four of the six 学号 without their leading zeros
+        let next = try night(lost, "2026-11-29")
+        // Then the night is refused, saying why (before, the four started afresh as new students, with only a note)
+        #expect(next.status == 65, "\(next.stderr)")
+        #expect(next.stderr.contains("this roster's keys lost their leading zeros: 4 of the 4 students"), "\(next.stderr)")
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM student") == 6)
+        // And --accept-departures takes them as new students, as asked
+        #expect(try night(lost, "2026-11-29", ["--accept-departures"]).status == 0)
+    }
+}

@@ -1031,3 +1031,19 @@ extension AppDatabase {
     }
 }
 
+
+extension ImporterTests {
+    @Test func aWorkbookTimeOfDayWithoutADateIsSetAsideSayingSo() throws {
+        // Given a log saved by LibreOffice whose 时间 cells hold a time of day alone (format hh:mm, no 日期 column)
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(database, roster: Self.goodRoster, logs: [ImportFixtures.path("log-time-of-day-libreoffice.xlsx")],
+                                       diagnostics: diagnostics)
+        // Then its rows are set aside saying a date is missing (not "a plain number in a cell without a date format")
+        // (its one row with a time written in words, 昨天下午, is set aside as no time at all)
+        let errors = diagnostics.diagnostics.filter { $0.severity == .error && $0.message.hasPrefix("时间") && !$0.message.contains("昨天") }.map(\.message)
+        #expect(errors.count >= 4)
+        #expect(errors.filter { !$0.contains("is a time of day without a date in the workbook") } == [])
+        #expect(try database.count("event") == 0)
+    }
+}

@@ -175,6 +175,10 @@ import Testing
     @Test(arguments: [
         ("encrypted.xlsx", "password"), ("legacy.xls", "Excel 97–2003"), ("html.xls", "HTML table"),
         ("truncated.xlsx", "cut short"), ("renamed-csv.xlsx", "plain text"),
+        // Saved by LibreOffice, WPS or Gnumeric in other formats (the first lines of each): read as text, they "lacked"
+        // every column, and the message sent the office to its headers (an audit of spreadsheet programs)
+        ("flat.fods", "OpenDocument spreadsheet in one XML file"), ("uof.uos", "UOF document"), ("sylk.slk", "SYLK spreadsheet"),
+        ("dif.dif", "DIF spreadsheet"),
     ])
     func unreadableWorkbooksSayWhatTheyAre(_ name: String, _ phrase: String) throws {
         let problem = try #require(WorkbookSniffer.problem(path: Self.fixture(name), source: name))
@@ -189,6 +193,11 @@ import Testing
     @Test func soundFilesAreNotFlagged() {
         #expect(WorkbookSniffer.problem(path: Self.fixture("roster.xlsx"), source: "roster.xlsx")?.diagnostic == nil)
         #expect(WorkbookSniffer.problem(path: Self.fixture("roster.csv"), source: "roster.csv")?.diagnostic == nil)
+        // A `;`-separated CSV whose header starts like a SYLK file's first record is a CSV
+        let csv = FileManager.default.temporaryDirectory.appendingPathComponent("zicha-semicolon-\(UUID().uuidString).csv").path
+        FileManager.default.createFile(atPath: csv, contents: Data("ID;Phone;Name\n110105199001010029;13800138000;张伟\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: csv) }
+        #expect(WorkbookSniffer.problem(path: csv, source: "semicolon.csv")?.diagnostic == nil)
     }
 
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ZICHA_XLSX_BIG"] != nil))

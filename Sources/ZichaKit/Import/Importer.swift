@@ -186,6 +186,16 @@ public struct Importer {
                 hint: "a student's history (days outstanding, new or persisting findings) follows the roster's key: export the roster "
                     + "with the same key column as before (a roster with 考生号 is keyed by it); to start every student afresh, run with --accept-departures")
         }
+        if outcome.zerosLostStudents * 2 > outcome.rekeyedLookedAt {
+            // The key column lost its leading zeros: those students would start afresh under a number that is not theirs.
+            let counted = outcome.rekeyedLookedAt == left ? "\(outcome.zerosLostStudents) of the \(left)"
+                : "\(outcome.zerosLostStudents) of the first \(outcome.rekeyedLookedAt) of the \(left)"
+            throw ZichaError(.unreadableInput, "this roster's keys lost their leading zeros: \(counted) students it would mark as left "
+                + "are on it with the same 身份证号 under their key without its zeros (2026000001 for 02026000001)",
+                at: SourceLocation(file: path),
+                hint: "the spreadsheet saved the key column (学号 or 考生号) as a number: format the column as text, export the roster "
+                    + "again and run the night; to take them as new students anyway, run with --accept-departures")
+        }
         if left >= Self.departuresChecked, left * 2 > outcome.presentBefore {
             let unread = rows.rejectedWithoutKey == 0 ? ""
                 : " (\(rows.rejectedWithoutKey) of its rows were set aside without a usable 考生号: if they are theirs, fix them)"

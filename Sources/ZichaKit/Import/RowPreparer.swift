@@ -497,6 +497,12 @@ struct RowPreparer {
             time = asOfMidnight
         } else if let column = columns.time, record.isNumeric(column) {
             // A date and time Excel keeps as its day count (46000.5) in a cell without a date format.
+            // A time of day alone: a cell formatted hh:mm (shown `09:00:00`) holds the fraction of a day, no date.
+            let timeOfDay = timeText.contains(":") && !timeText.contains("-") && !timeText.contains("/")
+            if timeOfDay || Double(timeText).map({ $0 >= 0 && $0 < 1 }) == true {
+                return reject("时间 \(timeText.prefix(40)) is a time of day without a date in the workbook; give the date too "
+                    + "(format the column as yyyy-mm-dd hh:mm:ss, or add a 日期 column) and save again")
+            }
             return reject("时间 \(timeText.prefix(40)) is a plain number in the workbook: an Excel date and time in a cell without "
                 + "a date format; format the column as a date and time (yyyy-mm-dd hh:mm:ss) and save again")
         } else if Self.looksLikeDayCount(timeText) {

@@ -27,6 +27,10 @@ public enum WorkbookSniffer {
             return ZichaError(.unreadableInput, "this is \(kind) with a spreadsheet name, not a real workbook",
                               at: location, hint: resave)
         }
+        if let kind = otherFormat(head) {
+            // Read as text, such a file "lacked" every column, and the message sent the office to its headers.
+            return ZichaError(.unreadableInput, "this is \(kind), which zicha does not read", at: location, hint: resave)
+        }
         guard ["xlsx", "xlsm", "xltx", "xltm"].contains(ext) else { return nil }
         if head.isEmpty {
             return ZichaError(.unreadableInput, "the workbook is empty (0 bytes)", at: location,
@@ -89,6 +93,29 @@ public enum WorkbookSniffer {
             || text.hasPrefix("<meta") || text.contains("<html") {
             return "a web page (an HTML table)"
         }
+        return nil
+    }
+
+    /// Other spreadsheet formats a program saves that would read as a text table without a header: LibreOffice's flat
+    /// ODF (.fods), the national UOF format (.uos, 统一办公格式), any other XML, SYLK (.slk) and DIF (.dif). An
+    /// audit found them refused as a roster that "lacks required columns", even taking SYLK's first record as a column.
+    private static func otherFormat(_ head: [UInt8]) -> String? {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("<?xml") || (text.hasPrefix("<") && text.contains("xmlns")) {
+            if text.contains("office:document") { return "an OpenDocument spreadsheet in one XML file (.fods)" }
+            if text.lowercased().contains("uof") { return "a UOF document (统一办公格式, .uos)" }
+            return "an XML document, not a CSV, TSV or .xlsx table"
+        }
+        // SYLK: an `ID;P…` record, then cell records (`C;Y1;X1;K"考生号"`); a `;`-separated CSV whose header starts with
+        // `ID;Phone` has no such records.
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(50)
+        if text.hasPrefix("ID;P"), lines.dropFirst().contains(where: { $0.hasPrefix("C;Y") || $0.hasPrefix("C;X") || $0.hasPrefix("B;Y") }) {
+            return "a SYLK spreadsheet (.slk)"
+        }
+        if text.hasPrefix("TABLE\r\n0,1") || text.hasPrefix("TABLE\n0,1") { return "a DIF spreadsheet (.dif)" }
         return nil
     }
 }

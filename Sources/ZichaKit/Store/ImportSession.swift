@@ -42,6 +42,9 @@ public struct FileOutcome: Sendable, Equatable {
     /// export changed its key column, so everyone looks new).
     public var rekeyedStudents = 0
     public var rekeyedLookedAt = 0
+    /// Of the same first `rekeyedLookedAt`, those on this roster under their key without its leading zeros
+    /// (`02026000001` leaving, `2026000001` with the same ID arriving): a key column saved as a number.
+    public var zerosLostStudents = 0
 }
 
 /// Writes one night's files inside one transaction, with prepared statements reused for every row.
@@ -483,8 +486,14 @@ public final class ImportSession {
                 SELECT 1 FROM student n WHERE n.id_norm = o.id_norm AND n.left_on IS NULL AND n.id <> o.id
                   AND ((n.xh <> '' AND n.xh = o.ksh) OR (o.xh <> '' AND n.ksh = o.xh)))
             """) ?? 0
+        // And those on it under their key without its leading zeros: LibreOffice or Excel saved the 学号 column as a
+        // number (found by an audit of spreadsheet programs: each such student started afresh, with only a note).
+        let zerosLost = sample.isEmpty ? 0 : try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM student o WHERE o.id IN (\(sample.map(String.init).joined(separator: ","))) AND o.ksh GLOB '0*' AND EXISTS (
+                SELECT 1 FROM student n WHERE n.id_norm = o.id_norm AND n.left_on IS NULL AND n.id <> o.id AND n.ksh = ltrim(o.ksh, '0'))
+            """) ?? 0
         return FileOutcome(leftStudents: left, presentBefore: presentBefore, keptStudents: kept, rekeyedStudents: rekeyed,
-                           rekeyedLookedAt: sample.count)
+                           rekeyedLookedAt: sample.count, zerosLostStudents: zerosLost)
     }
 }
 
