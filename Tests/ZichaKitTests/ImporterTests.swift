@@ -1047,3 +1047,19 @@ extension ImporterTests {
         #expect(try database.count("event") == 0)
     }
 }
+
+extension ImporterTests {
+    @Test func aWorkbookRowSetAsideNamesItsCell() throws {
+        // Given SampleData's first night saved by LibreOffice as workbooks: a roster row without 身份证号, a log row with
+        // an unknown event and one with a time in words
+        let database = try AppDatabase(inMemory: ())
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(database, roster: ImportFixtures.path("roster-libreoffice.xlsx"),
+                                       logs: [ImportFixtures.path("log-libreoffice.xlsx")], diagnostics: diagnostics)
+        // Then each message names its line, sheet and cell, as the README promises (an audit found the cell missing)
+        let errors = Set(diagnostics.diagnostics.filter { $0.severity == .error }.map(\.description))
+        #expect(errors.contains { $0.hasSuffix("roster-libreoffice.xlsx:44: roster!E44: error: 身份证号 is empty") }, "\(errors)")
+        #expect(errors.contains { $0.contains("log-libreoffice.xlsx:109: log!D109: error: unknown event \"核对完成\"") }, "\(errors)")
+        #expect(errors.contains { $0.contains("log-libreoffice.xlsx:110: log!A110: error: 时间 \"昨天下午\" is not a date and time") }, "\(errors)")
+    }
+}

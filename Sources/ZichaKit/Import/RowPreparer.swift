@@ -408,7 +408,7 @@ struct RowPreparer {
         let c = record.cells, columns = rosterColumns
         let keyName = columns.keyIsKsh ? "考生号" : "学号"
         guard let ksh = rosterKey(record) else {
-            return .reject(record, reason: columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)", column: nil)
+            return .reject(record, reason: columns.keyIsKsh ? "考生号 is empty" : "学号 is empty (the roster has no 考生号 column)", column: columns.key)
         }
         if Text.isScientificNotation(ksh) {
             return .reject(record, reason: "\(keyName) \(ksh.prefix(40)) was saved by Excel in scientific notation and its digits are lost; format the column as text and export again",
@@ -418,12 +418,13 @@ struct RowPreparer {
             return .reject(record, reason: "\(keyName) “\(ksh.prefix(40))” \(problem)", column: columns.key)
         }
         // Set aside with its 考生号: the student stays on tonight's roster as the previous one had them (not left).
-        func reject(_ reason: String) -> PreparedRow { .rejectStudent(record, reason: reason, column: nil, ksh: ksh) }
+        // Each names the cell it is about (`roster.xlsx:44: 外语学院!E44`), as the README promises of every message.
+        func reject(_ reason: String, _ column: Int?) -> PreparedRow { .rejectStudent(record, reason: reason, column: column, ksh: ksh) }
         func cell(_ column: Int?) -> String { HeaderMap.cell(column, in: c) }
         let name = PersonName(cell(columns.name))
-        if name.normalized.isEmpty { return reject("姓名 is empty") }
+        if name.normalized.isEmpty { return reject("姓名 is empty", columns.name) }
         let idText = cell(columns.id)
-        if idText.isEmpty { return reject("身份证号 is empty") }
+        if idText.isEmpty { return reject("身份证号 is empty", columns.id) }
         let admission = cell(columns.admissionName)
         return .student(PreparedStudent(StudentRow(
             ksh: ksh, xh: Text.removingSpaces(Text.halfWidth(Text.unmarkedNumber(cell(columns.xh)))), name: name,
@@ -477,14 +478,15 @@ struct RowPreparer {
 
     private mutating func event(_ record: TableRecord) -> PreparedRow {
         let c = record.cells, columns = logColumns
-        func reject(_ reason: String) -> PreparedRow { .reject(record, reason: reason, column: nil) }
+        func reject(_ reason: String, _ column: Int?) -> PreparedRow { .reject(record, reason: reason, column: column) }
         let idText = HeaderMap.cell(columns.id, in: c)
-        if idText.isEmpty { return reject("身份证号 is empty") }
+        if idText.isEmpty { return reject("身份证号 is empty", columns.id) }
         let id = IDNumber(idText, today: nightDay)
-        if let problem = id.problem { return reject("身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)") }
+        if let problem = id.problem { return reject("身份证号 \(Masking.id(id.raw)) is not valid: \(problem.rawValue)", columns.id) }
         let label = HeaderMap.cell(columns.event, in: c)
         guard let kind = eventKind(label) else {
-            return reject(label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one")
+            return reject(label.isEmpty ? "事件 is empty" : "unknown event \"\(label.prefix(40))\"; add it to the configuration's events if it is one",
+                          columns.event)
         }
         var timeText = HeaderMap.cell(columns.time, in: c)
         if let column = columns.timeOfDay { timeText = EventTime.joined(timeText, HeaderMap.cell(column, in: c)) }
@@ -501,16 +503,16 @@ struct RowPreparer {
             let timeOfDay = timeText.contains(":") && !timeText.contains("-") && !timeText.contains("/")
             if timeOfDay || Double(timeText).map({ $0 >= 0 && $0 < 1 }) == true {
                 return reject("时间 \(timeText.prefix(40)) is a time of day without a date in the workbook; give the date too "
-                    + "(format the column as yyyy-mm-dd hh:mm:ss, or add a 日期 column) and save again")
+                    + "(format the column as yyyy-mm-dd hh:mm:ss, or add a 日期 column) and save again", column)
             }
             return reject("时间 \(timeText.prefix(40)) is a plain number in the workbook: an Excel date and time in a cell without "
-                + "a date format; format the column as a date and time (yyyy-mm-dd hh:mm:ss) and save again")
+                + "a date format; format the column as a date and time (yyyy-mm-dd hh:mm:ss) and save again", column)
         } else if Self.looksLikeDayCount(timeText) {
             // The same number in a CSV: the sheet was exported with the column in General format.
             return reject("时间 \(timeText.prefix(40)) is a plain number: an Excel date and time saved as its day count; "
-                + "format the column as a date and time (yyyy-mm-dd hh:mm:ss) and export again")
+                + "format the column as a date and time (yyyy-mm-dd hh:mm:ss) and export again", columns.time)
         } else {
-            return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])")
+            return reject("时间 \"\(timeText.prefix(40))\" is not a date and time (YYYY-MM-DD HH:MM[:SS])", columns.time)
         }
         let detail = HeaderMap.cell(columns.detail, in: c)
         let isFailure = kind == .registerFailed || kind == .recoverFailed
