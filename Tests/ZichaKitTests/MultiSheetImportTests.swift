@@ -93,14 +93,14 @@ import ZIPFoundation
         let database = try AppDatabase(inMemory: ())
         let diagnostics = DiagnosticCollector()
         let files = try ImportFixtures.importNight(database, roster: path, diagnostics: diagnostics)
-        // Then each rejected row is named by its sheet and row, and kept apart in the rejects
+        // Then each rejected row is named by its sheet and row (and the cell, where one cell is at fault), and kept apart in the rejects
         #expect(files.map(\.accepted) == [2] && files.map(\.rejected) == [3])
         let errors = diagnostics.errors.map(\.description)
-        #expect(errors.contains("\(path):3: sheet 计算机学院: error: 姓名 is empty"), "\(errors)")
-        #expect(errors.contains("\(path):3: sheet 外语学院: error: 姓名 is empty"), "\(errors)")
+        #expect(errors.contains("\(path):3: 计算机学院!B3: error: 姓名 is empty"), "\(errors)")
+        #expect(errors.contains("\(path):3: 外语学院!C3: error: 姓名 is empty"), "\(errors)")
         #expect(errors.contains("\(path):2: sheet 汇总: error: 考生号 \(Self.ksh(1)) appears twice in this roster; the first row is kept"), "\(errors)")
         #expect(try database.rows("SELECT line, location FROM reject ORDER BY line") == [
-            "[line:3 location:\"\(path):3: sheet 计算机学院\"]", "[line:10000003 location:\"\(path):3: sheet 外语学院\"]",
+            "[line:3 location:\"\(path):3: 计算机学院!B3\"]", "[line:10000003 location:\"\(path):3: 外语学院!C3\"]",
             "[line:20000002 location:\"\(path):2: sheet 汇总\"]"])
         // And over a roster already stored, where a repeated 考生号 is found as it comes, the same
         let again = DiagnosticCollector()
