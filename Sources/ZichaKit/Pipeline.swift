@@ -131,6 +131,9 @@ public enum Pipeline {
         var published: String { options.outputDirectory + "/" + asOf }
     }
 
+    /// Days between a night and the one before it past which the gap is warned of (`open`).
+    static let longGap = 60
+
     /// Checks the date and the settings, takes the run locks, opens the database and brings its ledger up to date
     /// with the reports folder — everything before the import, each refusal before anything is stored.
     private static func open(_ options: NightlyOptions, diagnostics: DiagnosticSink, progress: Progress?) throws -> Night {
@@ -220,6 +223,16 @@ public enum Pipeline {
                 + "\(later.count) nights after it (\(later.first!) … \(later.last!)): the clock is probably wrong, and nothing was run",
                 at: SourceLocation(file: options.databasePath),
                 hint: "set the clock right (timedatectl; an NTP service keeps it so); to run an earlier night on purpose, give its --as-of")
+        }
+        // A night long after the last one: a past --as-of mistyped on an earlier night (2023-10-07 for 2024-10-07), or a
+        // new intake in the old season's database. Every unchecked student's days outstanding count through the gap
+        // (found by an audit of dates: 366, 367… on every later night). Said, not refused: a break can be real.
+        if later.isEmpty, let previous = try database.earlierNight(before: asOf), let before = EventTime.dayNumber(previous),
+           let day = EventTime.dayNumber(asOf), day - before > Self.longGap {
+            diagnostics.report(Diagnostic(.warning, "the last night in this database is \(previous), \(day - before) days before \(asOf): "
+                + "days outstanding count through the gap", at: SourceLocation(file: options.databasePath),
+                hint: "if a night's --as-of was mistyped, that night is stored under the wrong day (start the database afresh); "
+                    + "a new intake (next year's students) takes a database and reports folder of its own (--db, --out)", evenWhenQuiet: true))
         }
         if let first = later.first {
             let shown = later.count > 3 ? "\(first) … \(later.last!)" : later.joined(separator: ", ")

@@ -64,4 +64,23 @@ import ZichaTestSupport
         #expect(second == first)
         #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM import_file WHERE kind = 'log'") == 1)
     }
+
+    @Test func aNightLongAfterTheLastOneIsWarnedOfUnderQuiet() throws {
+        // Given a first night whose --as-of was typed a year early (2025-10-07 for 2026-10-07)
+        let tmp = try TempFolder("night-gap")
+        let folder = tmp.file("night")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (roster, log) = try SyntheticNight.write(students: 0..<3, eventDay: "2025-10-06", to: folder)
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        func night(_ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"])
+        }
+        #expect(try night("2025-10-07").status == 0)
+        // When the next night comes, and the one after it
+        let next = try night("2026-10-08"), after = try night("2026-10-09")
+        // Then the first is warned of under --quiet (days outstanding count through the gap), the second is not
+        #expect(next.status == 0)
+        #expect(next.stderr.contains("warning: the last night in this database is 2025-10-07, 366 days before 2026-10-08"), "\(next.stderr)")
+        #expect(after.status == 0 && !after.stderr.contains("the last night in this database"), "\(after.stderr)")
+    }
 }

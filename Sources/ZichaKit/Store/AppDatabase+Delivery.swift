@@ -68,6 +68,11 @@ extension AppDatabase {
         try writer.read { db in try String.fetchAll(db, sql: "SELECT as_of FROM run WHERE as_of > ? ORDER BY as_of", arguments: [asOf]) }
     }
 
+    /// The latest night before `asOf` that was reconciled, if there is one.
+    public func earlierNight(before asOf: String) throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT max(as_of) FROM run WHERE as_of < ?", arguments: [asOf]) }
+    }
+
     /// The latest night after `asOf` that mailed anyone, if there is one.
     public func laterNightMailed(after asOf: String) throws -> String? {
         try writer.read { db in
