@@ -173,6 +173,14 @@ public enum Pipeline {
             : try lockDatabase(options.databasePath, hint: "wait for the other run to finish, or check for a stuck process")
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
+        if let from = database.upgradedFrom {
+            // Said once, under cron too: the earlier version no longer opens it, and the night's work is larger.
+            diagnostics.report(Diagnostic(.note, "the database was upgraded from schema \(from) to \(AppDatabase.schemaLevel) by this version of "
+                + "zicha (\(zichaVersion())); the version before it no longer opens it", at: SourceLocation(file: options.databasePath),
+                hint: "a night of a new build reconciles every student again (a once-only, longer night); keep a copy of the database "
+                    + "from before the upgrade to go back",
+                evenWhenQuiet: true))
+        }
         do {
             // And one run at a time in a reports folder (two databases may share one), before anything is imported.
             let reportsLock = try lockReports(options.outputDirectory)

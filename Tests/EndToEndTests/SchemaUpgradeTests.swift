@@ -229,3 +229,46 @@ extension SchemaUpgradeTests {
         #expect(!codes.contains("NAME_CHANGED") && !codes.contains("PHONE_INVALID"), "\(codes)")
     }
 }
+
+extension SchemaUpgradeTests {
+    @Test("events stored before v16 keep their names as a log gives them now, and states re-dated from a log with times are removed")
+    func eventsOfAnEarlierBuildAreReadAgain() throws {
+        // Given a night whose log has 王一's two name mismatches, and 王二's 自查完成 at 11:00 after a 未查 without a time
+        let tmp = try TempFolder("upgrade-events")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        let (one, two) = (SyntheticNight.idNumber(1), SyntheticNight.idNumber(2))
+        let roster = try tmp.write("考生号,姓名,身份证号,学院,班级\n26110101000001,王隆,\(one),外语学院,1班\n26110101000002,王二,\(two),外语学院,1班\n",
+                                   to: "roster.csv")
+        let log = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-27 09:00,\(one),王隆,找回失败,证件和姓名不符\n"
+            + "2026-11-27 10:00,\(one),王隆,找回失败,证件和姓名不符\n,\(two),王二,未查,\n2026-11-28 11:00,\(two),王二,自查完成,\n", to: "log.csv")
+        func night(_ asOf: String) throws -> ProcessResult {
+            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"])
+        }
+        try #require(try night("2026-11-28").status == 0)
+        // As the build before v16 left it: 王隆's name stored with the compatibility ideograph U+F9DC the export wrote,
+        // and the log given again on 11-29 read again there, its 未查 without a time dated 11-29 00:00
+        _ = try SQLiteShell.run(db, """
+            UPDATE event SET name = '王' || char(63964) WHERE id_norm = '\(one)';
+            INSERT INTO import_file (id, kind, name, size, sha256, encoding, as_of, rows_accepted, rows_rejected, imported_at, timeless_states)
+              SELECT 99, kind, name, size, sha256, encoding, '2026-11-29', rows_accepted, rows_rejected, imported_at, timeless_states
+              FROM import_file WHERE kind = 'log';
+            INSERT INTO event SELECT 99, line, id_norm, is15, name, kind, detail, reason, ts + 86400 FROM event WHERE id_norm = '\(two)' AND kind = 'unchecked';
+            DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%';
+            """)
+        let tables = try SQLiteShell.integer(db, "SELECT count(*) FROM event")
+        #expect(tables == 5)
+        // When the new build runs the next night, with 王隆's two rows exported again, the name in its ordinary form
+        let again = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-27 09:00,\(one),王隆,找回失败,证件和姓名不符\n"
+            + "2026-11-27 10:00,\(one),王隆,找回失败,证件和姓名不符\n", to: "log2.csv")
+        let next = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", again, "--db", db, "--out", out, "--as-of", "2026-11-29", "--no-mail"])
+        try #require(next.status == 0, "\(next.stderr)")
+        // Then the upgrade is said, the repeated rows are not stored again (two mismatches, not four), and 王二 is checked
+        // (the re-dated 未查 removed)
+        #expect(next.stderr.contains("note: the database was upgraded from schema 15 to 16"), "\(next.stderr)")
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM event") == 4)
+        let students = try FindingsFile(path: out + "/2026-11-29/findings.json").studentsByKsh
+        let codes = (students["26110101000001"]?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("RECOVERY_NAME_MISMATCH") && !codes.contains("RECOVERY_BLOCKED"), "\(codes)")
+        #expect(students["26110101000002"]?["state"] as? String == "checked")
+    }
+}

@@ -167,7 +167,8 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         // Bad characters.
         .invalid("11010519900101002Y", .badCharacter),
         .invalid("110105A99001010029", .badCharacter),
-        .invalid("110105-99001010029", .badCharacter),
+        // Dashes are dropped as spaces are: what is left is 17 digits
+        IDVector(input: "110105-99001010029", normalized: nil, problem: .length, neededCleaning: true, wasFifteen: false, today: IDVector.defaultToday),
         .invalid("1101051990X1010029", .badCharacter),
         .invalid("身份证105199001010029", .badCharacter),
         .invalid("11010519900101002?", .badCharacter),
@@ -204,6 +205,7 @@ struct IDVector: Sendable, CustomTestStringConvertible {
         .cleaned("44030520060715103\u{425}", "44030520060715103X"), .cleaned("44030520060715103\u{445}", "44030520060715103X"),
         .cleaned("110105\u{200D}199001010029", "110105199001010029"), .cleaned("110105\u{00AD}199001010029", "110105199001010029"),
         .cleaned("110105\u{2009}199001010029", "110105199001010029"),
+        .cleaned("110105-19900101-0029", "110105199001010029"), .cleaned("110105–19900101–0029", "110105199001010029"),
         .cleaned("44030520060715103Ｘ", "44030520060715103X"),
         .cleaned("44030520060715103ｘ", "44030520060715103X"),
         .cleaned("４４０３０５２００６０７１５１０３Ｘ", "44030520060715103X"),

@@ -14,7 +14,7 @@ public struct IDNumber: Sendable, Equatable {
 
     /// The text as given, trimmed.
     public let raw: String
-    /// Cleaned text: white space and invisible characters (`Text.isInvisible`: a zero-width joiner, a soft hyphen)
+    /// Cleaned text: white space, dashes and invisible characters (`Text.isInvisible`: a zero-width joiner, a soft hyphen)
     /// removed, full-width folded, a character typed for X (`×`, `Ⅹ`) read as X, `x` → `X`; upgraded to 18 when it had 15 digits; any
     /// other character kept as it is (the ID is then invalid: `badCharacter`).
     public let normalized: String
@@ -54,6 +54,10 @@ public struct IDNumber: Sendable, Equatable {
         bytes.reserveCapacity(18)
         var cleaned = false
         var bad = false
+        let hasLetters = trimmed.utf8.contains { (byte: UInt8) -> Bool in
+            let lower = byte | 0x20
+            return lower >= 0x61 && lower <= 0x7A && lower != 0x78
+        }
         for scalar in Text.unmarkedNumber(trimmed).unicodeScalars {
             let v = scalar.value
             switch v {
@@ -65,6 +69,11 @@ public struct IDNumber: Sendable, Equatable {
             // the X they stand for (ID_FORMAT says the ID needed cleaning): as 含非法字符, the student's own log rows,
             // written with X, were NOT_ON_ROSTER (an audit of lookalike text).
             case 0xD7, 0x2169, 0x425, 0x445: bytes.append(0x58); cleaned = true
+            // Dashes between the groups of an ID typed as it is read (`110105-19900101-0029`, or with an en dash): the
+            // student's log rows, written without them, were NOT_ON_ROSTER (an audit of the upgrade).
+            // (Not in a text with other letters than X: `1.1E-17`'s minus is part of a number, and stays to be shown.)
+            case 0x2D, 0x2010...0x2015, 0x2212, 0xFF0D:
+                if hasLetters { bad = true; bytes.append(contentsOf: String(scalar).utf8) } else { cleaned = true }
             default:
                 // The character itself is kept, not a placeholder: two IDs wrong by different characters are
                 // different IDs (no duplicate between them), and the office sees which character is wrong.

@@ -12,6 +12,8 @@ public final class AppDatabase: @unchecked Sendable {
     let writer: DatabaseQueue
     /// The path as the user gave it, for messages.
     public let path: String
+    /// The schema level the database had when this build opened and upgraded it; nil when it was new or up to date.
+    public private(set) var upgradedFrom: Int?
 
     /// Each connection's page cache, in KiB, and so the size of each in-memory run of its sorts.
     static let cacheKiB = 4096
@@ -68,7 +70,9 @@ public final class AppDatabase: @unchecked Sendable {
         do {
             writer = try DatabaseQueue(path: path, configuration: config)
             try Self.checkIsOurs(writer, path: path)
+            let applied = try writer.read { try Self.migrator.appliedIdentifiers($0).count }
             try Self.migrator.migrate(writer)
+            if applied > 0, applied < Self.schemaLevel { upgradedFrom = applied }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
             throw ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path),
                              hint: "wait for the other run to finish, or check for a stuck process")

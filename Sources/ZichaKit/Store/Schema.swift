@@ -366,23 +366,40 @@ enum Schema {
     /// stored as `ＬｉＮａ` against tonight's `Li Na` would be NAME_CHANGED), so are the college and class names
     /// (`unitNamesV10` with today's `Text.unitName`), and the latest roster and counselor list are imported again by the
     /// next night, even unchanged (their digests are marked), every row rewritten (the row hashes and the roster's
-    /// sequence cleared), so that every student's name, phone and ID is read as tonight's files are. Events stored before keep their names: a log given again after the upgrade whose names
-    /// differ only in form is stored again (a rare name, a decomposed or compatibility character).
+    /// sequence cleared), so that every student's name, phone and ID is read as tonight's files are. The stored events'
+    /// names are read again too, and the states an earlier build re-dated from a log with times given again are removed.
     static func compatibilityFormsV16(_ db: Database) throws {
         db.add(function: DatabaseFunction("zicha_person_name", argumentCount: 1, pure: true) { values in
             String.fromDatabaseValue(values[0]).map { PersonName($0).normalized }
         })
         // An admission name taken from the name cell itself is read from that cell again (`ＬｉＮａ`, stored without the
-        // space the cell had, is `Li Na` as tonight reads it, not `LiNa`).
+        // space the cell had, is `Li Na` as tonight reads it, not `LiNa`); so is one that differs from tonight's name
+        // only by the spaces the earlier build dropped between full-width letters (`ＬｉＭｉｎ` admitted, `Li Min` now:
+        // else NAME_CHANGED for good — found by an audit of the upgrade).
         try db.execute(sql: """
-            UPDATE student SET admission_name = CASE WHEN admission_name = name THEN zicha_person_name(name_raw)
-                                                     ELSE zicha_person_name(admission_name) END,
-                               name = zicha_person_name(name_raw)
+            UPDATE student SET admission_name = CASE
+                    WHEN admission_name = name THEN zicha_person_name(name_raw)
+                    WHEN replace(zicha_person_name(admission_name), ' ', '') = replace(zicha_person_name(name_raw), ' ', '')
+                        THEN zicha_person_name(name_raw)
+                    ELSE zicha_person_name(admission_name) END,
+                name = zicha_person_name(name_raw)
             WHERE name <> zicha_person_name(name_raw) OR admission_name <> zicha_person_name(admission_name);
             UPDATE student SET row_hash = NULL;
             DELETE FROM roster_sequence;
             UPDATE import_file SET sha256 = sha256 || ' (read before v16)' WHERE kind IN ('roster', 'counselors');
             """)
+        // Stored events' names as a log gives them now: a whole log exported again after the upgrade, its names read
+        // in the compatibility form, would else store its rows again (two name mismatches counted as four: RECOVERY_BLOCKED).
+        try db.execute(sql: "UPDATE event SET name = zicha_person_name(name) WHERE name <> zicha_person_name(name)")
+        // The states a log with times gave again, dated a later night, when the earlier build read it again there:
+        // only a status export (every row a state without a time) is read again now. Those rows undid a 自查完成 at a
+        // known time with a 未查 without one; the first night of the new build reconciles everyone without them.
+        let rereadLogs = """
+            SELECT f.id FROM import_file f WHERE f.kind = 'log' AND f.timeless_states < f.rows_accepted
+              AND EXISTS (SELECT 1 FROM import_file e WHERE e.kind = 'log' AND e.sha256 = f.sha256 AND e.id < f.id)
+            """
+        try db.execute(sql: "DELETE FROM event WHERE file_id IN (\(rereadLogs))")
+        try db.execute(sql: "DELETE FROM state_restated WHERE file_id IN (\(rereadLogs))")
         try unitNamesV10(db)
     }
 
