@@ -161,6 +161,8 @@ public enum Text {
     /// The text without any white space or invisible character (a key such as 考生号 typed with spaces, or copied with
     /// a zero-width joiner). The same string when it has none.
     public static func removingSpaces(_ s: String) -> String {
+        // Printable ASCII (every 考生号 and 学号 a roster gives): nothing to remove, settled by one pass over the bytes.
+        if s.utf8.withContiguousStorageIfAvailable({ b in b.allSatisfy { $0 > 0x20 && $0 < 0x7F } }) == true { return s }
         func blank(_ u: Unicode.Scalar) -> Bool { isSpace(u) || isInvisible(u) }
         guard s.unicodeScalars.contains(where: blank) else { return s }
         return String(String.UnicodeScalarView(s.unicodeScalars.filter { !blank($0) }))
@@ -185,9 +187,7 @@ public enum Text {
     /// wrote `计科　2601` for some students and `计科2601` for others split one class in two, and the counselor list's
     /// `计科2601` missed the first. The same string when there is nothing to fold (nearly every cell: a byte scan).
     public static func unitName(_ s: String) -> String {
-        let clean = s.utf8.withContiguousStorageIfAvailable { b in
-            b.allSatisfy { cannotLeadSpace($0) && !mayLeadCompatibilityChange($0) }
-        } ?? false
+        let clean = s.utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { unitNameKeeps[Int($0)] } } ?? false
         if clean { return s }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -201,6 +201,10 @@ public enum Text {
         }
         return String(out)
     }
+
+    /// By byte: false where `unitName` may change the text (a byte that can lead a space, or a character the
+    /// compatibility form changes). One table lookup a byte: every student's college and class are read so.
+    private static let unitNameKeeps: [Bool] = (0...255).map { b in cannotLeadSpace(UInt8(b)) && !mayLeadCompatibilityChange(UInt8(b)) }
 
     private static func isASCIIAlphanumeric(_ u: Unicode.Scalar) -> Bool {
         ("a"..."z").contains(u) || ("A"..."Z").contains(u) || ("0"..."9").contains(u)
