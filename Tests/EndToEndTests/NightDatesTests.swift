@@ -7,14 +7,8 @@ import ZichaTestSupport
 @Suite struct NightDatesTests {
     @Test func aNightDatedBeforeTheStudentsWereBornIsRefusedAndLosesNothing() throws {
         // Given twelve students born in 2006 and a log of their checks, and the night typed 2004-10-05 for 2026-11-28
-        let tmp = try TempFolder("night-typo")
-        let folder = tmp.file("night")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let (roster, log) = try SyntheticNight.write(students: 0..<12, eventDay: "2026-11-27", to: folder)
-        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
-        func night(_ asOf: String) throws -> ProcessResult {
-            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"])
-        }
+        let season = try SyntheticSeason("night-typo", students: 0..<12, eventDay: "2026-11-27")
+        let (db, out, night) = (season.db, season.out, season.night)
         // When it runs
         let typo = try night("2004-10-05")
         // Then it is refused, saying why, and nothing is stored
@@ -67,14 +61,7 @@ import ZichaTestSupport
 
     @Test func aNightLongAfterTheLastOneIsWarnedOfUnderQuiet() throws {
         // Given a first night whose --as-of was typed a year early (2025-10-07 for 2026-10-07)
-        let tmp = try TempFolder("night-gap")
-        let folder = tmp.file("night")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let (roster, log) = try SyntheticNight.write(students: 0..<3, eventDay: "2025-10-06", to: folder)
-        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
-        func night(_ asOf: String) throws -> ProcessResult {
-            try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"])
-        }
+        let night = try SyntheticSeason("night-gap", students: 0..<3, eventDay: "2025-10-06").night
         #expect(try night("2025-10-07").status == 0)
         // When the next night comes, and the one after it
         let next = try night("2026-10-08"), after = try night("2026-10-09")
@@ -82,5 +69,24 @@ import ZichaTestSupport
         #expect(next.status == 0)
         #expect(next.stderr.contains("warning: the last night in this database is 2025-10-07, 366 days before 2026-10-08"), "\(next.stderr)")
         #expect(after.status == 0 && !after.stderr.contains("the last night in this database"), "\(after.stderr)")
+    }
+}
+
+/// SyntheticNight's students and their log in a folder of their own, a fresh database and reports folder, and a night
+/// run on them with `--no-mail -q`.
+private struct SyntheticSeason {
+    let folder: TempFolder
+    let roster: String, log: String, db: String, out: String
+
+    init(_ name: String, students: Range<Int>, eventDay: String) throws {
+        folder = try TempFolder(name)
+        let inputs = folder.file("night")
+        try FileManager.default.createDirectory(atPath: inputs, withIntermediateDirectories: true)
+        (roster, log) = try SyntheticNight.write(students: students, eventDay: eventDay, to: inputs)
+        (db, out) = (folder.file("zicha.sqlite"), folder.file("Reports"))
+    }
+
+    func night(_ asOf: String) throws -> ProcessResult {
+        try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--db", db, "--out", out, "--as-of", asOf, "--no-mail", "-q"])
     }
 }
