@@ -131,7 +131,7 @@ public enum Pipeline {
         var published: String { options.outputDirectory + "/" + asOf }
     }
 
-    /// Days between a night and the one before it past which the gap is warned of (`open`).
+    /// Days between a night and the one before it past which the gap is warned of (`checkHistory`).
     static let longGap = 60
 
     /// Checks the date and the settings, takes the run locks, opens the database and brings its ledger up to date

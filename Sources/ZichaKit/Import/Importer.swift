@@ -153,9 +153,6 @@ public struct Importer {
         return ImportedFile(kind: kind, name: path, accepted: 0, rejected: 0, alreadyImported: true, importedOn: earlier?.night)
     }
 
-    /// A roster still being written, cut short by the export, of another cohort, or keyed by another column would take
-    /// most students off every list and restart their days outstanding: more than half of the students leaving at
-    /// once is refused, unless `acceptDepartures`.
     /// Refuses the night (nothing stored) when most of a roster's students, or of a log's rows, have an ID whose birth
     /// date is after the night: the night's date is mistyped (`--as-of 2004-10-05` for 2024-10-05; or the clock is wrong).
     /// Run on, such a night set every log row aside as born in the future and stored the log as imported, so the right
@@ -172,6 +169,9 @@ public struct Importer {
     /// The fewest IDs born after the night that `refuseNightBeforeBirths` looks at: a few students' IDs can be wrong.
     static let birthsChecked = 10
 
+    /// A roster still being written, cut short by the export, of another cohort, or keyed by another column would take
+    /// most students off every list and restart their days outstanding: more than half of the students leaving at
+    /// once is refused, unless `acceptDepartures`.
     private func refusePartialRoster(_ outcome: FileOutcome, rows: RowImporter, path: String) throws {
         guard !acceptDepartures else { return }
         let left = outcome.leftStudents

@@ -13,11 +13,11 @@ struct RowImporter {
     /// A log's events dated after the night's day, and where the first of them is: they count from their own night.
     private(set) var eventsAfterNight = 0
     private(set) var firstEventAfterNight: SourceLocation?
-    /// Roster names holding `?` (or U+FFFD): a character the file's encoding could not hold when it was saved
-    /// (买买提•艾力 saved as GBK is 买买提?艾力). Kept as written, and said.
     /// Students, and a log's rows set aside, whose ID gives a birth date after the night: a few are typos in the IDs;
     /// most of a file is a night's date mistyped (`--as-of 2004-10-05` for 2024-10-05, `Importer.refuseNightBeforeBirths`).
     private(set) var bornAfterNight = 0
+    /// Roster names holding `?` (or U+FFFD): a character the file's encoding could not hold when it was saved
+    /// (买买提•艾力 saved as GBK is 买买提?艾力). Kept as written, and said.
     private(set) var namesWithLostCharacters = 0
     private(set) var firstNameWithLostCharacter: (location: SourceLocation, name: String)?
 
