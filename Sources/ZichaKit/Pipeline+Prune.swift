@@ -6,6 +6,8 @@ extension Pipeline {
         public var outcome: PruneOutcome
         public var sizeBefore: Int64
         public var sizeAfter: Int64
+        /// The note that this build upgraded the database as it opened it (`Pipeline.upgradeNote`), if it did.
+        public var upgrade: Diagnostic?
     }
 
     /// Removes the results and findings of every night but the latest `keep` (at least 2: a re-run of the latest
@@ -27,7 +29,7 @@ extension Pipeline {
             let before = database.fileSize
             let outcome = try database.pruneNights(keeping: keep)
             if vacuum { try database.vacuum() }
-            return PruneResult(outcome: outcome, sizeBefore: before, sizeAfter: database.fileSize)
+            return PruneResult(outcome: outcome, sizeBefore: before, sizeAfter: database.fileSize, upgrade: upgradeNote(database))
         } catch {
             // A read-only file system, a full disk: said as a night says it, naming the file (found by an audit: SQLite's
             // own words and the statement were printed).

@@ -131,6 +131,16 @@ public enum Pipeline {
         var published: String { options.outputDirectory + "/" + asOf }
     }
 
+    /// Said once, under cron too, when this build has just upgraded the database (by a night or by `prune`): the earlier
+    /// version no longer opens it, and the next night's work is larger.
+    static func upgradeNote(_ database: AppDatabase) -> Diagnostic? {
+        guard let from = database.upgradedFrom else { return nil }
+        return Diagnostic(.note, "the database was upgraded from schema \(from) to \(AppDatabase.schemaLevel) by this version of "
+            + "zicha (\(zichaVersion())); the version before it no longer opens it", at: SourceLocation(file: database.path),
+            hint: "a night of a new build reconciles every student again (a once-only, longer night); keep a copy of the database "
+                + "from before the upgrade to go back", evenWhenQuiet: true)
+    }
+
     /// Days between a night and the one before it past which the gap is warned of (`checkHistory`).
     static let longGap = 60
 
@@ -173,14 +183,7 @@ public enum Pipeline {
             : try lockDatabase(options.databasePath, hint: "wait for the other run to finish, or check for a stuck process")
         let databaseIsNew = !FileManager.default.fileExists(atPath: options.databasePath)
         let database = try AppDatabase(path: options.databasePath)
-        if let from = database.upgradedFrom {
-            // Said once, under cron too: the earlier version no longer opens it, and the night's work is larger.
-            diagnostics.report(Diagnostic(.note, "the database was upgraded from schema \(from) to \(AppDatabase.schemaLevel) by this version of "
-                + "zicha (\(zichaVersion())); the version before it no longer opens it", at: SourceLocation(file: options.databasePath),
-                hint: "a night of a new build reconciles every student again (a once-only, longer night); keep a copy of the database "
-                    + "from before the upgrade to go back",
-                evenWhenQuiet: true))
-        }
+        if let note = upgradeNote(database) { diagnostics.report(note) }
         do {
             // And one run at a time in a reports folder (two databases may share one), before anything is imported.
             let reportsLock = try lockReports(options.outputDirectory)

@@ -37,6 +37,7 @@ struct Prune: ParsableCommand {
     func run() throws {
         do {
             let result = try Pipeline.prune(databasePath: db, keep: keepNights, vacuum: vacuum)
+            if let note = result.upgrade { StandardError.write(note.description + "\n") }  // under --quiet too
             guard !quiet else { return }
             let o = result.outcome
             var line = o.nights.isEmpty ? "zicha prune: nothing to prune; the latest \(counted(keepNights, "night")) keep their results"

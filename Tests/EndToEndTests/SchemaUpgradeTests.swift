@@ -253,10 +253,13 @@ extension SchemaUpgradeTests {
               SELECT 99, kind, name, size, sha256, encoding, '2026-11-29', rows_accepted, rows_rejected, imported_at, timeless_states
               FROM import_file WHERE kind = 'log';
             INSERT INTO event SELECT 99, line, id_norm, is15, name, kind, detail, reason, ts + 86400 FROM event WHERE id_norm = '\(two)' AND kind = 'unchecked';
+            INSERT INTO import_file (id, kind, name, size, sha256, encoding, as_of, rows_accepted, rows_rejected, imported_at, timeless_states)
+              VALUES (98, 'log', 'log-b.csv', 1, 'another', 'utf-8', '2026-11-28', 1, 0, '', 0);
+            INSERT INTO event SELECT 98, line, id_norm, is15, name || char(65039), kind, detail, reason, ts FROM event WHERE id_norm = '\(one)' AND line = 2;
             DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%';
             """)
-        let tables = try SQLiteShell.integer(db, "SELECT count(*) FROM event")
-        #expect(tables == 5)
+        // (and 王隆's first mismatch stored again from another file, the name with a variation selector after it)
+        #expect(try SQLiteShell.integer(db, "SELECT count(*) FROM event") == 6)
         // When the new build runs the next night, with 王隆's two rows exported again, the name in its ordinary form
         let again = try tmp.write("时间,身份证号,姓名,事件,说明\n2026-11-27 09:00,\(one),王隆,找回失败,证件和姓名不符\n"
             + "2026-11-27 10:00,\(one),王隆,找回失败,证件和姓名不符\n", to: "log2.csv")
@@ -270,5 +273,21 @@ extension SchemaUpgradeTests {
         let codes = (students["26110101000001"]?["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         #expect(codes.contains("RECOVERY_NAME_MISMATCH") && !codes.contains("RECOVERY_BLOCKED"), "\(codes)")
         #expect(students["26110101000002"]?["state"] as? String == "checked")
+    }
+}
+
+extension SchemaUpgradeTests {
+    @Test func pruneSaysItUpgradedTheDatabaseUnderQuiet() throws {
+        // Given a database of schema 15 (a night stored, the v16 step undone)
+        let tmp = try TempFolder("upgrade-prune")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        try #require(try SampleNights.run(night: 1, db: db, out: out).status == 0)
+        _ = try SQLiteShell.run(db, "DELETE FROM grdb_migrations WHERE identifier LIKE 'v16%'")
+        // When the new build's first command is a prune
+        let prune = try ZichaBinary.run(arguments: ["prune", "--db", db, "--keep-nights", "2", "-q"])
+        // Then it says it upgraded the database, as a night would
+        #expect(prune.status == 0)
+        #expect(prune.stderr.contains("note: the database was upgraded from schema 15 to 16"), "\(prune.stderr)")
+        #expect(try ZichaBinary.run(arguments: ["prune", "--db", db, "--keep-nights", "2", "-q"]).stderr.isEmpty)
     }
 }

@@ -72,7 +72,7 @@ public struct IDNumber: Sendable, Equatable {
             // Dashes between the groups of an ID typed as it is read (`110105-19900101-0029`, or with an en dash): the
             // student's log rows, written without them, were NOT_ON_ROSTER (an audit of the upgrade).
             // (Not in a text with other letters than X: `1.1E-17`'s minus is part of a number, and stays to be shown.)
-            case 0x2D, 0x2010...0x2015, 0x2212, 0xFF0D:
+            case 0x2D, 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63, 0xFF0D:
                 if hasLetters { bad = true; bytes.append(contentsOf: String(scalar).utf8) } else { cleaned = true }
             default:
                 // The character itself is kept, not a placeholder: two IDs wrong by different characters are

@@ -24,7 +24,7 @@ public struct PhoneNumber: Sendable, Equatable {
             // The other dashes (U+2010–2015, the minus sign), and any white space or invisible character (a thin space or
             // a zero-width space copied from a web page): the ID's cleaner drops them too, and an audit found
             // `139\u{2009}0027\u{2009}9999` PHONE_INVALID though it reads as a mobile, and not a duplicate of the same number.
-            case 0x2010...0x2015, 0x2212: continue
+            case 0x2010...0x2015, 0x2212, 0xFE58, 0xFE63: continue
             case _ where v >= 0x80 && (Text.isSpace(u) || Text.isInvisible(u)): continue
             default:
                 if v < 0x80 { b.append(UInt8(v)) } else { b.append(0x3F) }

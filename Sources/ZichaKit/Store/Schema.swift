@@ -391,6 +391,9 @@ enum Schema {
         // Stored events' names as a log gives them now: a whole log exported again after the upgrade, its names read
         // in the compatibility form, would else store its rows again (two name mismatches counted as four: RECOVERY_BLOCKED).
         try db.execute(sql: "UPDATE event SET name = zicha_person_name(name) WHERE name <> zicha_person_name(name)")
+        // Rows the earlier build stored twice because their names differed only in form are now the same row from two
+        // files: the later one goes, as a repeat does (a third attempt counted: RECOVERY_BLOCKED from two).
+        if db.changesCount > 0 { try repeatedEventsV15(db) }
         // The states a log with times gave again, dated a later night, when the earlier build read it again there:
         // only a status export (every row a state without a time) is read again now. Those rows undid a 自查完成 at a
         // known time with a 未查 without one; the first night of the new build reconciles everyone without them.
