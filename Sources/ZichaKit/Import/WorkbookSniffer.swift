@@ -81,9 +81,7 @@ public enum WorkbookSniffer {
 
     /// "a web page (HTML table)" or "an Excel 2003 XML spreadsheet" when the file is markup.
     private static func markupKind(_ head: [UInt8]) -> String? {
-        var bytes = head[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let bytes = leadingContent(head)
         guard bytes.first == UInt8(ascii: "<") else { return nil }
         let text = String(decoding: bytes, as: UTF8.self).lowercased()
         if text.contains("urn:schemas-microsoft-com:office:spreadsheet") && text.contains("<workbook") {
@@ -100,10 +98,7 @@ public enum WorkbookSniffer {
     /// ODF (.fods), the national UOF format (.uos, 统一办公格式), any other XML, SYLK (.slk) and DIF (.dif). An
     /// audit found them refused as a roster that "lacks required columns", even taking SYLK's first record as a column.
     private static func otherFormat(_ head: [UInt8]) -> String? {
-        var bytes = head[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        bytes = bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: leadingContent(head), as: UTF8.self)
         if text.hasPrefix("<?xml") || (text.hasPrefix("<") && text.contains("xmlns")) {
             if text.contains("office:document") { return "an OpenDocument spreadsheet in one XML file (.fods)" }
             if text.lowercased().contains("uof") { return "a UOF document (统一办公格式, .uos)" }
@@ -117,5 +112,12 @@ public enum WorkbookSniffer {
         }
         if text.hasPrefix("TABLE\r\n0,1") || text.hasPrefix("TABLE\n0,1") { return "a DIF spreadsheet (.dif)" }
         return nil
+    }
+
+    /// The first bytes without a UTF-8 byte order mark and the white space before the content.
+    private static func leadingContent(_ head: [UInt8]) -> ArraySlice<UInt8> {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        return bytes.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }
