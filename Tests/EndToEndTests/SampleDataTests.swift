@@ -84,6 +84,30 @@ struct SampleDataTests {
         #expect(li.contains("与 2026-11-28 的名单相比：不再列出 1 人：李静（已完成自查）。"), "\(li)")
     }
 
+    @Test("two counselors of one name at two addresses are two people: each is told of their own students, each gets a closing")
+    func twoCounselorsOfOneName() throws {
+        let tmp = try TempFolder("list-one-name")
+        let db = tmp.file("zicha.sqlite"), out = tmp.file("Reports")
+        // 2026-11-29: 经济管理学院 goes to a second 赵老师, at another address
+        var arguments = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: ",经济管理学院,孙老师,sun.laoshi@example.com",
+                                                  becomes: ",经济管理学院,赵老师,zhao2@example.com")
+        // 2026-11-30: 电信2601 goes from the first 赵老师 to 周老师
+        let listAt = arguments.firstIndex(of: "--counselors")! + 1
+        let list = try String(contentsOfFile: arguments[listAt], encoding: .utf8)
+            .replacingOccurrences(of: "电信2601,电子信息学院,赵老师,zhao.laoshi@example.com", with: "电信2601,电子信息学院,周老师,zhou@example.com")
+        arguments[listAt] = try tmp.write(list, to: "counselors-2.csv")
+        arguments[arguments.firstIndex(of: "2026-11-29")!] = "2026-11-30"
+        let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
+        try #require(run.status == 0, "\(run.stderr)")
+        // Then the first 赵老师 gets her closing message (before, none: the other 赵老师 had a list, so "she" still had one)
+        let outbox = "\(out)/2026-11-30/outbox"
+        let first = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/赵老师_zhao.laoshi@example.com.eml", encoding: .utf8))
+        #expect(first.contains("您负责的学生中已没有需要跟进学籍自查的学生") && first.contains("（改由 周老师 跟进）"), "\(first)")
+        // and the second is not told of students she never had (before: 不再列出 3 人, the first one's)
+        let second = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/赵老师_zhao2@example.com.eml", encoding: .utf8))
+        #expect(second.contains("与 2026-11-29 的名单相比，没有学生新列入或移出。"), "\(second)")
+    }
+
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as
     /// `becomes`; returns that second night's arguments (to run again on a later day).
     static func nightAfterNight1(db: String, out: String, in tmp: TempFolder, counselorRow: String, becomes: String,

@@ -342,6 +342,51 @@ extension AppDatabase {
         #expect(warnings.last == "\(counselors): warning: 3 more counselor addresses in this file cannot be mailed")
     }
 
+    @Test func oneAddressForTwoCounselorsIsSaidOnce() throws {
+        // Given a counselor list giving li.laoshi@ for 李老师 and for 李娜 (twice), and 赵　老师 padded as names are
+        let counselors = try ImportFixtures.temporaryFile("""
+            班级,辅导员,邮箱
+            计科2601,李老师,li.laoshi@example.com
+            计科2602,李娜,Li.Laoshi@example.com
+            计科2603,李娜,li.laoshi@example.com
+            电信2601,赵　老师,zhao@example.com
+            电信2602,赵老师,zhao@example.com
+
+            """, name: "counselors.csv")
+        let diagnostics = DiagnosticCollector()
+        let roster = try ImportFixtures.temporaryFile("考生号,姓名,身份证号,班级\n26110101000001,张伟,110105199001010029,计科2601\n")
+        let database = try AppDatabase(inMemory: ())
+        try ImportFixtures.importNight(database, roster: roster, counselors: counselors, diagnostics: diagnostics)
+        // Then one warning, at the second name's row, naming both; 赵　老师 is 赵老师 (no warning, one spelling stored)
+        let warnings = diagnostics.warnings.map { String($0.description.prefix { $0 != "\n" }) }.filter { $0.contains("two counselors") }
+        #expect(warnings == ["\(counselors):3: warning: the address Li.Laoshi@example.com is given for two counselors, 李老师 (line 2) and 李娜: "
+                             + "mail goes by address, so they get one message holding both lists, greeting one of them"], "\(diagnostics.warnings)")
+        #expect(try database.writer.read { try String.fetchAll($0, sql: "SELECT DISTINCT counselor FROM counselor_scope WHERE email = 'zhao@example.com'") }
+                == ["赵老师"])
+    }
+
+    @Test func aCounselorListWithoutRowsIsRefused() throws {
+        // Given a database holding a good night with its counselor list
+        let database = try AppDatabase(inMemory: ())
+        let counselors = try ImportFixtures.temporaryFile("班级,辅导员,邮箱\n计科2601,李老师,li@example.com\n", name: "counselors.csv")
+        try ImportFixtures.importNight(database, asOf: "2026-09-04", roster: Self.goodRoster, counselors: counselors)
+        let before = try database.dump()
+        // When the next night's counselor list is its header alone (an export that failed), or has no usable row
+        for text in ["班级,辅导员,邮箱\n", "班级,辅导员,邮箱\n,李老师,li@example.com\n"] {
+            let empty = try ImportFixtures.temporaryFile(text, name: "counselors-empty.csv")
+            let error = #expect(throws: ZichaError.self) {
+                try ImportFixtures.importNight(database, roster: Self.goodRoster, counselors: empty)
+            }
+            // Then the night is refused as unreadable input (found by an audit: every student became NO_COUNSELOR and every
+            // counselor was mailed that their list was empty), and nothing is stored
+            #expect(error?.exitCode == 65)
+            #expect(error?.description.contains("counselors-empty.csv") == true)
+            #expect(error?.description.contains(text.count < 12 ? "the counselor list has a header but no rows" : "no row of the counselor list could be used (1 rejected)") == true,
+                    "\(String(describing: error))")
+            #expect(try database.dump() == before)
+        }
+    }
+
     // MARK: Broken inputs: exit 65, the file named, the database as before
 
     static let goodRoster = ImportFixtures.path("roster-utf8-comma-lf-zh.csv")

@@ -20,6 +20,10 @@ struct RowImporter {
     /// (买买提•艾力 saved as GBK is 买买提?艾力). Kept as written, and said.
     private(set) var namesWithLostCharacters = 0
     private(set) var firstNameWithLostCharacter: (location: SourceLocation, name: String)?
+    /// A counselor list's first counselor and line for each address (lower case), and the addresses already said to be
+    /// given for two counselors.
+    private var counselorOfAddress: [String: (name: String, line: Int)] = [:]
+    private var addressesOfTwo: Set<String> = []
 
     init(kind: TableKind, reader: any TableReader, importer: Importer, session: ImportSession) {
         self.kind = kind
@@ -71,9 +75,24 @@ struct RowImporter {
                     + "\(earlier.counselor.isEmpty ? "no name" : earlier.counselor)): this later row is used", at: reader.location(line: line, column: nil),
                     hint: "keep one row per \(what) in the counselor list"))
             }
+            warnOfAnAddressOfTwo(counselor: counselor, email: email, line: line)
             accepted += 1
         }
         if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }
+    }
+
+    /// One address given for two counselors (李老师 and 李娜 at li.laoshi@): mail goes by address, so they get one message
+    /// with both lists, greeting one of them (found by an audit: nothing said so). A warning at the first such row.
+    private mutating func warnOfAnAddressOfTwo(counselor: String, email: String, line: Int) {
+        guard !email.isEmpty, !counselor.isEmpty else { return }
+        let key = CounselorListChanges.key(email)
+        guard let first = counselorOfAddress[key] else { counselorOfAddress[key] = (counselor, line); return }
+        guard first.name != counselor, addressesOfTwo.insert(key).inserted else { return }
+        let at = reader.location(line: first.line, column: nil)
+        importer.diagnostics.report(Diagnostic(.warning, "the address \(email) is given for two counselors, \(first.name) (line \(at.line ?? first.line)"
+            + (at.cell.map { " of \($0)" } ?? "") + ") and \(counselor): mail goes by address, so they get one message holding both lists, "
+            + "greeting one of them", at: reader.location(line: line, column: nil),
+            hint: "give each counselor their own address, or write the counselor's name the same way in every row"))
     }
 
     /// Sets aside the rows found after the load to repeat an earlier row's 考生号 (`ImportSession.indexKeys`, by
@@ -92,13 +111,22 @@ struct RowImporter {
 
     private static func repeatedKey(_ ksh: String) -> String { "考生号 \(ksh) appears twice in this roster; the first row is kept" }
 
-    /// Ends the file: a roster without students is not a roster.
+    /// Ends the file: a roster without students is not a roster, and a counselor list without rows is an export that
+    /// failed more often than a school without counselors.
     func finish() throws {
         importer.progress?.finish("import \(kind.rawValue)")
         if kind == .roster, accepted == 0 {
             throw ZichaError(.unreadableInput, rejected == 0 ? "the roster has a header but no students" : "no roster row could be used (\(rejected) rejected)",
                              at: SourceLocation(file: reader.source),
                              hint: "an empty roster would mark every student as left; check the export")
+        }
+        if kind == .counselors, accepted == 0 {
+            // Found by an audit: taken, it made every student NO_COUNSELOR and mailed every counselor that their list was empty.
+            throw ZichaError(.unreadableInput, rejected == 0 ? "the counselor list has a header but no rows"
+                                 : "no row of the counselor list could be used (\(rejected) rejected)",
+                             at: SourceLocation(file: reader.source),
+                             hint: "an empty counselor list would leave every student without a counselor; check the export, "
+                                 + "or leave out --counselors to keep the latest list")
         }
     }
 

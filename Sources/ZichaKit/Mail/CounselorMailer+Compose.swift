@@ -41,9 +41,10 @@ extension CounselorMailer {
         let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
         for key in keys.sorted() where !listKeys.contains(key) {
             // Not to an address whose counselor, by name, has a list tonight under another (an address corrected: found
-            // by an audit, the old address was sent the names of students who had checked since).
+            // by an audit, the old address was sent the names of students who had checked since) — unless that name is
+            // two counselors' (found by an audit: 赵老师 at one address got no closing because another 赵老师 had a list).
             guard let changes = changes(for: key), changes.removedCount > 0,
-                  changes.counselor.isEmpty || !listNames.contains(changes.counselor) else { continue }
+                  changes.counselor.isEmpty || changes.nameShared || !listNames.contains(changes.counselor) else { continue }
             // An address the night before had students under it; one refused then was reported then.
             guard let to = try? MailAddress(address: changes.email, name: changes.counselor),
                   !queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) else { continue }

@@ -11,7 +11,11 @@ extension CounselorMailer {
         diagnostics.report(Diagnostic(.warning, "\(counted(changedSinceMailed.count, "counselor")) got this night's mail before its files changed, "
                                       + "and now \(changedSinceMailed.count == 1 ? "has" : "have") another list: \(shown.joined(separator: ", "))\(more)",
                                       hint: "no one is mailed twice for a night: their next night's mail carries the new list, compared with "
-                                          + "this night's as stored now; if it cannot wait, send them their list from the night's counselors/ folder",
+                                          + "this night's as stored now; if it cannot wait, send them their list from the night's counselors/ folder"
+                                          + (changedSinceMailed.contains { $0.students == 0 }
+                                              // Found by an audit: the hint promised a next mail that never comes to them.
+                                              ? "; a counselor who now has no students gets no further mail (no closing message either): "
+                                                  + "tell them their list is empty" : ""),
                                       evenWhenQuiet: true))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// How a counselor's list of a night differs from their list of the latest night before it: who came onto it and who
@@ -15,6 +16,9 @@ public struct CounselorListChanges: Sendable, Equatable {
 
     /// The counselor and address of the earlier list (for a counselor with no list tonight: their closing message).
     public var counselor = "", email = ""
+    /// Whether another counselor of the same name had another address on either night: then the name says nothing
+    /// about who this is (两位 赵老师), and only the address does.
+    public var nameShared = false
 
     /// Names kept per kind: the mail names a few and counts the rest.
     public static let namesKept = 10
@@ -48,8 +52,10 @@ extension AppDatabase {
     /// makes it (`CounselorListChanges.key`); nil when either night has no results (pruned, or never run). A student
     /// stays on a counselor's list when both nights list them under the same address or the same counselor's name (an
     /// address corrected mid-season is the same counselor: found by an audit, the old address was told its students
-    /// had moved, the new one that they were all new). Two passes over the students not checked on either night; only
-    /// counts and a few names are kept.
+    /// had moved, the new one that they were all new) — by name only when no other counselor of that name had another
+    /// address on either night (two 赵老师 are two people: found by an audit, one was told of the other's students and
+    /// the other got no closing message). Two passes over the students not checked on either night; only counts and a
+    /// few names are kept.
     public func counselorListChanges(asOf: String, since earlier: String) throws -> [String: CounselorListChanges]? {
         try writer.read { db in
             guard let now = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]),
@@ -57,9 +63,17 @@ extension AppDatabase {
                   try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM student_result WHERE run_id = ?)", arguments: [before]) == true
             else { return nil }
             var changes: [String: CounselorListChanges] = [:]
+            // Names under more than one address on a list of either night.
+            let shared = Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT counselor FROM (
+                  SELECT counselor FROM student_result WHERE run_id IN (?, ?) AND state <> 'checked' AND counselor <> '' AND counselor_email <> ''
+                  GROUP BY run_id, counselor HAVING count(DISTINCT lower(counselor_email)) > 1)
+                """, arguments: [before, now]))
+            let sharedJSON = String(decoding: try JSONEncoder().encode(shared.sorted()), as: UTF8.self)
             // On a list: not checked, with an address.
             let sameList = { (a: String, b: String) in
-                "\(a).state <> 'checked' AND (lower(\(a).counselor_email) = lower(\(b).counselor_email) OR (\(a).counselor <> '' AND \(a).counselor = \(b).counselor))"
+                "\(a).state <> 'checked' AND (lower(\(a).counselor_email) = lower(\(b).counselor_email) OR (\(a).counselor <> '' AND "
+                    + "\(a).counselor = \(b).counselor AND \(a).counselor NOT IN (SELECT value FROM json_each(?3))))"
             }
             let added = try SQLiteRows(db, sql: """
                 SELECT lower(n.counselor_email), s.name FROM student_result n JOIN student s ON s.id = n.student_id
@@ -67,7 +81,7 @@ extension AppDatabase {
                 WHERE n.run_id = ?2 AND n.state <> 'checked' AND n.counselor_email <> ''
                   AND NOT (p.state IS NOT NULL AND p.counselor_email <> '' AND \(sameList("p", "n")))
                 ORDER BY 1, s.college, s.class, s.ksh
-                """, arguments: [before, now])
+                """, arguments: [before, now, sharedJSON])
             // Each row adds to the changes of the address in its first column.
             func collect(_ rows: SQLiteRows, _ add: (inout CounselorListChanges) -> Void) throws {
                 while try rows.next() {
@@ -88,7 +102,7 @@ extension AppDatabase {
                 WHERE p.run_id = ?1 AND p.state <> 'checked' AND p.counselor_email <> ''
                   AND NOT (n.state IS NOT NULL AND n.counselor_email <> '' AND \(sameList("n", "p")))
                 ORDER BY 1, s.college, s.class, s.ksh
-                """, arguments: [before, now])
+                """, arguments: [before, now, sharedJSON])
             try collect(removed) { c in
                 if c.removedCount == 0 { c.counselor = removed.text(5); c.email = removed.text(6) }
                 c.removedCount += 1
@@ -101,15 +115,17 @@ extension AppDatabase {
                     } else if removed.text(4).isEmpty {
                         why = "暂无辅导员邮箱，由学籍科跟进"
                     } else {
+                        // By name, and by address too when the name is this counselor's own (两位 赵老师)
                         let other = removed.text(3)
-                        why = "改由 \(other.isEmpty ? removed.text(4) : other) 跟进"
+                        why = "改由 \(other.isEmpty ? removed.text(4) : other == removed.text(5) ? "\(other)（\(removed.text(4))）" : other) 跟进"
                     }
                     c.removed.append((removed.text(1), why))
                 }
             }
             // An address corrected since: the old address's removals (students who checked or left meanwhile) belong to
-            // the same counselor's address tonight — one counselor by that name, and the old address gone tonight.
-            var tonight: [String: String] = [:], ambiguous: Set<String> = [], keysTonight: Set<String> = []
+            // the same counselor's address tonight — one counselor by that name on either night, and the old address gone
+            // tonight.
+            var tonight: [String: String] = [:], keysTonight: Set<String> = []
             let addresses = try SQLiteRows(db, sql: """
                 SELECT DISTINCT counselor, lower(counselor_email) FROM student_result
                 WHERE run_id = ? AND state <> 'checked' AND counselor_email <> ''
@@ -117,10 +133,9 @@ extension AppDatabase {
             while try addresses.next() {
                 let name = addresses.text(0), key = addresses.text(1)
                 keysTonight.insert(key)
-                guard !name.isEmpty else { continue }
-                if let other = tonight[name], other != key { ambiguous.insert(name) } else { tonight[name] = key }
+                if !name.isEmpty { tonight[name] = key }
             }
-            for (key, c) in changes where c.removedCount > 0 && !keysTonight.contains(key) && !ambiguous.contains(c.counselor) {
+            for (key, c) in changes where c.removedCount > 0 && !keysTonight.contains(key) && !shared.contains(c.counselor) {
                 guard let target = tonight[c.counselor], target != key else { continue }
                 var merged = changes[target] ?? CounselorListChanges(since: earlier)
                 merged.removedCount += c.removedCount
@@ -128,6 +143,7 @@ extension AppDatabase {
                 changes[target] = merged
                 changes[key] = nil
             }
+            for key in changes.keys where shared.contains(changes[key]!.counselor) { changes[key]!.nameShared = true }
             return changes
         }
     }
