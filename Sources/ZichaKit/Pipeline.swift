@@ -395,9 +395,10 @@ public enum Pipeline {
     /// How long a run waits for another holding its database or reports folder: SQLite's busy timeout.
     static let lockWait: TimeInterval = 5
 
-    /// Takes the run lock of the database at `path` (`<path>.lock`), or says it is in use, with `hint`.
+    /// Takes the run lock of the database at `path` (`<path>.lock` beside the file it names, symbolic links followed),
+    /// or says it is in use, with `hint`.
     static func lockDatabase(_ path: String, hint: String) throws -> RunLock? {
-        try RunLock.take(path + ".lock", wait: lockWait,
+        try RunLock.take(PathText.resolvingLinks(path) + ".lock", wait: lockWait,
             error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path), hint: hint))
     }
 
@@ -409,7 +410,8 @@ public enum Pipeline {
     private static func checkWritable(database: String, reports: String, night: String) throws {
         guard database != ":memory:" else { return }
         let user = Account.current
-        func parent(_ path: String) -> String { let p = PathText.parent(path); return p.isEmpty ? "." : p }
+        // The working folder by its name: "(. is not writable)" told cron's user nothing (found by an audit)
+        func parent(_ path: String) -> String { let p = PathText.parent(path); return p.isEmpty ? FileManager.default.currentDirectoryPath : p }
         /// The path itself when it exists, else the nearest folder above it that does (where it would be made).
         func existing(_ path: String) -> String {
             var p = path

@@ -13,12 +13,19 @@ import Glibc
 /// SIGPIPE at the next message, between a night's import and its reports; ignored, the message is lost
 /// (`StandardError`) and the night goes on.
 ///
+/// A standard stream cron or a script closed (`2>&-`) is opened on /dev/null first: otherwise the next file opened —
+/// the run lock — took its number, and every message of the night was written into `zicha.sqlite.lock` (found by an
+/// audit).
+///
 /// A usage error (an unknown option, a missing file option, a bad `--as-of`) exits 1, not
 /// swift-argument-parser's 64: the SPEC promises scripts three statuses — 0, 65 for an unreadable input
 /// file, 1 for any other failure — and a night that did not run because of its command line is such a failure.
 @main
 enum Main {
     static func main() {
+        for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 {
+            _ = open("/dev/null", O_RDWR)  // takes the lowest free number: this one
+        }
         signal(SIGXFSZ, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         do {

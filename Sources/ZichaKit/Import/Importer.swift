@@ -49,6 +49,7 @@ public struct Importer {
         if let c = inputs.counselors { plan.append((.counselors, c)) }
         plan += inputs.logs.map { (.log, $0) }
         // Digests first: an unreadable file stops the night before anything is written.
+        for (_, path) in plan { try TableFile.refuseStream(path: path) }
         let digests = try FileDigest.sha256(paths: plan.map(\.1))
         let ownSheets = sheetChoices(plan.map(\.1))
         StageClock.step("import.digests")

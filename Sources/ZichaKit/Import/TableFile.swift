@@ -19,6 +19,22 @@ public enum TableFile {
         return try DelimitedTextReader(path: path, source: source, options: options)
     }
 
+    /// Refuses an input that is not a file kept on disk — a named pipe, `<(…)`, a piped standard input, a device: zicha
+    /// reads each input more than once (its digest, then its rows), and a pipe gives its bytes once (found by an audit:
+    /// the second open of a named pipe waited for a writer for ever, holding the database's run lock, and a drained
+    /// `<(…)` read as "empty"). A missing file or a folder is left to `open`, which says so.
+    public static func refuseStream(path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        guard type != S_IFREG, type != S_IFDIR else { return }
+        let what = type == S_IFIFO ? "a pipe (a named pipe, <(…) or a piped standard input)"
+            : type == S_IFCHR || type == S_IFBLK ? "a device" : type == S_IFSOCK ? "a socket" : "not a regular file"
+        throw ZichaError(.unreadableInput, "this is \(what), not a file on disk: each input is read more than once "
+                         + "(its digest, then its rows)", at: SourceLocation(file: path),
+                         hint: "save the export to a file and give that file")
+    }
+
     /// Whether the file starts as a zip archive (a .xlsx workbook), whatever its name.
     static func isWorkbook(path: String) throws -> Bool {
         let head = try FileChunks(path: path, source: path, chunkSize: 8).next() ?? []

@@ -15,6 +15,26 @@ enum PathText {
         return String(head)
     }
 
+    /// The file `path` names, as SQLite opens it: symbolic links followed (the last component's too, dangling or not),
+    /// the folder made absolute. `path` itself when its folder cannot be resolved. Two runs reaching one database by two
+    /// paths (its own and a link) must meet at one run lock (found by an audit: each took a lock of its own).
+    static func resolvingLinks(_ path: String) -> String {
+        var file = path
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        for _ in 0..<40 {  // Linux's own limit of links followed
+            let n = readlink(file, &buffer, buffer.count - 1)
+            guard n > 0 else { break }
+            let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let folder = parent(file)
+            file = target.hasPrefix("/") || folder.isEmpty ? target : (folder == "/" ? "/" : folder + "/") + target
+        }
+        let folder = parent(file), name = String(file[(file.lastIndex(of: "/").map { file.index(after: $0) } ?? file.startIndex)...])
+        guard let real = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+        defer { free(real) }
+        let resolved = String(cString: real)
+        return (resolved == "/" ? "/" : resolved + "/") + name
+    }
+
     /// Whether `path` (an existing file or folder) lies on a file system mounted read-only: then no account can write
     /// it, and "give that account write access" would send the administrator the wrong way.
     static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
