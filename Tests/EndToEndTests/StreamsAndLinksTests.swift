@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// What cron and shell scripts hand zicha besides files: a closed standard error, an input that is a pipe, a database
-/// reached through a symbolic link (found by an audit of cron's environment, session 33).
+/// reached through a symbolic link or by a path too long for SQLite (found by an audit of cron's environment, session 33).
 @Suite struct StreamsAndLinksTests {
     /// Runs `sh -c 'exec zicha arguments… REDIRECTIONS'` in the package root, `input` on its standard input (a pipe);
     /// returns the exit status and standard error.
@@ -81,5 +81,21 @@ import Glibc
         #expect(run.status == 1)
         #expect(run.stderr.contains("the database is in use by another zicha run"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("link.sqlite.lock")))
+    }
+
+    @Test("a database path too long for SQLite and its journal is refused, saying so, before anything is made")
+    func aDatabasePathTooLongIsSaidAsSuch() throws {
+        let folder = try TempFolder("streams-long")
+        // A name of 250 bytes: the system takes it, and its journal's (258) not; a path of 600 bytes: SQLite's 512 not
+        let deep = folder.file(String(repeating: "d", count: 200) + "/" + String(repeating: "e", count: 200))
+        try FileManager.default.createDirectory(atPath: deep, withIntermediateDirectories: true)
+        for (db, words) in [(folder.file(String(repeating: "c", count: 243) + ".sqlite"), "its file name is 250 bytes long"),
+                            (deep + "/" + String(repeating: "f", count: 150) + ".sqlite", "bytes long, and SQLite opens a database (with its journal) only below 504")] {
+            let run = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: db, out: folder.file("Reports")))
+            // Before: "unable to open database file", and an empty database left behind
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("cannot open the database: ") && run.stderr.contains(words), "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db))
+        }
     }
 }

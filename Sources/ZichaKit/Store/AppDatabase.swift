@@ -65,6 +65,7 @@ public final class AppDatabase: @unchecked Sendable {
             throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path),
                              hint: "create the folder (mkdir -p \(directory)), or check --db: a relative path starts from the working folder")
         }
+        try Self.checkPathLength(path)
         let umask = setUmask(0o077)  // the database and its journal owner-only (PIPL)
         defer { _ = setUmask(umask) }
         do {
@@ -79,6 +80,27 @@ public final class AppDatabase: @unchecked Sendable {
         } catch let error as DatabaseError {
             throw ZichaError(.database, "cannot open the database: \(error.message ?? "\(error.resultCode)")",
                              at: SourceLocation(file: path))
+        }
+    }
+
+    /// The longest full path of a database SQLite opens, in bytes (the unix VFS's `MAX_PATHNAME`).
+    static let longestPath = 512
+
+    /// Refuses, before anything is created, a database path SQLite cannot open with its journal: a full path of 504
+    /// bytes or more (SQLite's own limit, `MAX_PATHNAME`, far below the system's, with `-journal` added), or a file name
+    /// whose journal's name passes the system's 255 bytes. SQLite said only "unable to open database file", which sent
+    /// the administrator to permissions, and left an empty database file (found by an audit).
+    static func checkPathLength(_ path: String) throws {
+        guard path != ":memory:" else { return }
+        let full = PathText.resolvingLinks(path), name = full.split(separator: "/").last.map { $0.utf8.count } ?? 0
+        let journal = "-journal".utf8.count
+        if full.utf8.count + journal >= longestPath {
+            throw ZichaError(.database, "cannot open the database: its full path is \(full.utf8.count) bytes long, and SQLite opens a "
+                + "database (with its journal) only below \(longestPath - journal)", at: SourceLocation(file: path), hint: "give --db a shorter path")
+        }
+        if name + journal > Int(NAME_MAX) {
+            throw ZichaError(.database, "cannot open the database: its file name is \(name) bytes long, and its journal's name, "
+                + "with \"-journal\" added, would pass the system's \(NAME_MAX)", at: SourceLocation(file: path), hint: "give --db a shorter name")
         }
     }
 
