@@ -427,6 +427,22 @@ public enum Pipeline {
             return ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
                               at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
         }
+        // A symbolic link that leads nowhere (dangling, or in a loop) made "A file with the same name already exists" or
+        // "unable to open database file" (found by an audit). A dangling --db link is left to SQLite, which makes its target.
+        for (what, path, dangling) in [("the database", database, false), ("the reports folder", reports, true)] {
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, stat(path, &info) != 0 else { continue }
+            let failure = errno
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+            if failure == ELOOP {
+                throw ZichaError(.output, "\(what) is a symbolic link that leads back to itself (a loop, through \(target))",
+                                 at: SourceLocation(file: path), hint: "point the link at a real \(what == "the database" ? "file" : "folder"), or give another path")
+            }
+            if dangling {
+                throw ZichaError(.output, "\(what) is a symbolic link to \(target), which does not exist", at: SourceLocation(file: path),
+                                 hint: "create that folder (mkdir -p), or point the link or --out at an existing one")
+            }
+        }
         let folder = existing(parent(database))
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK | X_OK) != 0 {

@@ -98,4 +98,19 @@ import Glibc
             #expect(!FileManager.default.fileExists(atPath: db))
         }
     }
+
+    @Test("a reports folder linked to nowhere, and a database link in a loop, are said as such")
+    func linksToNowhereAreSaidAsSuch() throws {
+        let folder = try TempFolder("streams-nowhere")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("Reports"), withDestinationPath: folder.file("gone"))
+        try FileManager.default.createSymbolicLink(atPath: folder.file("a.sqlite"), withDestinationPath: "b.sqlite")
+        try FileManager.default.createSymbolicLink(atPath: folder.file("b.sqlite"), withDestinationPath: "a.sqlite")
+        // Before: "A file with the same name already exists", and "unable to open database file"
+        let out = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: folder.file("db.sqlite"), out: folder.file("Reports")))
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("the reports folder is a symbolic link to \(folder.file("gone")), which does not exist"), "\(out.stderr)")
+        let loop = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: folder.file("a.sqlite"), out: folder.file("R")))
+        #expect(loop.status == 1)
+        #expect(loop.stderr.contains("the database is a symbolic link that leads back to itself"), "\(loop.stderr)")
+    }
 }
