@@ -97,6 +97,9 @@ public enum Pipeline {
             diagnostics.report(Diagnostic(.note, "nothing changed since this night's last run; " + why, at: SourceLocation(file: night.published)))
         } else {
             try reconcile(night, fingerprint: fingerprint, nothingNew: nothingNew)
+            if imported.files.contains(where: { $0.kind == .counselors && !$0.alreadyImported }) {
+                try warnOfCounselorsLost(night)
+            }
         }
         StageClock.mark("reconcile")
 
@@ -348,6 +351,22 @@ public enum Pipeline {
         reportClassRowsSpanningColleges(try database.classRowsSpanningColleges(asOf: asOf), diagnostics)
         StageClock.step("reconcile.scopes")
     }
+
+    /// After a new counselor list: a warning, under cron too, when 20 or more students, and a tenth of the night's, lost
+    /// the counselor address they had the night before — a list cut short, a college's rows missing — before their
+    /// counselors are mailed that the students left their lists.
+    private static func warnOfCounselorsLost(_ night: Night) throws {
+        guard let (lost, students, since) = try night.database.studentsLosingCounselor(asOf: night.asOf),
+              lost >= departuresWarned, lost * 10 >= students else { return }
+        let file = night.options.inputs.counselors.map { SourceLocation(file: $0) }
+        night.diagnostics.report(Diagnostic(.warning, "\(lost) of the night's \(students) students had a counselor's address on the "
+            + "night of \(since) and have none under this counselor list: is it cut short (a college's or classes' rows missing)?",
+            at: file, hint: "their counselors are told these students left their lists; if the list is incomplete, run the night again "
+                + "with the whole list (or without --counselors, to keep the latest)", evenWhenQuiet: true))
+    }
+
+    /// The fewest students losing their counselor at once that `warnOfCounselorsLost` says, as roster departures are said.
+    static let departuresWarned = 20
 
     /// Writes the night's reports into a temporary folder and publishes it, the counselors' messages composed into its
     /// outbox on the way. Returns the night's summary, the published folder and the mailer that delivers the outbox.

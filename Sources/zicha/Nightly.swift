@@ -72,7 +72,7 @@ struct Nightly: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Take a roster that would mark more than half of the students on the roster as left (20 or more), or one that names its students by another number than the previous roster (考生号 ↔ 学号): without it such a roster is refused as a likely partial export, another cohort's or a changed key column, exit 65."))
     var acceptDepartures = false
 
-    @Flag(name: .shortAndLong, help: "Print only errors (a failed night, mail refused or failed) and the warnings that need the office whatever the night (a new database, a night after today, exports not refreshed, a log without rows, many students leaving, reports a killed run left, mail of unknown fate): for cron.")
+    @Flag(name: .shortAndLong, help: "Print only errors (a failed night, mail refused or failed) and the warnings that need the office whatever the night (a new database, a night after today, exports not refreshed, a log without rows, many students leaving or losing their counselor, reports a killed run left, mail of unknown fate): for cron.")
     var quiet = false
 
     func validate() throws {

@@ -213,6 +213,25 @@ struct AdministratorMistakesTests {
         #expect(run.stderr.contains("run the night again with the whole roster"), "\(run.stderr)")
     }
 
+    @Test("a counselor list missing colleges is a warning cron shows when a tenth of the students lose their counselor")
+    func aCounselorListCutShort() throws {
+        let tmp = try TempFolder("counselors-cut")
+        let files = try SyntheticNight.write(students: 0..<120, eventDay: "2026-11-27", to: tmp.path)  // 学院0 … 学院11, ten each
+        func night(_ asOf: String, colleges: Range<Int>) throws -> ProcessResult {
+            let list = try tmp.write("学院,辅导员,邮箱\n" + colleges.map { "学院\($0),老师\($0),t\($0)@example.com\n" }.joined(), to: "c-\(asOf).csv")
+            return try ZichaBinary.run(arguments: ["nightly", "--roster", files.roster, "--log", files.log, "--counselors", list,
+                                                   "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"), "--as-of", asOf, "--no-mail", "-q"])
+        }
+        try #require(try night("2026-11-28", colleges: 0..<12).status == 0)
+        // One college dropped (10 students): no warning; three more (30 of 120, against the night before): said, also under --quiet
+        let one = try night("2026-11-29", colleges: 0..<11)
+        #expect(one.status == 0 && !one.stderr.contains("cut short"), "\(one.stderr)")
+        let three = try night("2026-11-30", colleges: 0..<8)
+        #expect(three.status == 0, "\(three.stderr)")
+        #expect(three.stderr.contains("c-2026-11-30.csv: warning: 30 of the night's 120 students had a counselor's address on the night of "
+                                      + "2026-11-29 and have none under this counselor list: is it cut short"), "\(three.stderr)")
+    }
+
     @Test("--delimiter forced on a night whose roster has another separator: the message says --delimiter is for every file")
     func forcedDelimiterHint() throws {
         let tmp = try TempFolder("delimiter-forced")

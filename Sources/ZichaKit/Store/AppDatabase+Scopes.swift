@@ -25,6 +25,24 @@ public struct UnmatchedScope: Sendable, Equatable {
 }
 
 extension AppDatabase {
+    /// How many students of the night `asOf` have no counselor address although they had one on the night before
+    /// (`nightBefore`), and how many students the night has; nil without such a night. For a counselor list that came
+    /// in cut short (a college's rows missing): taken silently, its students became NO_COUNSELOR and their counselors
+    /// were mailed that the students had left their lists (found by an audit).
+    public func studentsLosingCounselor(asOf: String) throws -> (lost: Int, students: Int, since: String)? {
+        guard let since = try nightBefore(asOf) else { return nil }
+        return try writer.read { db in
+            guard let now = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [asOf]),
+                  let before = try Int64.fetchOne(db, sql: "SELECT id FROM run WHERE as_of = ?", arguments: [since]) else { return nil }
+            let lost = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM student_result n JOIN student_result p ON p.run_id = ?2 AND p.student_id = n.student_id
+                WHERE n.run_id = ?1 AND n.counselor_email = '' AND p.counselor_email <> ''
+                """, arguments: [now, before]) ?? 0
+            let students = try Int.fetchOne(db, sql: "SELECT count(*) FROM student_result WHERE run_id = ?", arguments: [now]) ?? 0
+            return (lost, students, since)
+        }
+    }
+
     /// The counselor list's classes and colleges that no present student of the night `asOf` has, in file order: their
     /// students silently get NO_COUNSELOR when the list writes a class otherwise than the roster (计科2601班, 计科 2601).
     /// Read from the night's class counts, not from the roster, through cursors: a national night has ≈ 333,000
