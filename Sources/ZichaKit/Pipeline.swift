@@ -417,7 +417,8 @@ public enum Pipeline {
     /// Takes the run lock of the database at `path` (`<path>.lock` beside the file it names, symbolic links followed),
     /// or says it is in use, with `hint`.
     static func lockDatabase(_ path: String, hint: String) throws -> RunLock? {
-        try RunLock.take(PathText.resolvingLinks(path) + ".lock", wait: lockWait,
+        try AppDatabase.checkPathLength(path)  // before the lock file is made beside it
+        return try RunLock.take(PathText.resolvingLinks(path) + ".lock", wait: lockWait,
             error: ZichaError(.database, "the database is in use by another zicha run", at: SourceLocation(file: path), hint: hint))
     }
 
@@ -446,21 +447,19 @@ public enum Pipeline {
             return ZichaError(.output, "\(what) cannot be written by \(user)" + (denied == path ? "" : " (\(denied) is not writable)"),
                               at: SourceLocation(file: path), hint: "give that account write access, or run zicha as the account that owns it")
         }
-        // A symbolic link that leads nowhere (dangling, or in a loop) made "A file with the same name already exists" or
-        // "unable to open database file" (found by an audit). A dangling --db link is left to SQLite, which makes its target.
-        for (what, path, dangling) in [("the database", database, false), ("the reports folder", reports, true)] {
-            var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, stat(path, &info) != 0 else { continue }
-            let failure = errno
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
-            if failure == ELOOP {
-                throw ZichaError(.output, "\(what) is a symbolic link that leads back to itself (a loop, through \(target))",
-                                 at: SourceLocation(file: path), hint: "point the link at a real \(what == "the database" ? "file" : "folder"), or give another path")
+        // A symbolic link on the path that leads nowhere (dangling, or in a loop) made "A file with the same name already
+        // exists" — after the night was stored — or "unable to open database file" (found by an audit). A dangling --db
+        // link itself is left to SQLite, which makes its target (its folder checked when the database is opened).
+        for (what, path) in [("the database", database), ("the reports folder", reports)] {
+            guard let broken = PathText.brokenLink(on: path), broken.loop || what != "the database" || broken.link != path else { continue }
+            let named = broken.link == path ? what : "\(broken.link), a folder of the path to \(what),"
+            if broken.loop {
+                throw ZichaError(.output, "\(named) is a symbolic link that leads back to itself (a loop, through \(broken.target))",
+                                 at: SourceLocation(file: path), hint: "point the link at a real \(broken.link == path && what == "the database" ? "file" : "folder"), "
+                                     + "or give another path")
             }
-            if dangling {
-                throw ZichaError(.output, "\(what) is a symbolic link to \(target), which does not exist", at: SourceLocation(file: path),
-                                 hint: "create that folder (mkdir -p), or point the link or --out at an existing one")
-            }
+            throw ZichaError(.output, "\(named) is a symbolic link to \(broken.target), which does not exist", at: SourceLocation(file: path),
+                             hint: "create that folder (mkdir -p), or point the link or the path at an existing one")
         }
         let folder = existing(parent(database))
         var isFolder: ObjCBool = false

@@ -91,10 +91,11 @@ struct SampleDataTests {
         // 2026-11-29: 经济管理学院 goes to a second 赵老师, at another address
         var arguments = try Self.nightAfterNight1(db: db, out: out, in: tmp, counselorRow: ",经济管理学院,孙老师,sun.laoshi@example.com",
                                                   becomes: ",经济管理学院,赵老师,zhao2@example.com")
-        // 2026-11-30: 电信2601 goes from the first 赵老师 to 周老师
+        // 2026-11-30: 电信2601 goes from the first 赵老师 to 周老师, and 王老师's 计科2602 to the second 赵老师
         let listAt = arguments.firstIndex(of: "--counselors")! + 1
         let list = try String(contentsOfFile: arguments[listAt], encoding: .utf8)
             .replacingOccurrences(of: "电信2601,电子信息学院,赵老师,zhao.laoshi@example.com", with: "电信2601,电子信息学院,周老师,zhou@example.com")
+            .replacingOccurrences(of: "计科2602,计算机学院,王老师,wang.laoshi@example.com", with: "计科2602,计算机学院,赵老师,zhao2@example.com")
         arguments[listAt] = try tmp.write(list, to: "counselors-2.csv")
         arguments[arguments.firstIndex(of: "2026-11-29")!] = "2026-11-30"
         let run = try ZichaBinary.run(arguments: arguments, cwd: PackagePaths.root.path)
@@ -103,9 +104,13 @@ struct SampleDataTests {
         let outbox = "\(out)/2026-11-30/outbox"
         let first = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/赵老师_zhao.laoshi@example.com.eml", encoding: .utf8))
         #expect(first.contains("您负责的学生中已没有需要跟进学籍自查的学生") && first.contains("（改由 周老师 跟进）"), "\(first)")
-        // and the second is not told of students she never had (before: 不再列出 3 人, the first one's)
+        // and the second is not told of students she never had (before: 不再列出 3 人, the first one's), only of those she got
         let second = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/赵老师_zhao2@example.com.eml", encoding: .utf8))
-        #expect(second.contains("与 2026-11-29 的名单相比，没有学生新列入或移出。"), "\(second)")
+        let line = try #require(second.split(whereSeparator: \.isNewline).first { $0.contains("的名单相比") }, "\(second)")
+        #expect(line.hasPrefix("与 2026-11-29 的名单相比：新列入 ") && !line.contains("不再列出"), "\(line)")
+        // 王老师 is told which 赵老师 took his class
+        let wang = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/王老师_wang.laoshi@example.com.eml", encoding: .utf8))
+        #expect(wang.contains("（改由 赵老师（zhao2@example.com） 跟进）"), "\(wang)")
     }
 
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as

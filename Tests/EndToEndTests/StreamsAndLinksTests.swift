@@ -96,6 +96,7 @@ import Glibc
             #expect(run.status == 1)
             #expect(run.stderr.contains("cannot open the database: ") && run.stderr.contains(words), "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: db))
+            #expect(!FileManager.default.fileExists(atPath: db + ".lock"))
         }
     }
 
@@ -112,5 +113,19 @@ import Glibc
         let loop = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: folder.file("a.sqlite"), out: folder.file("R")))
         #expect(loop.status == 1)
         #expect(loop.stderr.contains("the database is a symbolic link that leads back to itself"), "\(loop.stderr)")
+        // A folder of --out in a loop: said before the night is stored (before: stored, then "A file with the same name
+        // already exists" when publishing)
+        let inLoop = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: folder.file("db.sqlite"), out: folder.file("a.sqlite/Reports")))
+        #expect(inLoop.status == 1)
+        #expect(inLoop.stderr.contains("\(folder.file("a.sqlite")), a folder of the path to the reports folder, is a symbolic link that leads back to itself"),
+                "\(inLoop.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("db.sqlite")))
+        // A database link to a file in a folder that does not exist: that folder is named, and no lock is left beside the link
+        try FileManager.default.createSymbolicLink(atPath: folder.file("d.sqlite"), withDestinationPath: "nodir/zicha.sqlite")
+        let dangling = try ZichaBinary.run(arguments: SampleNights.arguments(night: 1, db: folder.file("d.sqlite"), out: folder.file("R")))
+        #expect(dangling.status == 1)
+        #expect(dangling.stderr.contains("the folder for the database does not exist") && dangling.stderr.contains("mkdir -p \(folder.file("nodir"))"),
+                "\(dangling.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("d.sqlite.lock")))
     }
 }

@@ -365,6 +365,23 @@ extension AppDatabase {
                 == ["赵老师"])
     }
 
+    @Test func oneAddressForTwoCounselorsInTheRosterIsSaid() throws {
+        // Given a roster whose own 辅导员 columns give li@ for 李老师 and for 李娜
+        let roster = try ImportFixtures.temporaryFile("""
+            考生号,姓名,身份证号,班级,辅导员,辅导员邮箱
+            26110101000001,张伟,110105199001010029,A1,李老师,li@example.com
+            26110101000002,王芳,110105199001010037,A2,李娜,LI@example.com
+            26110101000003,刘洋,110105199001010045,A2,李娜,li@example.com
+
+            """)
+        let diagnostics = DiagnosticCollector()
+        try ImportFixtures.importNight(try AppDatabase(inMemory: ()), roster: roster, diagnostics: diagnostics)
+        // Then one warning, at line 3
+        let warnings = diagnostics.warnings.map { String($0.description.prefix { $0 != "\n" }) }.filter { $0.contains("two counselors") }
+        #expect(warnings == ["\(roster):3: warning: the address LI@example.com is given for two counselors, 李老师 (line 2) and 李娜: "
+                             + "mail goes by address, so they get one message holding both lists, greeting one of them"], "\(diagnostics.warnings)")
+    }
+
     @Test func aCounselorListWithoutRowsIsRefused() throws {
         // Given a database holding a good night with its counselor list
         let database = try AppDatabase(inMemory: ())

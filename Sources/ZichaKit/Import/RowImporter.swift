@@ -47,6 +47,7 @@ struct RowImporter {
         case .student(let s):
             if try session.addStudent(s.row) {
                 accepted += 1
+                if !s.row.counselorEmail.isEmpty { warnOfAnAddressOfTwo(counselor: s.row.counselor, email: s.row.counselorEmail, line: s.record.line) }
                 if s.row.id.problem == .futureDate { bornAfterNight += 1 }
                 if Self.lostCharacter(in: s.row.name.raw) || s.row.admissionName.map({ Self.lostCharacter(in: $0.raw) }) == true {
                     namesWithLostCharacters += 1
@@ -81,8 +82,9 @@ struct RowImporter {
         if (accepted + rejected) % 100_000 == 0 { importer.progress?.update("import \(kind.rawValue)", done: accepted + rejected) }
     }
 
-    /// One address given for two counselors (李老师 and 李娜 at li.laoshi@): mail goes by address, so they get one message
-    /// with both lists, greeting one of them (found by an audit: nothing said so). A warning at the first such row.
+    /// One address given for two counselors (李老师 and 李娜 at li.laoshi@), in the counselor list or the roster's own
+    /// 辅导员 columns: mail goes by address, so they get one message with both lists, greeting one of them (found by an
+    /// audit: nothing said so). A warning at the first such row.
     private mutating func warnOfAnAddressOfTwo(counselor: String, email: String, line: Int) {
         guard !email.isEmpty, !counselor.isEmpty else { return }
         let key = CounselorListChanges.key(email)

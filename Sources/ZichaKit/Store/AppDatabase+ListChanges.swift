@@ -115,9 +115,9 @@ extension AppDatabase {
                     } else if removed.text(4).isEmpty {
                         why = "暂无辅导员邮箱，由学籍科跟进"
                     } else {
-                        // By name, and by address too when the name is this counselor's own (两位 赵老师)
+                        // By name, and by address too when the name is two counselors' (两位 赵老师)
                         let other = removed.text(3)
-                        why = "改由 \(other.isEmpty ? removed.text(4) : other == removed.text(5) ? "\(other)（\(removed.text(4))）" : other) 跟进"
+                        why = "改由 \(other.isEmpty ? removed.text(4) : shared.contains(other) ? "\(other)（\(removed.text(4))）" : other) 跟进"
                     }
                     c.removed.append((removed.text(1), why))
                 }

@@ -60,7 +60,7 @@ public final class AppDatabase: @unchecked Sendable {
             try db.execute(sql: "PRAGMA threads = 1")
             Self.traceSlowStatements(db)
         }
-        let directory = PathText.parent(path)
+        let directory = PathText.parent(PathText.resolvingLinks(path))  // the folder of the file a link names
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             throw ZichaError(.database, "the folder for the database does not exist", at: SourceLocation(file: path),
                              hint: "create the folder (mkdir -p \(directory)), or check --db: a relative path starts from the working folder")

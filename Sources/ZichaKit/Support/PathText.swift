@@ -16,8 +16,9 @@ enum PathText {
     }
 
     /// The file `path` names, as SQLite opens it: symbolic links followed (the last component's too, dangling or not),
-    /// the folder made absolute. `path` itself when its folder cannot be resolved. Two runs reaching one database by two
-    /// paths (its own and a link) must meet at one run lock (found by an audit: each took a lock of its own).
+    /// the folder made absolute — or left as the links gave it when it cannot be resolved (it does not exist). Two runs
+    /// reaching one database by two paths (its own and a link) must meet at one run lock (found by an audit: each took a
+    /// lock of its own).
     static func resolvingLinks(_ path: String) -> String {
         var file = path
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
@@ -29,10 +30,30 @@ enum PathText {
             file = target.hasPrefix("/") || folder.isEmpty ? target : (folder == "/" ? "/" : folder + "/") + target
         }
         let folder = parent(file), name = String(file[(file.lastIndex(of: "/").map { file.index(after: $0) } ?? file.startIndex)...])
-        guard let real = realpath(folder.isEmpty ? "." : folder, nil) else { return path }
+        guard let real = realpath(folder.isEmpty ? "." : folder, nil) else { return file }
         defer { free(real) }
         let resolved = String(cString: real)
         return (resolved == "/" ? "/" : resolved + "/") + name
+    }
+
+    /// The first symbolic link on `path` — the path itself, then each folder above it — that leads nowhere: to nothing
+    /// (dangling) or back to itself (a loop); nil when there is none.
+    static func brokenLink(on path: String) -> (link: String, target: String, loop: Bool)? {
+        var p = path
+        while !p.isEmpty {
+            var info = stat()
+            if lstat(p, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, stat(p, &info) != 0 {
+                let loop = errno == ELOOP
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let n = readlink(p, &buffer, buffer.count - 1)
+                let target = n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+                return (p, target, loop)
+            }
+            let up = parent(p)
+            if up == p { break }
+            p = up
+        }
+        return nil
     }
 
     /// Whether `path` (an existing file or folder) lies on a file system mounted read-only: then no account can write
