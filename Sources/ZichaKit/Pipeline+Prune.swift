@@ -20,7 +20,8 @@ extension Pipeline {
         }
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw ZichaError(.database, "there is no database here", at: SourceLocation(file: databasePath),
-                             hint: "give the --db that zicha nightly uses")
+                             hint: "give the --db that zicha nightly uses; if no night has been stored in it yet (a first night "
+                                 + "that failed: its own message says why), there is nothing to prune")
         }
         let lock = try lockDatabase(databasePath, hint: "prune when no night is running, or wait for it to finish")
         defer { withExtendedLifetime(lock) {} }

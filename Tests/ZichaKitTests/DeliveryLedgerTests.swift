@@ -37,6 +37,22 @@ import ZichaTestSupport
         }
     }
 
+    @Test func aJournalWrittenAgainKeepsTheLedgersTimes() throws {
+        // Given a message the ledger says was sent at a time long past
+        let tmp = try TempFolder("ledger-times")
+        let database = try AppDatabase()
+        try database.markDeliveryPending(asOf: Self.night, recipient: Self.address, counselor: "李老师", messageID: "<a@zicha>")
+        try database.markDelivery(asOf: Self.night, recipient: Self.address, status: .sent)
+        try database.writer.write { try $0.execute(sql: "UPDATE delivery SET updated_at = '2026-11-30T01:02:03Z'") }
+        // When the night's journal is written again (a night run again, published anew)
+        let outbox = URL(fileURLWithPath: tmp.file("outbox"))
+        try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+        try DeliveryJournal(outbox: outbox).write(try database.deliveries(asOf: Self.night))
+        // Then its line keeps the time the message went (found by an audit: it was stamped with the run that wrote it)
+        let text = try String(contentsOf: outbox.appendingPathComponent(DeliveryJournal.fileName), encoding: .utf8)
+        #expect(text.hasSuffix("\(Self.address)\tsent\t<a@zicha>\t李老师\t2026-11-30T01:02:03Z\n"), "\(text)")
+    }
+
     @Test func aJournalSayingFailedDoesNotUndoASend() throws {
         let tmp = try TempFolder("ledger-sent")
         let database = try AppDatabase()

@@ -20,9 +20,12 @@ struct DeliveryJournal {
         var counselor: String
     }
 
-    /// Writes the whole journal (0600) from the ledger's rows of the night: a night published again starts from them.
+    /// Writes the whole journal (0600) from the ledger's rows of the night: a night published again starts from them,
+    /// each with the time the ledger gives it (found by an audit: stamped with the time of the run that wrote the
+    /// journal again, a night run again after its mail went showed every message sent then).
     func write(_ records: [DeliveryRecord]) throws {
-        let lines = records.map { Self.line(recipient: $0.recipient, status: $0.status, messageID: $0.messageID, counselor: $0.counselor) }
+        let lines = records.map { Self.line(recipient: $0.recipient, status: $0.status, messageID: $0.messageID, counselor: $0.counselor,
+                                            at: $0.updatedAt) }
         try Outbox.writeWhole(Data((Self.header + lines.joined()).utf8), to: url, what: "the outbox's delivery journal")
     }
 
@@ -61,8 +64,9 @@ struct DeliveryJournal {
         }
     }
 
-    private static func line(recipient: String, status: DeliveryStatus, messageID: String, counselor: String) -> String {
-        [recipient, status.rawValue, messageID, counselor, ISO8601DateFormatter().string(from: Date())]
+    private static func line(recipient: String, status: DeliveryStatus, messageID: String, counselor: String,
+                             at time: String = ISO8601DateFormatter().string(from: Date())) -> String {
+        [recipient, status.rawValue, messageID, counselor, time]
             .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
             .joined(separator: "\t") + "\n"
     }
