@@ -113,6 +113,32 @@ struct SampleDataTests {
         #expect(wang.contains("（改由 赵老师（zhao2@example.com） 跟进）"), "\(wang)")
     }
 
+    @Test("a counselor whose address is corrected on the night her list empties gets her closing message at the new address")
+    func aClosingGoesToTheCorrectedAddress() throws {
+        let tmp = try TempFolder("closing-corrected")
+        let header = "考生号,姓名,身份证号,学院,班级\n"
+        let roster = try tmp.write(header + "26420101000001,王一,420102200701010010,计算机学院,计科2601\n"
+                                   + "26420101000002,李二,420102200701020024,计算机学院,计科2602\n", to: "roster.csv")
+        let logs = [try tmp.write("时间,身份证号,姓名,事件\n2026-11-20 09:00:00,420102200701020024,李二,注册成功\n", to: "log1.csv"),
+                    try tmp.write("时间,身份证号,姓名,事件\n2026-11-21 09:00:00,420102200701010010,王一,自查完成\n", to: "log2.csv")]
+        let lists = ["chen.old", "chen.new"].map { address in
+            try! tmp.write("班级,学院,辅导员,邮箱\n计科2601,计算机学院,陈老师,\(address)@example.edu.cn\n计科2602,计算机学院,王老师,wang@example.edu.cn\n",
+                           to: "\(address).csv")
+        }
+        for night in 0...1 {
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", logs[night], "--counselors", lists[night],
+                                                      "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+                                                      "--as-of", "2026-11-2\(night)", "--config", "SampleData/zicha.json", "-q"])
+            try #require(run.status == 0, "\(run.stderr)")
+        }
+        // Night 2: the list gives 陈老师 a new address and her last student, 王一, checks. Before: the closing went to the
+        // address the office had corrected away from
+        let outbox = tmp.file("Reports/2026-11-21/outbox")
+        #expect(!FileManager.default.fileExists(atPath: "\(outbox)/陈老师_chen.old@example.edu.cn.eml"))
+        let closing = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/陈老师_chen.new@example.edu.cn.eml", encoding: .utf8))
+        #expect(closing.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(closing)")
+    }
+
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as
     /// `becomes`; returns that second night's arguments (to run again on a later day).
     static func nightAfterNight1(db: String, out: String, in tmp: TempFolder, counselorRow: String, becomes: String,

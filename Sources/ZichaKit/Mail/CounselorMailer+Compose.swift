@@ -20,11 +20,11 @@ extension CounselorMailer {
 
     /// Composes `list`'s message to `to` into `folder` and queues it; to a counselor an earlier run of this night mailed,
     /// queues the message they got instead, as it went.
-    func compose(_ list: CounselorList, to: MailAddress, into folder: URL) throws {
+    func compose(_ list: CounselorList, to: MailAddress, into folder: URL, changes given: CounselorListChanges? = nil) throws {
         precondition(prepared, "CounselorMailer.prepare() first")
         let box = Outbox(folder: folder)
         if queued.isEmpty { try box.create() }
-        let message = try composer!.compose(list, to: to, changes: changes(for: CounselorListChanges.key(list.email)))
+        let message = try composer!.compose(list, to: to, changes: given ?? changes(for: CounselorListChanges.key(list.email)))
         if let sent = sentFiles[to.ledgerKey], try keep(sent, in: folder) {
             // The Message-ID is a hash of all the reader sees: another one is another list (found by an audit: a night run
             // again with corrected files left counselors with the wrong students, and nobody was told).
@@ -39,16 +39,29 @@ extension CounselorMailer {
     /// silence reads as a fault (found by an audit). Sent once: after it, the list they last received is empty.
     public func composeClosings(into folder: URL) throws {
         let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
+        var addressesTonight: [String: [String]]?
         for key in keys.sorted() where !listKeys.contains(key) {
             // Not to an address whose counselor, by name, has a list tonight under another (an address corrected: found
             // by an audit, the old address was sent the names of students who had checked since) — unless that name is
             // two counselors' (found by an audit: 赵老师 at one address got no closing because another 赵老师 had a list).
             guard let changes = changes(for: key), changes.removedCount > 0,
                   changes.counselor.isEmpty || changes.nameShared || !listNames.contains(changes.counselor) else { continue }
+            // To the counselor's address tonight when the office corrected it tonight — one counselor by that name, at one
+            // address (found by an audit: the closing went to the address corrected away from) —, unless that address
+            // was mailed after this one last was (it had its closing, or a list, since).
+            var address = changes.email
+            if !changes.counselor.isEmpty, !changes.nameShared {
+                if addressesTonight == nil { addressesTonight = try database.counselorAddresses(asOf: asOf) }
+                if let tonight = addressesTonight?[changes.counselor], tonight.count == 1, CounselorListChanges.key(tonight[0]) != key {
+                    if let mailed = comparedNight[CounselorListChanges.key(tonight[0])], mailed >= (comparedNight[key] ?? "") { continue }
+                    address = tonight[0]
+                }
+            }
             // An address the night before had students under it; one refused then was reported then.
-            guard let to = try? MailAddress(address: changes.email, name: changes.counselor),
+            guard let to = try? MailAddress(address: address, name: changes.counselor),
                   !queued.contains(where: { $0.to.ledgerKey == to.ledgerKey }) else { continue }
-            try compose(CounselorList(counselor: changes.counselor, email: changes.email, colleges: [], rows: []), to: to, into: folder)
+            try compose(CounselorList(counselor: changes.counselor, email: address, colleges: [], rows: []), to: to, into: folder,
+                        changes: changes)
         }
     }
 

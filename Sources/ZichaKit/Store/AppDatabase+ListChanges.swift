@@ -48,6 +48,25 @@ extension AppDatabase {
         }
     }
 
+    /// Each counselor's addresses on the night `asOf`, by name, from every student's result (checked ones too: a
+    /// counselor with nobody left to chase still has an address).
+    public func counselorAddresses(asOf: String) throws -> [String: [String]] {
+        try writer.read { db in
+            var byName: [String: [String]] = [:]
+            let rows = try SQLiteRows(db, sql: """
+                SELECT DISTINCT counselor, counselor_email FROM student_result
+                WHERE run_id = (SELECT id FROM run WHERE as_of = ?) AND counselor <> '' AND counselor_email <> ''
+                """, arguments: [asOf])
+            while try rows.next() {
+                let name = rows.text(0), address = rows.text(1)
+                if !(byName[name] ?? []).contains(where: { CounselorListChanges.key($0) == CounselorListChanges.key(address) }) {
+                    byName[name, default: []].append(address)
+                }
+            }
+            return byName
+        }
+    }
+
     /// Each counselor's list changes from the night `earlier` to `asOf`, keyed by the address as SQLite's `lower()`
     /// makes it (`CounselorListChanges.key`); nil when either night has no results (pruned, or never run). A student
     /// stays on a counselor's list when both nights list them under the same address or the same counselor's name (an
