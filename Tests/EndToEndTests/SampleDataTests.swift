@@ -2,6 +2,9 @@ import Foundation
 import Testing
 import ZichaKit
 import ZichaTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs the built binary on SampleData's two nights and checks findings.json against the table in
 /// SampleDataExpectations.swift, student by student.
@@ -137,6 +140,32 @@ struct SampleDataTests {
         #expect(!FileManager.default.fileExists(atPath: "\(outbox)/陈老师_chen.old@example.edu.cn.eml"))
         let closing = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/陈老师_chen.new@example.edu.cn.eml", encoding: .utf8))
         #expect(closing.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(closing)")
+    }
+
+    @Test("over real delivery, a corrected address's first mail compares with the list the earlier address last received")
+    func aCorrectedAddressIsComparedOverRealDelivery() throws {
+        let tmp = try TempFolder("corrected-delivered")
+        let sendmail = try tmp.write("#!/bin/sh\ncat >/dev/null\n", to: "sendmail")
+        #expect(chmod(sendmail, 0o755) == 0)
+        let config = try tmp.write(#"{"mail": {"transport": "sendmail", "from": "xueji@example.edu.cn", "sendmailCommand": "\#(sendmail) -i -t"}}"#,
+                                   to: "zicha.json")
+        let roster = try tmp.write("考生号,姓名,身份证号,学院,班级\n26420101000001,王一,420102200701010010,计算机学院,计科2601\n"
+                                   + "26420101000002,李二,420102200701020024,计算机学院,计科2601\n", to: "roster.csv")
+        let logs = [try tmp.write("时间,身份证号,姓名,事件\n2026-11-20 09:00:00,420102200701020024,李二,注册成功\n", to: "log1.csv"),
+                    try tmp.write("时间,身份证号,姓名,事件\n2026-11-21 09:00:00,420102200701010010,王一,自查完成\n", to: "log2.csv")]
+        let lists = ["chen.old", "chen.new"].map { address in
+            try! tmp.write("班级,学院,辅导员,邮箱\n计科2601,计算机学院,陈老师,\(address)@example.edu.cn\n", to: "\(address).csv")
+        }
+        for night in 0...1 {
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", logs[night], "--counselors", lists[night],
+                                                      "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
+                                                      "--as-of", "2026-11-2\(night)", "--config", config, "-q"])
+            try #require(run.status == 0, "\(run.stderr)")
+        }
+        // Before: no change line at all, the new address never having been mailed (with the outbox only, there was one)
+        let mail = PrivacyTests.decodedMail(try String(contentsOfFile: tmp.file("Reports/2026-11-21/outbox/陈老师_chen.new@example.edu.cn.eml"),
+                                                       encoding: .utf8))
+        #expect(mail.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(mail)")
     }
 
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as

@@ -74,7 +74,15 @@ extension CounselorMailer {
     /// How the list of the counselor at `key` changed since the list they last received; nil when there is none to
     /// compare with.
     private func changes(for key: String) -> CounselorListChanges? {
-        guard let night = outboxNight ?? comparedNight[key], let byKey = changesSince[night] else { return nil }
+        guard let night = outboxNight ?? comparedNight[key] ?? nightMailedAtFormerAddress(of: key), let byKey = changesSince[night] else { return nil }
         return byKey[key] ?? CounselorListChanges(since: night)
+    }
+
+    /// For an address never mailed that corrects a counselor's earlier one: the night mail last went to the earlier
+    /// address, if its changes say so (the same counselor, by name).
+    private func nightMailedAtFormerAddress(of key: String) -> String? {
+        changesSince.keys.sorted(by: >).first { night in
+            changesSince[night]?[key]?.formerKey.map { comparedNight[$0] == night } ?? false
+        }
     }
 }

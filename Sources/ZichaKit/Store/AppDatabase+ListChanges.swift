@@ -19,6 +19,9 @@ public struct CounselorListChanges: Sendable, Equatable {
     /// Whether another counselor of the same name had another address on either night: then the name says nothing
     /// about who this is (两位 赵老师), and only the address does.
     public var nameShared = false
+    /// The counselor's address on the earlier night when it was corrected since (by `CounselorListChanges.key`): the
+    /// earlier night is compared with when that address was mailed then.
+    public var formerKey: String?
 
     /// Names kept per kind: the mail names a few and counts the rest.
     public static let namesKept = 10
@@ -163,6 +166,17 @@ extension AppDatabase {
                 changes[key] = nil
             }
             for key in changes.keys where shared.contains(changes[key]!.counselor) { changes[key]!.nameShared = true }
+            // Each address corrected since, tonight's keyed to the earlier: mail compares a corrected address's first list
+            // with what the earlier address last received (found by an audit: over real delivery it had no change line).
+            let earlierAddresses = try SQLiteRows(db, sql: """
+                SELECT DISTINCT counselor, lower(counselor_email) FROM student_result
+                WHERE run_id = ? AND state <> 'checked' AND counselor_email <> '' AND counselor <> ''
+                """, arguments: [before])
+            while try earlierAddresses.next() {
+                let name = earlierAddresses.text(0), key = earlierAddresses.text(1)
+                guard !shared.contains(name), !keysTonight.contains(key), let now = tonight[name], now != key else { continue }
+                changes[now, default: CounselorListChanges(since: earlier)].formerKey = key
+            }
             return changes
         }
     }
