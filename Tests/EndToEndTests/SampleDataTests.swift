@@ -119,24 +119,9 @@ struct SampleDataTests {
     @Test("a counselor whose address is corrected on the night her list empties gets her closing message at the new address")
     func aClosingGoesToTheCorrectedAddress() throws {
         let tmp = try TempFolder("closing-corrected")
-        let header = "考生号,姓名,身份证号,学院,班级\n"
-        let roster = try tmp.write(header + "26420101000001,王一,420102200701010010,计算机学院,计科2601\n"
-                                   + "26420101000002,李二,420102200701020024,计算机学院,计科2602\n", to: "roster.csv")
-        let logs = [try tmp.write("时间,身份证号,姓名,事件\n2026-11-20 09:00:00,420102200701020024,李二,注册成功\n", to: "log1.csv"),
-                    try tmp.write("时间,身份证号,姓名,事件\n2026-11-21 09:00:00,420102200701010010,王一,自查完成\n", to: "log2.csv")]
-        let lists = ["chen.old", "chen.new"].map { address in
-            try! tmp.write("班级,学院,辅导员,邮箱\n计科2601,计算机学院,陈老师,\(address)@example.edu.cn\n计科2602,计算机学院,王老师,wang@example.edu.cn\n",
-                           to: "\(address).csv")
-        }
-        for night in 0...1 {
-            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", logs[night], "--counselors", lists[night],
-                                                      "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
-                                                      "--as-of", "2026-11-2\(night)", "--config", "SampleData/zicha.json", "-q"])
-            try #require(run.status == 0, "\(run.stderr)")
-        }
+        let outbox = try Self.addressCorrectedNights(in: tmp, secondStudentsClass: "计科2602", config: "SampleData/zicha.json")
         // Night 2: the list gives 陈老师 a new address and her last student, 王一, checks. Before: the closing went to the
         // address the office had corrected away from
-        let outbox = tmp.file("Reports/2026-11-21/outbox")
         #expect(!FileManager.default.fileExists(atPath: "\(outbox)/陈老师_chen.old@example.edu.cn.eml"))
         let closing = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/陈老师_chen.new@example.edu.cn.eml", encoding: .utf8))
         #expect(closing.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(closing)")
@@ -149,23 +134,29 @@ struct SampleDataTests {
         #expect(chmod(sendmail, 0o755) == 0)
         let config = try tmp.write(#"{"mail": {"transport": "sendmail", "from": "xueji@example.edu.cn", "sendmailCommand": "\#(sendmail) -i -t"}}"#,
                                    to: "zicha.json")
+        let outbox = try Self.addressCorrectedNights(in: tmp, secondStudentsClass: "计科2601", config: config)
+        // Before: no change line at all, the new address never having been mailed (with the outbox only, there was one)
+        let mail = PrivacyTests.decodedMail(try String(contentsOfFile: "\(outbox)/陈老师_chen.new@example.edu.cn.eml", encoding: .utf8))
+        #expect(mail.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(mail)")
+    }
+
+    /// Two nights, 2026-11-20 and -21, of 王一 (计科2601, 陈老师's) and 李二 (in `secondStudentsClass`; 计科2602 is 王老师's):
+    /// 李二 registers the first night; the second, 王一 checks and 陈老师's address goes from chen.old@ to chen.new@.
+    /// Returns the second night's outbox.
+    static func addressCorrectedNights(in tmp: TempFolder, secondStudentsClass: String, config: String) throws -> String {
         let roster = try tmp.write("考生号,姓名,身份证号,学院,班级\n26420101000001,王一,420102200701010010,计算机学院,计科2601\n"
-                                   + "26420101000002,李二,420102200701020024,计算机学院,计科2601\n", to: "roster.csv")
+                                   + "26420101000002,李二,420102200701020024,计算机学院,\(secondStudentsClass)\n", to: "roster.csv")
         let logs = [try tmp.write("时间,身份证号,姓名,事件\n2026-11-20 09:00:00,420102200701020024,李二,注册成功\n", to: "log1.csv"),
                     try tmp.write("时间,身份证号,姓名,事件\n2026-11-21 09:00:00,420102200701010010,王一,自查完成\n", to: "log2.csv")]
-        let lists = ["chen.old", "chen.new"].map { address in
-            try! tmp.write("班级,学院,辅导员,邮箱\n计科2601,计算机学院,陈老师,\(address)@example.edu.cn\n", to: "\(address).csv")
-        }
-        for night in 0...1 {
-            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", logs[night], "--counselors", lists[night],
+        for (night, address) in ["chen.old", "chen.new"].enumerated() {
+            let list = try tmp.write("班级,学院,辅导员,邮箱\n计科2601,计算机学院,陈老师,\(address)@example.edu.cn\n"
+                                     + "计科2602,计算机学院,王老师,wang@example.edu.cn\n", to: "\(address).csv")
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", logs[night], "--counselors", list,
                                                       "--db", tmp.file("zicha.sqlite"), "--out", tmp.file("Reports"),
                                                       "--as-of", "2026-11-2\(night)", "--config", config, "-q"])
             try #require(run.status == 0, "\(run.stderr)")
         }
-        // Before: no change line at all, the new address never having been mailed (with the outbox only, there was one)
-        let mail = PrivacyTests.decodedMail(try String(contentsOfFile: tmp.file("Reports/2026-11-21/outbox/陈老师_chen.new@example.edu.cn.eml"),
-                                                       encoding: .utf8))
-        #expect(mail.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(mail)")
+        return tmp.file("Reports/2026-11-21/outbox")
     }
 
     /// Runs night 1, then night 1's files as of 2026-11-29 with `counselorRow` of its counselor list written as
