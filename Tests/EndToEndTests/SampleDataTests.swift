@@ -127,6 +127,24 @@ struct SampleDataTests {
         #expect(closing.contains("与 2026-11-20 的名单相比：不再列出 1 人：王一（已完成自查）。"), "\(closing)")
     }
 
+    @Test("a closing is not taken to another counselor of the same name whose students had all checked")
+    func aClosingStaysWithItsCounselor() throws {
+        let tmp = try TempFolder("closing-same-name")
+        let roster = try tmp.write("考生号,姓名,身份证号,学院,班级\n26420101000001,王一,420102200701010010,计算机学院,X\n"
+                                   + "26420101000002,李二,420102200701020024,计算机学院,Y\n", to: "roster.csv")
+        let log = try tmp.write("时间,身份证号,姓名,事件\n2026-11-20 09:00:00,420102200701020024,李二,自查完成\n", to: "log.csv")
+        // X is one 赵老师's, Y (李二, checked) another's; then X goes to 周老师
+        for (night, x) in ["赵老师,zhaoa", "周老师,zhou"].enumerated() {
+            let list = try tmp.write("班级,学院,辅导员,邮箱\nX,计算机学院,\(x)@example.edu.cn\nY,计算机学院,赵老师,zhaob@example.edu.cn\n", to: "c\(night).csv")
+            let run = try ZichaBinary.run(arguments: ["nightly", "--roster", roster, "--log", log, "--counselors", list, "--db", tmp.file("zicha.sqlite"),
+                                                      "--out", tmp.file("Reports"), "--as-of", "2026-11-2\(night)", "--config", "SampleData/zicha.json", "-q"])
+            try #require(run.status == 0, "\(run.stderr)")
+        }
+        let outbox = tmp.file("Reports/2026-11-21/outbox")
+        #expect(FileManager.default.fileExists(atPath: "\(outbox)/赵老师_zhaoa@example.edu.cn.eml"))
+        #expect(!FileManager.default.fileExists(atPath: "\(outbox)/赵老师_zhaob@example.edu.cn.eml"))
+    }
+
     @Test("over real delivery, a corrected address's first mail compares with the list the earlier address last received")
     func aCorrectedAddressIsComparedOverRealDelivery() throws {
         let tmp = try TempFolder("corrected-delivered")

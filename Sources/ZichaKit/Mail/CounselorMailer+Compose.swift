@@ -39,20 +39,22 @@ extension CounselorMailer {
     /// silence reads as a fault (found by an audit). Sent once: after it, the list they last received is empty.
     public func composeClosings(into folder: URL) throws {
         let keys = outboxNight.map { Array((changesSince[$0] ?? [:]).keys) } ?? Array(comparedNight.keys)
-        var addressesTonight: [String: [String]]?
+        var addresses: [String: [String: [String]]] = [:]  // each counselor's addresses by name, by night
         for key in keys.sorted() where !listKeys.contains(key) {
             // Not to an address whose counselor, by name, has a list tonight under another (an address corrected: found
             // by an audit, the old address was sent the names of students who had checked since) — unless that name is
             // two counselors' (found by an audit: 赵老师 at one address got no closing because another 赵老师 had a list).
             guard let changes = changes(for: key), changes.removedCount > 0,
                   changes.counselor.isEmpty || changes.nameShared || !listNames.contains(changes.counselor) else { continue }
-            // To the counselor's address tonight when the office corrected it tonight — one counselor by that name, at one
-            // address (found by an audit: the closing went to the address corrected away from) —, unless that address
-            // was mailed after this one last was (it had its closing, or a list, since).
+            // To the counselor's address tonight when the office corrected it since — one counselor by that name, at this
+            // one address then and at one other tonight, checked students counted (found by an audit: the closing went to
+            // the address corrected away from) —, unless that address was mailed after this one last was (it had its
+            // closing, or a list, since).
             var address = changes.email
             if !changes.counselor.isEmpty, !changes.nameShared {
-                if addressesTonight == nil { addressesTonight = try database.counselorAddresses(asOf: asOf) }
-                if let tonight = addressesTonight?[changes.counselor], tonight.count == 1, CounselorListChanges.key(tonight[0]) != key {
+                for night in [asOf, changes.since] where addresses[night] == nil { addresses[night] = try database.counselorAddresses(asOf: night) }
+                if let tonight = addresses[asOf]?[changes.counselor], tonight.count == 1, CounselorListChanges.key(tonight[0]) != key,
+                   addresses[changes.since]?[changes.counselor].map({ $0.map(CounselorListChanges.key) == [key] }) ?? false {
                     if let mailed = comparedNight[CounselorListChanges.key(tonight[0])], mailed >= (comparedNight[key] ?? "") { continue }
                     address = tonight[0]
                 }
