@@ -357,16 +357,13 @@ public enum Pipeline {
     /// counselors are mailed that the students left their lists.
     private static func warnOfCounselorsLost(_ night: Night) throws {
         guard let (lost, students, since) = try night.database.studentsLosingCounselor(asOf: night.asOf),
-              lost >= departuresWarned, lost * 10 >= students else { return }
+              lost >= Importer.departuresChecked, lost * 10 >= students else { return }
         let file = night.options.inputs.counselors.map { SourceLocation(file: $0) }
         night.diagnostics.report(Diagnostic(.warning, "\(lost) of the night's \(students) students had a counselor's address on the "
             + "night of \(since) and have none under this counselor list: is it cut short (a college's or classes' rows missing)?",
             at: file, hint: "their counselors are told these students left their lists; if the list is incomplete, run the night again "
                 + "with the whole list (or without --counselors, to keep the latest)", evenWhenQuiet: true))
     }
-
-    /// The fewest students losing their counselor at once that `warnOfCounselorsLost` says, as roster departures are said.
-    static let departuresWarned = 20
 
     /// Writes the night's reports into a temporary folder and publishes it, the counselors' messages composed into its
     /// outbox on the way. Returns the night's summary, the published folder and the mailer that delivers the outbox.

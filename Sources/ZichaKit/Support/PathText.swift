@@ -21,11 +21,8 @@ enum PathText {
     /// lock of its own).
     static func resolvingLinks(_ path: String) -> String {
         var file = path
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         for _ in 0..<40 {  // Linux's own limit of links followed
-            let n = readlink(file, &buffer, buffer.count - 1)
-            guard n > 0 else { break }
-            let target = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let target = linkTarget(file) else { break }
             let folder = parent(file)
             file = target.hasPrefix("/") || folder.isEmpty ? target : (folder == "/" ? "/" : folder + "/") + target
         }
@@ -36,6 +33,13 @@ enum PathText {
         return (resolved == "/" ? "/" : resolved + "/") + name
     }
 
+    /// What the symbolic link `path` holds, as written; nil when `path` is no link.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, buffer.count - 1)
+        return n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }
+
     /// The first symbolic link on `path` — the path itself, then each folder above it — that leads nowhere: to nothing
     /// (dangling) or back to itself (a loop); nil when there is none.
     static func brokenLink(on path: String) -> (link: String, target: String, loop: Bool)? {
@@ -44,10 +48,7 @@ enum PathText {
             var info = stat()
             if lstat(p, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, stat(p, &info) != 0 {
                 let loop = errno == ELOOP
-                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-                let n = readlink(p, &buffer, buffer.count - 1)
-                let target = n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
-                return (p, target, loop)
+                return (p, linkTarget(p) ?? "?", loop)
             }
             let up = parent(p)
             if up == p { break }
